@@ -1,0 +1,23 @@
+#pragma once
+// The MEF's bootstrap frameworks, asked in turn; the first that knows the identity answers.
+#include <vector>
+
+#include "tls/psk_identity_resolver.hpp"
+
+namespace rspf::bootstrap {
+
+class FrameworkChain : public tls::PskIdentityResolver {
+ public:
+  explicit FrameworkChain(std::vector<tls::PskIdentityResolver*> frameworks)
+      : frameworks_(std::move(frameworks)) {}
+  std::optional<tls::ResolvedPsk> resolve(std::string_view identity) override {
+    for (auto* f : frameworks_)
+      if (auto r = f->resolve(identity)) return r;
+    return std::nullopt;
+  }
+
+ private:
+  std::vector<tls::PskIdentityResolver*> frameworks_;
+};
+
+}  // namespace rspf::bootstrap

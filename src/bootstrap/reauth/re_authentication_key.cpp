@@ -1,0 +1,20 @@
+#include "bootstrap/reauth/re_authentication_key.hpp"
+
+#include "crypto/identifiers.hpp"
+
+namespace rspf::bootstrap {
+
+std::optional<tls::ResolvedPsk> ReAuthenticationFramework::resolve(std::string_view kreId) {
+  auto parsed = crypto::parseKeyIdentifier(kreId);
+  if (!parsed || parsed->suid || !crypto::equalsIgnoreCase(parsed->mefFqdn, mefFqdn_)) return std::nullopt;
+  auto key = store_.findEnrolmentKeyByKreId(crypto::toLower(kreId));
+  if (!key || key->expiry <= now()) return std::nullopt;  // Kre does not outlive its Ke
+  tls::ResolvedPsk resolved;
+  resolved.psk = std::move(key->kre);
+  resolved.framework = kReAuthenticationFramework;
+  resolved.principal = key->enroleeId;
+  resolved.attributes["kreId"] = key->kreId;
+  return resolved;
+}
+
+}  // namespace rspf::bootstrap

@@ -1,0 +1,349 @@
+// `rspf admin`: the MEF's store from the command line. Readable output by default, --json for scripts.
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+
+#include "admin/administration.hpp"
+#include "cli/commands.hpp"
+#include "common/error.hpp"
+#include "crypto/encoding.hpp"
+#include "mef/mef_config.hpp"
+#include "procedures/enrolment_token.hpp"
+#include "store/open_store.hpp"
+
+namespace rspf::cli {
+namespace {
+
+struct AdminOptions {
+  std::string config;
+  std::string storePath;
+  std::string kekFile;
+  std::string mefFqdn;
+  bool json = false;
+};
+
+// Policy options shared by `enrolee add` and `enrolee policy`.
+struct PolicyOptions {
+  std::vector<std::string> directKeys;  // TARGET:USAGE
+  bool clearDirectKeys = false;
+  std::string registrarCseId;
+  std::string expiry;
+  std::string token;
+  std::string mafId, mafUri, mafCredential;
+  std::vector<std::string> mafUsages;
+  bool clearMaf = false;
+
+  void addTo(CLI::App* cmd, bool forUpdate) {
+    cmd->add_option("--direct-key", directKeys, "TARGET-ID:USAGE the Enrolee may derive a key for (USAGE: SAEF, ESPrim, ESData); repeatable");
+    if (forUpdate) {
+      cmd->add_flag("--clear-direct-keys", clearDirectKeys, "remove every direct key pair first");
+      cmd->add_flag("--clear-maf", clearMaf, "remove the MAF instruction");
+    }
+    cmd->add_option("--registrar-cse-id", registrarCseId, "Registrar CSE-ID given to the Enrolee");
+    cmd->add_option("--expiry", expiry, "Enrolment Expiry: lifetime of each Enrolment Key (e.g. 90s, 12h, 30d; default 30d)");
+    cmd->add_option("--token", token, "enrolment token: optional or required")->check(CLI::IsMember({"optional", "required"}));
+    cmd->add_option("--maf-id", mafId, "MAF-ID (FQDN) for Remote MAF Enrolment");
+    cmd->add_option("--maf-uri", mafUri, "MAF URI");
+    cmd->add_option("--maf-credential", mafCredential, "symmetric or certificate")->check(CLI::IsMember({"symmetric", "certificate"}));
+    cmd->add_option("--maf-usage", mafUsages, "usage the MAF may serve (SAEF, ESPrim, ESData); repeatable");
+  }
+
+  void applyTo(store::EnrolmentPolicy& p) const {
+    if (clearDirectKeys) p.directKeys.clear();
+    for (const auto& d : directKeys) {
+      auto colon = d.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == d.size())
+        throw Error(ErrorCode::Config, "--direct-key takes TARGET-ID:USAGE, got '" + d + "'");
+      store::DirectKeyPair pair{d.substr(0, colon), d.substr(colon + 1)};
+      if (std::find(p.directKeys.begin(), p.directKeys.end(), pair) == p.directKeys.end()) p.directKeys.push_back(pair);
+    }
+    if (!registrarCseId.empty()) p.registrarCseId = registrarCseId;
+    if (!expiry.empty()) {
+      auto d = parseDuration(expiry);
+      if (!d || d->count() == 0) throw Error(ErrorCode::Config, "--expiry takes a duration such as 90s, 12h or 30d");
+      p.enrolmentExpiry = *d;
+    }
+    if (!token.empty()) p.token = token == "required" ? store::TokenRequirement::Required : store::TokenRequirement::Optional;
+    if (clearMaf) p.maf.reset();
+    if (!mafId.empty() || !mafUri.empty() || !mafCredential.empty() || !mafUsages.empty()) {
+      if (!p.maf) p.maf.emplace();
+      if (!mafId.empty()) p.maf->mafId = mafId;
+      if (!mafUri.empty()) p.maf->mafUri = mafUri;
+      if (!mafCredential.empty()) p.maf->credentialType = mafCredential;
+      if (!mafUsages.empty()) p.maf->usages = mafUsages;
+      if (p.maf->mafId.empty()) throw Error(ErrorCode::Config, "a MAF instruction needs --maf-id");
+    }
+  }
+};
+
+std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create) {
+  std::optional<std::filesystem::path> kek;
+  std::filesystem::path path;
+  if (!o.config.empty()) {
+    auto c = mef::loadMefConfig(o.config);
+    path = c.storePath;
+    kek = c.kekFile;
+    if (o.mefFqdn.empty()) o.mefFqdn = c.fqdn;
+  }
+  if (!o.storePath.empty()) path = o.storePath;
+  if (!o.kekFile.empty()) kek = std::filesystem::path(o.kekFile);
+  if (path.empty()) throw Error(ErrorCode::Config, "name the store: --config MEF.toml, or --store FILE");
+  if (create && kek && !std::filesystem::exists(*kek)) {
+    store::KeyEncryptionKey::generateFile(*kek);
+    std::cerr << "created key-encryption key " << kek->string() << " (mode 0600; back it up apart from the store)\n";
+  }
+  if (!create && !std::filesystem::exists(path))
+    throw Error(ErrorCode::Config, "no store at " + path.string() + "; create it with `rspf admin init`");
+  return store::openSqliteStore(path, store::KeyEncryptionKey::load(kek));
+}
+
+crypto::SecretBytes readKpmFile(const std::string& file) {
+  std::ifstream in(file);
+  std::string hex;
+  if (!in || !(in >> hex)) throw Error(ErrorCode::Config, "cannot read Kpm from " + file);
+  auto bytes = crypto::fromHex(hex);
+  crypto::wipe(hex.data(), hex.size());
+  if (!bytes) throw Error(ErrorCode::Config, file + " must hold the Kpm as hex digits");
+  crypto::SecretBytes kpm(*bytes);
+  crypto::wipe(bytes->data(), bytes->size());
+  return kpm;
+}
+
+void print(const AdminOptions& o, const nlohmann::json& j, const std::string& text) {
+  if (o.json)
+    std::cout << j.dump(2) << "\n";
+  else
+    std::cout << text;
+}
+
+std::string enroleeLine(const nlohmann::json& e) {
+  std::string state = e["enabled"].get<bool>() ? "enabled " : "DISABLED";
+  std::string enrolment = e["enrolment"].is_null() ? "not enrolled"
+                          : e["enrolment"]["expired"].get<bool>() ? "expired " + e["enrolment"]["expiry"].get<std::string>()
+                                                                  : "enrolled until " + e["enrolment"]["expiry"].get<std::string>();
+  return e["enroleeId"].get<std::string>() + "  kpmId=" + e["kpmId"].get<std::string>() + "  " + state + "  " + enrolment + "\n";
+}
+
+std::string enroleeDetail(const nlohmann::json& e) {
+  std::string s = enroleeLine(e);
+  const auto& p = e["policy"];
+  s += "  policy: expiry " + p["enrolmentExpiry"].get<std::string>() + ", token " + p["token"].get<std::string>() + "\n";
+  for (const auto& d : p["directKeys"]) s += "    direct key  " + d["targetId"].get<std::string>() + " (" + d["usage"].get<std::string>() + ")\n";
+  if (!p["registrarCseId"].get<std::string>().empty()) s += "    registrar   " + p["registrarCseId"].get<std::string>() + "\n";
+  if (!p["maf"].is_null()) s += "    MAF         " + p["maf"]["mafId"].get<std::string>() + " (" + p["maf"]["credentialType"].get<std::string>() + ")\n";
+  if (!e["enrolment"].is_null()) {
+    const auto& k = e["enrolment"];
+    s += "  enrolment: KeId " + k["keId"].get<std::string>() + "\n             KreId " + k["kreId"].get<std::string>() +
+         "\n             by " + k["framework"].get<std::string>() + " at " + k["createdAt"].get<std::string>() + "\n";
+    if (!k["tokenId"].get<std::string>().empty())
+      s += "             token " + k["tokenId"].get<std::string>() + " aux: " + k["tokenAux"].get<std::string>() + "\n";
+  }
+  return s;
+}
+
+}  // namespace
+
+std::function<int()> addAdminCommands(CLI::App& app) {
+  auto* admin = app.add_subcommand("admin", "Administer the MEF's store: Enrolees, policies, targets, enrolment tokens");
+  admin->require_subcommand(1);
+  auto o = std::make_shared<AdminOptions>();
+  admin->add_option("--config", o->config, "MEF configuration file naming the store and its key-encryption key");
+  admin->add_option("--store", o->storePath, "SQLite store file (instead of --config)");
+  admin->add_option("--kek-file", o->kekFile, "key-encryption key file (else from --config, else $RSPF_KEK)");
+  admin->add_option("--mef-fqdn", o->mefFqdn, "MEF FQDN, to show full KeIds (read from --config)");
+  admin->add_flag("--json", o->json, "machine-readable output");
+
+  auto action = std::make_shared<std::function<int()>>([] { return 0; });
+  auto on = [action](CLI::App* cmd, std::function<int()> run) { cmd->callback([action, run] { *action = run; }); };
+
+  // init
+  on(admin->add_subcommand("init", "Create the store (and the key-encryption key file when configured and missing)"), [o] {
+    auto store = openStore(*o, true);
+    print(*o, {{"schemaVersion", store->schemaVersion()}}, "store ready (schema version " + std::to_string(store->schemaVersion()) + ")\n");
+    return 0;
+  });
+
+  // enrolee
+  auto* enrolee = admin->add_subcommand("enrolee", "Enrolees: add, list, show, enable, disable, remove, policy");
+  enrolee->require_subcommand(1);
+  {
+    auto* add = enrolee->add_subcommand("add", "Register an Enrolee with its pre-provisioned key (Kpm)");
+    auto id = std::make_shared<std::string>();
+    auto kpmId = std::make_shared<std::string>();
+    auto kpmFile = std::make_shared<std::string>();
+    auto policy = std::make_shared<PolicyOptions>();
+    add->add_option("ENROLEE-ID", *id, "assigned CSE-ID or AE-ID (FQDN form)")->required();
+    add->add_option("--kpm-id", *kpmId, "KpmId, the identity the Enrolee presents in the handshake")->required();
+    add->add_option("--kpm-file", *kpmFile, "file holding Kpm as hex (at least 16 bytes); without it a 32-byte Kpm is generated and printed once");
+    policy->addTo(add, false);
+    on(add, [o, id, kpmId, kpmFile, policy] {
+      auto store = openStore(*o, false);
+      admin::AddEnroleeRequest request;
+      request.enroleeId = *id;
+      request.kpmId = *kpmId;
+      if (!kpmFile->empty()) request.kpm = readKpmFile(*kpmFile);
+      policy->applyTo(request.policy);
+      auto result = admin::addEnrolee(*store, std::move(request));
+      nlohmann::json j = {{"enroleeId", *id}, {"kpmId", *kpmId}};
+      std::string text = "added Enrolee " + *id + " (KpmId " + *kpmId + ")\n";
+      if (result.generatedKpm) {
+        auto hex = crypto::toHex(result.generatedKpm->view());
+        j["kpm"] = hex;
+        text += "Kpm (shown once; provision it to the Enrolee): " + hex + "\n";
+        crypto::wipe(hex.data(), hex.size());
+      }
+      print(*o, j, text);
+      return 0;
+    });
+
+    on(enrolee->add_subcommand("list", "List Enrolees"), [o] {
+      auto store = openStore(*o, false);
+      nlohmann::json all = nlohmann::json::array();
+      std::string text;
+      for (const auto& e : store->listEnrolees()) {
+        auto j = admin::describeEnrolee(e, store->findEnrolmentKeyOf(e.enroleeId), o->mefFqdn);
+        text += enroleeLine(j);
+        all.push_back(std::move(j));
+      }
+      print(*o, all, text.empty() ? "no Enrolees\n" : text);
+      return 0;
+    });
+
+    auto showId = std::make_shared<std::string>();
+    auto* show = enrolee->add_subcommand("show", "Show one Enrolee, its policy and its current enrolment");
+    show->add_option("ENROLEE-ID", *showId)->required();
+    on(show, [o, showId] {
+      auto store = openStore(*o, false);
+      auto e = store->findEnrolee(*showId);
+      if (!e) throw Error(ErrorCode::NotFound, "no Enrolee '" + *showId + "'");
+      auto j = admin::describeEnrolee(*e, store->findEnrolmentKeyOf(e->enroleeId), o->mefFqdn);
+      print(*o, j, enroleeDetail(j));
+      return 0;
+    });
+
+    for (auto [name, help] : {std::pair{"enable", "Allow an Enrolee to enrol again"},
+                              std::pair{"disable", "Refuse an Enrolee's enrolment and the retrieval of its keys"},
+                              std::pair{"remove", "Remove an Enrolee and its Enrolment Key"}}) {
+      auto target = std::make_shared<std::string>();
+      auto* cmd = enrolee->add_subcommand(name, help);
+      cmd->add_option("ENROLEE-ID", *target)->required();
+      std::string verb = name;
+      on(cmd, [o, target, verb] {
+        auto store = openStore(*o, false);
+        bool done = verb == "remove" ? store->removeEnrolee(*target) : store->setEnroleeEnabled(*target, verb == "enable");
+        if (!done) throw Error(ErrorCode::NotFound, "no Enrolee '" + *target + "'");
+        print(*o, {{"enroleeId", *target}, {"action", verb}}, verb + "d Enrolee " + *target + "\n");
+        return 0;
+      });
+    }
+
+    auto policyId = std::make_shared<std::string>();
+    auto policyOptions = std::make_shared<PolicyOptions>();
+    auto* policyCmd = enrolee->add_subcommand("policy", "Change what an Enrolee is provisioned with");
+    policyCmd->add_option("ENROLEE-ID", *policyId)->required();
+    policyOptions->addTo(policyCmd, true);
+    on(policyCmd, [o, policyId, policyOptions] {
+      auto store = openStore(*o, false);
+      auto e = store->findEnrolee(*policyId);
+      if (!e) throw Error(ErrorCode::NotFound, "no Enrolee '" + *policyId + "'");
+      policyOptions->applyTo(e->policy);
+      admin::validatePolicy(e->policy);
+      store->setEnroleePolicy(*policyId, e->policy);
+      auto j = admin::describePolicy(e->policy);
+      print(*o, j, "policy of " + *policyId + " updated\n" + j.dump(2) + "\n");
+      return 0;
+    });
+  }
+
+  // target
+  auto* target = admin->add_subcommand("target", "Enrolment Targets allowed to perform MEF Key Retrieval");
+  target->require_subcommand(1);
+  {
+    auto id = std::make_shared<std::string>();
+    auto type = std::make_shared<std::string>("CSE");
+    auto* add = target->add_subcommand("add", "Register a CSE / AE identity allowed to fetch keys (it must also be an enrolled Enrolee)");
+    add->add_option("TARGET-ID", *id, "the target's CSE-ID / AE-ID in FQDN form")->required();
+    add->add_option("--type", *type, "CSE, AE or MAF")->check(CLI::IsMember({"CSE", "AE", "MAF"}))->capture_default_str();
+    on(add, [o, id, type] {
+      auto store = openStore(*o, false);
+      admin::addTarget(*store, *id, *type);
+      print(*o, {{"targetId", *id}, {"type", *type}}, "added Enrolment Target " + *id + " (" + *type + ")\n");
+      return 0;
+    });
+    on(target->add_subcommand("list", "List Enrolment Targets"), [o] {
+      auto store = openStore(*o, false);
+      nlohmann::json all = nlohmann::json::array();
+      std::string text;
+      for (const auto& t : store->listTargets()) {
+        text += t.targetId + "  " + t.type + "  since " + toRfc3339(t.createdAt) + "\n";
+        all.push_back(admin::describeTarget(t));
+      }
+      print(*o, all, text.empty() ? "no Enrolment Targets\n" : text);
+      return 0;
+    });
+    auto removeId = std::make_shared<std::string>();
+    auto* remove = target->add_subcommand("remove", "Remove an Enrolment Target");
+    remove->add_option("TARGET-ID", *removeId)->required();
+    on(remove, [o, removeId] {
+      auto store = openStore(*o, false);
+      if (!store->removeTarget(*removeId)) throw Error(ErrorCode::NotFound, "no Enrolment Target '" + *removeId + "'");
+      print(*o, {{"targetId", *removeId}, {"action", "removed"}}, "removed Enrolment Target " + *removeId + "\n");
+      return 0;
+    });
+  }
+
+  // token
+  auto* token = admin->add_subcommand("token", "Enrolment tokens: single use, optionally bound to one Enrolee");
+  token->require_subcommand(1);
+  {
+    auto bound = std::make_shared<std::string>();
+    auto aux = std::make_shared<std::string>();
+    auto expires = std::make_shared<std::string>();
+    auto* create = token->add_subcommand("create", "Issue a token; its value is printed once and only its hash is kept");
+    create->add_option("--enrolee", *bound, "bind the token to this Enrolee-ID");
+    create->add_option("--aux", *aux, "auxiliary information kept with the enrolment (location, intended use, ...)");
+    create->add_option("--expires", *expires, "validity, e.g. 7d (default: no expiry)");
+    on(create, [o, bound, aux, expires] {
+      auto store = openStore(*o, false);
+      std::optional<TimePoint> expiresAt;
+      if (!expires->empty()) {
+        auto d = parseDuration(*expires);
+        if (!d) throw Error(ErrorCode::Config, "--expires takes a duration such as 12h or 7d");
+        expiresAt = now() + *d;
+      }
+      if (!bound->empty() && !store->findEnrolee(*bound)) throw Error(ErrorCode::NotFound, "no Enrolee '" + *bound + "'");
+      auto issued = procedures::issueEnrolmentToken(*bound, *aux, expiresAt);
+      store->addToken(issued.record);
+      print(*o, {{"tokenId", issued.record.tokenId}, {"token", issued.value}},
+            "token " + issued.record.tokenId + " (shown once): " + issued.value + "\n");
+      return 0;
+    });
+    on(token->add_subcommand("list", "List tokens (never their values)"), [o] {
+      auto store = openStore(*o, false);
+      nlohmann::json all = nlohmann::json::array();
+      std::string text;
+      for (const auto& t : store->listTokens()) {
+        auto j = admin::describeToken(t);
+        text += t.tokenId + "  " + j["state"].get<std::string>() + (t.boundEnroleeId.empty() ? "" : "  bound to " + t.boundEnroleeId) +
+                (t.usedBy.empty() ? "" : "  used by " + t.usedBy) + (t.auxInfo.empty() ? "" : "  aux: " + t.auxInfo) + "\n";
+        all.push_back(std::move(j));
+      }
+      print(*o, all, text.empty() ? "no tokens\n" : text);
+      return 0;
+    });
+    auto revokeId = std::make_shared<std::string>();
+    auto* revoke = token->add_subcommand("revoke", "Revoke an unused token");
+    revoke->add_option("TOKEN-ID", *revokeId)->required();
+    on(revoke, [o, revokeId] {
+      auto store = openStore(*o, false);
+      if (!store->revokeToken(*revokeId)) throw Error(ErrorCode::NotFound, "no token '" + *revokeId + "'");
+      print(*o, {{"tokenId", *revokeId}, {"action", "revoked"}}, "revoked token " + *revokeId + "\n");
+      return 0;
+    });
+  }
+
+  return [admin, action] { return *admin ? (*action)() : 0; };
+}
+
+}  // namespace rspf::cli

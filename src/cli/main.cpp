@@ -1,0 +1,224 @@
+// rspf: the command line. Each subcommand only parses options and wires the role libraries.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "common/error.hpp"
+#include "crypto/encoding.hpp"
+#include "enrolee/enrolment_client.hpp"
+#include "enrolee/target_connection.hpp"
+#include "mef/mef_server.hpp"
+#include "target/enrolment_target_server.hpp"
+
+namespace {
+
+using namespace rspf;
+
+void setUpLogging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("rspf");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%P] %v");
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+// Blocks SIGINT/SIGTERM in every thread started after this, so that sigwait() sees them.
+sigset_t blockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+void writeReadyFile(const std::optional<std::filesystem::path>& file, const std::string& host, std::uint16_t port) {
+  if (!file) return;
+  auto temp = file->string() + ".tmp";
+  {
+    std::ofstream out(temp);
+    out << host << ":" << port << "\n";
+  }
+  std::filesystem::rename(temp, *file);
+}
+
+template <typename Server>
+int serveUntilSignalled(Server& server, const sigset_t& signals, const std::optional<std::filesystem::path>& readyFile,
+                        const std::string& host, const char* role) {
+  server.start();
+  writeReadyFile(readyFile, host, server.port());
+  spdlog::info("{} listening on {}:{}", role, host, server.port());
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("{} stopping (signal {})", role, signal);
+  server.stop();
+  server.wait();
+  return 0;
+}
+
+crypto::SecretBytes readHexSecret(const std::string& file, const char* envVar, const char* what) {
+  std::string hex;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in || !(in >> hex)) throw Error(ErrorCode::Config, std::string("cannot read ") + what + " from " + file);
+  } else if (const char* env = std::getenv(envVar); env && *env) {
+    hex = env;
+  } else {
+    throw Error(ErrorCode::Config, std::string(what) + " is required: --" + (std::string(what) == "Kpm" ? "kpm-file" : "") +
+                                       " FILE or $" + envVar);
+  }
+  auto bytes = crypto::fromHex(hex);
+  crypto::wipe(hex.data(), hex.size());
+  if (!bytes || bytes->empty()) throw Error(ErrorCode::Config, std::string(what) + " must be hex digits");
+  crypto::SecretBytes secret(*bytes);
+  crypto::wipe(bytes->data(), bytes->size());
+  return secret;
+}
+
+std::string readFirstLine(const std::string& file, const char* what) {
+  std::ifstream in(file);
+  std::string line;
+  if (!in || !std::getline(in, line)) throw Error(ErrorCode::Config, std::string("cannot read ") + what + " from " + file);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "rspf: oneM2M Remote Security Provisioning Frameworks (TS-0003 8.3).\n"
+      "Roles: the M2M Enrolment Function (mef), an Enrolment Target (target), the Enrolee (enrol,\n"
+      "connect) and the MEF's administration (admin). `rspf demo` runs them all on loopback.",
+      "rspf"};
+  app.require_subcommand(1);
+  std::string logLevel = "info";
+  app.add_option("--log-level", logLevel, "trace, debug, info, warn, error or off")->capture_default_str();
+  app.set_version_flag("--version", "rspf 0.1.0");
+
+  // --- mef
+  auto* mef = app.add_subcommand("mef", "Run the M2M Enrolment Function (HTTPS, TLS-PSK)");
+  std::string mefConfig;
+  mef->add_option("--config", mefConfig, "MEF configuration file (TOML); see docs/configuration.md")
+      ->required()->check(CLI::ExistingFile);
+
+  // --- target
+  auto* target = app.add_subcommand("target", "Run an Enrolment Target (CSE or AE) that fetches keys from the MEF");
+  std::string targetConfig;
+  target->add_option("--config", targetConfig, "target configuration file (TOML)")->required()->check(CLI::ExistingFile);
+
+  // --- enrol
+  auto* enrol = app.add_subcommand("enrol", "Enrol with a MEF by a pre-provisioned key (KpmId/Kpm) and keep the credentials");
+  enrolee::EnrolOptions enrolOptions;
+  std::string kpmFile, tokenFile, credentials = "rspf-credentials.json", credentialKey;
+  std::string token;
+  bool enrolJson = false;
+  enrol->add_option("--mef", enrolOptions.mefUrl, "MEF URL, https://host:port")->required();
+  enrol->add_option("--mef-fqdn", enrolOptions.mefFqdn, "MEF FQDN (SNI, and the suffix of KeId)")->required();
+  enrol->add_option("--kpm-id", enrolOptions.kpmId, "KpmId, the pre-provisioned key's identifier")->required();
+  enrol->add_option("--kpm-file", kpmFile, "file holding Kpm in hex (else $RSPF_KPM)");
+  enrol->add_option("--token", token, "enrolment token");
+  enrol->add_option("--token-file", tokenFile, "file holding the enrolment token");
+  enrol->add_flag("--certificate", enrolOptions.certificateEnrolment, "tell the MEF this Enrolee supports Certificate Enrolment");
+  enrol->add_flag("--maf", enrolOptions.mafEnrolment, "tell the MEF this Enrolee supports MAF-based procedures");
+  enrol->add_flag("--tls13", enrolOptions.tls13, "allow TLS 1.3 (the MEF must allow it too)");
+  enrol->add_option("--credentials", credentials, "credential file to write (mode 0600)")->capture_default_str();
+  enrol->add_option("--credential-key", credentialKey, "key file sealing the credential file's secrets (default: <credentials>.key, or $RSPF_CREDENTIAL_KEY)");
+  enrol->add_flag("--json", enrolJson, "print the result as JSON");
+
+  // --- connect
+  auto* connect = app.add_subcommand("connect", "Open a TLS-PSK channel to an Enrolment Target with a provisioned key and send one request");
+  enrolee::TargetRequest targetRequest;
+  std::string connectCredentials = "rspf-credentials.json", connectCredentialKey, identity = "auto", usage;
+  targetRequest.request.method = "GET";
+  targetRequest.request.target = "/whoami";
+  connect->add_option("--credentials", connectCredentials, "credential file written by `rspf enrol`")->capture_default_str();
+  connect->add_option("--credential-key", connectCredentialKey, "key file sealing the credential file");
+  connect->add_option("--target", targetRequest.targetUrl, "target URL, https://host:port")->required();
+  connect->add_option("--target-id", targetRequest.targetId, "Target-ID the key was derived for (also sent as SNI)")->required();
+  connect->add_option("--usage", usage, "SAEF, ESPrim or ESData when several keys exist for the target");
+  connect->add_option("--identity", identity, "psk_identity: auto (KeId first, then the derived key identifier), keid or derived")
+      ->check(CLI::IsMember({"auto", "keid", "derived"}))->capture_default_str();
+  connect->add_flag("--even-if-expired", targetRequest.evenIfExpired, "attempt the handshake even after the Enrolment Expiry (to test a target)");
+  connect->add_option("--method", targetRequest.request.method, "HTTP method")->capture_default_str();
+  connect->add_option("--path", targetRequest.request.target, "request path")->capture_default_str();
+
+  // --- demo
+  auto* demo = app.add_subcommand("demo", "Run every provisioning step end to end on loopback with a temporary store");
+  bool keep = false, verbose = false;
+  demo->add_flag("--keep", keep, "keep the temporary folder (configs, stores, logs)");
+  demo->add_flag("--verbose", verbose, "show the servers' logs at the end");
+
+  auto runAdmin = rspf::cli::addAdminCommands(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    setUpLogging(logLevel);
+    if (*mef) {
+      auto signals = blockTerminationSignals();
+      auto config = mef::loadMefConfig(mefConfig);
+      mef::MefServer server(config);
+      return serveUntilSignalled(server, signals, config.readyFile, config.host, "MEF");
+    }
+    if (*target) {
+      auto signals = blockTerminationSignals();
+      auto config = target::loadTargetConfig(targetConfig);
+      target::EnrolmentTargetServer server(config);
+      return serveUntilSignalled(server, signals, config.readyFile, config.host, "Enrolment Target");
+    }
+    if (*enrol) {
+      enrolOptions.kpm = readHexSecret(kpmFile, "RSPF_KPM", "Kpm");
+      if (!tokenFile.empty()) token = readFirstLine(tokenFile, "the enrolment token");
+      if (!token.empty()) enrolOptions.enrolmentToken = token;
+      auto result = enrolee::enrol(enrolOptions);
+      enrolee::CredentialFile file{credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)};
+      file.save(result);
+      nlohmann::json summary = {{"keId", result.keId}, {"kreId", result.kreId}, {"expiry", toRfc3339(result.expiry)},
+                                {"keyProfile", crypto::keyProfileName(result.keyProfile)},
+                                {"instructions", result.instructions}, {"credentials", credentials}};
+      if (enrolJson) {
+        std::cout << summary.dump(2) << "\n";
+      } else {
+        std::cout << "Enrolled with " << enrolOptions.mefUrl << "\n"
+                  << "  KeId     " << result.keId << "\n  KreId    " << result.kreId << "\n  expires  "
+                  << toRfc3339(result.expiry) << "\n  profile  " << crypto::keyProfileName(result.keyProfile) << "\n";
+        for (const auto& k : result.targetKeys)
+          std::cout << "  key for  " << k.targetId << " (" << k.usage << "): " << k.keyIdentifier << "\n";
+        for (const auto& i : result.instructions)
+          if (i.value("type", "") == "configuration") std::cout << "  registrar CSE-ID " << i.value("registrarCseId", "") << "\n";
+        std::cout << "  saved to " << credentials << "\n";
+      }
+      return 0;
+    }
+    if (*connect) {
+      enrolee::CredentialFile file{connectCredentials, connectCredentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(connectCredentialKey)};
+      auto creds = file.load();
+      if (!usage.empty()) targetRequest.usage = usage;
+      targetRequest.identity = identity == "keid" ? enrolee::IdentityChoice::KeId
+                               : identity == "derived" ? enrolee::IdentityChoice::DerivedKeyIdentifier
+                                                       : enrolee::IdentityChoice::Automatic;
+      auto response = enrolee::requestTarget(creds, targetRequest);
+      file.save(creds);
+      std::cout << response.body << "\n";
+      return response.status >= 200 && response.status < 300 ? 0 : 1;
+    }
+    if (*demo) return rspf::demo::runDemo(keep, verbose);
+    return runAdmin();
+  } catch (const Error& e) {
+    std::cerr << "rspf: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "rspf: error: " << e.what() << "\n";
+    return 1;
+  }
+}

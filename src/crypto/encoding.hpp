@@ -1,0 +1,17 @@
+#pragma once
+// Hex and base64 (RFC 4648) encodings. Decoders return nullopt on malformed input.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "crypto/secret_bytes.hpp"
+
+namespace rspf::crypto {
+
+std::string toHex(ByteView bytes);  // lowercase
+std::optional<Bytes> fromHex(std::string_view hex);
+std::string toBase64(ByteView bytes);
+std::optional<Bytes> fromBase64(std::string_view text);
+std::string toBase64Url(ByteView bytes);  // no padding
+
+}  // namespace rspf::crypto

@@ -1,0 +1,243 @@
+// `rspf demo`: the pre-provisioned symmetric key framework end to end, as real processes on
+// loopback with a temporary embedded store. Exit status 0 only if every step did what it should.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "admin/administration.hpp"
+#include "cli/commands.hpp"
+#include "common/child_process.hpp"
+#include "common/error.hpp"
+#include "crypto/encoding.hpp"
+#include "procedures/enrolment_token.hpp"
+#include "store/open_store.hpp"
+
+namespace rspf::demo {
+namespace {
+
+namespace fs = std::filesystem;
+using Steady = std::chrono::steady_clock;
+
+constexpr const char* kMefFqdn = "mef.demo.example";
+constexpr const char* kTargetId = "cse1.demo.example";
+constexpr const char* kEnroleeId = "ae1.demo.example";
+constexpr const char* kShortLivedId = "ae2.demo.example";
+constexpr int kShortLifetimeSeconds = 3;
+
+struct Demo {
+  fs::path dir;
+  fs::path exe = currentExecutable();
+  int step = 0;
+  bool ok = true;
+  std::string mefUrl, targetUrl;
+
+  // Runs one step; `body` returns the line to show (or throws). Stops the demo on failure.
+  bool run(const std::string& title, const std::function<std::string()>& body) {
+    if (!ok) return false;
+    ++step;
+    auto start = Steady::now();
+    std::string detail;
+    try {
+      detail = body();
+    } catch (const std::exception& e) {
+      ok = false;
+      detail = e.what();
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start).count();
+    std::cout << (ok ? " ok  " : " FAIL") << " [" << step << "] " << title << " (" << ms << " ms)\n";
+    std::istringstream lines(detail);
+    for (std::string line; std::getline(lines, line);) std::cout << "          " << line << "\n";
+    std::cout.flush();
+    return ok;
+  }
+
+  void writeFile(const fs::path& p, const std::string& content) {
+    std::ofstream out(p);
+    out << content;
+    out.close();
+    fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write);
+  }
+
+  ProcessResult rspf(std::vector<std::string> args) {
+    args.insert(args.begin(), exe.string());
+    return runProcess(args, "", std::chrono::seconds(20));
+  }
+
+  static std::string lastLine(const std::string& text) {
+    auto trimmed = text.substr(0, text.find_last_not_of('\n') + 1);
+    auto nl = trimmed.rfind('\n');
+    return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
+  }
+
+  ProcessResult enrol(const std::string& who, const std::string& token = "") {
+    std::vector<std::string> args = {"enrol", "--mef", mefUrl, "--mef-fqdn", kMefFqdn, "--kpm-id", who + "-kpm",
+                                     "--kpm-file", (dir / (who + ".kpm")).string(), "--credentials",
+                                     (dir / (who + ".json")).string()};
+    if (!token.empty()) args.insert(args.end(), {"--token-file", (dir / "token").string()});
+    return rspf(args);
+  }
+
+  ProcessResult connect(const std::string& who, const std::string& path) {
+    return rspf({"connect", "--credentials", (dir / (who + ".json")).string(), "--target", targetUrl, "--target-id",
+                 kTargetId, "--path", path});
+  }
+};
+
+std::string requireSuccess(const ProcessResult& r, const std::string& what) {
+  if (r.exitCode != 0) throw std::runtime_error(what + " failed: " + Demo::lastLine(r.err.empty() ? r.out : r.err));
+  return r.out;
+}
+
+}  // namespace
+
+int runDemo(bool keep, bool verbose) {
+  Demo d;
+  char pattern[] = "/tmp/rspf-demo-XXXXXX";
+  if (::mkdtemp(pattern) == nullptr) {
+    std::cerr << "rspf demo: cannot create a temporary folder\n";
+    return 1;
+  }
+  d.dir = pattern;
+  std::cout << "rspf demo: the pre-provisioned symmetric key framework end to end on loopback\n"
+            << "           (MEF " << kMefFqdn << ", Enrolment Target " << kTargetId << ", folder " << d.dir.string() << ")\n";
+  auto started = Steady::now();
+  std::unique_ptr<ChildProcess> mef, target;
+  std::string token;
+
+  d.run("set up the MEF's store: Enrolees with generated Kpm, policies, a target, a token", [&] {
+    auto kek = store::KeyEncryptionKey::generateFile(d.dir / "kek");
+    auto store = store::openSqliteStore(d.dir / "mef.db", kek);
+    auto add = [&](const std::string& id, store::EnrolmentPolicy policy) {
+      auto result = admin::addEnrolee(*store, {id, id + "-kpm", std::nullopt, std::move(policy)});
+      auto hex = crypto::toHex(result.generatedKpm->view());
+      d.writeFile(d.dir / (id + ".kpm"), hex + "\n");
+      crypto::wipe(hex.data(), hex.size());
+    };
+    add(kTargetId, {});
+    admin::addTarget(*store, kTargetId, "CSE");
+    store::EnrolmentPolicy ae1;
+    ae1.directKeys = {{kTargetId, "SAEF"}};
+    ae1.registrarCseId = kTargetId;
+    ae1.enrolmentExpiry = std::chrono::hours(1);
+    ae1.token = store::TokenRequirement::Required;
+    add(kEnroleeId, ae1);
+    store::EnrolmentPolicy ae2;
+    ae2.directKeys = {{kTargetId, "SAEF"}};
+    ae2.enrolmentExpiry = std::chrono::seconds(kShortLifetimeSeconds);
+    add(kShortLivedId, ae2);
+    auto issued = procedures::issueEnrolmentToken(kEnroleeId, "site=plant-3; use=meter", std::nullopt);
+    store->addToken(issued.record);
+    d.writeFile(d.dir / "token", issued.value + "\n");
+    return std::string("Enrolees ") + kTargetId + ", " + kEnroleeId + " (token required, 1h), " + kShortLivedId +
+           " (" + std::to_string(kShortLifetimeSeconds) + "s); target " + kTargetId + "; token " + issued.record.tokenId;
+  });
+
+  d.run("start the MEF (rspf mef)", [&] {
+    d.writeFile(d.dir / "mef.toml", std::string("[mef]\nfqdn = \"") + kMefFqdn +
+                                        "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"mef.ready\"\n\n[store]\nsqlite = "
+                                        "\"mef.db\"\nkek_file = \"kek\"\n");
+    mef = std::make_unique<ChildProcess>(std::vector<std::string>{d.exe.string(), "mef", "--config", (d.dir / "mef.toml").string()},
+                                         d.dir / "mef.log");
+    d.mefUrl = "https://" + waitForReadyFile(d.dir / "mef.ready", *mef);
+    return "listening at " + d.mefUrl;
+  });
+
+  d.run("start the Enrolment Target, which enrols itself with the MEF (rspf target)", [&] {
+    d.writeFile(d.dir / "target.toml", std::string("[target]\nid = \"") + kTargetId +
+                                           "\"\ntype = \"CSE\"\nusage = \"SAEF\"\nlisten = \"127.0.0.1:0\"\nready_file = "
+                                           "\"target.ready\"\n\n[mef]\nurl = \"" + d.mefUrl + "\"\nfqdn = \"" + kMefFqdn +
+                                           "\"\nkpm_id = \"" + kTargetId + "-kpm\"\nkpm_file = \"" + kTargetId +
+                                           ".kpm\"\ncredentials = \"target-credentials.json\"\n");
+    target = std::make_unique<ChildProcess>(
+        std::vector<std::string>{d.exe.string(), "target", "--config", (d.dir / "target.toml").string()}, d.dir / "target.log");
+    d.targetUrl = "https://" + waitForReadyFile(d.dir / "target.ready", *target);
+    return "listening at " + d.targetUrl + "; holds a KreId for MEF Key Retrieval";
+  });
+
+  d.run("enrol the Enrolee with KpmId/Kpm and its enrolment token (rspf enrol)", [&] {
+    return requireSuccess(d.enrol(kEnroleeId, "token"), "enrolment");
+  });
+
+  d.run("replaying the same enrolment token is refused", [&] {
+    auto r = d.enrol(kEnroleeId, "token");
+    if (r.exitCode == 0) throw std::runtime_error("a used token was accepted");
+    return "refused as expected: " + Demo::lastLine(r.err);
+  });
+
+  d.run("connect the Enrolee to the target with KeId as psk_identity (rspf connect)", [&] {
+    auto out = requireSuccess(d.connect(kEnroleeId, "/whoami"), "connection");
+    auto j = nlohmann::json::parse(out);
+    if (j.value("enroleeId", "") != kEnroleeId) throw std::runtime_error("target saw '" + j.value("enroleeId", "") + "'");
+    return "the target fetched the key from the MEF and authenticated " + j["enroleeId"].get<std::string>() + " (" +
+           j["credentialId"].get<std::string>() + ")";
+  });
+
+  d.run("connect again with the derived key identifier (key cached at the target)", [&] {
+    auto out = requireSuccess(d.connect(kEnroleeId, "/whoami"), "connection");
+    return "authenticated " + nlohmann::json::parse(out)["enroleeId"].get<std::string>();
+  });
+
+  d.run("the target's ServiceSubscribedAppRule", [&] {
+    auto out = requireSuccess(d.connect(kEnroleeId, "/serviceSubscribedAppRule"), "reading the rule");
+    auto j = nlohmann::json::parse(out);
+    bool hasEnrolee = false;
+    for (const auto& ae : j["allowedAEs"]) hasEnrolee |= ae == kEnroleeId;
+    if (!hasEnrolee) throw std::runtime_error("allowedAEs lacks the Enrolee: " + out);
+    return j.dump(2);
+  });
+
+  TimePoint shortExpiry{};
+  d.run(std::string("enrol a short-lived Enrolee (Enrolment Expiry ") + std::to_string(kShortLifetimeSeconds) +
+            "s) and connect it",
+        [&] {
+          requireSuccess(d.enrol(kShortLivedId), "enrolment");
+          shortExpiry = now() + std::chrono::seconds(kShortLifetimeSeconds);
+          auto out = requireSuccess(d.connect(kShortLivedId, "/whoami"), "connection");
+          return "authenticated " + nlohmann::json::parse(out)["enroleeId"].get<std::string>();
+        });
+
+  d.run("after its Enrolment Expiry the target refuses the short-lived Enrolee", [&] {
+    std::this_thread::sleep_until(Clock::now() + (shortExpiry - now()) + std::chrono::milliseconds(1100));
+    auto r = d.rspf({"connect", "--credentials", (d.dir / (std::string(kShortLivedId) + ".json")).string(), "--target",
+                     d.targetUrl, "--target-id", kTargetId, "--identity", "derived", "--even-if-expired"});
+    if (r.exitCode == 0) throw std::runtime_error("an expired key was accepted");
+    auto rule = nlohmann::json::parse(requireSuccess(d.connect(kEnroleeId, "/serviceSubscribedAppRule"), "reading the rule"));
+    for (const auto& ae : rule["allowedAEs"])
+      if (ae == kShortLivedId) throw std::runtime_error("the expired Enrolee is still in allowedAEs");
+    return "refused: " + Demo::lastLine(r.err) + "\nits key and ServiceSubscribedAppRule entries were erased";
+  });
+
+  d.run("stop the servers", [&] {
+    int a = target ? target->terminate() : 0;
+    int b = mef ? mef->terminate() : 0;
+    if (a != 0 || b != 0) throw std::runtime_error("exit status target " + std::to_string(a) + ", MEF " + std::to_string(b));
+    return std::string("both exited cleanly");
+  });
+  target.reset();
+  mef.reset();
+
+  auto total = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started).count();
+  if (verbose || !d.ok) {
+    for (const char* log : {"mef.log", "target.log"}) {
+      std::ifstream in(d.dir / log);
+      if (!in) continue;
+      std::cout << "---- " << log << "\n" << in.rdbuf() << "\n";
+    }
+  }
+  std::cout << (d.ok ? "rspf demo: every step passed" : "rspf demo: FAILED") << " in " << total << " ms\n";
+  if (keep) {
+    std::cout << "kept " << d.dir.string() << "\n";
+  } else {
+    std::error_code ec;
+    fs::remove_all(d.dir, ec);
+  }
+  return d.ok ? 0 : 1;
+}
+
+}  // namespace rspf::demo

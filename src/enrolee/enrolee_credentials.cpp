@@ -1,0 +1,178 @@
+#include "enrolee/enrolee_credentials.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "crypto/aead.hpp"
+#include "crypto/encoding.hpp"
+#include "crypto/identifiers.hpp"
+#include "crypto/primitives.hpp"
+
+namespace rspf::enrolee {
+namespace {
+
+constexpr const char* kFormat = "rspf-enrolee-credentials/1";
+
+std::filesystem::path keyFileOf(const CredentialFile& f) {
+  return f.keyFile ? *f.keyFile : std::filesystem::path(f.path.string() + ".key");
+}
+
+crypto::SecretBytes parseHexKey(std::string text, const std::string& source) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  auto bytes = crypto::fromHex(text);
+  crypto::wipe(text.data(), text.size());
+  if (!bytes || bytes->size() != crypto::kAeadKeySize) {
+    if (bytes) crypto::wipe(bytes->data(), bytes->size());
+    throw Error(ErrorCode::Config, source + " must hold 64 hex digits (a 32-byte key)");
+  }
+  crypto::SecretBytes key(*bytes);
+  crypto::wipe(bytes->data(), bytes->size());
+  return key;
+}
+
+void writePrivateFile(const std::filesystem::path& path, std::string_view content, bool exclusive) {
+  int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (exclusive ? O_EXCL : 0);
+  int fd = ::open(path.c_str(), flags, 0600);
+  if (fd < 0) throw Error(ErrorCode::Config, "cannot create " + path.string() + ": " + std::strerror(errno));
+  ::fchmod(fd, 0600);
+  std::size_t written = 0;
+  while (written < content.size()) {
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n <= 0) {
+      ::close(fd);
+      throw Error(ErrorCode::Config, "cannot write " + path.string());
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  ::fsync(fd);
+  ::close(fd);
+}
+
+std::string readFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::Config, "cannot read " + path.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The credential key: $RSPF_CREDENTIAL_KEY, else the key file (created when `create`).
+crypto::SecretBytes credentialKey(const CredentialFile& f, bool create) {
+  if (const char* env = std::getenv(kCredentialKeyEnvironmentVariable); env && *env)
+    return parseHexKey(env, std::string("$") + kCredentialKeyEnvironmentVariable);
+  auto path = keyFileOf(f);
+  if (!std::filesystem::exists(path)) {
+    if (!create) throw Error(ErrorCode::Config, "credential key file " + path.string() + " is missing");
+    auto key = crypto::randomSecret(crypto::kAeadKeySize);
+    std::string hex = crypto::toHex(key.view()) + "\n";
+    writePrivateFile(path, hex, true);
+    crypto::wipe(hex.data(), hex.size());
+    return key;
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+    throw Error(ErrorCode::Config, "credential key file " + path.string() +
+                                       " is readable by others; chmod 600 it");
+  return parseHexKey(readFile(path), "credential key file " + path.string());
+}
+
+std::string seal(const crypto::SecretBytes& key, const crypto::SecretBytes& value, const std::string& where) {
+  return crypto::toBase64(crypto::aeadSeal(key, value.view(), where));
+}
+
+crypto::SecretBytes open(const crypto::SecretBytes& key, const nlohmann::json& j, const std::string& where) {
+  auto sealed = crypto::fromBase64(j.get<std::string>());
+  if (!sealed) throw Error(ErrorCode::Config, "credential file is corrupt (" + where + ")");
+  auto value = crypto::aeadOpen(key, *sealed, where);
+  if (!value)
+    throw Error(ErrorCode::Config, "credential file cannot be opened with this credential key (" + where + ")");
+  return std::move(*value);
+}
+
+}  // namespace
+
+const TargetKey* EnroleeCredentials::findTargetKey(std::string_view targetId,
+                                                   std::optional<std::string_view> usage) const {
+  for (const auto& t : targetKeys)
+    if (crypto::equalsIgnoreCase(t.targetId, targetId) && (!usage || t.usage == *usage)) return &t;
+  return nullptr;
+}
+
+TargetKey* EnroleeCredentials::findTargetKey(std::string_view targetId, std::optional<std::string_view> usage) {
+  return const_cast<TargetKey*>(std::as_const(*this).findTargetKey(targetId, usage));
+}
+
+void CredentialFile::save(const EnroleeCredentials& c) const {
+  auto key = credentialKey(*this, true);
+  nlohmann::json targets = nlohmann::json::array();
+  for (const auto& t : c.targetKeys) {
+    targets.push_back({{"targetId", t.targetId},
+                       {"usage", t.usage},
+                       {"keyIdentifier", t.keyIdentifier},
+                       {"presented", t.presented},
+                       {"key", seal(key, t.key, c.keId + "/target/" + t.keyIdentifier)}});
+  }
+  nlohmann::json j = {{"format", kFormat},
+                      {"mefUrl", c.mefUrl},
+                      {"mefFqdn", c.mefFqdn},
+                      {"pskIdentity", c.pskIdentity},
+                      {"keId", c.keId},
+                      {"kreId", c.kreId},
+                      {"expiry", toRfc3339(c.expiry)},
+                      {"keyProfile", crypto::keyProfileName(c.keyProfile)},
+                      {"instructions", c.instructions},
+                      {"ke", seal(key, c.ke, c.keId + "/ke")},
+                      {"kre", seal(key, c.kre, c.keId + "/kre")},
+                      {"targetKeys", targets}};
+  auto temp = std::filesystem::path(path.string() + ".tmp");
+  std::filesystem::remove(temp);
+  writePrivateFile(temp, j.dump(2) + "\n", true);
+  std::filesystem::rename(temp, path);
+}
+
+EnroleeCredentials CredentialFile::load() const {
+  auto text = readFile(path);
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("format", "") != kFormat)
+    throw Error(ErrorCode::Config, path.string() + " is not an rspf credential file");
+  auto key = credentialKey(*this, false);
+  try {
+    EnroleeCredentials c;
+    c.mefUrl = j.at("mefUrl").get<std::string>();
+    c.mefFqdn = j.at("mefFqdn").get<std::string>();
+    c.pskIdentity = j.at("pskIdentity").get<std::string>();
+    c.keId = j.at("keId").get<std::string>();
+    auto parsed = crypto::parseKeyIdentifier(c.keId);
+    if (!parsed) throw Error(ErrorCode::Config, "credential file holds a malformed KeId");
+    c.relativeKeId = parsed->relativeKeId;
+    c.kreId = j.at("kreId").get<std::string>();
+    auto expiry = parseRfc3339(j.at("expiry").get<std::string>());
+    if (!expiry) throw Error(ErrorCode::Config, "credential file holds a malformed expiry");
+    c.expiry = *expiry;
+    c.keyProfile = crypto::parseKeyProfile(j.at("keyProfile").get<std::string>()).value_or(crypto::KeyProfile::Current);
+    c.instructions = j.at("instructions");
+    c.ke = open(key, j.at("ke"), c.keId + "/ke");
+    c.kre = open(key, j.at("kre"), c.keId + "/kre");
+    for (const auto& t : j.at("targetKeys")) {
+      TargetKey tk;
+      tk.targetId = t.at("targetId").get<std::string>();
+      tk.usage = t.at("usage").get<std::string>();
+      tk.keyIdentifier = t.at("keyIdentifier").get<std::string>();
+      tk.presented = t.at("presented").get<bool>();
+      tk.key = open(key, t.at("key"), c.keId + "/target/" + tk.keyIdentifier);
+      c.targetKeys.push_back(std::move(tk));
+    }
+    return c;
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorCode::Config, path.string() + " is missing fields or has wrong types");
+  }
+}
+
+}  // namespace rspf::enrolee

@@ -1,0 +1,110 @@
+#include "enrolee/enrolment_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+#include "crypto/enrolment_key.hpp"
+#include "crypto/identifiers.hpp"
+#include "transport/https/https_client.hpp"
+
+namespace rspf::enrolee {
+namespace {
+
+ErrorCode errorCodeOfStatus(int status) {
+  switch (status) {
+    case 400: return ErrorCode::BadRequest;
+    case 401: return ErrorCode::Unauthorized;
+    case 403: return ErrorCode::Forbidden;
+    case 404: return ErrorCode::NotFound;
+    case 409: return ErrorCode::Conflict;
+    case 413: return ErrorCode::PayloadTooLarge;
+    case 503: return ErrorCode::Unavailable;
+    default: return ErrorCode::Internal;
+  }
+}
+
+// Keys for the pairs of a directKeys instruction and a symmetric mafEnrolment instruction.
+std::vector<TargetKey> deriveTargetKeys(const EnroleeCredentials& c) {
+  std::vector<TargetKey> keys;
+  auto add = [&](const std::string& targetId, const std::string& usageName) {
+    auto usage = crypto::parseUsage(usageName);
+    if (!usage || !crypto::isAsciiIdentifier(targetId))
+      throw Error(ErrorCode::Internal, "the MEF instructed an unusable pair (" + targetId + ", " + usageName + ")");
+    TargetKey key;
+    key.targetId = targetId;
+    key.usage = usageName;
+    key.keyIdentifier = crypto::makeDerivedKeyIdentifier(c.relativeKeId, crypto::defaultSuid(*usage), c.mefFqdn);
+    key.key = crypto::deriveTargetKey(c.keyProfile, c.ke.view(), *usage, targetId);
+    keys.push_back(std::move(key));
+  };
+  for (const auto& instruction : c.instructions) {
+    auto type = instruction.value("type", "");
+    if (type == "directKeys") {
+      for (const auto& pair : instruction.at("pairs"))
+        add(pair.at("targetId").get<std::string>(), pair.at("usage").get<std::string>());
+    } else if (type == "mafEnrolment" && instruction.value("credentialType", "") == "symmetric") {
+      add(instruction.at("mafId").get<std::string>(), "MAF");
+    }
+  }
+  return keys;
+}
+
+}  // namespace
+
+void throwMefError(const transport::HttpResponse& response, std::string_view what) {
+  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  std::string reason = body.is_object() && body.contains("ErrorString") && body["ErrorString"].is_string()
+                           ? body["ErrorString"].get<std::string>()
+                           : "no reason given";
+  throw Error(errorCodeOfStatus(response.status),
+              std::string(what) + " refused (" + std::to_string(response.status) + "): " + reason);
+}
+
+EnroleeCredentials enrol(const EnrolOptions& options) {
+  auto endpoint = transport::parseHttpsUrl(options.mefUrl);
+  if (!endpoint) throw Error(ErrorCode::Config, "MEF URL must look like https://host:port, got '" + options.mefUrl + "'");
+  crypto::requireAsciiIdentifier(options.kpmId, "KpmId");
+  tls::PskClientSettings settings{options.mefFqdn, options.tls13};
+  transport::HttpsPskClient client(*endpoint, settings, {options.kpmId, options.kpm});
+
+  // 8.3.3.2: the Enrolee generates the same Enrolment Key material from the session.
+  auto exported = client.exportKeyingMaterial(crypto::kExporterLabel, crypto::kExporterLength);
+  auto material = crypto::deriveEnrolmentKeyMaterial(exported.view(), options.mefFqdn);
+
+  nlohmann::json request = {{"certificateEnrolment", options.certificateEnrolment},
+                            {"mafEnrolment", options.mafEnrolment}};
+  if (options.enrolmentToken) request["enrolmentToken"] = *options.enrolmentToken;
+  auto response = client.request({"POST", "/enrolment/exchange", {}, request.dump()});
+  if (response.status != 200) throwMefError(response, "enrolment exchange");
+
+  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  if (!body.is_object() || !body.contains("keId") || !body.contains("kreId") || !body.contains("expiry"))
+    throw Error(ErrorCode::Internal, "the MEF's enrolment exchange answer is malformed");
+  EnroleeCredentials c;
+  try {
+    if (!crypto::equalsIgnoreCase(body.at("keId").get<std::string>(), material.keId) ||
+        !crypto::equalsIgnoreCase(body.at("kreId").get<std::string>(), material.kreId))
+      throw Error(ErrorCode::Internal,
+                  "the MEF's KeId/KreId differ from this Enrolee's derivation (different session or MEF FQDN)");
+    auto expiry = parseRfc3339(body.at("expiry").get<std::string>());
+    auto profile = crypto::parseKeyProfile(body.value("keyProfile", "current"));
+    if (!expiry || !profile) throw Error(ErrorCode::Internal, "the MEF's expiry or keyProfile is malformed");
+    c.mefUrl = options.mefUrl;
+    c.mefFqdn = crypto::toLower(options.mefFqdn);
+    c.pskIdentity = options.kpmId;
+    c.keId = material.keId;
+    c.relativeKeId = material.relativeKeId;
+    c.ke = std::move(material.ke);
+    c.kreId = material.kreId;
+    c.kre = std::move(material.kre);
+    c.expiry = *expiry;
+    c.keyProfile = *profile;
+    c.instructions = body.value("instructions", nlohmann::json::array());
+    c.targetKeys = deriveTargetKeys(c);
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorCode::Internal, "the MEF's enrolment exchange answer has wrong types");
+  }
+  return c;
+}
+
+}  // namespace rspf::enrolee

@@ -1,0 +1,30 @@
+#pragma once
+// The Enrolee side of bootstrap and the Enrolment Exchange (seed 8.3.2.1, 8.3.3.1, 8.3.3.2).
+#include <optional>
+#include <string>
+
+#include "enrolee/enrolee_credentials.hpp"
+#include "transport/https/http_message.hpp"
+
+namespace rspf::enrolee {
+
+struct EnrolOptions {
+  std::string mefUrl;   // https://host:port
+  std::string mefFqdn;  // sent as SNI; the suffix of the KeId
+  std::string kpmId;
+  crypto::SecretBytes kpm;
+  std::optional<std::string> enrolmentToken;
+  bool certificateEnrolment = false;  // "supports certificate enrolment"
+  bool mafEnrolment = false;          // "supports MAF-based procedures"
+  bool tls13 = false;
+};
+
+// Bootstraps with KpmId/Kpm, runs the exchange, verifies the MEF's KeId/KreId against its own
+// derivation and derives the keys the instructions name. Throws Error: Tls (handshake refused),
+// Forbidden / BadRequest / ... (the MEF's ErrorString), Unavailable, Internal (identifier mismatch).
+EnroleeCredentials enrol(const EnrolOptions& options);
+
+// The MEF's error reply as an Error with its status and ErrorString.
+[[noreturn]] void throwMefError(const transport::HttpResponse& response, std::string_view what);
+
+}  // namespace rspf::enrolee

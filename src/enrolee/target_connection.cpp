@@ -1,0 +1,25 @@
+#include "enrolee/target_connection.hpp"
+
+#include "common/error.hpp"
+#include "transport/https/https_client.hpp"
+
+namespace rspf::enrolee {
+
+transport::HttpResponse requestTarget(EnroleeCredentials& c, const TargetRequest& r) {
+  auto* key = c.findTargetKey(r.targetId, r.usage);
+  if (key == nullptr)
+    throw Error(ErrorCode::Config, "no key is provisioned for target '" + r.targetId + "'" +
+                                       (r.usage ? " and usage " + *r.usage : std::string()));
+  if (c.expiry <= now() && !r.evenIfExpired)
+    throw Error(ErrorCode::Config, "the Enrolment Key expired at " + toRfc3339(c.expiry) + "; enrol again");
+  auto endpoint = transport::parseHttpsUrl(r.targetUrl);
+  if (!endpoint) throw Error(ErrorCode::Config, "target URL must look like https://host:port");
+  bool useKeId = r.identity == IdentityChoice::KeId ||
+                 (r.identity == IdentityChoice::Automatic && !key->presented);
+  tls::PskClientCredentials credentials{useKeId ? c.keId : key->keyIdentifier, key->key};
+  transport::HttpsPskClient client(*endpoint, tls::PskClientSettings{r.targetId, false}, std::move(credentials));
+  key->presented = true;
+  return client.request(r.request);
+}
+
+}  // namespace rspf::enrolee

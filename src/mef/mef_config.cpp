@@ -1,0 +1,33 @@
+#include "mef/mef_config.hpp"
+
+#include "common/error.hpp"
+#include "config/config_file.hpp"
+#include "crypto/identifiers.hpp"
+
+namespace rspf::mef {
+
+MefConfig loadMefConfig(const std::filesystem::path& file) {
+  config::ConfigFile cf(file);
+  MefConfig c;
+  c.fqdn = cf.requireString("mef.fqdn");
+  if (!crypto::isAsciiIdentifier(c.fqdn)) throw Error(ErrorCode::Config, "mef.fqdn must be an ASCII FQDN");
+  auto listen = config::parseHostPort(cf.string("mef.listen").value_or("127.0.0.1:8443"), "mef.listen");
+  c.host = listen.host;
+  c.port = listen.port;
+  c.threads = static_cast<int>(cf.integer("mef.threads").value_or(2));
+  if (c.threads < 1 || c.threads > 256) throw Error(ErrorCode::Config, "mef.threads must be 1 to 256");
+  c.tls13 = cf.boolean("mef.tls13").value_or(false);
+  c.maxBodyBytes = static_cast<std::size_t>(cf.integer("mef.max_body_bytes").value_or(16 * 1024));
+  auto profile = cf.string("mef.key_profile").value_or("current");
+  auto parsed = crypto::parseKeyProfile(profile);
+  if (!parsed) throw Error(ErrorCode::Config, "mef.key_profile must be \"current\" or \"legacy\"");
+  c.keyProfile = *parsed;
+  c.readyFile = cf.path("mef.ready_file");
+  auto store = cf.path("store.sqlite");
+  if (!store) throw Error(ErrorCode::Config, file.string() + ": 'store.sqlite' is required");
+  c.storePath = *store;
+  c.kekFile = cf.path("store.kek_file");
+  return c;
+}
+
+}  // namespace rspf::mef

@@ -1,0 +1,28 @@
+#pragma once
+// `rspf mef --config FILE`:
+//   [mef]   fqdn, listen = "host:port", threads, tls13, max_body_bytes, key_profile, ready_file
+//   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "crypto/provisioned_keys.hpp"
+
+namespace rspf::mef {
+
+struct MefConfig {
+  std::string fqdn;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8443;
+  int threads = 2;
+  bool tls13 = false;
+  std::size_t maxBodyBytes = 16 * 1024;
+  crypto::KeyProfile keyProfile = crypto::KeyProfile::Current;
+  std::optional<std::filesystem::path> readyFile;
+  std::filesystem::path storePath;
+  std::optional<std::filesystem::path> kekFile;
+};
+
+MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)
+
+}  // namespace rspf::mef

@@ -1,0 +1,55 @@
+#include "mef/mef_router.hpp"
+
+#include "common/error.hpp"
+
+namespace rspf::mef {
+namespace {
+
+transport::HttpResponse ok(const nlohmann::json& body) {
+  transport::HttpResponse r;
+  r.body = body.dump();
+  return r;
+}
+
+void requireMethod(const transport::HttpRequest& request, std::string_view method) {
+  if (request.method != method)
+    throw Error(ErrorCode::BadRequest, std::string(request.target) + " takes " + std::string(method));
+}
+
+std::vector<std::string> pathSegments(std::string_view target) {
+  target = target.substr(0, target.find('?'));
+  std::vector<std::string> segments;
+  std::size_t start = 1;
+  while (start <= target.size()) {
+    auto end = target.find('/', start);
+    if (end == std::string_view::npos) end = target.size();
+    segments.emplace_back(target.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;
+}
+
+}  // namespace
+
+transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+  auto segments = pathSegments(request.target);
+  if (segments.size() == 2 && segments[0] == "enrolment" && segments[1] == "exchange") {
+    requireMethod(request, "POST");
+    return ok(exchange_.run(peer, procedures::EnrolmentExchangeRequest::parse(request.body)));
+  }
+  if (segments.size() == 3 && segments[0] == "enrolment" && segments[1] == "exchange" && segments[2] == "complete") {
+    requireMethod(request, "POST");
+    return ok(exchange_.complete(peer, request.body));
+  }
+  if ((segments.size() == 2 || segments.size() == 3) && segments[0] == "fetchCredentials") {
+    requireMethod(request, "GET");
+    procedures::KeyRetrievalRequest retrieval;
+    retrieval.keyIdentifier = segments[1];
+    if (segments.size() == 3) retrieval.suid = segments[2];
+    retrieval.requesterId = request.header("X-M2M-Origin").value_or(request.header("From").value_or(""));
+    return ok(keyRetrieval_.run(peer, retrieval));
+  }
+  throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
+}
+
+}  // namespace rspf::mef

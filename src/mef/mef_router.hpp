@@ -1,0 +1,22 @@
+#pragma once
+// The MEF's resources (PROTOCOL.md section 4) mapped onto its procedures. Binding-neutral.
+#include "procedures/enrolment_exchange.hpp"
+#include "procedures/key_retrieval.hpp"
+#include "transport/https/http_message.hpp"
+
+namespace rspf::mef {
+
+class MefRouter {
+ public:
+  MefRouter(store::Store& store, const procedures::MefSettings& settings)
+      : exchange_(store, settings), keyRetrieval_(store, settings) {}
+
+  // Throws rspf::Error for refusals; the binding maps them to the wire.
+  transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request);
+
+ private:
+  procedures::EnrolmentExchange exchange_;
+  procedures::MefKeyRetrieval keyRetrieval_;
+};
+
+}  // namespace rspf::mef

@@ -1,0 +1,58 @@
+#include "mef/mef_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bootstrap/framework_chain.hpp"
+#include "bootstrap/psk/pre_provisioned_key.hpp"
+#include "bootstrap/reauth/re_authentication_key.hpp"
+#include "mef/mef_router.hpp"
+#include "store/open_store.hpp"
+#include "transport/https/https_server.hpp"
+
+namespace rspf::mef {
+
+struct MefServer::Impl {
+  std::unique_ptr<store::Store> store;
+  bootstrap::PreProvisionedKeyFramework preProvisioned;
+  bootstrap::ReAuthenticationFramework reAuthentication;
+  bootstrap::FrameworkChain frameworks;
+  MefRouter router;
+  transport::HttpsServer server;
+
+  Impl(const MefConfig& c, std::unique_ptr<store::Store> s)
+      : store(std::move(s)),
+        preProvisioned(*store),
+        reAuthentication(*store, c.fqdn),
+        frameworks({&reAuthentication, &preProvisioned}),
+        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}),
+        server(serverSettings(c), frameworks,
+               [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+                 return router.handle(peer, request);
+               }) {}
+
+  static transport::HttpsServerSettings serverSettings(const MefConfig& c) {
+    transport::HttpsServerSettings s;
+    s.host = c.host;
+    s.port = c.port;
+    s.threads = c.threads;
+    s.maxBodyBytes = c.maxBodyBytes;
+    s.tls.serverName = c.fqdn;
+    s.tls.tls13 = c.tls13;
+    return s;
+  }
+};
+
+MefServer::MefServer(const MefConfig& config) {
+  auto store = store::openSqliteStore(config.storePath, store::KeyEncryptionKey::load(config.kekFile));
+  std::size_t purged = store->purgeExpiredEnrolmentKeys(now());
+  if (purged > 0) spdlog::info("purged {} expired Enrolment Keys", purged);
+  impl_ = std::make_unique<Impl>(config, std::move(store));
+}
+
+MefServer::~MefServer() = default;
+std::uint16_t MefServer::port() const { return impl_->server.port(); }
+void MefServer::start() { impl_->server.start(); }
+void MefServer::stop() { impl_->server.stop(); }
+void MefServer::wait() { impl_->server.wait(); }
+
+}  // namespace rspf::mef

@@ -1,0 +1,115 @@
+#include "procedures/enrolment_exchange.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.hpp"
+#include "crypto/enrolment_key.hpp"
+#include "procedures/enrolment_token.hpp"
+#include "procedures/json_body.hpp"
+
+namespace rspf::procedures {
+namespace {
+
+bool optionalBool(const nlohmann::json& j, const char* name) {
+  if (!j.contains(name)) return false;
+  if (!j[name].is_boolean()) throw Error(ErrorCode::BadRequest, std::string("'") + name + "' must be a boolean");
+  return j[name].get<bool>();
+}
+
+nlohmann::json instructionsFor(const store::EnrolmentPolicy& policy, const EnrolmentExchangeRequest& request) {
+  auto instructions = nlohmann::json::array();
+  // Step 7: Remote MAF Enrolment, only for an Enrolee that supports MAF-based procedures.
+  if (request.mafEnrolment && policy.maf) {
+    instructions.push_back({{"type", "mafEnrolment"},
+                            {"mafId", policy.maf->mafId},
+                            {"mafUri", policy.maf->mafUri},
+                            {"credentialType", policy.maf->credentialType},
+                            {"usages", policy.maf->usages}});
+  }
+  // Step 9: (Enrolee B-ID, communication security type) pairs for direct key derivation.
+  if (!policy.directKeys.empty()) {
+    auto pairs = nlohmann::json::array();
+    for (const auto& p : policy.directKeys) pairs.push_back({{"targetId", p.targetId}, {"usage", p.usage}});
+    instructions.push_back({{"type", "directKeys"}, {"pairs", pairs}});
+  }
+  if (!policy.registrarCseId.empty())
+    instructions.push_back({{"type", "configuration"}, {"registrarCseId", policy.registrarCseId}});
+  return instructions;
+}
+
+}  // namespace
+
+EnrolmentExchangeRequest EnrolmentExchangeRequest::parse(std::string_view body) {
+  auto json = parseJsonObject(body);
+  EnrolmentExchangeRequest request;
+  request.certificateEnrolment = optionalBool(json, "certificateEnrolment");
+  request.mafEnrolment = optionalBool(json, "mafEnrolment");
+  if (json.contains("enrolmentToken")) {
+    const auto& token = json["enrolmentToken"];
+    if (!token.is_string()) throw Error(ErrorCode::BadRequest, "'enrolmentToken' must be a string");
+    auto value = token.get<std::string>();
+    if (value.empty() || value.size() > kMaxEnrolmentTokenLength)
+      throw Error(ErrorCode::BadRequest, "'enrolmentToken' must be 1 to 256 characters");
+    request.enrolmentToken = std::move(value);
+  }
+  return request;
+}
+
+nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const EnrolmentExchangeRequest& request) {
+  auto enrolee = store_.findEnrolee(peer.principal);
+  if (!enrolee) throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is not registered");
+  if (!enrolee->enabled) throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled");
+  const auto& policy = enrolee->policy;
+
+  // Step 3: the MEF may deny the request when the Enrolment-Token is missing or invalid.
+  std::optional<store::TokenUse> tokenUse;
+  if (request.enrolmentToken) {
+    tokenUse = store::TokenUse{hashEnrolmentToken(*request.enrolmentToken)};
+  } else if (policy.token == store::TokenRequirement::Required) {
+    throw Error(ErrorCode::Forbidden, "an enrolment token is required for Enrolee '" + enrolee->enroleeId + "'");
+  }
+
+  // 8.3.3.2: Enrolment Key Generation from the session by TLS key export.
+  auto exported = peer.exportKeyingMaterial(crypto::kExporterLabel, crypto::kExporterLength);
+  auto material = crypto::deriveEnrolmentKeyMaterial(exported.view(), settings_.fqdn);
+  TimePoint issuedAt = now();
+  store::EnrolmentKey key;
+  key.relativeKeId = material.relativeKeId;
+  key.enroleeId = enrolee->enroleeId;
+  key.ke = std::move(material.ke);
+  key.kreId = material.kreId;
+  key.kre = std::move(material.kre);
+  key.framework = peer.framework;
+  key.keyProfile = std::string(crypto::keyProfileName(settings_.keyProfile));
+  key.createdAt = issuedAt;
+  key.expiry = issuedAt + policy.enrolmentExpiry;  // Enrolment Expiry (10.7)
+
+  auto refusal = store_.commitEnrolment(key, tokenUse, issuedAt);
+  if (refusal != store::TokenRefusal::None) {
+    spdlog::info("enrolment of '{}' refused: {}", enrolee->enroleeId, store::describe(refusal));
+    throw Error(ErrorCode::Forbidden, std::string(store::describe(refusal)));
+  }
+  spdlog::info("enrolled '{}' by {}: KeId {} expires {}", enrolee->enroleeId, peer.framework, material.keId,
+               toRfc3339(key.expiry));
+  return {{"keId", material.keId},
+          {"kreId", material.kreId},
+          {"expiry", toRfc3339(key.expiry)},
+          {"keyProfile", key.keyProfile},
+          {"instructions", instructionsFor(policy, request)}};
+}
+
+nlohmann::json EnrolmentExchange::complete(const tls::AuthenticatedPeer& peer, std::string_view body) {
+  auto json = parseJsonObject(body);
+  if (!json.contains("step") || !json["step"].is_string())
+    throw Error(ErrorCode::BadRequest, "'step' must be \"certificateEnrolment\" or \"mafEnrolment\"");
+  auto step = json["step"].get<std::string>();
+  if (step != "certificateEnrolment" && step != "mafEnrolment")
+    throw Error(ErrorCode::BadRequest, "'step' must be \"certificateEnrolment\" or \"mafEnrolment\"");
+  auto key = store_.findEnrolmentKeyOf(peer.principal);
+  if (!key || key->expiry <= now())
+    throw Error(ErrorCode::NotFound, "'" + peer.principal + "' has no current enrolment");
+  store_.recordCompletedStep(key->relativeKeId, step);
+  return {{"Status", true}};
+}
+
+}  // namespace rspf::procedures

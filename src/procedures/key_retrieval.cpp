@@ -1,0 +1,111 @@
+#include "procedures/key_retrieval.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "bootstrap/reauth/re_authentication_key.hpp"
+#include "common/error.hpp"
+#include "crypto/encoding.hpp"
+#include "crypto/identifiers.hpp"
+#include "crypto/provisioned_keys.hpp"
+
+namespace rspf::procedures {
+namespace {
+
+constexpr const char* kUnknownKey = "unknown or expired key identifier";
+
+// Usages the policy authorizes for this target: the direct key pairs naming it, and the MAF
+// instruction when the target is that MAF (symmetric credential).
+std::vector<crypto::Usage> authorizedUsages(const store::EnrolmentPolicy& policy, std::string_view targetId) {
+  std::vector<crypto::Usage> usages;
+  for (const auto& pair : policy.directKeys)
+    if (crypto::equalsIgnoreCase(pair.targetId, targetId))
+      if (auto u = crypto::parseUsage(pair.usage)) usages.push_back(*u);
+  if (policy.maf && policy.maf->credentialType == "symmetric" &&
+      crypto::equalsIgnoreCase(policy.maf->mafId, targetId))
+    usages.push_back(crypto::Usage::MAF);
+  return usages;
+}
+
+crypto::Usage usageOfSuidText(const std::string& text) {
+  int suid = -1;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), suid);
+  if (text.size() != 2 || r.ec != std::errc() || r.ptr != text.data() + text.size())
+    throw Error(ErrorCode::BadRequest, "SUID must be two decimal digits");
+  auto usage = crypto::usageOfSuid(suid);
+  if (!usage) throw Error(ErrorCode::BadRequest, "unknown SUID " + text);
+  return *usage;
+}
+
+}  // namespace
+
+nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const KeyRetrievalRequest& request) {
+  // Step 3.b.i: the requester's ID must be the identity it authenticated with.
+  if (request.requesterId.empty())
+    throw Error(ErrorCode::BadRequest, "the requester's ID is required in X-M2M-Origin (or From)");
+  if (peer.framework != bootstrap::kReAuthenticationFramework)
+    throw Error(ErrorCode::Forbidden, "MEF Key Retrieval requires authentication with the target's KreId");
+  if (!crypto::equalsIgnoreCase(request.requesterId, peer.principal))
+    throw Error(ErrorCode::Forbidden, "requester ID '" + request.requesterId +
+                                          "' is not the authenticated identity '" + peer.principal + "'");
+  auto requester = store_.findEnrolee(peer.principal);
+  if (!requester || !requester->enabled)
+    throw Error(ErrorCode::Forbidden, "requester '" + peer.principal + "' is disabled or no longer registered");
+  auto target = store_.findTarget(peer.principal);
+  if (!target)
+    throw Error(ErrorCode::Forbidden, "'" + peer.principal + "' is not a registered Enrolment Target");
+
+  // Step 3.a: the key identifier, and the Enrolment Key it names.
+  std::string relativeKeId;
+  if (auto keId = crypto::parseKeyIdentifier(request.keyIdentifier)) {
+    if (keId->suid) throw Error(ErrorCode::BadRequest, "expected a KeId, got a derived key identifier");
+    if (!crypto::equalsIgnoreCase(keId->mefFqdn, settings_.fqdn)) throw Error(ErrorCode::NotFound, kUnknownKey);
+    relativeKeId = keId->relativeKeId;
+  } else if (auto relative = crypto::parseRelativeKeId(request.keyIdentifier)) {
+    relativeKeId = *relative;
+  } else {
+    throw Error(ErrorCode::BadRequest, "malformed key identifier");
+  }
+  std::optional<crypto::Usage> requestedUsage;
+  if (request.suid) requestedUsage = usageOfSuidText(*request.suid);
+
+  auto key = store_.findEnrolmentKey(relativeKeId);
+  if (!key || key->expiry <= now()) throw Error(ErrorCode::NotFound, kUnknownKey);
+  auto enrolee = store_.findEnrolee(key->enroleeId);
+  if (!enrolee || !enrolee->enabled) throw Error(ErrorCode::NotFound, kUnknownKey);
+
+  // Step 3.b.ii: is this target allowed to fetch credentials for this Enrolee and usage?
+  auto usages = authorizedUsages(enrolee->policy, target->targetId);
+  crypto::Usage usage;
+  if (requestedUsage) {
+    if (std::find(usages.begin(), usages.end(), *requestedUsage) == usages.end())
+      throw Error(ErrorCode::Forbidden, "'" + target->targetId + "' is not authorized for Enrolee '" +
+                                            enrolee->enroleeId + "' and usage " +
+                                            std::string(crypto::usageName(*requestedUsage)));
+    usage = *requestedUsage;
+  } else {
+    if (usages.empty())
+      throw Error(ErrorCode::Forbidden,
+                  "'" + target->targetId + "' is not authorized for Enrolee '" + enrolee->enroleeId + "'");
+    if (usages.size() > 1)
+      throw Error(ErrorCode::Conflict, "several usages are authorized for this target; ask for one with "
+                                       "/fetchCredentials/<KeId>/<SUID>");
+    usage = usages.front();
+  }
+
+  auto profile = crypto::parseKeyProfile(key->keyProfile).value_or(crypto::KeyProfile::Current);
+  auto credential = crypto::deriveTargetKey(profile, key->ke.view(), usage, target->targetId);
+  std::string keyIdentifier =
+      crypto::makeDerivedKeyIdentifier(relativeKeId, crypto::defaultSuid(usage), settings_.fqdn);
+  std::string credentialId = crypto::makeCredentialId(crypto::credentialTypeOf(usage), keyIdentifier);
+  spdlog::info("key retrieval: '{}' fetched {} for Enrolee '{}' ({})", target->targetId, credentialId,
+               enrolee->enroleeId, crypto::usageName(usage));
+  return {{"Status", true},
+          {"Credential", crypto::toBase64(credential.view())},
+          {"CredentialId", credentialId},
+          {"EnroleeID", enrolee->enroleeId},
+          {"Lifetime", toRfc3339(key->expiry)}};
+}
+
+}  // namespace rspf::procedures

@@ -1,0 +1,14 @@
+#pragma once
+#include <string>
+
+#include "crypto/provisioned_keys.hpp"
+
+namespace rspf::procedures {
+
+// What the MEF's procedures need to know about the MEF itself.
+struct MefSettings {
+  std::string fqdn;  // MEF-FQDN, the suffix of every KeId / KreId it generates
+  crypto::KeyProfile keyProfile = crypto::KeyProfile::Current;
+};
+
+}  // namespace rspf::procedures

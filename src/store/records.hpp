@@ -1,0 +1,88 @@
+#pragma once
+// What the MEF keeps: Enrolees with their Bootstrap Credential and policy, Enrolment Keys,
+// Enrolment Targets allowed to fetch keys, and enrolment tokens (seed 8.3.1.2, 8.3.3.1, 9.2.2.3).
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/time.hpp"
+#include "crypto/secret_bytes.hpp"
+
+namespace rspf::store {
+
+// One (Enrolee B-ID / Target-ID, communication security type) pair the Enrolee may derive a key
+// for directly (seed 8.3.3.1 step 9).
+struct DirectKeyPair {
+  std::string targetId;  // FQDN form of the CSE-ID / AE-ID
+  std::string usage;     // "SAEF", "ESPrim", "ESData"
+  bool operator==(const DirectKeyPair&) const = default;
+};
+
+// Remote MAF Enrolment instruction (seed 8.3.3.4); data only until the MAF exists.
+struct MafInstruction {
+  std::string mafId;
+  std::string mafUri;
+  std::string credentialType = "symmetric";  // "symmetric" | "certificate"
+  std::vector<std::string> usages;
+  bool operator==(const MafInstruction&) const = default;
+};
+
+enum class TokenRequirement { Optional, Required };
+
+// The MEF's preferences for provisioning one Enrolee (seed 8.3.3.1 pre-conditions).
+struct EnrolmentPolicy {
+  std::vector<DirectKeyPair> directKeys;
+  std::optional<MafInstruction> maf;
+  std::string registrarCseId;
+  std::chrono::seconds enrolmentExpiry{std::chrono::hours(24 * 30)};  // Enrolment Expiry, 10.7
+  TokenRequirement token = TokenRequirement::Optional;
+  bool operator==(const EnrolmentPolicy&) const = default;
+};
+
+struct Enrolee {
+  std::string enroleeId;  // assigned CSE-ID or AE-ID (FQDN form)
+  std::string kpmId;      // KpmId; empty when the Enrolee has no pre-provisioned key
+  crypto::SecretBytes kpm;
+  bool enabled = true;
+  EnrolmentPolicy policy;
+  TimePoint createdAt{};
+};
+
+// An Enrolment Key and what came with it (seed 8.3.3.2 step 4).
+struct EnrolmentKey {
+  std::string relativeKeId;  // 32 lowercase hex digits; KeId = relativeKeId "@" MEF-FQDN
+  std::string enroleeId;
+  crypto::SecretBytes ke;
+  std::string kreId;  // full KreId, "...@MEF-FQDN"
+  crypto::SecretBytes kre;
+  std::string framework;  // bootstrap framework that produced it: "psk", "reauth", ...
+  std::string keyProfile;  // "current" | "legacy"
+  TimePoint createdAt{};
+  TimePoint expiry{};
+  std::string tokenId;   // the enrolment token used, if any
+  std::string tokenAux;  // that token's auxiliary information
+  std::vector<std::string> completedSteps;  // "certificateEnrolment", "mafEnrolment"
+};
+
+// A CSE / AE / MAF identity allowed to perform MEF Key Retrieval (seed 8.3.3.6).
+struct EnrolmentTarget {
+  std::string targetId;
+  std::string type;  // "CSE" | "AE" | "MAF"
+  TimePoint createdAt{};
+};
+
+// Enrolment token (seed 8.3.1.2 NOTE 2): the value itself is never stored, only its SHA-256.
+struct EnrolmentToken {
+  std::string tokenId;         // short public handle for list / revoke
+  crypto::Bytes tokenHash;     // SHA-256 of the token value
+  std::string boundEnroleeId;  // empty: any Enrolee
+  std::string auxInfo;
+  TimePoint createdAt{};
+  std::optional<TimePoint> expiresAt;
+  std::optional<TimePoint> usedAt;
+  std::string usedBy;
+  bool revoked = false;
+};
+
+}  // namespace rspf::store

@@ -1,0 +1,102 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "common/error.hpp"
+#include "store/sqlite/sqlite_statement.hpp"
+
+namespace rspf::store::sqlite {
+namespace {
+
+constexpr std::array kMigrations{
+    Migration{1, R"sql(
+CREATE TABLE meta (
+  name  TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+CREATE TABLE enrolees (
+  enrolee_id  TEXT PRIMARY KEY,
+  kpm_id      TEXT UNIQUE,
+  kpm_sealed  BLOB,
+  enabled     INTEGER NOT NULL,
+  policy_json TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE enrolment_keys (
+  relative_ke_id TEXT PRIMARY KEY,
+  enrolee_id     TEXT NOT NULL UNIQUE REFERENCES enrolees(enrolee_id) ON DELETE CASCADE,
+  ke_sealed      BLOB NOT NULL,
+  kre_id         TEXT NOT NULL UNIQUE,
+  kre_sealed     BLOB NOT NULL,
+  framework      TEXT NOT NULL,
+  key_profile    TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  expiry         INTEGER NOT NULL,
+  token_id       TEXT NOT NULL DEFAULT '',
+  token_aux      TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE targets (
+  target_id  TEXT PRIMARY KEY,
+  type       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE tokens (
+  token_id         TEXT PRIMARY KEY,
+  token_hash       BLOB NOT NULL UNIQUE,
+  bound_enrolee_id TEXT NOT NULL DEFAULT '',
+  aux_info         TEXT NOT NULL DEFAULT '',
+  created_at       INTEGER NOT NULL,
+  expires_at       INTEGER,
+  used_at          INTEGER,
+  used_by          TEXT NOT NULL DEFAULT '',
+  revoked          INTEGER NOT NULL DEFAULT 0
+);
+)sql"},
+    // The follow-up procedures completed with a key ("certificateEnrolment", "mafEnrolment");
+    // purging expired keys scans by expiry.
+    Migration{2, R"sql(
+ALTER TABLE enrolment_keys ADD COLUMN completed_steps TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX enrolment_keys_by_expiry ON enrolment_keys(expiry);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int currentSchemaVersion() { return kMigrations.back().version; }
+
+int readSchemaVersion(sqlite3* db) {
+  Statement s(db, "PRAGMA user_version");
+  if (!s.step()) throwStoreError(db, "reading the schema version");
+  return static_cast<int>(s.integer(0));
+}
+
+void migrate(sqlite3* db) {
+  const int current = currentSchemaVersion();
+  auto refuseNewer = [current](int found) {
+    if (found > current)
+      throw Error(ErrorCode::Config, "store schema version " + std::to_string(found) +
+                                         " is newer than this rspf supports (" +
+                                         std::to_string(current) + ")");
+  };
+  int found = readSchemaVersion(db);
+  refuseNewer(found);
+  for (const Migration& m : kMigrations) {
+    if (found >= m.version) continue;
+    WriteTransaction tx(db);
+    // Read again under the write lock: another process may have migrated meanwhile.
+    found = readSchemaVersion(db);
+    refuseNewer(found);
+    if (found >= m.version) continue;  // the empty transaction rolls back
+    execute(db, m.sql, "migrating the store schema to version " + std::to_string(m.version));
+    // PRAGMA takes no bound parameters; the version is a compile-time constant.
+    const std::string setVersion = "PRAGMA user_version = " + std::to_string(m.version);
+    execute(db, setVersion.c_str(), "recording the store schema version");
+    tx.commit();
+    found = m.version;
+  }
+}
+
+}  // namespace rspf::store::sqlite

@@ -1,0 +1,57 @@
+#include "store/sqlite/policy_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+
+namespace rspf::store::sqlite {
+
+using nlohmann::json;
+
+std::string policyToJson(const EnrolmentPolicy& policy) {
+  json directKeys = json::array();
+  for (const auto& pair : policy.directKeys)
+    directKeys.push_back({{"targetId", pair.targetId}, {"usage", pair.usage}});
+  json maf = nullptr;
+  if (policy.maf)
+    maf = {{"mafId", policy.maf->mafId},
+           {"mafUri", policy.maf->mafUri},
+           {"credentialType", policy.maf->credentialType},
+           {"usages", policy.maf->usages}};
+  json out = {{"directKeys", std::move(directKeys)},
+              {"maf", std::move(maf)},
+              {"registrarCseId", policy.registrarCseId},
+              {"enrolmentExpirySeconds", policy.enrolmentExpiry.count()},
+              {"token", policy.token == TokenRequirement::Required ? "required" : "optional"}};
+  return out.dump();
+}
+
+EnrolmentPolicy policyFromJson(std::string_view text) {
+  try {
+    const json in = json::parse(text);
+    EnrolmentPolicy policy;
+    for (const auto& pair : in.at("directKeys"))
+      policy.directKeys.push_back(
+          {pair.at("targetId").get<std::string>(), pair.at("usage").get<std::string>()});
+    if (const auto& maf = in.at("maf"); !maf.is_null())
+      policy.maf =
+          MafInstruction{maf.at("mafId").get<std::string>(), maf.at("mafUri").get<std::string>(),
+                         maf.at("credentialType").get<std::string>(),
+                         maf.at("usages").get<std::vector<std::string>>()};
+    policy.registrarCseId = in.at("registrarCseId").get<std::string>();
+    policy.enrolmentExpiry =
+        std::chrono::seconds(in.at("enrolmentExpirySeconds").get<std::int64_t>());
+    const auto token = in.at("token").get<std::string>();
+    if (token == "required")
+      policy.token = TokenRequirement::Required;
+    else if (token == "optional")
+      policy.token = TokenRequirement::Optional;
+    else
+      throw Error(ErrorCode::Store, "stored enrolment policy has an unknown token requirement");
+    return policy;
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::Store, std::string("stored enrolment policy is malformed: ") + e.what());
+  }
+}
+
+}  // namespace rspf::store::sqlite

@@ -1,0 +1,130 @@
+#include "store/sqlite/sqlite_statement.hpp"
+
+#include "common/error.hpp"
+
+namespace rspf::store::sqlite {
+
+void throwStoreError(sqlite3* db, std::string_view doing) {
+  throw Error(ErrorCode::Store,
+              "store: " + std::string(doing) + " failed: " + std::string(sqlite3_errmsg(db)));
+}
+
+void execute(sqlite3* db, const char* sql, std::string_view doing) {
+  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) throwStoreError(db, doing);
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+  stmt_.reset(raw);
+  if (rc != SQLITE_OK) throwStoreError(db_, "preparing a statement");
+}
+
+void Statement::check(int rc, std::string_view doing) const {
+  if (rc != SQLITE_OK) throwStoreError(db_, doing);
+}
+
+Statement& Statement::bindText(int index, std::string_view value) {
+  check(sqlite3_bind_text(stmt_.get(), index, value.data(), static_cast<int>(value.size()),
+                          SQLITE_TRANSIENT),
+        "binding a parameter");
+  return *this;
+}
+
+Statement& Statement::bindTextOrNull(int index, std::string_view value) {
+  if (value.empty()) {
+    check(sqlite3_bind_null(stmt_.get(), index), "binding a parameter");
+    return *this;
+  }
+  return bindText(index, value);
+}
+
+Statement& Statement::bindInt(int index, std::int64_t value) {
+  check(sqlite3_bind_int64(stmt_.get(), index, value), "binding a parameter");
+  return *this;
+}
+
+Statement& Statement::bindIntOrNull(int index, std::optional<std::int64_t> value) {
+  if (!value) {
+    check(sqlite3_bind_null(stmt_.get(), index), "binding a parameter");
+    return *this;
+  }
+  return bindInt(index, *value);
+}
+
+Statement& Statement::bindBlob(int index, crypto::ByteView value) {
+  // A zero-length blob with a null pointer would bind NULL: use a valid empty blob instead.
+  check(sqlite3_bind_blob64(stmt_.get(), index,
+                            value.empty() ? static_cast<const void*>("") : value.data(),
+                            value.size(), SQLITE_TRANSIENT),
+        "binding a parameter");
+  return *this;
+}
+
+Statement& Statement::bindBlobOrNull(int index, crypto::ByteView value) {
+  if (value.empty()) {
+    check(sqlite3_bind_null(stmt_.get(), index), "binding a parameter");
+    return *this;
+  }
+  return bindBlob(index, value);
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  throwStoreError(db_, "executing a statement");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+bool Statement::isNull(int column) const {
+  return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
+}
+
+std::string Statement::text(int column) const {
+  const auto* p = sqlite3_column_text(stmt_.get(), column);
+  if (p == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)));
+}
+
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(stmt_.get(), column);
+}
+
+std::optional<std::int64_t> Statement::integerOrNull(int column) const {
+  if (isNull(column)) return std::nullopt;
+  return integer(column);
+}
+
+crypto::Bytes Statement::blob(int column) const {
+  const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_.get(), column));
+  if (p == nullptr) return {};
+  return crypto::Bytes(p, p + sqlite3_column_bytes(stmt_.get(), column));
+}
+
+WriteTransaction::WriteTransaction(sqlite3* db) : db_(db) {
+  execute(db_, "BEGIN IMMEDIATE", "starting a write transaction");
+}
+
+WriteTransaction::~WriteTransaction() {
+  // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled the transaction back.
+  if (open_ && sqlite3_get_autocommit(db_) == 0)
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void WriteTransaction::commit() {
+  execute(db_, "COMMIT", "committing a transaction");
+  open_ = false;
+}
+
+void WriteTransaction::rollback() {
+  open_ = false;
+  execute(db_, "ROLLBACK", "rolling back a transaction");
+}
+
+}  // namespace rspf::store::sqlite

@@ -1,0 +1,132 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/error.hpp"
+#include "store/open_store.hpp"
+#include "store/sqlite/migrations.hpp"
+
+namespace rspf::store {
+namespace {
+
+constexpr std::string_view kKekCheckValue = "rspf-kek-check";
+constexpr std::string_view kKekCheckWhere = "meta/kek_check";
+
+std::string inQuotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// Files created while this lives are private to the owner (SQLite creates -wal and -shm itself).
+// The umask is per process: the mutex keeps two stores opening at once from restoring each
+// other's 077.
+class PrivateFileCreation {
+ public:
+  PrivateFileCreation() : lock_(mutex()), previous_(::umask(077)) {}
+  PrivateFileCreation(const PrivateFileCreation&) = delete;
+  PrivateFileCreation& operator=(const PrivateFileCreation&) = delete;
+  ~PrivateFileCreation() { ::umask(previous_); }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  std::lock_guard<std::mutex> lock_;
+  mode_t previous_;
+};
+
+// Creates the database file with mode 0600 unless it exists, so SQLite never creates it with the
+// process umask.
+void createDatabaseFile(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC | O_NOCTTY, 0600);
+  if (fd < 0)
+    throw Error(ErrorCode::Config, "cannot open or create store " + inQuotes(path.c_str()) + ": " +
+                                       std::strerror(errno));
+  ::close(fd);
+}
+
+void restrictWalFiles(const std::filesystem::path& path) {
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::string sibling = path.string() + suffix;
+    if (::chmod(sibling.c_str(), 0600) != 0 && errno != ENOENT)
+      throw Error(ErrorCode::Store, "cannot restrict the permissions of " +
+                                        inQuotes(sibling.c_str()) + ": " + std::strerror(errno));
+  }
+}
+
+sqlite::Connection openConnection(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  // The store's mutex serialises use of the connection.
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  sqlite::Connection db(raw);
+  if (rc != SQLITE_OK)
+    throw Error(ErrorCode::Store, "cannot open store " + inQuotes(path.c_str()) + ": " +
+                                      (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  sqlite3_extended_result_codes(db.get(), 1);
+  return db;
+}
+
+void configure(sqlite3* db, const std::filesystem::path& path) {
+  if (sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
+    sqlite::throwStoreError(db, "setting busy_timeout");
+  sqlite::Statement wal(db, "PRAGMA journal_mode=WAL");
+  if (!wal.step() || wal.text(0) != "wal")
+    throw Error(ErrorCode::Store,
+                "store " + inQuotes(path.c_str()) + " cannot use the WAL journal mode");
+  // FULL: each enrolment is durable before the Enrolee gets its answer.
+  sqlite::execute(db, "PRAGMA synchronous=FULL", "setting synchronous=FULL");
+  sqlite::execute(db, "PRAGMA foreign_keys=ON", "enabling foreign keys");
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek)
+    : kek_(std::move(kek)) {
+  PrivateFileCreation privateFiles;
+  createDatabaseFile(path);
+  db_ = openConnection(path);
+  configure(db_.get(), path);
+  restrictWalFiles(path);
+  sqlite::migrate(db_.get());
+  checkKeyEncryptionKey();
+}
+
+void SqliteStore::checkKeyEncryptionKey() {
+  sqlite3* db = db_.get();
+  const char* select = "SELECT value FROM meta WHERE name = 'kek_check'";
+  if (!sqlite::Statement(db, select).step()) {
+    // A new store. OR IGNORE: another process may have written its check value meanwhile; the
+    // comparison below then decides.
+    sqlite::WriteTransaction tx(db);
+    sqlite::Statement(db, "INSERT OR IGNORE INTO meta (name, value) VALUES ('kek_check', ?1)")
+        .bindBlob(1, kek_.seal(crypto::asBytes(kKekCheckValue), kKekCheckWhere))
+        .run();
+    tx.commit();
+  }
+  sqlite::Statement stored(db, select);
+  if (!stored.step()) sqlite::throwStoreError(db, "reading the key-encryption key check");
+  bool matches = false;
+  try {
+    auto plain = kek_.open(stored.blob(0), kKekCheckWhere);
+    matches = crypto::constantTimeEqual(plain.view(), crypto::asBytes(kKekCheckValue));
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::Store) throw;
+  }
+  if (!matches) throw Error(ErrorCode::Config, "the key-encryption key does not match this store");
+}
+
+int SqliteStore::schemaVersion() {
+  std::lock_guard lock(mutex_);
+  return sqlite::readSchemaVersion(db_.get());
+}
+
+std::unique_ptr<Store> openSqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek) {
+  return std::make_unique<SqliteStore>(path, std::move(kek));
+}
+
+}  // namespace rspf::store

@@ -1,0 +1,64 @@
+#pragma once
+// The MEF's store: one interface, one implementation per database (store/sqlite, later postgres).
+// Implementations encrypt secrets at rest (store/key_encryption_key.hpp) and are thread-safe.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/records.hpp"
+
+namespace rspf::store {
+
+// Why a token could not be used; None when the enrolment was committed.
+enum class TokenRefusal { None, Unknown, AlreadyUsed, Revoked, Expired, BoundToAnotherEnrolee };
+std::string_view describe(TokenRefusal r);
+
+struct TokenUse {
+  crypto::Bytes tokenHash;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- Enrolees. add throws Error(Conflict) when the Enrolee-ID or KpmId exists.
+  virtual void addEnrolee(const Enrolee& enrolee) = 0;
+  virtual std::optional<Enrolee> findEnrolee(std::string_view enroleeId) = 0;
+  virtual std::optional<Enrolee> findEnroleeByKpmId(std::string_view kpmId) = 0;
+  virtual std::vector<Enrolee> listEnrolees() = 0;
+  // These return false when no such Enrolee exists.
+  virtual bool setEnroleeEnabled(std::string_view enroleeId, bool enabled) = 0;
+  virtual bool setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) = 0;
+  virtual bool removeEnrolee(std::string_view enroleeId) = 0;  // and its Enrolment Key
+
+  // --- Enrolment Keys. One current key per Enrolee.
+  // In one transaction: if `token` is given, check and consume it (single use: of two concurrent
+  // uses exactly one commits), record its id and auxiliary information on `key`, then replace the
+  // Enrolee's previous Enrolment Key by `key`. Durable on return. Nothing changes on refusal.
+  virtual TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token,
+                                       TimePoint now) = 0;
+  virtual std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) = 0;
+  virtual std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) = 0;
+  virtual std::optional<EnrolmentKey> findEnrolmentKeyOf(std::string_view enroleeId) = 0;
+  virtual bool recordCompletedStep(std::string_view relativeKeId, std::string_view step) = 0;
+  virtual std::size_t purgeExpiredEnrolmentKeys(TimePoint now) = 0;
+
+  // --- Enrolment Targets. add throws Error(Conflict) when it exists.
+  virtual void addTarget(const EnrolmentTarget& target) = 0;
+  virtual std::optional<EnrolmentTarget> findTarget(std::string_view targetId) = 0;
+  virtual std::vector<EnrolmentTarget> listTargets() = 0;
+  virtual bool removeTarget(std::string_view targetId) = 0;
+
+  // --- Enrolment tokens.
+  virtual void addToken(const EnrolmentToken& token) = 0;
+  virtual std::optional<EnrolmentToken> findToken(std::string_view tokenId) = 0;
+  virtual std::vector<EnrolmentToken> listTokens() = 0;
+  virtual bool revokeToken(std::string_view tokenId) = 0;
+
+  // Current schema version (for diagnostics and tests).
+  virtual int schemaVersion() = 0;
+};
+
+}  // namespace rspf::store

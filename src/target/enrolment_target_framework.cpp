@@ -1,0 +1,55 @@
+#include "target/enrolment_target_framework.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/identifiers.hpp"
+
+namespace rspf::target {
+
+std::optional<tls::ResolvedPsk> EnrolmentTargetFramework::resolve(std::string_view pskIdentity) {
+  auto id = crypto::parseKeyIdentifier(pskIdentity);
+  if (!id) {
+    spdlog::info("refused psk_identity '{}': not a KeId or derived key identifier", pskIdentity.substr(0, 128));
+    return std::nullopt;
+  }
+  if (id->mefFqdn != mefFqdn_) {
+    spdlog::info("refused psk_identity '{}': MEF '{}' is not this target's MEF", pskIdentity, id->mefFqdn);
+    return std::nullopt;
+  }
+  if (id->suid && *id->suid != suid_) {
+    spdlog::info("refused psk_identity '{}': usage {} is not served here", pskIdentity, *id->suid);
+    return std::nullopt;
+  }
+
+  std::vector<std::string> expired;
+  auto cached = cache_.find(id->relativeKeId, now(), expired);
+  for (const auto& credentialId : expired) {
+    rule_.erase(credentialId);
+    spdlog::info("refused '{}': its key passed its Lifetime and was erased ({})", pskIdentity, credentialId);
+  }
+  if (!expired.empty()) return std::nullopt;  // 8.3.2.1 NOTE: the Enrolee must enrol again
+
+  if (!cached) {
+    try {
+      auto fetched = fetcher_.fetch(crypto::makeKeId(id->relativeKeId, mefFqdn_), suid_);
+      if (fetched.lifetime <= now()) {
+        spdlog::info("refused '{}': the MEF's key is already past its Lifetime", pskIdentity);
+        return std::nullopt;
+      }
+      cache_.put(id->relativeKeId, fetched);
+      cached = std::move(fetched);
+    } catch (const std::exception& e) {
+      spdlog::info("refused '{}': {}", pskIdentity, e.what());
+      return std::nullopt;
+    }
+  }
+  tls::ResolvedPsk resolved;
+  resolved.psk = std::move(cached->key);
+  resolved.framework = kTargetKeyFramework;
+  resolved.principal = cached->enroleeId;
+  resolved.attributes["credentialId"] = cached->credentialId;
+  resolved.attributes["lifetime"] = toRfc3339(cached->lifetime);
+  return resolved;
+}
+
+}  // namespace rspf::target

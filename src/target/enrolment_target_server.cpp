@@ -1,0 +1,149 @@
+#include "target/enrolment_target_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <fstream>
+#include <thread>
+
+#include "common/error.hpp"
+#include "crypto/encoding.hpp"
+#include "enrolee/enrolment_client.hpp"
+#include "target/enrolment_target_framework.hpp"
+#include "transport/https/https_server.hpp"
+
+namespace rspf::target {
+namespace {
+
+crypto::SecretBytes readKpm(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string hex;
+  if (!in || !(in >> hex)) throw Error(ErrorCode::Config, "cannot read Kpm from " + file.string());
+  auto bytes = crypto::fromHex(hex);
+  crypto::wipe(hex.data(), hex.size());
+  if (!bytes || bytes->empty()) throw Error(ErrorCode::Config, file.string() + " must hold the Kpm in hex");
+  crypto::SecretBytes kpm(*bytes);
+  crypto::wipe(bytes->data(), bytes->size());
+  return kpm;
+}
+
+// The target's own enrolment: reused while valid for at least a minute, else done afresh.
+enrolee::EnroleeCredentials ownEnrolment(const TargetConfig& c) {
+  enrolee::CredentialFile file{c.credentialFile, std::nullopt};
+  if (std::filesystem::exists(c.credentialFile)) {
+    try {
+      auto existing = file.load();
+      if (existing.expiry > now() + std::chrono::minutes(1) && existing.mefFqdn == c.mefFqdn) {
+        spdlog::info("target '{}' reuses its enrolment {} (expires {})", c.id, existing.kreId, toRfc3339(existing.expiry));
+        return existing;
+      }
+    } catch (const Error& e) {
+      spdlog::warn("target '{}' enrols again: {}", c.id, e.what());
+    }
+  }
+  enrolee::EnrolOptions options;
+  options.mefUrl = c.mefUrl;
+  options.mefFqdn = c.mefFqdn;
+  options.kpmId = c.kpmId;
+  options.kpm = readKpm(c.kpmFile);
+  auto credentials = enrolee::enrol(options);
+  file.save(credentials);
+  spdlog::info("target '{}' enrolled with the MEF: KreId {}", c.id, credentials.kreId);
+  return credentials;
+}
+
+transport::HttpResponse json(const nlohmann::json& body) {
+  transport::HttpResponse r;
+  r.body = body.dump();
+  return r;
+}
+
+}  // namespace
+
+struct EnrolmentTargetServer::Impl {
+  TargetConfig config;
+  ServiceSubscribedAppRule rule;
+  ProvisionedKeyCache cache;
+  MefKeyFetcher fetcher;
+  EnrolmentTargetFramework framework;
+  transport::HttpsServer server;
+  std::thread sweeper;
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stopping = false;
+
+  explicit Impl(const TargetConfig& c)
+      : config(c),
+        fetcher(c.id, ownEnrolment(c)),
+        framework(c.mefFqdn, crypto::defaultSuid(c.usage), fetcher, cache, rule),
+        server(serverSettings(c), framework,
+               [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+                 return handle(peer, request);
+               },
+               [this](const tls::AuthenticatedPeer& peer) {
+                 auto cred = peer.attributes.find("credentialId");
+                 if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal);
+               }) {}
+
+  static transport::HttpsServerSettings serverSettings(const TargetConfig& c) {
+    transport::HttpsServerSettings s;
+    s.host = c.host;
+    s.port = c.port;
+    s.threads = c.threads;
+    s.tls.serverName = c.id;
+    return s;
+  }
+
+  transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+    if (request.method != "GET") throw Error(ErrorCode::BadRequest, "only GET is served here");
+    if (request.target == "/whoami") {
+      auto cred = peer.attributes.find("credentialId");
+      return json({{"enroleeId", peer.principal},
+                   {"credentialId", cred == peer.attributes.end() ? "" : cred->second},
+                   {"targetId", config.id}});
+    }
+    if (request.target == "/serviceSubscribedAppRule") return json(rule.toJson());
+    throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
+  }
+
+  // Erases keys (and their ServiceSubscribedAppRule entries) once past their Lifetime.
+  void sweep() {
+    std::unique_lock lock(mutex);
+    while (!wake.wait_for(lock, std::chrono::seconds(1), [this] { return stopping; })) {
+      for (const auto& credentialId : cache.eraseExpired(now())) {
+        rule.erase(credentialId);
+        spdlog::info("erased {}: past its Lifetime", credentialId);
+      }
+    }
+  }
+};
+
+EnrolmentTargetServer::EnrolmentTargetServer(const TargetConfig& config) : impl_(std::make_unique<Impl>(config)) {}
+
+EnrolmentTargetServer::~EnrolmentTargetServer() {
+  stop();
+  wait();
+}
+
+std::uint16_t EnrolmentTargetServer::port() const { return impl_->server.port(); }
+
+void EnrolmentTargetServer::start() {
+  impl_->server.start();
+  impl_->sweeper = std::thread([this] { impl_->sweep(); });
+}
+
+void EnrolmentTargetServer::stop() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_all();
+  impl_->server.stop();
+}
+
+void EnrolmentTargetServer::wait() {
+  impl_->server.wait();
+  if (impl_->sweeper.joinable()) impl_->sweeper.join();
+}
+
+}  // namespace rspf::target

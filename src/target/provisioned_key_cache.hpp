@@ -1,0 +1,38 @@
+#pragma once
+// Keys an Enrolment Target fetched from the MEF, cached until their Lifetime (PROTOCOL.md 5).
+// Looked up by RelativeKeId, so the KeId and the derived key identifier find the same entry.
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/time.hpp"
+#include "crypto/secret_bytes.hpp"
+
+namespace rspf::target {
+
+struct ProvisionedKey {
+  crypto::SecretBytes key;
+  std::string enroleeId;
+  std::string credentialId;
+  TimePoint lifetime{};  // the key is not used at or after this instant
+};
+
+class ProvisionedKeyCache {
+ public:
+  void put(const std::string& relativeKeId, ProvisionedKey key);
+  // The entry if still within its Lifetime; an expired one is erased and its Credential-ID
+  // reported through `expired`.
+  std::optional<ProvisionedKey> find(const std::string& relativeKeId, TimePoint now,
+                                     std::vector<std::string>& expired);
+  // Erases every entry past its Lifetime; returns their Credential-IDs.
+  std::vector<std::string> eraseExpired(TimePoint now);
+  std::size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, ProvisionedKey> keys_;
+};
+
+}  // namespace rspf::target

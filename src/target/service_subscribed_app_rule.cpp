@@ -1,0 +1,25 @@
+#include "target/service_subscribed_app_rule.hpp"
+
+namespace rspf::target {
+
+void ServiceSubscribedAppRule::admit(const std::string& credentialId, const std::string& enroleeId) {
+  std::lock_guard lock(mutex_);
+  enroleeOfCredential_[credentialId] = enroleeId;
+}
+
+void ServiceSubscribedAppRule::erase(const std::string& credentialId) {
+  std::lock_guard lock(mutex_);
+  enroleeOfCredential_.erase(credentialId);
+}
+
+nlohmann::json ServiceSubscribedAppRule::toJson() const {
+  std::lock_guard lock(mutex_);
+  std::set<std::string> credIds, aes;
+  for (const auto& [cred, enrolee] : enroleeOfCredential_) {
+    credIds.insert(cred);
+    aes.insert(enrolee);
+  }
+  return {{"applicableCredIDs", credIds}, {"allowedAEs", aes}};
+}
+
+}  // namespace rspf::target

@@ -1,0 +1,32 @@
+#pragma once
+// `rspf target --config FILE`:
+//   [target] id (its CSE-ID / AE-ID in FQDN form: Target-ID and expected SNI), type ("CSE"|"AE"),
+//            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", threads, ready_file
+//   [mef]    url, fqdn, kpm_id, kpm_file (64 hex digits, mode 0600), credentials (its own
+//            credential file; its sealing key beside it, see enrolee/enrolee_credentials.hpp)
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "crypto/provisioned_keys.hpp"
+
+namespace rspf::target {
+
+struct TargetConfig {
+  std::string id;
+  std::string type = "CSE";
+  crypto::Usage usage = crypto::Usage::SAEF;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 9443;
+  int threads = 2;
+  std::optional<std::filesystem::path> readyFile;
+  std::string mefUrl;
+  std::string mefFqdn;
+  std::string kpmId;
+  std::filesystem::path kpmFile;
+  std::filesystem::path credentialFile;
+};
+
+TargetConfig loadTargetConfig(const std::filesystem::path& file);  // throws Error(Config)
+
+}  // namespace rspf::target

@@ -1,0 +1,22 @@
+#pragma once
+// RAII owners for OpenSSL objects, and the text of the thread's OpenSSL error queue.
+#include <openssl/ssl.h>
+
+#include <memory>
+#include <string>
+
+namespace rspf::tls {
+
+struct SslCtxFree {
+  void operator()(SSL_CTX* p) const { SSL_CTX_free(p); }
+};
+struct SslFree {
+  void operator()(SSL* p) const { SSL_free(p); }
+};
+using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
+using SslPtr = std::unique_ptr<SSL, SslFree>;
+
+// Drains the OpenSSL error queue into one line ("" when empty).
+std::string drainOpenSslErrors();
+
+}  // namespace rspf::tls

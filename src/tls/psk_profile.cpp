@@ -1,0 +1,166 @@
+#include "tls/psk_profile.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "common/error.hpp"
+#include "crypto/identifiers.hpp"
+#include "tls/openssl_handles.hpp"
+
+namespace rspf::tls {
+namespace {
+
+struct ServerState {
+  PskServerSettings settings;
+  PskIdentityResolver* resolver;
+};
+
+struct ClientState {
+  PskClientSettings settings;
+  const PskClientCredentials* credentials;
+};
+
+void freeServerState(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) {
+  delete static_cast<ServerState*>(p);
+}
+void freeResolvedPsk(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) {
+  delete static_cast<ResolvedPsk*>(p);
+}
+void freeClientState(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) {
+  delete static_cast<ClientState*>(p);
+}
+
+int serverStateIndex() {
+  static int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, freeServerState);
+  return index;
+}
+int resolvedPskIndex() {
+  static int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, freeResolvedPsk);
+  return index;
+}
+int clientStateIndex() {
+  static int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, freeClientState);
+  return index;
+}
+
+ServerState* serverStateOf(SSL* ssl) {
+  return static_cast<ServerState*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), serverStateIndex()));
+}
+
+unsigned int serverPskCallback(SSL* ssl, const char* identity, unsigned char* psk,
+                               unsigned int maxPskLength) {
+  ServerState* state = serverStateOf(ssl);
+  if (state == nullptr || identity == nullptr) return 0;
+  std::optional<ResolvedPsk> resolved;
+  try {
+    resolved = state->resolver->resolve(identity);
+  } catch (const std::exception&) {
+    return 0;  // the resolver logs its own failure
+  }
+  if (!resolved || resolved->psk.empty() || resolved->psk.size() > maxPskLength) return 0;
+  std::memcpy(psk, resolved->psk.data(), resolved->psk.size());
+  auto length = static_cast<unsigned int>(resolved->psk.size());
+  resolved->psk.clear();  // the handshake has its copy; ours is not needed any more
+  delete static_cast<ResolvedPsk*>(SSL_get_ex_data(ssl, resolvedPskIndex()));
+  SSL_set_ex_data(ssl, resolvedPskIndex(), new ResolvedPsk(std::move(*resolved)));
+  return length;
+}
+
+int serverNameCallback(SSL* ssl, int* alert, void*) {
+  ServerState* state = serverStateOf(ssl);
+  const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  if (state == nullptr || name == nullptr || state->settings.serverName.empty())
+    return SSL_TLSEXT_ERR_OK;  // SNI is optional for the client
+  if (crypto::equalsIgnoreCase(name, state->settings.serverName)) return SSL_TLSEXT_ERR_OK;
+  *alert = SSL_AD_UNRECOGNIZED_NAME;
+  return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
+unsigned int clientPskCallback(SSL* ssl, const char*, char* identity, unsigned int maxIdentityLength,
+                               unsigned char* psk, unsigned int maxPskLength) {
+  auto* state = static_cast<ClientState*>(SSL_get_ex_data(ssl, clientStateIndex()));
+  if (state == nullptr || state->credentials == nullptr) return 0;
+  const auto& c = *state->credentials;
+  if (c.pskIdentity.size() + 1 > maxIdentityLength || c.psk.size() > maxPskLength) return 0;
+  std::memcpy(identity, c.pskIdentity.c_str(), c.pskIdentity.size() + 1);
+  std::memcpy(psk, c.psk.data(), c.psk.size());
+  return static_cast<unsigned int>(c.psk.size());
+}
+
+void setVersions(SSL_CTX* ctx, bool tls13) {
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_max_proto_version(ctx, tls13 ? TLS1_3_VERSION : TLS1_2_VERSION);
+  if (SSL_CTX_set_cipher_list(ctx, kTls12PskCipherList) != 1 ||
+      SSL_CTX_set_ciphersuites(ctx, kTls13PskCipherSuites) != 1)
+    throw Error(ErrorCode::Tls, "cannot set the TLS-PSK cipher suites: " + drainOpenSslErrors());
+}
+
+}  // namespace
+
+void configurePskServer(SSL_CTX* ctx, const PskServerSettings& settings, PskIdentityResolver* resolver) {
+  setVersions(ctx, settings.tls13);
+  // Every connection authenticates afresh with its PSK: no session resumption, no tickets.
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE |
+                               SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(ctx, 0);
+  SSL_CTX_set_ex_data(ctx, serverStateIndex(), new ServerState{settings, resolver});
+  SSL_CTX_set_psk_server_callback(ctx, serverPskCallback);
+  if (!settings.identityHint.empty()) SSL_CTX_use_psk_identity_hint(ctx, settings.identityHint.c_str());
+  SSL_CTX_set_tlsext_servername_callback(ctx, serverNameCallback);
+}
+
+const ResolvedPsk* resolvedPskOf(const SSL* ssl) {
+  return static_cast<const ResolvedPsk*>(SSL_get_ex_data(ssl, resolvedPskIndex()));
+}
+
+bool pskAuthenticated(const SSL* ssl) {
+  if (resolvedPskOf(ssl) == nullptr) return false;
+  // TLS 1.3: a PSK handshake is a resumption; anything else did not use the PSK (PITFALLS).
+  if (SSL_version(ssl) >= TLS1_3_VERSION) return SSL_session_reused(const_cast<SSL*>(ssl)) == 1;
+  return true;
+}
+
+void configurePskClient(SSL_CTX* ctx, const PskClientSettings& settings) {
+  setVersions(ctx, settings.tls13);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_psk_client_callback(ctx, clientPskCallback);
+}
+
+void attachPskClientCredentials(SSL* ssl, const PskClientSettings& settings,
+                                const PskClientCredentials* credentials) {
+  SSL_set_ex_data(ssl, clientStateIndex(), new ClientState{settings, credentials});
+  if (!settings.serverName.empty() && SSL_set_tlsext_host_name(ssl, settings.serverName.c_str()) != 1)
+    throw Error(ErrorCode::Tls, "cannot set the server name (SNI): " + drainOpenSslErrors());
+}
+
+crypto::SecretBytes exportKeyingMaterial(SSL* ssl, std::string_view label, std::size_t length) {
+  crypto::SecretBytes out(length);
+  if (SSL_export_keying_material(ssl, out.data(), out.size(), label.data(), label.size(), nullptr, 0,
+                                 0) != 1)
+    throw Error(ErrorCode::Tls, "TLS key export failed: " + drainOpenSslErrors());
+  return out;
+}
+
+std::string describeHandshakeFailure(const std::string& e) {
+  auto has = [&](const char* s) { return e.find(s) != std::string::npos; };
+  if (has("unknown psk identity"))
+    return "the server does not know this PSK identity (alert unknown_psk_identity)";
+  if (has("bad record mac") || has("decrypt error") || has("decryption failed"))
+    return "the pre-shared key does not match the server's (handshake integrity check failed)";
+  if (has("unrecognized name") || has("unrecognised name"))
+    return "the server refused the requested server name (SNI)";
+  if (has("no shared cipher") || has("no suitable") || has("handshake failure") ||
+      has("unsupported protocol") || has("protocol version"))
+    return "no common TLS version or PSK cipher suite (handshake failure)";
+  if (has("wrong version number") || has("http request"))
+    return "the peer is not a TLS 1.2 server at this address";
+  if (e.empty()) return "the connection was closed during the TLS handshake";
+  return "TLS handshake failed: " + e;
+}
+
+}  // namespace rspf::tls

@@ -1,0 +1,182 @@
+#include "transport/https/https_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <charconv>
+
+#include "common/error.hpp"
+#include "tls/openssl_handles.hpp"
+
+namespace rspf::transport {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+std::optional<HttpsEndpoint> parseHttpsUrl(std::string_view url) {
+  constexpr std::string_view scheme = "https://";
+  if (url.substr(0, scheme.size()) != scheme) return std::nullopt;
+  url.remove_prefix(scheme.size());
+  url = url.substr(0, url.find('/'));
+  HttpsEndpoint ep;
+  std::string_view host = url;
+  if (!url.empty() && url.front() == '[') {  // [v6]:port
+    auto close = url.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = url.substr(1, close - 1);
+    url.remove_prefix(close + 1);
+    if (!url.empty() && url.front() != ':') return std::nullopt;
+  } else {
+    auto colon = url.rfind(':');
+    host = url.substr(0, colon);
+    url = colon == std::string_view::npos ? std::string_view() : url.substr(colon);
+  }
+  if (!url.empty()) {
+    url.remove_prefix(1);
+    unsigned port = 0;
+    auto r = std::from_chars(url.data(), url.data() + url.size(), port);
+    if (r.ec != std::errc() || r.ptr != url.data() + url.size() || port == 0 || port > 65535)
+      return std::nullopt;
+    ep.port = static_cast<std::uint16_t>(port);
+  }
+  if (host.empty()) return std::nullopt;
+  ep.host = std::string(host);
+  return ep;
+}
+
+struct HttpsPskClient::Impl {
+  asio::io_context ioc;
+  asio::ssl::context ctx{asio::ssl::context::tls_client};
+  tls::PskClientSettings settings;
+  tls::PskClientCredentials credentials;
+  std::chrono::milliseconds timeout;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
+  beast::flat_buffer buffer;
+  std::string hostHeader;
+
+  // Runs the io_context until `done` or the timeout; a stuck operation is cancelled.
+  void runUntil(const bool& done) {
+    ioc.restart();
+    ioc.run_for(timeout);
+    if (!done) {
+      beast::get_lowest_layer(*stream).cancel();
+      ioc.restart();
+      ioc.run();
+    }
+  }
+};
+
+HttpsPskClient::HttpsPskClient(const HttpsEndpoint& endpoint, const tls::PskClientSettings& settings,
+                               tls::PskClientCredentials credentials, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>()) {
+  auto& d = *impl_;
+  d.settings = settings;
+  d.credentials = std::move(credentials);
+  d.timeout = timeout;
+  d.hostHeader = endpoint.host + ":" + std::to_string(endpoint.port);
+  tls::configurePskClient(d.ctx.native_handle(), d.settings);
+  d.stream.emplace(d.ioc, d.ctx);
+  tls::attachPskClientCredentials(d.stream->native_handle(), d.settings, &d.credentials);
+
+  beast::error_code ec;
+  tcp::resolver resolver(d.ioc);
+  auto results = resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
+  if (ec) throw Error(ErrorCode::Unavailable, "cannot resolve '" + endpoint.host + "': " + ec.message());
+
+  bool done = false;
+  beast::get_lowest_layer(*d.stream).expires_after(timeout);
+  beast::get_lowest_layer(*d.stream).async_connect(results, [&](beast::error_code e, const tcp::endpoint&) {
+    ec = e;
+    done = true;
+  });
+  d.runUntil(done);
+  if (ec)
+    throw Error(ErrorCode::Unavailable, "cannot connect to " + d.hostHeader + ": " + ec.message());
+  beast::get_lowest_layer(*d.stream).socket().set_option(tcp::no_delay(true), ec);
+
+  done = false;
+  d.stream->async_handshake(asio::ssl::stream_base::client, [&](beast::error_code e) {
+    ec = e;
+    done = true;
+  });
+  d.runUntil(done);
+  if (ec) {
+    std::string queued = tls::drainOpenSslErrors();
+    std::string detail = queued.empty() ? ec.message() : queued;
+    if (ec == beast::error::timeout || ec == asio::error::operation_aborted)
+      detail = "timed out";
+    throw Error(ErrorCode::Tls, "TLS handshake with " + d.hostHeader +
+                                    " failed: " + tls::describeHandshakeFailure(detail));
+  }
+  d.credentials.psk.clear();  // no longer needed once the handshake is done
+}
+
+HttpsPskClient::~HttpsPskClient() {
+  if (!impl_ || !impl_->stream) return;
+  // Send close_notify without waiting for the peer's.
+  SSL_shutdown(impl_->stream->native_handle());
+  beast::error_code ignored;
+  beast::get_lowest_layer(*impl_->stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(*impl_->stream).close();
+}
+
+HttpResponse HttpsPskClient::request(const HttpRequest& request) {
+  auto& d = *impl_;
+  http::request<http::string_body> req(http::string_to_verb(request.method), request.target, 11);
+  req.set(http::field::host, d.hostHeader);
+  req.set(http::field::user_agent, "rspf");
+  for (const auto& [k, v] : request.headers) req.set(k, v);
+  if (!request.body.empty() || request.method == "POST") {
+    req.body() = request.body;
+    if (!request.header("Content-Type")) req.set(http::field::content_type, "application/json");
+  }
+  req.keep_alive(true);
+  req.prepare_payload();
+
+  beast::error_code ec;
+  bool done = false;
+  beast::get_lowest_layer(*d.stream).expires_after(d.timeout);
+  http::async_write(*d.stream, req, [&](beast::error_code e, std::size_t) {
+    ec = e;
+    done = true;
+  });
+  d.runUntil(done);
+  if (ec) throw Error(ErrorCode::Unavailable, "sending to " + d.hostHeader + " failed: " + ec.message());
+
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(1024 * 1024);
+  done = false;
+  beast::get_lowest_layer(*d.stream).expires_after(d.timeout);
+  http::async_read(*d.stream, d.buffer, parser, [&](beast::error_code e, std::size_t) {
+    ec = e;
+    done = true;
+  });
+  d.runUntil(done);
+  if (ec) {
+    std::string queued = tls::drainOpenSslErrors();
+    throw Error(ErrorCode::Unavailable, "no answer from " + d.hostHeader + ": " + ec.message() +
+                                            (queued.empty() ? "" : " (" + queued + ")"));
+  }
+  auto& res = parser.get();
+  HttpResponse response;
+  response.status = static_cast<int>(res.result_int());
+  for (const auto& field : res) response.headers.emplace_back(field.name_string(), field.value());
+  response.contentType = response.header("Content-Type").value_or("");
+  response.body = std::move(res.body());
+  return response;
+}
+
+crypto::SecretBytes HttpsPskClient::exportKeyingMaterial(std::string_view label, std::size_t length) {
+  return tls::exportKeyingMaterial(impl_->stream->native_handle(), label, length);
+}
+
+std::string HttpsPskClient::cipherName() const { return SSL_get_cipher_name(impl_->stream->native_handle()); }
+std::string HttpsPskClient::protocolVersion() const { return SSL_get_version(impl_->stream->native_handle()); }
+
+}  // namespace rspf::transport

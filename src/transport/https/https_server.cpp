@@ -1,0 +1,256 @@
+#include "transport/https/https_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/error.hpp"
+#include "tls/openssl_handles.hpp"
+
+namespace rspf::transport {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+HttpResponse errorResponse(int status, const std::string& reason) {
+  HttpResponse r;
+  r.status = status;
+  r.body = nlohmann::json{{"Status", false}, {"ErrorString", reason}}.dump();
+  return r;
+}
+
+namespace {
+
+constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, asio::ssl::context& ctx, const HttpsServerSettings& settings,
+          const RequestHandler& handler, const HandshakeObserver& observer)
+      : stream_(std::move(socket), ctx), settings_(settings), handler_(handler), observer_(observer) {
+    beast::error_code ec;
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    remote_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void run() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->handshake(); });
+  }
+
+ private:
+  void handshake() {
+    beast::get_lowest_layer(stream_).expires_after(settings_.idleTimeout);
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = shared_from_this()](beast::error_code ec) { self->onHandshake(ec); });
+  }
+
+  void onHandshake(beast::error_code ec) {
+    SSL* ssl = stream_.native_handle();
+    if (ec || !tls::pskAuthenticated(ssl)) {
+      std::string detail = ec ? ec.message() : "no PSK authentication";
+      std::string queued = tls::drainOpenSslErrors();
+      if (!queued.empty()) detail += " (" + queued + ")";
+      spdlog::info("TLS handshake from {} refused: {}", remote_, detail);
+      return;  // the socket closes when the session is released
+    }
+    const tls::ResolvedPsk* resolved = tls::resolvedPskOf(ssl);
+    peer_.framework = resolved->framework;
+    peer_.principal = resolved->principal;
+    peer_.attributes = resolved->attributes;
+    const char* identity = SSL_get_psk_identity(ssl);
+    peer_.pskIdentity = identity ? identity : "";
+    peer_.remoteAddress = remote_;
+    peer_.exportKeyingMaterial = [ssl](std::string_view label, std::size_t length) {
+      return tls::exportKeyingMaterial(ssl, label, length);
+    };
+    spdlog::debug("TLS {} {} from {}: {} as '{}'", SSL_get_version(ssl), SSL_get_cipher_name(ssl),
+                  remote_, peer_.framework, peer_.principal);
+    if (observer_) {
+      try {
+        observer_(peer_);
+      } catch (const std::exception& e) {
+        spdlog::warn("handshake observer failed for {}: {}", remote_, e.what());
+      }
+    }
+    read();
+  }
+
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(settings_.maxBodyBytes);
+    parser_->header_limit(kMaxHeaderBytes);
+    beast::get_lowest_layer(stream_).expires_after(settings_.idleTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+  }
+
+  void onRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated ||
+        ec == beast::error::timeout || ec == asio::error::eof || ec == asio::error::connection_reset) {
+      return close();
+    }
+    if (ec == http::error::body_limit) {
+      return reply(errorResponse(413, "request body exceeds " + std::to_string(settings_.maxBodyBytes) +
+                                          " bytes"),
+                   false, 11);
+    }
+    if (ec == http::error::header_limit) {
+      return reply(errorResponse(431, "request header fields too large"), false, 11);
+    }
+    if (ec) return reply(errorResponse(400, "malformed HTTP request: " + ec.message()), false, 11);
+
+    auto& req = parser_->get();
+    HttpRequest request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    for (const auto& field : req) request.headers.emplace_back(field.name_string(), field.value());
+    request.body = std::move(req.body());
+    HttpResponse response;
+    try {
+      response = handler_(peer_, request);
+    } catch (const Error& e) {
+      response = errorResponse(httpStatusOf(e.code()), e.what());
+    } catch (const std::exception& e) {
+      spdlog::error("request {} {} from {} failed: {}", request.method, request.target, remote_, e.what());
+      response = errorResponse(500, "internal error");
+    }
+    spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, request.target, response.status,
+                 peer_.framework, peer_.principal);
+    reply(std::move(response), req.keep_alive(), req.version());
+  }
+
+  void reply(HttpResponse response, bool keepAlive, unsigned version) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), version == 10 ? 10 : 11);
+    res->set(http::field::server, "rspf");
+    res->set(http::field::content_type, response.contentType);
+    for (const auto& [k, v] : response.headers) res->set(k, v);
+    res->body() = std::move(response.body);
+    res->keep_alive(keepAlive);
+    res->prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(settings_.idleTimeout);
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, keepAlive](beast::error_code ec, std::size_t) {
+                        if (ec) return;
+                        if (keepAlive) return self->read();
+                        self->close();
+                      });
+  }
+
+  void close() {
+    // One close_notify, bounded wait for the peer's (PITFALLS: a blocking shutdown stalls servers).
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  const HttpsServerSettings& settings_;
+  const RequestHandler& handler_;
+  const HandshakeObserver& observer_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  tls::AuthenticatedPeer peer_;
+  std::string remote_;
+};
+
+}  // namespace
+
+struct HttpsServer::Impl {
+  HttpsServerSettings settings;
+  tls::PskIdentityResolver& resolver;
+  RequestHandler handler;
+  HandshakeObserver observer;
+  asio::io_context ioc;
+  asio::ssl::context ctx{asio::ssl::context::tls_server};
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::condition_variable stopped;
+  bool running = false;
+
+  Impl(HttpsServerSettings s, tls::PskIdentityResolver& r, RequestHandler h, HandshakeObserver o)
+      : settings(std::move(s)), resolver(r), handler(std::move(h)), observer(std::move(o)) {}
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(socket), ctx, settings, handler, observer)->run();
+      }
+      accept();
+    });
+  }
+};
+
+HttpsServer::HttpsServer(HttpsServerSettings settings, tls::PskIdentityResolver& resolver,
+                         RequestHandler handler, HandshakeObserver onHandshake)
+    : impl_(std::make_unique<Impl>(std::move(settings), resolver, std::move(handler),
+                                   std::move(onHandshake))) {
+  tls::configurePskServer(impl_->ctx.native_handle(), impl_->settings.tls, &impl_->resolver);
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->settings.host, ec);
+  if (ec) throw Error(ErrorCode::Config, "invalid listen address '" + impl_->settings.host + "'");
+  tcp::endpoint endpoint(address, impl_->settings.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw Error(ErrorCode::Config, "cannot listen on " + impl_->settings.host + ":" +
+                                       std::to_string(impl_->settings.port) + ": " + ec.message());
+}
+
+HttpsServer::~HttpsServer() {
+  stop();
+  wait();
+}
+
+std::uint16_t HttpsServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void HttpsServer::start() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->running) return;
+  impl_->running = true;
+  impl_->accept();
+  int n = std::max(1, impl_->settings.threads);
+  for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+}
+
+void HttpsServer::stop() {
+  asio::post(impl_->ioc, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+  });
+  impl_->ioc.stop();
+}
+
+void HttpsServer::wait() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(impl_->mutex);
+    threads.swap(impl_->threads);
+  }
+  for (auto& t : threads)
+    if (t.joinable()) t.join();
+}
+
+}  // namespace rspf::transport
