@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the store tests: a private temporary directory, sample records, raw file reads.
+// Helpers shared by the store tests: sample records, raw file reads.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -13,31 +13,13 @@
 #include "crypto/encoding.hpp"
 #include "crypto/primitives.hpp"
 #include "store/records.hpp"
+#include "support/temp_dir.hpp"
 
 namespace rspf::store::testing {
 
 inline const TimePoint kT0 = fromUnix(1'800'000'000);
 
-// A fresh directory under the system temp directory, removed with its content.
-class TempDir {
- public:
-  TempDir()
-      : path_(std::filesystem::temp_directory_path() /
-              ("rspf-store-test-" + crypto::toHex(crypto::randomBytes(8)))) {
-    std::filesystem::create_directory(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = rspf::testing::TempDir;
 
 inline std::string readFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -1,0 +1,108 @@
+#include "support/loopback_deployment.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "admin/administration.hpp"
+#include "crypto/encoding.hpp"
+
+namespace rspf::testing {
+namespace {
+void writeFile(const std::filesystem::path& p, const std::string& content) {
+  std::ofstream out(p);
+  out << content;
+  out.close();
+  std::filesystem::permissions(p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+std::string readFile(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+LoopbackDeployment::LoopbackDeployment() {
+  auto kek = store::KeyEncryptionKey::generateFile(dir() / "kek");
+  store_ = store::openSqliteStore(dir() / "mef.db", kek);
+}
+
+LoopbackDeployment::~LoopbackDeployment() {
+  targets_.clear();
+  mef_.reset();
+}
+
+std::string LoopbackDeployment::addEnrolee(const std::string& enroleeId, const store::EnrolmentPolicy& policy) {
+  auto result = admin::addEnrolee(*store_, {enroleeId, enroleeId + "-kpm", std::nullopt, policy});
+  auto hex = crypto::toHex(result.generatedKpm->view());
+  writeFile(kpmFile(enroleeId), hex + "\n");
+  return hex;
+}
+
+void LoopbackDeployment::addTargetIdentity(const std::string& targetId) {
+  addEnrolee(targetId);
+  admin::addTarget(*store_, targetId, "CSE");
+}
+
+void LoopbackDeployment::startMef(const std::string& extraMefToml) {
+  std::filesystem::remove(dir() / "mef.ready");
+  writeFile(dir() / "mef.toml", std::string("[mef]\nfqdn = \"") + kMefFqdn +
+                                    "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"mef.ready\"\n" + extraMefToml +
+                                    "\n\n[store]\nsqlite = \"mef.db\"\nkek_file = \"kek\"\n");
+  mef_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", "mef", "--config", (dir() / "mef.toml").string()},
+      dir() / "mef.log");
+  mefUrl_ = "https://" + waitForReadyFile(dir() / "mef.ready", *mef_);
+}
+
+void LoopbackDeployment::stopMef() {
+  if (mef_) mef_->terminate();
+  mef_.reset();
+}
+
+std::uint16_t LoopbackDeployment::mefPort() const {
+  return static_cast<std::uint16_t>(std::stoi(mefUrl_.substr(mefUrl_.rfind(':') + 1)));
+}
+
+std::string LoopbackDeployment::startTarget(const std::string& targetId, const std::string& usage) {
+  auto config = dir() / (targetId + ".toml");
+  auto ready = dir() / (targetId + ".ready");
+  std::filesystem::remove(ready);
+  writeFile(config, "[target]\nid = \"" + targetId + "\"\ntype = \"CSE\"\nusage = \"" + usage +
+                        "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" + ready.filename().string() + "\"\n\n[mef]\nurl = \"" +
+                        mefUrl_ + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + targetId + "-kpm\"\nkpm_file = \"" +
+                        kpmFile(targetId).filename().string() + "\"\ncredentials = \"" + targetId + "-own.json\"\n");
+  auto child = std::make_unique<ChildProcess>(
+      std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", "target", "--config", config.string()},
+      dir() / (targetId + ".log"));
+  std::string url = "https://" + waitForReadyFile(ready, *child);
+  targets_[targetId] = std::move(child);
+  return url;
+}
+
+ProcessResult LoopbackDeployment::rspf(std::vector<std::string> args, const std::string& input,
+                                       const std::vector<std::string>& environment) {
+  args.insert(args.begin(), RSPF_BINARY);
+  return runProcess(args, input, std::chrono::seconds(30), environment);
+}
+
+ProcessResult LoopbackDeployment::enrol(const std::string& enroleeId, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"enrol", "--mef", mefUrl_, "--mef-fqdn", kMefFqdn, "--kpm-id", enroleeId + "-kpm",
+                                   "--kpm-file", kpmFile(enroleeId).string(), "--credentials",
+                                   credentialFile(enroleeId).string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return rspf(args);
+}
+
+ProcessResult LoopbackDeployment::connect(const std::string& enroleeId, const std::string& targetUrl,
+                                          const std::string& targetId, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"connect", "--credentials", credentialFile(enroleeId).string(), "--target", targetUrl,
+                                   "--target-id", targetId};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return rspf(args);
+}
+
+std::string LoopbackDeployment::mefLog() const { return readFile(dir() / "mef.log"); }
+std::string LoopbackDeployment::targetLog(const std::string& targetId) const { return readFile(dir() / (targetId + ".log")); }
+
+}  // namespace rspf::testing

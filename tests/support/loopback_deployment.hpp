@@ -1,0 +1,61 @@
+#pragma once
+// A MEF, Enrolment Targets and Enrolees as real `rspf` processes on loopback, with a temporary
+// SQLite store that the test also opens (WAL lets both use it) to set up and inspect state.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/child_process.hpp"
+#include "store/open_store.hpp"
+#include "support/temp_dir.hpp"
+
+namespace rspf::testing {
+
+class LoopbackDeployment {
+ public:
+  static constexpr const char* kMefFqdn = "mef.test.example";
+
+  LoopbackDeployment();
+  ~LoopbackDeployment();
+
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  store::Store& store() { return *store_; }
+
+  // Registers an Enrolee with KpmId "<id>-kpm" and a generated Kpm, written hex to <dir>/<id>.kpm.
+  std::string addEnrolee(const std::string& enroleeId, const store::EnrolmentPolicy& policy = {});
+  std::filesystem::path kpmFile(const std::string& enroleeId) const { return dir() / (enroleeId + ".kpm"); }
+  std::filesystem::path credentialFile(const std::string& enroleeId) const { return dir() / (enroleeId + ".json"); }
+  // Registers an Enrolee and an Enrolment Target with the same identity.
+  void addTargetIdentity(const std::string& targetId);
+
+  // Starts `rspf mef`; `extraMefToml` lines are appended to its [mef] table.
+  void startMef(const std::string& extraMefToml = "");
+  void stopMef();
+  const std::string& mefUrl() const { return mefUrl_; }
+  std::uint16_t mefPort() const;
+
+  // Starts `rspf target` for `targetId` (which must have been added with addTargetIdentity).
+  std::string startTarget(const std::string& targetId, const std::string& usage = "SAEF");
+
+  // `rspf <args>` to completion.
+  ProcessResult rspf(std::vector<std::string> args, const std::string& input = "",
+                     const std::vector<std::string>& environment = {});
+  // `rspf enrol` for a registered Enrolee, plus `extra` arguments.
+  ProcessResult enrol(const std::string& enroleeId, std::vector<std::string> extra = {});
+  // `rspf connect` to the target at `targetUrl` as `enroleeId`.
+  ProcessResult connect(const std::string& enroleeId, const std::string& targetUrl, const std::string& targetId,
+                        std::vector<std::string> extra = {});
+
+  std::string mefLog() const;
+  std::string targetLog(const std::string& targetId) const;
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<ChildProcess> mef_;
+  std::string mefUrl_;
+  std::map<std::string, std::unique_ptr<ChildProcess>> targets_;
+};
+
+}  // namespace rspf::testing
