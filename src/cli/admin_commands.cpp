@@ -147,6 +147,7 @@ std::string enroleeDetail(const nlohmann::json& e) {
 std::function<int()> addAdminCommands(CLI::App& app) {
   auto* admin = app.add_subcommand("admin", "Administer the MEF's store: Enrolees, policies, targets, enrolment tokens");
   admin->require_subcommand(1);
+  admin->fallthrough();  // admin's options (--json, --config, ...) may also follow the subcommand
   auto o = std::make_shared<AdminOptions>();
   admin->add_option("--config", o->config, "MEF configuration file naming the store and its key-encryption key");
   admin->add_option("--store", o->storePath, "SQLite store file (instead of --config)");
