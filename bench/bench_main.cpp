@@ -1,0 +1,20 @@
+// rspf_bench: load benchmarks of rspf, always measured against raw OpenSSL in the same run.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "psk_enrolment_bench.hpp"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help") {
+    std::cout << "usage: rspf_bench <benchmark> [options]\n\n"
+                 "benchmarks:\n"
+                 "  psk-enrolment   PSK enrolments/s of the MEF vs. a raw OpenSSL TLS-PSK server\n"
+                 "                  (rspf_bench psk-enrolment --help for its options)\n";
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "psk-enrolment") return rspf::bench::pskEnrolmentBench({args.begin() + 1, args.end()});
+  std::cerr << "rspf_bench: unknown benchmark '" << args[0] << "' (try --help)\n";
+  return 2;
+}

@@ -1,0 +1,63 @@
+#pragma once
+// The load generator: N client threads, each looping until a deadline over
+//   fresh TCP connection -> TLS 1.2 PSK full handshake -> one HTTP/1.1 request -> full response -> close.
+// The same code loads the MEF and the raw OpenSSL baseline, so the two rates are comparable.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "crypto/secret_bytes.hpp"
+
+namespace rspf::bench {
+
+struct PskCredential {
+  std::string identity;  // psk_identity (KpmId)
+  crypto::SecretBytes psk;
+};
+
+struct LoadTarget {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::string serverName;  // SNI and Host header
+  std::string method = "POST";
+  std::string path;
+  std::string body;
+  std::string expectInBody;  // a success must contain this ("" = any body)
+  // Connections take these in turn (round robin over all client threads).
+  const std::vector<PskCredential>* credentials = nullptr;
+};
+
+enum class ClientKind {
+  Raw,   // raw OpenSSL, blocking socket, minimal HTTP/1.1 writer and reader
+  Rspf,  // the project's transport::HttpsPskClient (Asio/Beast), one per connection
+};
+const char* clientKindName(ClientKind kind);
+
+struct LoadSettings {
+  int clients = 4;
+  std::chrono::milliseconds duration{5000};
+  ClientKind kind = ClientKind::Raw;
+  std::chrono::milliseconds ioTimeout{5000};
+};
+
+struct LoadResult {
+  std::uint64_t successes = 0;
+  std::uint64_t failures = 0;
+  double elapsedSeconds = 0;
+  double clientCpuSeconds = 0;  // CPU time of the client threads only
+  double latencyP50Ms = 0;      // connect to last response byte, successes only
+  double latencyP99Ms = 0;
+  std::string cipher;           // negotiated on the first successful connection
+  std::string firstFailure;     // why the first failed connection failed
+  double rate() const { return elapsedSeconds > 0 ? static_cast<double>(successes) / elapsedSeconds : 0; }
+};
+
+// Blocks for about settings.duration and returns. Never throws for a failed connection: it counts it.
+LoadResult runLoad(const LoadTarget& target, const LoadSettings& settings);
+
+// CPU time of the calling thread / of the whole process, in seconds.
+double threadCpuSeconds();
+double processCpuSeconds();
+
+}  // namespace rspf::bench

@@ -1,0 +1,343 @@
+#include "psk_enrolment_bench.hpp"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "admin/administration.hpp"
+#include "crypto/primitives.hpp"
+#include "load_client.hpp"
+#include "machine_facts.hpp"
+#include "mef/mef_server.hpp"
+#include "raw_openssl_psk_server.hpp"
+#include "store/open_store.hpp"
+
+namespace rspf::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kMefFqdn = "mef.bench.example.com";
+constexpr const char* kExchangeBody = R"({"certificateEnrolment":false,"mafEnrolment":false})";
+
+struct Options {
+  int clients = 4;
+  double seconds = 5;
+  int enrolees = 64;
+  std::vector<int> mefThreads{1, 2};
+  ClientKind client = ClientKind::Raw;
+  std::string mefLog = "file";  // "file": info into <tmp>/mef.log, as a deployed MEF logs; "off"
+  fs::path storeDir = fs::temp_directory_path();
+  int repeat = 1;
+  bool keep = false;
+  std::optional<double> minRatio;
+};
+
+const char* kUsage =
+    "usage: rspf_bench psk-enrolment [options]\n"
+    "  --clients N        concurrent client threads (default 4)\n"
+    "  --seconds S        length of each phase (default 5)\n"
+    "  --enrolees M       Enrolees registered with the MEF, used in turn (default 64)\n"
+    "  --mef-threads L    comma-separated MEF network thread counts, one phase each (default 1,2)\n"
+    "  --client K         raw (raw OpenSSL, default) | rspf (transport::HttpsPskClient)\n"
+    "  --mef-log L        file (the MEF's info log into the temp dir, default) | off\n"
+    "  --store-dir DIR    where the temporary store directory goes (default: the temp directory)\n"
+    "  --repeat R         run the phases R times (default 1)\n"
+    "  --keep             keep the temporary directory (store, KEK, log)\n"
+    "  --min-ratio X      exit 3 when rspf(threads=first)/baseline < X\n"
+    "Phases: a raw OpenSSL TLS 1.2 PSK server (one thread), then the MEF per thread count; each phase\n"
+    "loads its server with the same client code: TCP connect, full PSK handshake, one request, close.\n";
+
+int toInt(const std::string& flag, const std::string& v, int min) {
+  try {
+    std::size_t used = 0;
+    int n = std::stoi(v, &used);
+    if (used == v.size() && n >= min) return n;
+  } catch (const std::exception&) {
+  }
+  throw std::invalid_argument(flag + " takes an integer >= " + std::to_string(min) + ", got '" + v + "'");
+}
+
+double toDouble(const std::string& flag, const std::string& v) {
+  try {
+    std::size_t used = 0;
+    double d = std::stod(v, &used);
+    if (used == v.size() && d > 0) return d;
+  } catch (const std::exception&) {
+  }
+  throw std::invalid_argument(flag + " takes a positive number, got '" + v + "'");
+}
+
+// nullopt: --help was asked for.
+std::optional<Options> parse(const std::vector<std::string>& args) {
+  Options o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "-h" || a == "--help") return std::nullopt;
+    if (a == "--keep") {
+      o.keep = true;
+      continue;
+    }
+    if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
+    const std::string& v = args[++i];
+    if (a == "--clients") {
+      o.clients = toInt(a, v, 1);
+    } else if (a == "--seconds") {
+      o.seconds = toDouble(a, v);
+    } else if (a == "--enrolees") {
+      o.enrolees = toInt(a, v, 1);
+    } else if (a == "--mef-threads") {
+      o.mefThreads.clear();
+      std::size_t start = 0;
+      while (start <= v.size()) {
+        auto comma = v.find(',', start);
+        if (comma == std::string::npos) comma = v.size();
+        o.mefThreads.push_back(toInt(a, v.substr(start, comma - start), 1));
+        start = comma + 1;
+      }
+    } else if (a == "--client") {
+      if (v != "raw" && v != "rspf") throw std::invalid_argument("--client takes raw or rspf");
+      o.client = v == "raw" ? ClientKind::Raw : ClientKind::Rspf;
+    } else if (a == "--mef-log") {
+      if (v != "file" && v != "off") throw std::invalid_argument("--mef-log takes file or off");
+      o.mefLog = v;
+    } else if (a == "--store-dir") {
+      o.storeDir = v;
+    } else if (a == "--repeat") {
+      o.repeat = toInt(a, v, 1);
+    } else if (a == "--min-ratio") {
+      o.minRatio = toDouble(a, v);
+    } else {
+      throw std::invalid_argument("unknown option '" + a + "' (see --help)");
+    }
+  }
+  return o;
+}
+
+// A fresh private directory, removed on scope exit unless kept.
+class TempDir {
+ public:
+  TempDir(const fs::path& parent, bool keep) : keep_(keep) {
+    std::string pattern = (parent / "rspf-bench-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw std::runtime_error("cannot create a temporary directory under " + parent.string());
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    if (!keep_) fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+  bool keep_;
+};
+
+// Registers `count` Enrolees with generated Kpm; returns their (KpmId, Kpm).
+std::vector<PskCredential> registerEnrolees(const fs::path& storePath, const store::KeyEncryptionKey& kek,
+                                            int count) {
+  auto store = store::openSqliteStore(storePath, kek);
+  std::vector<PskCredential> credentials;
+  for (int i = 0; i < count; ++i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "%04d", i);
+    admin::AddEnroleeRequest request;
+    request.enroleeId = std::string("cse-") + id + ".bench.example.com";
+    request.kpmId = std::string("kpm-") + id;
+    auto result = admin::addEnrolee(*store, std::move(request));
+    credentials.push_back({std::string("kpm-") + id, std::move(*result.generatedKpm)});
+  }
+  return credentials;
+}
+
+struct PhaseResult {
+  std::string name;
+  LoadResult load;
+  double serverCpuSeconds = 0;
+  std::uint64_t serverFailures = 0;  // as the server counted them (baseline only)
+};
+
+// Runs the load while `server` is up; the server's CPU is the process's minus the clients'.
+PhaseResult measure(const std::string& name, const LoadTarget& target, const LoadSettings& settings) {
+  PhaseResult r;
+  r.name = name;
+  double cpuStart = processCpuSeconds();
+  r.load = runLoad(target, settings);
+  r.serverCpuSeconds = processCpuSeconds() - cpuStart - r.load.clientCpuSeconds;
+  return r;
+}
+
+PhaseResult runBaseline(const std::vector<PskCredential>& enroleeCredentials, const LoadSettings& settings) {
+  // Same identities, one fixed PSK: the server's callback answers every identity with it.
+  auto psk = crypto::randomSecret(32);
+  std::vector<PskCredential> credentials;
+  for (const auto& c : enroleeCredentials) credentials.push_back({c.identity, psk});
+  RawOpenSslPskServer server(psk);
+  server.start();
+  LoadTarget target;
+  target.port = server.port();
+  target.serverName = kMefFqdn;
+  target.path = "/enrolment/exchange";
+  target.body = kExchangeBody;
+  target.expectInBody = "\"Status\":true";
+  target.credentials = &credentials;
+  auto r = measure("baseline raw OpenSSL, 1 thread", target, settings);
+  server.stop();
+  r.serverFailures = server.failed();
+  return r;
+}
+
+PhaseResult runMef(const mef::MefConfig& base, int threads, const std::vector<PskCredential>& credentials,
+                   const LoadSettings& settings) {
+  mef::MefConfig config = base;
+  config.threads = threads;
+  mef::MefServer server(config);
+  server.start();
+  LoadTarget target;
+  target.port = server.port();
+  target.serverName = kMefFqdn;
+  target.path = "/enrolment/exchange";
+  target.body = kExchangeBody;
+  target.expectInBody = "\"keId\"";
+  target.credentials = &credentials;
+  auto r = measure("rspf MEF, threads=" + std::to_string(threads), target, settings);
+  server.stop();
+  server.wait();
+  return r;
+}
+
+double perConnectionUs(double seconds, std::uint64_t connections) {
+  return connections == 0 ? 0 : seconds * 1e6 / static_cast<double>(connections);
+}
+
+void printPhase(const PhaseResult& p) {
+  const auto& l = p.load;
+  std::uint64_t attempts = l.successes + l.failures;
+  std::printf("%-32s %9.1f %8llu %6llu %7.2f %7.2f %9.0f %9.0f  %s\n", p.name.c_str(), l.rate(),
+              static_cast<unsigned long long>(l.successes), static_cast<unsigned long long>(l.failures),
+              l.latencyP50Ms, l.latencyP99Ms, perConnectionUs(l.clientCpuSeconds, attempts),
+              perConnectionUs(p.serverCpuSeconds, attempts), l.cipher.empty() ? "-" : l.cipher.c_str());
+  if (!l.firstFailure.empty()) std::printf("%-32s first failure: %s\n", "", l.firstFailure.c_str());
+}
+
+void setUpMefLogging(const Options& o, const fs::path& dir) {
+  if (o.mefLog == "off") {
+    spdlog::set_level(spdlog::level::off);
+    return;
+  }
+  auto logger = spdlog::basic_logger_mt("rspf-mef", (dir / "mef.log").string(), true);
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l [%P] %v");
+  spdlog::set_level(spdlog::level::info);
+}
+
+}  // namespace
+
+int pskEnrolmentBench(const std::vector<std::string>& args) {
+  std::optional<Options> parsed;
+  try {
+    parsed = parse(args);
+  } catch (const std::exception& e) {
+    std::cerr << "rspf_bench psk-enrolment: " << e.what() << "\n";
+    return 2;
+  }
+  if (!parsed) {
+    std::cout << kUsage;
+    return 0;
+  }
+  const Options& o = *parsed;
+
+  try {
+    TempDir dir(o.storeDir, o.keep);
+    setUpMefLogging(o, dir.path());
+    const fs::path kekFile = dir.path() / "kek";
+    const fs::path storePath = dir.path() / "mef.sqlite";
+    auto kek = store::KeyEncryptionKey::generateFile(kekFile);
+    auto credentials = registerEnrolees(storePath, kek, o.enrolees);
+
+    mef::MefConfig mefConfig;
+    mefConfig.fqdn = kMefFqdn;
+    mefConfig.host = "127.0.0.1";
+    mefConfig.port = 0;
+    mefConfig.storePath = storePath;
+    mefConfig.kekFile = kekFile;
+
+    LoadSettings settings;
+    settings.clients = o.clients;
+    settings.duration = std::chrono::milliseconds(static_cast<long long>(o.seconds * 1000));
+    settings.kind = o.client;
+
+    std::printf("rspf_bench psk-enrolment: %d clients (%s), %.1f s per phase, %d Enrolees, MEF log %s\n",
+                o.clients, clientKindName(o.client), o.seconds, o.enrolees, o.mefLog.c_str());
+    for (const auto& f : machineFacts(o.storeDir)) std::printf("  %-10s %s\n", f.name.c_str(), f.value.c_str());
+    std::printf("\n%-32s %9s %8s %6s %7s %7s %9s %9s  %s\n", "phase", "conn/s", "ok", "failed", "p50 ms", "p99 ms",
+                "client us", "server us", "cipher");
+    std::printf("%-32s %9s %8s %6s %7s %7s %9s %9s\n", "", "", "", "", "", "", "/conn", "/conn");
+
+    // Totals over the repeats: [0] baseline, [1 + i] the MEF with mefThreads[i].
+    std::vector<PhaseResult> totals(1 + o.mefThreads.size());
+    bool anyPhaseDead = false;
+    auto accumulate = [&](PhaseResult& total, const PhaseResult& p) {
+      printPhase(p);
+      if (p.load.successes == 0) anyPhaseDead = true;
+      total.name = p.name;
+      total.load.successes += p.load.successes;
+      total.load.failures += p.load.failures;
+      total.load.elapsedSeconds += p.load.elapsedSeconds;
+      total.load.clientCpuSeconds += p.load.clientCpuSeconds;
+      total.serverCpuSeconds += p.serverCpuSeconds;
+    };
+    for (int round = 0; round < o.repeat; ++round) {
+      accumulate(totals[0], runBaseline(credentials, settings));
+      for (std::size_t i = 0; i < o.mefThreads.size(); ++i)
+        accumulate(totals[1 + i], runMef(mefConfig, o.mefThreads[i], credentials, settings));
+    }
+
+    const auto& base = totals[0];
+    std::printf("\n");
+    if (o.repeat > 1) std::printf("over %d rounds: baseline %.1f conn/s\n", o.repeat, base.load.rate());
+    double firstRatio = 0;
+    for (std::size_t i = 0; i < o.mefThreads.size(); ++i) {
+      const auto& m = totals[1 + i];
+      double ratio = base.load.rate() > 0 ? m.load.rate() / base.load.rate() : 0;
+      double cpuRatio = m.serverCpuSeconds > 0 && base.load.successes > 0 && m.load.successes > 0
+                            ? perConnectionUs(base.serverCpuSeconds, base.load.successes) /
+                                  perConnectionUs(m.serverCpuSeconds, m.load.successes)
+                            : 0;
+      if (i == 0) firstRatio = ratio;
+      std::printf("ratio rspf(threads=%d)/baseline = %.3f   (%.1f / %.1f conn/s; server CPU per connection: "
+                  "baseline/rspf = %.3f)\n",
+                  o.mefThreads[i], ratio, m.load.rate(), base.load.rate(), cpuRatio);
+    }
+    std::printf("target: ratio >= 0.5 now, >= 0.8 later (threads=1 against the one-thread baseline)\n");
+    if (o.keep) std::printf("kept %s\n", dir.path().c_str());
+    spdlog::shutdown();
+    if (anyPhaseDead) {
+      std::fprintf(stderr, "rspf_bench psk-enrolment: a phase completed no connection\n");
+      return 1;
+    }
+    if (o.minRatio && firstRatio < *o.minRatio) {
+      std::fprintf(stderr, "rspf_bench psk-enrolment: ratio %.3f below --min-ratio %.3f\n", firstRatio,
+                   *o.minRatio);
+      return 3;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "rspf_bench psk-enrolment: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace rspf::bench

@@ -1,0 +1,100 @@
+// SecretBytes: value semantics, wiping, constant-time comparison.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "crypto/secret_bytes.hpp"
+
+namespace rspf::crypto {
+namespace {
+
+const Bytes kSample{1, 2, 3, 4, 5, 6, 7, 8};
+
+bool holds(const SecretBytes& s, const Bytes& expected) { return std::ranges::equal(s.view(), expected); }
+
+TEST(SecretBytes, ConstructionFromSizeAndBytes) {
+  SecretBytes zeros(5);
+  EXPECT_EQ(zeros.size(), 5u);
+  EXPECT_TRUE(holds(zeros, Bytes(5, 0)));
+  SecretBytes s(kSample);
+  EXPECT_TRUE(holds(s, kSample));
+  EXPECT_FALSE(s.empty());
+  SecretBytes empty;
+  EXPECT_TRUE(empty.empty());
+  EXPECT_EQ(empty.size(), 0u);
+}
+
+TEST(SecretBytes, CopyIsIndependent) {
+  SecretBytes original(kSample);
+  SecretBytes copy(original);
+  EXPECT_TRUE(holds(copy, kSample));
+  EXPECT_NE(copy.data(), original.data());
+  copy.data()[0] = 0xaa;
+  EXPECT_TRUE(holds(original, kSample));
+
+  SecretBytes assigned(Bytes{9, 9});
+  assigned = original;
+  EXPECT_TRUE(holds(assigned, kSample));
+  assigned.data()[1] = 0xbb;
+  EXPECT_TRUE(holds(original, kSample));
+}
+
+TEST(SecretBytes, SelfAssignmentKeepsTheValue) {
+  SecretBytes s(kSample);
+  SecretBytes& alias = s;
+  s = alias;
+  EXPECT_TRUE(holds(s, kSample));
+}
+
+TEST(SecretBytes, MoveEmptiesTheSource) {
+  SecretBytes source(kSample);
+  SecretBytes moved(std::move(source));
+  EXPECT_TRUE(holds(moved, kSample));
+  EXPECT_TRUE(source.empty());  // NOLINT(bugprone-use-after-move): documented state
+
+  SecretBytes target(Bytes{9, 9, 9});
+  target = std::move(moved);
+  EXPECT_TRUE(holds(target, kSample));
+  EXPECT_TRUE(moved.empty());  // NOLINT(bugprone-use-after-move)
+}
+
+TEST(SecretBytes, ClearEmpties) {
+  SecretBytes s(kSample);
+  s.clear();
+  EXPECT_TRUE(s.empty());
+  EXPECT_EQ(s.size(), 0u);
+  EXPECT_TRUE(s.view().empty());
+  s.clear();  // idempotent
+  EXPECT_TRUE(s.empty());
+}
+
+TEST(SecretBytes, WipeZeroesABuffer) {
+  Bytes buffer = kSample;
+  wipe(buffer.data(), buffer.size());
+  EXPECT_EQ(buffer, Bytes(kSample.size(), 0));
+  wipe(nullptr, 0);  // harmless
+}
+
+TEST(ConstantTimeEqual, ComparesContentAndLength) {
+  const Bytes a = kSample;
+  Bytes lastDiffers = kSample;
+  lastDiffers.back() ^= 1;
+  Bytes firstDiffers = kSample;
+  firstDiffers.front() ^= 0x80;
+  const Bytes prefix(kSample.begin(), kSample.end() - 1);
+  Bytes longer = kSample;
+  longer.push_back(0);
+
+  EXPECT_TRUE(constantTimeEqual(a, Bytes(kSample)));
+  EXPECT_FALSE(constantTimeEqual(a, lastDiffers));
+  EXPECT_FALSE(constantTimeEqual(a, firstDiffers));
+  EXPECT_FALSE(constantTimeEqual(a, prefix));
+  EXPECT_FALSE(constantTimeEqual(prefix, a));
+  EXPECT_FALSE(constantTimeEqual(a, longer));
+  EXPECT_FALSE(constantTimeEqual(a, {}));
+  EXPECT_TRUE(constantTimeEqual({}, {}));
+}
+
+}  // namespace
+}  // namespace rspf::crypto
