@@ -1,0 +1,158 @@
+// `rspf admin` as a user runs it: readable output, --json for scripts, clear errors, files 0600.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "common/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace rspf::testing {
+namespace {
+
+class AdminCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ofstream(dir / "mef.toml") << "[mef]\nfqdn = \"mef.test.example\"\n\n[store]\nsqlite = \"mef.db\"\nkek_file = \"kek\"\n";
+  }
+  ProcessResult admin(std::vector<std::string> args) {
+    args.insert(args.begin(), {RSPF_BINARY, "admin", "--config", (dir / "mef.toml").string()});
+    return runProcess(args);
+  }
+  nlohmann::json adminJson(std::vector<std::string> args) {
+    args.push_back("--json");
+    auto r = admin(args);
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  }
+  static unsigned mode(const std::filesystem::path& p) {
+    struct stat st {};
+    ::stat(p.c_str(), &st);
+    return st.st_mode & 0777;
+  }
+  TempDir dir;
+};
+
+TEST_F(AdminCli, InitCreatesTheStoreAndKeyEncryptionKeyPrivately) {
+  auto r = admin({"init"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(mode(dir / "mef.db"), 0600u);
+  EXPECT_EQ(mode(dir / "kek"), 0600u);
+  EXPECT_NE(r.out.find("schema version"), std::string::npos);
+}
+
+TEST_F(AdminCli, CommandsBeforeInitSayHowToCreateTheStore) {
+  auto r = admin({"enrolee", "list"});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.err.find("rspf admin init"), std::string::npos) << r.err;
+}
+
+TEST_F(AdminCli, EnroleeLifecycle) {
+  ASSERT_EQ(admin({"init"}).exitCode, 0);
+  auto added = adminJson({"enrolee", "add", "ae1.test.example", "--kpm-id", "ae1-kpm", "--direct-key",
+                          "cse1.test.example:SAEF", "--registrar-cse-id", "cse1.test.example", "--expiry", "12h",
+                          "--token", "required"});
+  ASSERT_TRUE(added.contains("kpm"));
+  EXPECT_EQ(added["kpm"].get<std::string>().size(), 64u);
+
+  auto list = adminJson({"enrolee", "list"});
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["enroleeId"], "ae1.test.example");
+  EXPECT_FALSE(list[0].contains("kpm"));
+  EXPECT_EQ(list.dump().find(added["kpm"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(list[0]["policy"]["enrolmentExpiry"], "12h");
+  EXPECT_EQ(list[0]["policy"]["token"], "required");
+  EXPECT_EQ(list[0]["policy"]["directKeys"][0]["usage"], "SAEF");
+
+  // A given Kpm is not printed.
+  std::ofstream(dir / "k.kpm") << std::string(32, '7') << "\n";
+  auto given = adminJson({"enrolee", "add", "ae2.test.example", "--kpm-id", "ae2-kpm", "--kpm-file", (dir / "k.kpm").string()});
+  EXPECT_FALSE(given.contains("kpm"));
+
+  EXPECT_EQ(admin({"enrolee", "disable", "ae1.test.example"}).exitCode, 0);
+  EXPECT_EQ(adminJson({"enrolee", "show", "ae1.test.example"})["enabled"], false);
+  auto readable = admin({"enrolee", "show", "ae1.test.example"});
+  EXPECT_NE(readable.out.find("DISABLED"), std::string::npos) << readable.out;
+  EXPECT_EQ(admin({"enrolee", "enable", "ae1.test.example"}).exitCode, 0);
+
+  auto policy = adminJson({"enrolee", "policy", "ae1.test.example", "--clear-direct-keys", "--direct-key",
+                           "cse2.test.example:ESData", "--token", "optional"});
+  EXPECT_EQ(policy["directKeys"].size(), 1u);
+  EXPECT_EQ(policy["directKeys"][0]["targetId"], "cse2.test.example");
+  EXPECT_EQ(policy["token"], "optional");
+
+  EXPECT_EQ(admin({"enrolee", "remove", "ae2.test.example"}).exitCode, 0);
+  EXPECT_EQ(adminJson({"enrolee", "list"}).size(), 1u);
+}
+
+TEST_F(AdminCli, ClearErrorsChangeNothing) {
+  ASSERT_EQ(admin({"init"}).exitCode, 0);
+  ASSERT_EQ(admin({"enrolee", "add", "ae1.test.example", "--kpm-id", "ae1-kpm"}).exitCode, 0);
+  auto dup = admin({"enrolee", "add", "ae1.test.example", "--kpm-id", "other-kpm"});
+  EXPECT_EQ(dup.exitCode, 1);
+  EXPECT_NE(dup.err.find("already exists"), std::string::npos) << dup.err;
+  auto dupKpm = admin({"enrolee", "add", "ae9.test.example", "--kpm-id", "ae1-kpm"});
+  EXPECT_NE(dupKpm.err.find("already registered"), std::string::npos) << dupKpm.err;
+  auto badPair = admin({"enrolee", "add", "ae3.test.example", "--kpm-id", "ae3-kpm", "--direct-key", "cse1:MAF"});
+  EXPECT_NE(badPair.err.find("SAEF, ESPrim or ESData"), std::string::npos) << badPair.err;
+  auto noColon = admin({"enrolee", "add", "ae3.test.example", "--kpm-id", "ae3-kpm", "--direct-key", "cse1"});
+  EXPECT_NE(noColon.err.find("TARGET-ID:USAGE"), std::string::npos) << noColon.err;
+  auto nonAscii = admin({"enrolee", "add", "\xc3\xa9t\xc3\xa9", "--kpm-id", "x-kpm"});
+  EXPECT_NE(nonAscii.err.find("ASCII"), std::string::npos) << nonAscii.err;
+  std::ofstream(dir / "short.kpm") << "00112233\n";
+  auto shortKpm = admin({"enrolee", "add", "ae4.test.example", "--kpm-id", "ae4-kpm", "--kpm-file", (dir / "short.kpm").string()});
+  EXPECT_NE(shortKpm.err.find("at least 16 bytes"), std::string::npos) << shortKpm.err;
+  auto unknown = admin({"enrolee", "show", "nobody"});
+  EXPECT_NE(unknown.err.find("no Enrolee 'nobody'"), std::string::npos);
+  EXPECT_EQ(adminJson({"enrolee", "list"}).size(), 1u);
+}
+
+TEST_F(AdminCli, WrongKeyEncryptionKeyIsRefused) {
+  ASSERT_EQ(admin({"init"}).exitCode, 0);
+  std::filesystem::remove(dir / "kek");
+  std::ofstream(dir / "kek") << std::string(64, '1') << "\n";
+  std::filesystem::permissions(dir / "kek", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto r = admin({"enrolee", "list"});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.err.find("key-encryption key does not match"), std::string::npos) << r.err;
+}
+
+TEST_F(AdminCli, TargetsAndTokens) {
+  ASSERT_EQ(admin({"init"}).exitCode, 0);
+  ASSERT_EQ(admin({"enrolee", "add", "ae1.test.example", "--kpm-id", "ae1-kpm"}).exitCode, 0);
+  EXPECT_EQ(adminJson({"target", "add", "cse1.test.example"})["type"], "CSE");
+  EXPECT_EQ(admin({"target", "add", "cse1.test.example"}).exitCode, 1);
+  EXPECT_EQ(adminJson({"target", "list"})[0]["targetId"], "cse1.test.example");
+
+  auto token = adminJson({"token", "create", "--enrolee", "ae1.test.example", "--aux", "site=3", "--expires", "7d"});
+  auto value = token["token"].get<std::string>();
+  EXPECT_GE(value.size(), 3u + 32u);
+  auto tokens = adminJson({"token", "list"});
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(tokens[0]["state"], "unused");
+  EXPECT_EQ(tokens[0]["auxInfo"], "site=3");
+  EXPECT_EQ(tokens.dump().find(value), std::string::npos);
+  EXPECT_NE(admin({"token", "create", "--enrolee", "nobody"}).err.find("no Enrolee"), std::string::npos);
+  EXPECT_EQ(admin({"token", "revoke", token["tokenId"].get<std::string>()}).exitCode, 0);
+  EXPECT_EQ(adminJson({"token", "list"})[0]["state"], "revoked");
+  EXPECT_EQ(admin({"target", "remove", "cse1.test.example"}).exitCode, 0);
+  EXPECT_EQ(adminJson({"target", "list"}).size(), 0u);
+}
+
+TEST(RspfCli, HelpNamesEveryRole) {
+  auto r = runProcess({RSPF_BINARY, "--help"});
+  EXPECT_EQ(r.exitCode, 0);
+  for (const char* role : {"mef", "target", "enrol", "connect", "admin", "demo"})
+    EXPECT_NE(r.out.find(role), std::string::npos) << role;
+}
+
+TEST(RspfCli, DemoPassesEveryStep) {
+  auto r = runProcess({RSPF_BINARY, "demo"}, "", std::chrono::seconds(60));
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("every step passed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace rspf::testing
