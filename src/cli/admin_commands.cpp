@@ -35,7 +35,7 @@ struct PolicyOptions {
   bool clearMaf = false;
 
   void addTo(CLI::App* cmd, bool forUpdate) {
-    cmd->add_option("--direct-key", directKeys, "TARGET-ID:USAGE the Enrolee may derive a key for (USAGE: SAEF, ESPrim, ESData); repeatable");
+    cmd->add_option("--direct-key", directKeys, "TARGET-ID:USAGE the Enrolee may derive a key for (USAGE: SAEF, ESPrim, ESData); repeatable")->allow_extra_args(false);
     if (forUpdate) {
       cmd->add_flag("--clear-direct-keys", clearDirectKeys, "remove every direct key pair first");
       cmd->add_flag("--clear-maf", clearMaf, "remove the MAF instruction");
@@ -46,7 +46,7 @@ struct PolicyOptions {
     cmd->add_option("--maf-id", mafId, "MAF-ID (FQDN) for Remote MAF Enrolment");
     cmd->add_option("--maf-uri", mafUri, "MAF URI");
     cmd->add_option("--maf-credential", mafCredential, "symmetric or certificate")->check(CLI::IsMember({"symmetric", "certificate"}));
-    cmd->add_option("--maf-usage", mafUsages, "usage the MAF may serve (SAEF, ESPrim, ESData); repeatable");
+    cmd->add_option("--maf-usage", mafUsages, "usage the MAF may serve (SAEF, ESPrim, ESData); repeatable")->allow_extra_args(false);
   }
 
   void applyTo(store::EnrolmentPolicy& p) const {
