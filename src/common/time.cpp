@@ -26,6 +26,8 @@ std::optional<TimePoint> parseRfc3339(std::string_view s) {
   if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
       s[16] != ':' || s[19] != 'Z')
     return std::nullopt;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18})
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
   auto num = [&](std::size_t pos, std::size_t len, int& out) {
     auto r = std::from_chars(s.data() + pos, s.data() + pos + len, out);
     return r.ec == std::errc() && r.ptr == s.data() + pos + len;

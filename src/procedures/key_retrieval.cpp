@@ -15,17 +15,24 @@ namespace {
 
 constexpr const char* kUnknownKey = "unknown or expired key identifier";
 
-// Usages the policy authorizes for this target: the direct key pairs naming it, and the MAF
-// instruction when the target is that MAF (symmetric credential).
-std::vector<crypto::Usage> authorizedUsages(const store::EnrolmentPolicy& policy, std::string_view targetId) {
-  std::vector<crypto::Usage> usages;
+// A usage the policy authorizes for a target, with the Target-ID spelled as the Enrolee was told
+// (the key derivation is byte-exact; the comparison of identifiers is not).
+struct Authorization {
+  crypto::Usage usage;
+  std::string targetId;
+};
+
+// The direct key pairs naming this target, and the MAF instruction when the target is that MAF
+// (symmetric credential).
+std::vector<Authorization> authorizedUsages(const store::EnrolmentPolicy& policy, std::string_view targetId) {
+  std::vector<Authorization> found;
   for (const auto& pair : policy.directKeys)
     if (crypto::equalsIgnoreCase(pair.targetId, targetId))
-      if (auto u = crypto::parseUsage(pair.usage)) usages.push_back(*u);
+      if (auto u = crypto::parseUsage(pair.usage)) found.push_back({*u, pair.targetId});
   if (policy.maf && policy.maf->credentialType == "symmetric" &&
       crypto::equalsIgnoreCase(policy.maf->mafId, targetId))
-    usages.push_back(crypto::Usage::MAF);
-  return usages;
+    found.push_back({crypto::Usage::MAF, policy.maf->mafId});
+  return found;
 }
 
 crypto::Usage usageOfSuidText(const std::string& text) {
@@ -77,13 +84,14 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
 
   // Step 3.b.ii: is this target allowed to fetch credentials for this Enrolee and usage?
   auto usages = authorizedUsages(enrolee->policy, target->targetId);
-  crypto::Usage usage;
+  const Authorization* granted = nullptr;
   if (requestedUsage) {
-    if (std::find(usages.begin(), usages.end(), *requestedUsage) == usages.end())
+    for (const auto& a : usages)
+      if (a.usage == *requestedUsage) granted = &a;
+    if (granted == nullptr)
       throw Error(ErrorCode::Forbidden, "'" + target->targetId + "' is not authorized for Enrolee '" +
                                             enrolee->enroleeId + "' and usage " +
                                             std::string(crypto::usageName(*requestedUsage)));
-    usage = *requestedUsage;
   } else {
     if (usages.empty())
       throw Error(ErrorCode::Forbidden,
@@ -91,11 +99,12 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
     if (usages.size() > 1)
       throw Error(ErrorCode::Conflict, "several usages are authorized for this target; ask for one with "
                                        "/fetchCredentials/<KeId>/<SUID>");
-    usage = usages.front();
+    granted = &usages.front();
   }
+  const crypto::Usage usage = granted->usage;
 
   auto profile = crypto::parseKeyProfile(key->keyProfile).value_or(crypto::KeyProfile::Current);
-  auto credential = crypto::deriveTargetKey(profile, key->ke.view(), usage, target->targetId);
+  auto credential = crypto::deriveTargetKey(profile, key->ke.view(), usage, granted->targetId);
   std::string keyIdentifier =
       crypto::makeDerivedKeyIdentifier(relativeKeId, crypto::defaultSuid(usage), settings_.fqdn);
   std::string credentialId = crypto::makeCredentialId(crypto::credentialTypeOf(usage), keyIdentifier);

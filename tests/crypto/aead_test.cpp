@@ -65,8 +65,8 @@ TEST_F(Aead, EveryFlippedBitFails) {
 
 TEST_F(Aead, TruncatedOrExtendedInputFails) {
   auto sealed = aeadSeal(key, plaintext, kWhere);
-  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{12}, std::size_t{27}, std::size_t{28},
-                        sealed.size() - 1}) {
+  for (std::size_t n :
+       {std::size_t{0}, std::size_t{1}, std::size_t{12}, std::size_t{27}, std::size_t{28}, sealed.size() - 1}) {
     Bytes truncated(sealed.begin(), sealed.begin() + static_cast<std::ptrdiff_t>(n));
     EXPECT_FALSE(aeadOpen(key, truncated, kWhere)) << n << " bytes";
   }

@@ -81,18 +81,18 @@ TEST(Base64, RoundTripOfEveryLengthAndByteValue) {
 
 TEST(Base64, MalformedIsRejected) {
   const char* malformed[] = {
-      "Zg=",        // bad length
-      "Zg",         // bad length (no padding)
-      "Zm9vY",      // bad length
-      "Zm9v!A==",   // bad character
-      "Zm9v YmFy",  // space
-      "Zm9v\nYmFy", // newline
-      "-_8=",       // base64url alphabet
-      "Zg==Zm8=",   // padding in the middle
-      "Zm=v",       // data after padding
-      "Z===",       // too much padding
-      "====",       // padding only
-      "Zm9vYmFy=",  // bad length with trailing padding
+      "Zg=",         // bad length
+      "Zg",          // bad length (no padding)
+      "Zm9vY",       // bad length
+      "Zm9v!A==",    // bad character
+      "Zm9v YmFy",   // space
+      "Zm9v\nYmFy",  // newline
+      "-_8=",        // base64url alphabet
+      "Zg==Zm8=",    // padding in the middle
+      "Zm=v",        // data after padding
+      "Z===",        // too much padding
+      "====",        // padding only
+      "Zm9vYmFy=",   // bad length with trailing padding
   };
   for (const char* text : malformed) EXPECT_FALSE(fromBase64(text)) << text;
 }

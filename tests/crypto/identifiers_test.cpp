@@ -61,24 +61,24 @@ TEST(ParseKeyIdentifier, RoundTripsWhatIsMade) {
 }
 
 TEST(ParseKeyIdentifier, RejectsMalformed) {
-  const std::string r = kRelative;
   const char* malformed[] = {
-      "000102030405060708090a0b0c0d0e0f",                        // no '@'
-      "000102030405060708090a0b0c0d0e0f@mef@example.com",        // two '@'
-      "@000102030405060708090a0b0c0d0e0f@mef.example.com",       // two '@'
-      "000102030405060708090a0b0c0d0e0@mef.example.com",         // 31 hex digits
-      "000102030405060708090a0b0c0d0e0f0@mef.example.com",       // 33 hex digits
-      "000102030405060708090a0b0c0d0e0g@mef.example.com",        // non-hex
-      "00010203040506070809 a0b0c0d0e0f@mef.example.com",        // space
-      "000102030405060708090a0b0c0d0e0f-2@mef.example.com",      // one-digit SUID
-      "000102030405060708090a0b0c0d0e0f-222@mef.example.com",    // three-digit SUID
-      "000102030405060708090a0b0c0d0e0f-x1@mef.example.com",     // non-digit SUID
-      "000102030405060708090a0b0c0d0e0f-@mef.example.com",       // empty SUID
-      "000102030405060708090a0b0c0d0e0f_22@mef.example.com",     // wrong separator
-      "000102030405060708090a0b0c0d0e0f@",                       // empty FQDN
-      "000102030405060708090a0b0c0d0e0f@mef example.com",        // space in FQDN
-      "000102030405060708090a0b0c0d0e0f@m\xc3\xa9" "f.example.com",  // non-ASCII FQDN
-      "@mef.example.com",                                        // empty RelativeKeId
+      "000102030405060708090a0b0c0d0e0f",                      // no '@'
+      "000102030405060708090a0b0c0d0e0f@mef@example.com",      // two '@'
+      "@000102030405060708090a0b0c0d0e0f@mef.example.com",     // two '@'
+      "000102030405060708090a0b0c0d0e0@mef.example.com",       // 31 hex digits
+      "000102030405060708090a0b0c0d0e0f0@mef.example.com",     // 33 hex digits
+      "000102030405060708090a0b0c0d0e0g@mef.example.com",      // non-hex
+      "00010203040506070809 a0b0c0d0e0f@mef.example.com",      // space
+      "000102030405060708090a0b0c0d0e0f-2@mef.example.com",    // one-digit SUID
+      "000102030405060708090a0b0c0d0e0f-222@mef.example.com",  // three-digit SUID
+      "000102030405060708090a0b0c0d0e0f-x1@mef.example.com",   // non-digit SUID
+      "000102030405060708090a0b0c0d0e0f-@mef.example.com",     // empty SUID
+      "000102030405060708090a0b0c0d0e0f_22@mef.example.com",   // wrong separator
+      "000102030405060708090a0b0c0d0e0f@",                     // empty FQDN
+      "000102030405060708090a0b0c0d0e0f@mef example.com",      // space in FQDN
+      "000102030405060708090a0b0c0d0e0f@m\xc3\xa9"
+      "f.example.com",     // non-ASCII FQDN
+      "@mef.example.com",  // empty RelativeKeId
       "",
   };
   for (const char* text : malformed) EXPECT_FALSE(parseKeyIdentifier(text)) << text;
@@ -100,8 +100,10 @@ TEST(AsciiIdentifier, AcceptsPrintableAscii) {
 }
 
 TEST(AsciiIdentifier, RejectsNonAsciiSpacesAndEmpty) {
-  EXPECT_FALSE(isAsciiIdentifier("enrol\xc3\xa9" "e.example.com"));  // "é" in UTF-8
-  EXPECT_FALSE(isAsciiIdentifier("\xef\xbd\x81"));                   // fullwidth 'a'
+  EXPECT_FALSE(
+      isAsciiIdentifier("enrol\xc3\xa9"
+                        "e.example.com"));          // "é" in UTF-8
+  EXPECT_FALSE(isAsciiIdentifier("\xef\xbd\x81"));  // fullwidth 'a'
   EXPECT_FALSE(isAsciiIdentifier("cse1 example.com"));
   EXPECT_FALSE(isAsciiIdentifier(" cse1"));
   EXPECT_FALSE(isAsciiIdentifier("cse1\t"));
@@ -113,7 +115,9 @@ TEST(AsciiIdentifier, RejectsNonAsciiSpacesAndEmpty) {
 
 TEST(AsciiIdentifier, RequireThrowsBadRequestNamingTheField) {
   EXPECT_NO_THROW(requireAsciiIdentifier("cse1.example.com", "Enrolee-ID"));
-  for (std::string_view bad : {std::string_view("enrol\xc3\xa9" "e"), std::string_view("a b"), std::string_view("")}) {
+  for (std::string_view bad : {std::string_view("enrol\xc3\xa9"
+                                                "e"),
+                               std::string_view("a b"), std::string_view("")}) {
     try {
       requireAsciiIdentifier(bad, "Enrolee-ID");
       ADD_FAILURE() << "accepted '" << bad << "'";

@@ -137,9 +137,9 @@ TEST(KeyDerivation, DifferentTargetsOrSuidsGiveDifferentKeys) {
 }
 
 TEST(CredentialId, FixedForms) {
-  EXPECT_EQ(makeCredentialId(CredentialType::ProvisionedSymmetricKey,
-                             "000102030405060708090a0b0c0d0e0f-22@mef.example.com"),
-            "12-000102030405060708090a0b0c0d0e0f-22@mef.example.com");
+  EXPECT_EQ(
+      makeCredentialId(CredentialType::ProvisionedSymmetricKey, "000102030405060708090a0b0c0d0e0f-22@mef.example.com"),
+      "12-000102030405060708090a0b0c0d0e0f-22@mef.example.com");
   EXPECT_EQ(makeCredentialId(CredentialType::KmId, "000102030405060708090a0b0c0d0e0f-21@mef.example.com"),
             "11-000102030405060708090a0b0c0d0e0f-21@mef.example.com");
   EXPECT_EQ(makeCredentialId(CredentialType::EsPrimKey, "e55761870f47db28acf649f2716f9507-24@mef.example.com"),
