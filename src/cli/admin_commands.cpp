@@ -7,6 +7,7 @@
 #include "admin/administration.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
 #include "mef/mef_config.hpp"
 #include "procedures/enrolment_token.hpp"
@@ -98,18 +99,6 @@ std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create) {
   return store::openSqliteStore(path, store::KeyEncryptionKey::load(kek));
 }
 
-crypto::SecretBytes readKpmFile(const std::string& file) {
-  std::ifstream in(file);
-  std::string hex;
-  if (!in || !(in >> hex)) throw Error(ErrorCode::Config, "cannot read Kpm from " + file);
-  auto bytes = crypto::fromHex(hex);
-  crypto::wipe(hex.data(), hex.size());
-  if (!bytes) throw Error(ErrorCode::Config, file + " must hold the Kpm as hex digits");
-  crypto::SecretBytes kpm(*bytes);
-  crypto::wipe(bytes->data(), bytes->size());
-  return kpm;
-}
-
 void print(const AdminOptions& o, const nlohmann::json& j, const std::string& text) {
   if (o.json)
     std::cout << j.dump(2) << "\n";
@@ -183,7 +172,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       admin::AddEnroleeRequest request;
       request.enroleeId = *id;
       request.kpmId = *kpmId;
-      if (!kpmFile->empty()) request.kpm = readKpmFile(*kpmFile);
+      if (!kpmFile->empty()) request.kpm = readHexKeyFile(*kpmFile, "Kpm");
       policy->applyTo(request.policy);
       auto result = admin::addEnrolee(*store, std::move(request));
       nlohmann::json j = {{"enroleeId", *id}, {"kpmId", *kpmId}};

@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "enrolee/target_connection.hpp"
@@ -61,23 +62,10 @@ int serveUntilSignalled(Server& server, const sigset_t& signals, const std::opti
   return 0;
 }
 
-crypto::SecretBytes readHexSecret(const std::string& file, const char* envVar, const char* what) {
-  std::string hex;
-  if (!file.empty()) {
-    std::ifstream in(file);
-    if (!in || !(in >> hex)) throw Error(ErrorCode::Config, std::string("cannot read ") + what + " from " + file);
-  } else if (const char* env = std::getenv(envVar); env && *env) {
-    hex = env;
-  } else {
-    throw Error(ErrorCode::Config, std::string(what) + " is required: --" + (std::string(what) == "Kpm" ? "kpm-file" : "") +
-                                       " FILE or $" + envVar);
-  }
-  auto bytes = crypto::fromHex(hex);
-  crypto::wipe(hex.data(), hex.size());
-  if (!bytes || bytes->empty()) throw Error(ErrorCode::Config, std::string(what) + " must be hex digits");
-  crypto::SecretBytes secret(*bytes);
-  crypto::wipe(bytes->data(), bytes->size());
-  return secret;
+crypto::SecretBytes readKpm(const std::string& file) {
+  if (!file.empty()) return readHexKeyFile(file, "Kpm");
+  if (const char* env = std::getenv("RSPF_KPM"); env && *env) return parseHexKey(env, "Kpm", "environment variable RSPF_KPM");
+  throw Error(ErrorCode::Config, "the Kpm is required: --kpm-file FILE (hex, mode 0600) or $RSPF_KPM");
 }
 
 std::string readFirstLine(const std::string& file, const char* what) {
@@ -177,7 +165,7 @@ int main(int argc, char** argv) {
       return serveUntilSignalled(server, signals, config.readyFile, config.host, "Enrolment Target");
     }
     if (*enrol) {
-      enrolOptions.kpm = readHexSecret(kpmFile, "RSPF_KPM", "Kpm");
+      enrolOptions.kpm = readKpm(kpmFile);
       if (!tokenFile.empty()) token = readFirstLine(tokenFile, "the enrolment token");
       if (!token.empty()) enrolOptions.enrolmentToken = token;
       auto result = enrolee::enrol(enrolOptions);

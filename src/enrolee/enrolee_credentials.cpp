@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/key_file.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
@@ -22,19 +23,6 @@ constexpr const char* kFormat = "rspf-enrolee-credentials/1";
 
 std::filesystem::path keyFileOf(const CredentialFile& f) {
   return f.keyFile ? *f.keyFile : std::filesystem::path(f.path.string() + ".key");
-}
-
-crypto::SecretBytes parseHexKey(std::string text, const std::string& source) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  auto bytes = crypto::fromHex(text);
-  crypto::wipe(text.data(), text.size());
-  if (!bytes || bytes->size() != crypto::kAeadKeySize) {
-    if (bytes) crypto::wipe(bytes->data(), bytes->size());
-    throw Error(ErrorCode::Config, source + " must hold 64 hex digits (a 32-byte key)");
-  }
-  crypto::SecretBytes key(*bytes);
-  crypto::wipe(bytes->data(), bytes->size());
-  return key;
 }
 
 void writePrivateFile(const std::filesystem::path& path, std::string_view content, bool exclusive) {
@@ -65,22 +53,18 @@ std::string readFile(const std::filesystem::path& path) {
 
 // The credential key: $RSPF_CREDENTIAL_KEY, else the key file (created when `create`).
 crypto::SecretBytes credentialKey(const CredentialFile& f, bool create) {
+  constexpr const char* kWhat = "credential key";
   if (const char* env = std::getenv(kCredentialKeyEnvironmentVariable); env && *env)
-    return parseHexKey(env, std::string("$") + kCredentialKeyEnvironmentVariable);
+    return parseHexKey(env, kWhat, std::string("environment variable ") + kCredentialKeyEnvironmentVariable,
+                       crypto::kAeadKeySize);
   auto path = keyFileOf(f);
   if (!std::filesystem::exists(path)) {
     if (!create) throw Error(ErrorCode::Config, "credential key file " + path.string() + " is missing");
     auto key = crypto::randomSecret(crypto::kAeadKeySize);
-    std::string hex = crypto::toHex(key.view()) + "\n";
-    writePrivateFile(path, hex, true);
-    crypto::wipe(hex.data(), hex.size());
+    writeHexKeyFile(path, key, kWhat);
     return key;
   }
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
-    throw Error(ErrorCode::Config, "credential key file " + path.string() +
-                                       " is readable by others; chmod 600 it");
-  return parseHexKey(readFile(path), "credential key file " + path.string());
+  return readHexKeyFile(path, kWhat, crypto::kAeadKeySize);
 }
 
 std::string seal(const crypto::SecretBytes& key, const crypto::SecretBytes& value, const std::string& where) {

@@ -3,10 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
-#include <fstream>
 #include <thread>
 
 #include "common/error.hpp"
+#include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "target/enrolment_target_framework.hpp"
@@ -14,18 +14,6 @@
 
 namespace rspf::target {
 namespace {
-
-crypto::SecretBytes readKpm(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::string hex;
-  if (!in || !(in >> hex)) throw Error(ErrorCode::Config, "cannot read Kpm from " + file.string());
-  auto bytes = crypto::fromHex(hex);
-  crypto::wipe(hex.data(), hex.size());
-  if (!bytes || bytes->empty()) throw Error(ErrorCode::Config, file.string() + " must hold the Kpm in hex");
-  crypto::SecretBytes kpm(*bytes);
-  crypto::wipe(bytes->data(), bytes->size());
-  return kpm;
-}
 
 // The target's own enrolment: reused while valid for at least a minute, else done afresh.
 enrolee::EnroleeCredentials ownEnrolment(const TargetConfig& c) {
@@ -45,7 +33,7 @@ enrolee::EnroleeCredentials ownEnrolment(const TargetConfig& c) {
   options.mefUrl = c.mefUrl;
   options.mefFqdn = c.mefFqdn;
   options.kpmId = c.kpmId;
-  options.kpm = readKpm(c.kpmFile);
+  options.kpm = readHexKeyFile(c.kpmFile, "Kpm");
   auto credentials = enrolee::enrol(options);
   file.save(credentials);
   spdlog::info("target '{}' enrolled with the MEF: KreId {}", c.id, credentials.kreId);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "support/expectations.hpp"
 #include "crypto/enrolment_key.hpp"
 #include "crypto/identifiers.hpp"
 #include "crypto/provisioned_keys.hpp"
@@ -15,23 +16,11 @@
 namespace rspf::crypto {
 namespace {
 
-// Local hex helpers, so the expectations do not depend on the encoder under test.
-std::string hexOf(ByteView bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
-}
+using rspf::testing::hexOf;
 
 Bytes unhex(const std::string& hex) {
   if (hex.size() % 2 != 0) throw std::invalid_argument("odd hex length in a vector");
-  Bytes out;
-  for (std::size_t i = 0; i < hex.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
-  return out;
+  return rspf::testing::unhex(hex);
 }
 
 nlohmann::json loadCases() {

@@ -3,20 +3,13 @@
 
 #include <string>
 
+#include "support/expectations.hpp"
 #include "crypto/primitives.hpp"
 
 namespace rspf::crypto {
 namespace {
 
-std::string hexOf(ByteView bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
-}
+using rspf::testing::hexOf;
 
 TEST(HmacSha256, Rfc4231TestCase1) {
   const Bytes key(20, 0x0b);

@@ -67,6 +67,7 @@ TEST_F(AdminCli, EnroleeLifecycle) {
 
   // A given Kpm is not printed.
   std::ofstream(dir / "k.kpm") << std::string(32, '7') << "\n";
+  std::filesystem::permissions(dir / "k.kpm", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   auto given = adminJson({"enrolee", "add", "ae2.test.example", "--kpm-id", "ae2-kpm", "--kpm-file", (dir / "k.kpm").string()});
   EXPECT_FALSE(given.contains("kpm"));
 
@@ -101,6 +102,10 @@ TEST_F(AdminCli, ClearErrorsChangeNothing) {
   auto nonAscii = admin({"enrolee", "add", "\xc3\xa9t\xc3\xa9", "--kpm-id", "x-kpm"});
   EXPECT_NE(nonAscii.err.find("ASCII"), std::string::npos) << nonAscii.err;
   std::ofstream(dir / "short.kpm") << "00112233\n";
+  std::filesystem::permissions(dir / "short.kpm", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::ofstream(dir / "open.kpm") << std::string(32, '7') << "\n";
+  auto openKpm = admin({"enrolee", "add", "ae5.test.example", "--kpm-id", "ae5-kpm", "--kpm-file", (dir / "open.kpm").string()});
+  EXPECT_NE(openKpm.err.find("accessible by group or others"), std::string::npos) << openKpm.err;
   auto shortKpm = admin({"enrolee", "add", "ae4.test.example", "--kpm-id", "ae4-kpm", "--kpm-file", (dir / "short.kpm").string()});
   EXPECT_NE(shortKpm.err.find("at least 16 bytes"), std::string::npos) << shortKpm.err;
   auto unknown = admin({"enrolee", "show", "nobody"});

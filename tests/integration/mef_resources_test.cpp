@@ -143,7 +143,12 @@ TEST_F(MefResources, MalformedAndOversizedExchangeBodiesAreRefusedAndChangeNothi
     EXPECT_FALSE(errorOf(r).empty());
   }
   auto client = connect(std::string(kEnrolee) + "-kpm", kpm);
-  auto r = client.request({"POST", "/enrolment/exchange", {}, "{\"pad\":\"" + std::string(100000, 'x') + "\"}"});
+  transport::HttpResponse r;
+  try {
+    r = client.request({"POST", "/enrolment/exchange", {}, "{\"pad\":\"" + std::string(100000, 'x') + "\"}"});
+  } catch (const std::exception& e) {
+    FAIL() << e.what() << "\n" << d.mefLog();
+  }
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(d.store().findEnrolmentKeyOf(kEnrolee)->relativeKeId, before);
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "support/expectations.hpp"
 #include "admin/administration.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
@@ -20,18 +21,7 @@
 namespace rspf::admin {
 namespace {
 
-template <class F>
-void expectError(F&& f, ErrorCode code, std::string_view mentions = {}) {
-  try {
-    f();
-    ADD_FAILURE() << "no rspf::Error thrown";
-  } catch (const Error& e) {
-    EXPECT_EQ(static_cast<int>(e.code()), static_cast<int>(code)) << e.what();
-    if (!mentions.empty()) {
-      EXPECT_NE(std::string(e.what()).find(mentions), std::string::npos) << e.what();
-    }
-  }
-}
+using rspf::testing::expectError;
 
 bool sameBytes(const crypto::SecretBytes& a, const crypto::SecretBytes& b) {
   return std::ranges::equal(a.view(), b.view());

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "support/expectations.hpp"
 #include "admin/administration.hpp"
 #include "common/error.hpp"
 #include "crypto/primitives.hpp"
@@ -17,6 +18,9 @@
 
 namespace rspf::procedures {
 namespace {
+
+using rspf::testing::expectError;
+using rspf::testing::unhex;
 
 constexpr const char* kMefFqdn = "mef.example.com";
 constexpr const char* kEnroleeId = "enrolee.example.com";
@@ -35,27 +39,7 @@ constexpr const char* kRelative2 = "e55761870f47db28acf649f2716f9507";
 constexpr const char* kKeId2 = "e55761870f47db28acf649f2716f9507@mef.example.com";
 constexpr const char* kKreId2 = "59d4b8d35703c9fdb3b68f4d6aea7eec@mef.example.com";
 
-crypto::Bytes unhex(std::string_view hex) {
-  crypto::Bytes out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
-  return out;
-}
-
 bool holds(const crypto::SecretBytes& s, std::string_view hex) { return std::ranges::equal(s.view(), unhex(hex)); }
-
-template <class F>
-void expectError(F&& f, ErrorCode code, std::string_view mentions = {}) {
-  try {
-    f();
-    ADD_FAILURE() << "no rspf::Error thrown";
-  } catch (const Error& e) {
-    EXPECT_EQ(static_cast<int>(e.code()), static_cast<int>(code)) << e.what();
-    if (!mentions.empty()) {
-      EXPECT_NE(std::string(e.what()).find(mentions), std::string::npos) << e.what();
-    }
-  }
-}
 
 // The peer of a finished handshake; its exporter returns fixed bytes and records what it was asked.
 struct FakePeer {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "support/expectations.hpp"
 #include "admin/administration.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
@@ -19,6 +20,9 @@
 
 namespace rspf::procedures {
 namespace {
+
+using rspf::testing::expectError;
+using rspf::testing::unhex;
 
 constexpr const char* kMefFqdn = "mef.example.com";
 constexpr const char* kEnroleeId = "enrolee.example.com";
@@ -44,26 +48,6 @@ constexpr const char* kKmMaf = "KKgjv+aD16z+0uU96nXmPznF/EvD1v/CsqpGkjfc9Ng=";  
 constexpr const char* kExporter2 =
     "e55761870f47db28acf649f2716f95070209060000acebe114823fbe5b3e86bf2a73fa0cde1a5aa29e6a72518a85557d";
 constexpr const char* kKeId2 = "e55761870f47db28acf649f2716f9507@mef.example.com";
-
-crypto::Bytes unhex(std::string_view hex) {
-  crypto::Bytes out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
-  return out;
-}
-
-template <class F>
-void expectError(F&& f, ErrorCode code, std::string_view mentions = {}) {
-  try {
-    f();
-    ADD_FAILURE() << "no rspf::Error thrown";
-  } catch (const Error& e) {
-    EXPECT_EQ(static_cast<int>(e.code()), static_cast<int>(code)) << e.what();
-    if (!mentions.empty()) {
-      EXPECT_NE(std::string(e.what()).find(mentions), std::string::npos) << e.what();
-    }
-  }
-}
 
 tls::AuthenticatedPeer peerWithExporter(std::string principal, std::string framework, std::string exporterHex) {
   tls::AuthenticatedPeer p;

@@ -93,7 +93,7 @@ TEST(KeyEncryptionKey, RefusesAFileReadableByGroupOrOthers) {
 TEST(KeyEncryptionKey, RefusesWrongLengthOrNonHexWithoutShowingTheValue) {
   TempDir dir;
   const std::string nonHex = std::string(kKeyHex).replace(10, 1, "g");
-  const std::string cases[] = {kKeyHex.substr(0, 62), kKeyHex + "00", nonHex, kKeyHex + "\n\n", ""};
+  const std::string cases[] = {kKeyHex.substr(0, 62), kKeyHex + "00", nonHex, kKeyHex + "\nxx", ""};
   for (const auto& content : cases) {
     writeFile(dir / "kek", content, 0600);
     Error e = errorOf([&] { KeyEncryptionKey::fromFile(dir / "kek"); });

@@ -119,11 +119,16 @@ HttpsPskClient::HttpsPskClient(const HttpsEndpoint& endpoint, const tls::PskClie
 
 HttpsPskClient::~HttpsPskClient() {
   if (!impl_ || !impl_->stream) return;
-  // Send close_notify without waiting for the peer's.
-  SSL_shutdown(impl_->stream->native_handle());
+  // close_notify, and a short, bounded wait for the server's.
+  auto& d = *impl_;
+  d.timeout = std::min(d.timeout, std::chrono::milliseconds(500));
+  bool done = false;
+  beast::get_lowest_layer(*d.stream).expires_after(d.timeout);
+  d.stream->async_shutdown([&](beast::error_code) { done = true; });
+  d.runUntil(done);
   beast::error_code ignored;
-  beast::get_lowest_layer(*impl_->stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
-  beast::get_lowest_layer(*impl_->stream).close();
+  beast::get_lowest_layer(*d.stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(*d.stream).close();
 }
 
 HttpResponse HttpsPskClient::request(const HttpRequest& request) {

@@ -11,6 +11,8 @@
 #include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
+#include <array>
+#include <limits>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -36,6 +38,7 @@ HttpResponse errorResponse(int status, const std::string& reason) {
 namespace {
 
 constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
+constexpr std::uint64_t kMaxDrainBytes = 1024 * 1024;  // beyond this a refused body is not read
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -91,9 +94,28 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read() {
     parser_.emplace();
-    parser_->body_limit(settings_.maxBodyBytes);
     parser_->header_limit(kMaxHeaderBytes);
+    // A declared Content-Length is checked once the header is in (onHeader); the parser's own
+    // limit then guards chunked bodies.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::get_lowest_layer(stream_).expires_after(settings_.idleTimeout);
+    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->onHeader(ec);
+    });
+  }
+
+  void onHeader(beast::error_code ec) {
+    if (ec) return onRead(ec);
+    auto declared = parser_->content_length();
+    if (declared && *declared > settings_.maxBodyBytes) {
+      spdlog::info("{} request refused: body of {} bytes, over {}", remote_, *declared, settings_.maxBodyBytes);
+      auto refusal = errorResponse(413, "request body exceeds " + std::to_string(settings_.maxBodyBytes) + " bytes");
+      // Read the rest of a moderately sized body first: closing with unread data resets the
+      // connection, and the client would lose the 413 before reading it.
+      if (*declared <= kMaxDrainBytes && *declared > buffer_.size()) return drain(*declared - buffer_.size(), std::move(refusal));
+      return reply(std::move(refusal), false, 11);
+    }
+    parser_->body_limit(settings_.maxBodyBytes);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
   }
@@ -101,17 +123,21 @@ class Session : public std::enable_shared_from_this<Session> {
   void onRead(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated ||
         ec == beast::error::timeout || ec == asio::error::eof || ec == asio::error::connection_reset) {
+      spdlog::debug("connection from {} ends: {}", remote_, ec.message());
       return close();
     }
-    if (ec == http::error::body_limit) {
-      return reply(errorResponse(413, "request body exceeds " + std::to_string(settings_.maxBodyBytes) +
-                                          " bytes"),
+    if (ec == http::error::body_limit) {  // a chunked body over the limit
+      spdlog::info("{} request refused: body over {} bytes", remote_, settings_.maxBodyBytes);
+      return reply(errorResponse(413, "request body exceeds " + std::to_string(settings_.maxBodyBytes) + " bytes"),
                    false, 11);
     }
     if (ec == http::error::header_limit) {
       return reply(errorResponse(431, "request header fields too large"), false, 11);
     }
-    if (ec) return reply(errorResponse(400, "malformed HTTP request: " + ec.message()), false, 11);
+    if (ec) {
+      spdlog::info("{} malformed HTTP request: {}", remote_, ec.message());
+      return reply(errorResponse(400, "malformed HTTP request: " + ec.message()), false, 11);
+    }
 
     auto& req = parser_->get();
     HttpRequest request;
@@ -131,6 +157,18 @@ class Session : public std::enable_shared_from_this<Session> {
     spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, request.target, response.status,
                  peer_.framework, peer_.principal);
     reply(std::move(response), req.keep_alive(), req.version());
+  }
+
+  void drain(std::uint64_t remaining, HttpResponse then) {
+    buffer_.consume(buffer_.size());
+    auto scratch = std::make_shared<std::array<char, 16 * 1024>>();
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+    stream_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch, remaining,
+                                                     then = std::move(then)](beast::error_code ec, std::size_t n) mutable {
+      if (ec) return self->close();
+      if (n >= remaining) return self->reply(std::move(then), false, 11);
+      self->drain(remaining - n, std::move(then));
+    });
   }
 
   void reply(HttpResponse response, bool keepAlive, unsigned version) {
