@@ -37,7 +37,9 @@ void expectError(F&& f, ErrorCode code, std::string_view mentions = {}) {
     ADD_FAILURE() << "no rspf::Error thrown";
   } catch (const Error& e) {
     EXPECT_EQ(static_cast<int>(e.code()), static_cast<int>(code)) << e.what();
-    if (!mentions.empty()) EXPECT_NE(std::string(e.what()).find(mentions), std::string::npos) << e.what();
+    if (!mentions.empty()) {
+      EXPECT_NE(std::string(e.what()).find(mentions), std::string::npos) << e.what();
+    }
   }
 }
 
