@@ -1,12 +1,18 @@
 #include "machine_facts.hpp"
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -61,7 +67,69 @@ std::vector<Fact> machineFacts(const std::filesystem::path& storeDirectory) {
   facts.push_back({"openssl", OpenSSL_version(OPENSSL_VERSION)});
   facts.push_back({"sqlite", sqlite3_libversion()});
   facts.push_back({"store dir", storeDirectory.string() + " on " + filesystemType(storeDirectory)});
+  SyncProbe probe(storeDirectory);
+  probe.measureNow(40);
+  facts.push_back({"disk sync", probe.summary() + " before the phases (pwrite 4 KiB + fdatasync)"});
   return facts;
+}
+
+SyncProbe::SyncProbe(const std::filesystem::path& directory) {
+  std::string path = (directory / "rspf-bench-sync-XXXXXX").string();
+  fd_ = ::mkstemp(path.data());
+  if (fd_ >= 0) ::unlink(path.c_str());
+}
+
+SyncProbe::~SyncProbe() {
+  stop();
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool SyncProbe::sampleOnce() {
+  if (fd_ < 0) return false;
+  static const char page[4096] = {};
+  auto start = std::chrono::steady_clock::now();
+  off_t offset = (writes_++ % 8) * static_cast<off_t>(sizeof page);
+  if (::pwrite(fd_, page, sizeof page, offset) != static_cast<ssize_t>(sizeof page) || ::fdatasync(fd_) != 0)
+    return false;
+  latenciesUs_.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+  return true;
+}
+
+void SyncProbe::measureNow(int samples) {
+  for (int i = 0; i < samples; ++i)
+    if (!sampleOnce()) break;
+}
+
+void SyncProbe::start() {
+  if (thread_.joinable() || fd_ < 0) return;
+  running_ = true;
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "sync-probe");
+    while (running_) {
+      if (!sampleOnce()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+}
+
+void SyncProbe::stop() {
+  running_ = false;
+  if (thread_.joinable()) thread_.join();
+}
+
+double SyncProbe::percentileUs(double p) const {
+  if (latenciesUs_.empty()) return 0;
+  std::vector<double> sorted = latenciesUs_;
+  std::sort(sorted.begin(), sorted.end());
+  return sorted[static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1))];
+}
+
+std::string SyncProbe::summary() const {
+  if (latenciesUs_.empty()) return "-";
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "p50 %.0f us, p90 %.0f us (%zu)", percentileUs(0.5), percentileUs(0.9),
+                latenciesUs_.size());
+  return buf;
 }
 
 }  // namespace rspf::bench

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -40,6 +41,7 @@ struct Options {
   int repeat = 1;
   bool keep = false;
   std::optional<double> minRatio;
+  std::string only;  // "", "baseline" or "rspf": one side only (to profile it)
 };
 
 const char* kUsage =
@@ -54,6 +56,7 @@ const char* kUsage =
     "  --repeat R         run the phases R times (default 1)\n"
     "  --keep             keep the temporary directory (store, KEK, log)\n"
     "  --min-ratio X      exit 3 when rspf(threads=first)/baseline < X\n"
+    "  --only SIDE        baseline | rspf: run one side only, no ratio (to profile it)\n"
     "Phases: a raw OpenSSL TLS 1.2 PSK server (one thread), then the MEF per thread count; each phase\n"
     "loads its server with the same client code: TCP connect, full PSK handshake, one request, close.\n";
 
@@ -87,6 +90,11 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
       o.keep = true;
       continue;
     }
+    static const std::vector<std::string> kValued{"--clients",   "--seconds",   "--enrolees", "--mef-threads",
+                                                  "--client",    "--mef-log",   "--store-dir", "--repeat",
+                                                  "--min-ratio", "--only"};
+    if (std::find(kValued.begin(), kValued.end(), a) == kValued.end())
+      throw std::invalid_argument("unknown option '" + a + "' (see --help)");
     if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
     const std::string& v = args[++i];
     if (a == "--clients") {
@@ -114,10 +122,11 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
       o.storeDir = v;
     } else if (a == "--repeat") {
       o.repeat = toInt(a, v, 1);
+    } else if (a == "--only") {
+      if (v != "baseline" && v != "rspf") throw std::invalid_argument("--only takes baseline or rspf");
+      o.only = v;
     } else if (a == "--min-ratio") {
       o.minRatio = toDouble(a, v);
-    } else {
-      throw std::invalid_argument("unknown option '" + a + "' (see --help)");
     }
   }
   return o;
@@ -167,6 +176,7 @@ struct PhaseResult {
   LoadResult load;
   double serverCpuSeconds = 0;
   std::uint64_t serverFailures = 0;  // as the server counted them (baseline only)
+  std::string diskSync;              // the store's disk during the phase (MEF only)
 };
 
 // Runs the load while `server` is up; the server's CPU is the process's minus the clients'.
@@ -201,6 +211,7 @@ PhaseResult runBaseline(const std::vector<PskCredential>& enroleeCredentials, co
 
 PhaseResult runMef(const mef::MefConfig& base, int threads, const std::vector<PskCredential>& credentials,
                    const LoadSettings& settings) {
+  SyncProbe disk(base.storePath.parent_path());
   mef::MefConfig config = base;
   config.threads = threads;
   mef::MefServer server(config);
@@ -212,9 +223,12 @@ PhaseResult runMef(const mef::MefConfig& base, int threads, const std::vector<Ps
   target.body = kExchangeBody;
   target.expectInBody = "\"keId\"";
   target.credentials = &credentials;
+  disk.start();
   auto r = measure("rspf MEF, threads=" + std::to_string(threads), target, settings);
+  disk.stop();
   server.stop();
   server.wait();
+  r.diskSync = disk.summary();
   return r;
 }
 
@@ -230,6 +244,10 @@ void printPhase(const PhaseResult& p) {
               l.latencyP50Ms, l.latencyP99Ms, perConnectionUs(l.clientCpuSeconds, attempts),
               perConnectionUs(p.serverCpuSeconds, attempts), l.cipher.empty() ? "-" : l.cipher.c_str());
   if (!l.firstFailure.empty()) std::printf("%-32s first failure: %s\n", "", l.firstFailure.c_str());
+  if (!p.diskSync.empty()) std::printf("%-32s disk sync meanwhile: %s\n", "", p.diskSync.c_str());
+  if (p.serverFailures > 0)
+    std::printf("%-32s the server counted %llu failed connections\n", "",
+                static_cast<unsigned long long>(p.serverFailures));
 }
 
 void setUpMefLogging(const Options& o, const fs::path& dir) {
@@ -288,10 +306,10 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
 
     // Totals over the repeats: [0] baseline, [1 + i] the MEF with mefThreads[i].
     std::vector<PhaseResult> totals(1 + o.mefThreads.size());
-    bool anyPhaseDead = false;
+    bool anyPhaseFailed = false;
     auto accumulate = [&](PhaseResult& total, const PhaseResult& p) {
       printPhase(p);
-      if (p.load.successes == 0) anyPhaseDead = true;
+      if (p.load.successes == 0 || p.load.failures > 0) anyPhaseFailed = true;
       total.name = p.name;
       total.load.successes += p.load.successes;
       total.load.failures += p.load.failures;
@@ -300,13 +318,18 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
       total.serverCpuSeconds += p.serverCpuSeconds;
     };
     for (int round = 0; round < o.repeat; ++round) {
-      accumulate(totals[0], runBaseline(credentials, settings));
+      if (o.only != "rspf") accumulate(totals[0], runBaseline(credentials, settings));
+      if (o.only == "baseline") continue;
       for (std::size_t i = 0; i < o.mefThreads.size(); ++i)
         accumulate(totals[1 + i], runMef(mefConfig, o.mefThreads[i], credentials, settings));
     }
 
     const auto& base = totals[0];
     std::printf("\n");
+    if (!o.only.empty()) {
+      spdlog::shutdown();
+      return anyPhaseFailed ? 1 : 0;
+    }
     if (o.repeat > 1) std::printf("over %d rounds: baseline %.1f conn/s\n", o.repeat, base.load.rate());
     double firstRatio = 0;
     for (std::size_t i = 0; i < o.mefThreads.size(); ++i) {
@@ -324,8 +347,8 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
     std::printf("target: ratio >= 0.5 now, >= 0.8 later (threads=1 against the one-thread baseline)\n");
     if (o.keep) std::printf("kept %s\n", dir.path().c_str());
     spdlog::shutdown();
-    if (anyPhaseDead) {
-      std::fprintf(stderr, "rspf_bench psk-enrolment: a phase completed no connection\n");
+    if (anyPhaseFailed) {
+      std::fprintf(stderr, "rspf_bench psk-enrolment: failed connections, or a phase completed none\n");
       return 1;
     }
     if (o.minRatio && firstRatio < *o.minRatio) {

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -111,6 +112,7 @@ void RawOpenSslPskServer::stop() {
 }
 
 void RawOpenSslPskServer::serve() {
+  pthread_setname_np(pthread_self(), "raw-server");
   while (!stopping_) {
     pollfd p{listenFd_, POLLIN, 0};
     if (::poll(&p, 1, 100) <= 0) continue;  // wake up now and then to see stop()
