@@ -16,6 +16,8 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   c.port = listen.port;
   c.threads = static_cast<int>(cf.integer("mef.threads").value_or(2));
   if (c.threads < 1 || c.threads > 256) throw Error(ErrorCode::Config, "mef.threads must be 1 to 256");
+  c.workers = static_cast<int>(cf.integer("mef.workers").value_or(8));
+  if (c.workers < 1 || c.workers > 1024) throw Error(ErrorCode::Config, "mef.workers must be 1 to 1024");
   c.tls13 = cf.boolean("mef.tls13").value_or(false);
   c.maxBodyBytes = static_cast<std::size_t>(cf.integer("mef.max_body_bytes").value_or(16 * 1024));
   auto profile = cf.string("mef.key_profile").value_or("current");

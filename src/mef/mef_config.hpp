@@ -1,6 +1,6 @@
 #pragma once
 // `rspf mef --config FILE`:
-//   [mef]   fqdn, listen = "host:port", threads, tls13, max_body_bytes, key_profile, ready_file
+//   [mef]   fqdn, listen = "host:port", threads, workers, tls13, max_body_bytes, key_profile, ready_file
 //   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
 #include <filesystem>
 #include <optional>
@@ -15,6 +15,7 @@ struct MefConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8443;
   int threads = 2;
+  int workers = 8;
   bool tls13 = false;
   std::size_t maxBodyBytes = 16 * 1024;
   crypto::KeyProfile keyProfile = crypto::KeyProfile::Current;

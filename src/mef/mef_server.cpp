@@ -35,6 +35,7 @@ struct MefServer::Impl {
     s.host = c.host;
     s.port = c.port;
     s.threads = c.threads;
+    s.workers = c.workers;
     s.maxBodyBytes = c.maxBodyBytes;
     s.tls.serverName = c.fqdn;
     s.tls.tls13 = c.tls13;

@@ -56,7 +56,7 @@ EnrolmentExchangeRequest EnrolmentExchangeRequest::parse(std::string_view body) 
 }
 
 nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const EnrolmentExchangeRequest& request) {
-  auto enrolee = store_.findEnrolee(peer.principal);
+  auto enrolee = store_.findEnroleeStatus(peer.principal);  // no need to unseal the Kpm here
   if (!enrolee) throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is not registered");
   if (!enrolee->enabled) throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled");
   const auto& policy = enrolee->policy;

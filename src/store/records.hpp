@@ -49,6 +49,13 @@ struct Enrolee {
   TimePoint createdAt{};
 };
 
+// What the Enrolment Exchange needs to know about an Enrolee: no secret (Kpm stays sealed).
+struct EnroleeStatus {
+  std::string enroleeId;
+  bool enabled = true;
+  EnrolmentPolicy policy;
+};
+
 // An Enrolment Key and what came with it (seed 8.3.3.2 step 4).
 struct EnrolmentKey {
   std::string relativeKeId;  // 32 lowercase hex digits; KeId = relativeKeId "@" MEF-FQDN

@@ -27,6 +27,8 @@ class Store {
   virtual void addEnrolee(const Enrolee& enrolee) = 0;
   virtual std::optional<Enrolee> findEnrolee(std::string_view enroleeId) = 0;
   virtual std::optional<Enrolee> findEnroleeByKpmId(std::string_view kpmId) = 0;
+  // Whether the Enrolee exists and is enabled, and its policy, without unsealing its Kpm.
+  virtual std::optional<EnroleeStatus> findEnroleeStatus(std::string_view enroleeId) = 0;
   virtual std::vector<Enrolee> listEnrolees() = 0;
   // These return false when no such Enrolee exists.
   virtual bool setEnroleeEnabled(std::string_view enroleeId, bool enabled) = 0;
@@ -37,6 +39,8 @@ class Store {
   // In one transaction: if `token` is given, check and consume it (single use: of two concurrent
   // uses exactly one commits), record its id and auxiliary information on `key`, then replace the
   // Enrolee's previous Enrolment Key by `key`. Durable on return. Nothing changes on refusal.
+  // Throws Error(NotFound) when the Enrolee does not exist. Concurrent calls may share one durable
+  // commit (group commit); each still returns only once its enrolment is durable.
   virtual TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token,
                                        TimePoint now) = 0;
   virtual std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) = 0;

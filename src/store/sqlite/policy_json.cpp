@@ -54,4 +54,12 @@ EnrolmentPolicy policyFromJson(std::string_view text) {
   }
 }
 
+EnrolmentPolicy PolicyCache::parse(std::string text) {
+  if (auto it = entries_.find(text); it != entries_.end()) return it->second;
+  EnrolmentPolicy policy = policyFromJson(text);
+  if (entries_.size() >= kCapacity) entries_.clear();
+  entries_.emplace(std::move(text), policy);
+  return policy;
+}
+
 }  // namespace rspf::store::sqlite

@@ -6,8 +6,24 @@
 namespace rspf::store {
 namespace {
 
-constexpr const char* kSelectEnrolee =
-    "SELECT enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at FROM enrolees ";
+#define RSPF_SELECT_ENROLEE \
+  "SELECT enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at FROM enrolees "
+constexpr std::string_view kSelectEnroleeById = RSPF_SELECT_ENROLEE "WHERE enrolee_id = ?1";
+constexpr std::string_view kSelectEnroleeByKpmId = RSPF_SELECT_ENROLEE "WHERE kpm_id = ?1";
+constexpr std::string_view kSelectEnrolees = RSPF_SELECT_ENROLEE "ORDER BY enrolee_id";
+#undef RSPF_SELECT_ENROLEE
+// Without kpm_sealed: nothing to unseal.
+constexpr std::string_view kSelectEnroleeStatus =
+    "SELECT enrolee_id, enabled, policy_json FROM enrolees WHERE enrolee_id = ?1";
+constexpr std::string_view kEnroleeIdExists = "SELECT 1 FROM enrolees WHERE enrolee_id = ?1";
+constexpr std::string_view kKpmIdExists = "SELECT 1 FROM enrolees WHERE kpm_id = ?1";
+constexpr std::string_view kInsertEnrolee =
+    "INSERT INTO enrolees (enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr std::string_view kSetEnabled = "UPDATE enrolees SET enabled = ?2 WHERE enrolee_id = ?1";
+constexpr std::string_view kSetPolicy =
+    "UPDATE enrolees SET policy_json = ?2 WHERE enrolee_id = ?1";
+constexpr std::string_view kDeleteEnrolee = "DELETE FROM enrolees WHERE enrolee_id = ?1";
 
 std::string kpmWhere(std::string_view enroleeId) {
   return "enrolees/kpm/" + std::string(enroleeId);
@@ -15,94 +31,91 @@ std::string kpmWhere(std::string_view enroleeId) {
 
 }  // namespace
 
-Enrolee SqliteStore::readEnrolee(const sqlite::Statement& row) const {
+Enrolee SqliteStore::readEnrolee(const sqlite::Statement& row,
+                                 sqlite::PolicyCache& policies) const {
   Enrolee e;
   e.enroleeId = row.text(0);
   e.kpmId = row.text(1);
   if (!row.isNull(2)) e.kpm = kek_.open(row.blob(2), kpmWhere(e.enroleeId));
   e.enabled = row.integer(3) != 0;
-  e.policy = sqlite::policyFromJson(row.text(4));
+  e.policy = policies.parse(row.text(4));
   e.createdAt = fromUnix(row.integer(5));
   return e;
 }
 
 void SqliteStore::addEnrolee(const Enrolee& enrolee) {
-  std::lock_guard lock(mutex_);
-  sqlite3* db = db_.get();
-  sqlite::WriteTransaction tx(db);
-  if (sqlite::Statement(db, "SELECT 1 FROM enrolees WHERE enrolee_id = ?1")
-          .bindText(1, enrolee.enroleeId)
-          .step())
-    throw Error(ErrorCode::Conflict, "Enrolee '" + enrolee.enroleeId + "' already exists");
-  if (!enrolee.kpmId.empty() && sqlite::Statement(db, "SELECT 1 FROM enrolees WHERE kpm_id = ?1")
-                                    .bindText(1, enrolee.kpmId)
-                                    .step())
-    throw Error(ErrorCode::Conflict, "KpmId '" + enrolee.kpmId + "' is already registered");
   crypto::Bytes kpmSealed;
   if (!enrolee.kpm.empty()) kpmSealed = kek_.seal(enrolee.kpm.view(), kpmWhere(enrolee.enroleeId));
-  sqlite::Statement(db,
-                    "INSERT INTO enrolees (enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, "
-                    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+  const std::string policyJson = sqlite::policyToJson(enrolee.policy);
+  std::lock_guard lock(writerMutex_);
+  sqlite::WriteTransaction tx(writer_.get());
+  if (writer_.statement(kEnroleeIdExists).bindText(1, enrolee.enroleeId).step())
+    throw Error(ErrorCode::Conflict, "Enrolee '" + enrolee.enroleeId + "' already exists");
+  if (!enrolee.kpmId.empty() && writer_.statement(kKpmIdExists).bindText(1, enrolee.kpmId).step())
+    throw Error(ErrorCode::Conflict, "KpmId '" + enrolee.kpmId + "' is already registered");
+  writer_.statement(kInsertEnrolee)
       .bindText(1, enrolee.enroleeId)
       .bindTextOrNull(2, enrolee.kpmId)
       .bindBlobOrNull(3, kpmSealed)
       .bindInt(4, enrolee.enabled ? 1 : 0)
-      .bindText(5, sqlite::policyToJson(enrolee.policy))
+      .bindText(5, policyJson)
       .bindInt(6, toUnix(enrolee.createdAt))
       .run();
   tx.commit();
 }
 
-std::optional<Enrolee> SqliteStore::findEnrolee(std::string_view enroleeId) {
-  std::lock_guard lock(mutex_);
-  sqlite::Statement s(db_.get(), std::string(kSelectEnrolee) + "WHERE enrolee_id = ?1");
-  s.bindText(1, enroleeId);
+std::optional<Enrolee> SqliteStore::findEnroleeWhere(std::string_view sql,
+                                                     std::string_view value) {
+  auto read = reader();
+  auto s = read->db.statement(sql);
+  s.bindText(1, value);
   if (!s.step()) return std::nullopt;
-  return readEnrolee(s);
+  return readEnrolee(s, read->policies);
+}
+
+std::optional<Enrolee> SqliteStore::findEnrolee(std::string_view enroleeId) {
+  return findEnroleeWhere(kSelectEnroleeById, enroleeId);
 }
 
 std::optional<Enrolee> SqliteStore::findEnroleeByKpmId(std::string_view kpmId) {
   if (kpmId.empty()) return std::nullopt;
-  std::lock_guard lock(mutex_);
-  sqlite::Statement s(db_.get(), std::string(kSelectEnrolee) + "WHERE kpm_id = ?1");
-  s.bindText(1, kpmId);
+  return findEnroleeWhere(kSelectEnroleeByKpmId, kpmId);
+}
+
+std::optional<EnroleeStatus> SqliteStore::findEnroleeStatus(std::string_view enroleeId) {
+  auto read = reader();
+  auto s = read->db.statement(kSelectEnroleeStatus);
+  s.bindText(1, enroleeId);
   if (!s.step()) return std::nullopt;
-  return readEnrolee(s);
+  return EnroleeStatus{s.text(0), s.integer(1) != 0, read->policies.parse(s.text(2))};
 }
 
 std::vector<Enrolee> SqliteStore::listEnrolees() {
-  std::lock_guard lock(mutex_);
-  sqlite::Statement s(db_.get(), std::string(kSelectEnrolee) + "ORDER BY enrolee_id");
+  auto read = reader();
+  auto s = read->db.statement(kSelectEnrolees);
   std::vector<Enrolee> out;
-  while (s.step()) out.push_back(readEnrolee(s));
+  while (s.step()) out.push_back(readEnrolee(s, read->policies));
   return out;
 }
 
 bool SqliteStore::setEnroleeEnabled(std::string_view enroleeId, bool enabled) {
-  std::lock_guard lock(mutex_);
-  sqlite::Statement(db_.get(), "UPDATE enrolees SET enabled = ?2 WHERE enrolee_id = ?1")
-      .bindText(1, enroleeId)
-      .bindInt(2, enabled ? 1 : 0)
-      .run();
-  return sqlite3_changes(db_.get()) > 0;
+  std::lock_guard lock(writerMutex_);
+  writer_.statement(kSetEnabled).bindText(1, enroleeId).bindInt(2, enabled ? 1 : 0).run();
+  return sqlite3_changes(writer_.get()) > 0;
 }
 
 bool SqliteStore::setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) {
-  std::lock_guard lock(mutex_);
-  sqlite::Statement(db_.get(), "UPDATE enrolees SET policy_json = ?2 WHERE enrolee_id = ?1")
-      .bindText(1, enroleeId)
-      .bindText(2, sqlite::policyToJson(policy))
-      .run();
-  return sqlite3_changes(db_.get()) > 0;
+  const std::string policyJson = sqlite::policyToJson(policy);
+  std::lock_guard lock(writerMutex_);
+  writer_.statement(kSetPolicy).bindText(1, enroleeId).bindText(2, policyJson).run();
+  return sqlite3_changes(writer_.get()) > 0;
 }
 
 bool SqliteStore::removeEnrolee(std::string_view enroleeId) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(writerMutex_);
   // Its Enrolment Key goes with it (ON DELETE CASCADE).
-  sqlite::Statement(db_.get(), "DELETE FROM enrolees WHERE enrolee_id = ?1")
-      .bindText(1, enroleeId)
-      .run();
-  return sqlite3_changes(db_.get()) > 0;
+  writer_.statement(kDeleteEnrolee).bindText(1, enroleeId).run();
+  return sqlite3_changes(writer_.get()) > 0;
 }
 
 }  // namespace rspf::store

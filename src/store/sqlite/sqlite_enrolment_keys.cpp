@@ -1,6 +1,8 @@
-// SqliteStore: Enrolment Keys and the token check of commitEnrolment. Ke and Kre are sealed with
-// associated data "enrolment_keys/ke/<relative_ke_id>" and "enrolment_keys/kre/<relative_ke_id>".
+// SqliteStore: Enrolment Keys, and commitEnrolment's group commit on the writer thread. Ke and Kre
+// are sealed with associated data "enrolment_keys/ke/<relative_ke_id>" and
+// "enrolment_keys/kre/<relative_ke_id>".
 #include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
@@ -10,9 +12,44 @@
 namespace rspf::store {
 namespace {
 
-constexpr const char* kSelectEnrolmentKey =
-    "SELECT relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, framework, key_profile, "
-    "created_at, expiry, token_id, token_aux, completed_steps FROM enrolment_keys ";
+#define RSPF_SELECT_ENROLMENT_KEY                                                              \
+  "SELECT relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, framework, key_profile, " \
+  "created_at, expiry, token_id, token_aux, completed_steps FROM enrolment_keys "
+constexpr std::string_view kSelectKeyByRelativeKeId =
+    RSPF_SELECT_ENROLMENT_KEY "WHERE relative_ke_id = ?1";
+constexpr std::string_view kSelectKeyByKreId = RSPF_SELECT_ENROLMENT_KEY "WHERE kre_id = ?1";
+constexpr std::string_view kSelectKeyOfEnrolee = RSPF_SELECT_ENROLMENT_KEY "WHERE enrolee_id = ?1";
+#undef RSPF_SELECT_ENROLMENT_KEY
+
+// One Enrolment Key per Enrolee: a new key takes the place of the previous one. The foreign key
+// refuses an unknown Enrolee.
+constexpr std::string_view kUpsertKey =
+    "INSERT INTO enrolment_keys (relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, "
+    "framework, key_profile, created_at, expiry, token_id, token_aux, completed_steps) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+    "ON CONFLICT (enrolee_id) DO UPDATE SET relative_ke_id = excluded.relative_ke_id, "
+    "ke_sealed = excluded.ke_sealed, kre_id = excluded.kre_id, kre_sealed = excluded.kre_sealed, "
+    "framework = excluded.framework, key_profile = excluded.key_profile, "
+    "created_at = excluded.created_at, expiry = excluded.expiry, token_id = excluded.token_id, "
+    "token_aux = excluded.token_aux, completed_steps = excluded.completed_steps";
+constexpr std::string_view kSelectToken =
+    "SELECT token_id, bound_enrolee_id, aux_info, expires_at, revoked FROM tokens "
+    "WHERE token_hash = ?1";
+// The condition on used_at makes the use single even if another connection got there first.
+constexpr std::string_view kUseToken =
+    "UPDATE tokens SET used_at = ?1, used_by = ?2 WHERE token_id = ?3 AND used_at IS NULL";
+constexpr std::string_view kEnroleeExists = "SELECT 1 FROM enrolees WHERE enrolee_id = ?1";
+constexpr std::string_view kBegin = "BEGIN IMMEDIATE";
+constexpr std::string_view kCommit = "COMMIT";
+constexpr std::string_view kSavepoint = "SAVEPOINT enrolment";
+constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO enrolment";
+constexpr std::string_view kRelease = "RELEASE enrolment";
+
+constexpr std::string_view kSelectSteps =
+    "SELECT completed_steps FROM enrolment_keys WHERE relative_ke_id = ?1";
+constexpr std::string_view kUpdateSteps =
+    "UPDATE enrolment_keys SET completed_steps = ?2 WHERE relative_ke_id = ?1";
+constexpr std::string_view kPurge = "DELETE FROM enrolment_keys WHERE expiry <= ?1";
 
 std::string keWhere(std::string_view relativeKeId) {
   return "enrolment_keys/ke/" + std::string(relativeKeId);
@@ -35,6 +72,10 @@ std::vector<std::string> stepsFromJson(const std::string& text) {
   }
 }
 
+Error unknownEnrolee(std::string_view enroleeId) {
+  return Error(ErrorCode::NotFound, "Enrolee '" + std::string(enroleeId) + "' does not exist");
+}
+
 }  // namespace
 
 EnrolmentKey SqliteStore::readEnrolmentKey(const sqlite::Statement& row) const {
@@ -54,123 +95,216 @@ EnrolmentKey SqliteStore::readEnrolmentKey(const sqlite::Statement& row) const {
   return k;
 }
 
-TokenRefusal SqliteStore::consumeToken(const TokenUse& token, EnrolmentKey& key, TimePoint now) {
-  sqlite3* db = db_.get();
-  sqlite::Statement found(db,
-                          "SELECT token_id, bound_enrolee_id, aux_info, expires_at, revoked "
-                          "FROM tokens WHERE token_hash = ?1");
-  found.bindBlob(1, token.tokenHash);
-  if (!found.step()) return TokenRefusal::Unknown;
-  if (found.integer(4) != 0) return TokenRefusal::Revoked;
-  if (auto expiresAt = found.integerOrNull(3); expiresAt && *expiresAt <= toUnix(now))
-    return TokenRefusal::Expired;
-  const std::string bound = found.text(1);
-  if (!bound.empty() && bound != key.enroleeId) return TokenRefusal::BoundToAnotherEnrolee;
-  const std::string tokenId = found.text(0);
-  // The condition on used_at makes the use single even if another connection got here first.
-  sqlite::Statement(db,
-                    "UPDATE tokens SET used_at = ?1, used_by = ?2 "
-                    "WHERE token_id = ?3 AND used_at IS NULL")
-      .bindInt(1, toUnix(now))
-      .bindText(2, key.enroleeId)
-      .bindText(3, tokenId)
-      .run();
-  if (sqlite3_changes(db) == 0) return TokenRefusal::AlreadyUsed;
-  key.tokenId = tokenId;
-  key.tokenAux = found.text(2);
-  return TokenRefusal::None;
-}
+// --- commitEnrolment: the caller seals, the writer thread commits.
 
 TokenRefusal SqliteStore::commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token,
                                           TimePoint now) {
+  PendingEnrolment item;
   key.relativeKeId = crypto::toLower(key.relativeKeId);
   key.kreId = crypto::toLower(key.kreId);
-  std::lock_guard lock(mutex_);
-  sqlite3* db = db_.get();
-  sqlite::WriteTransaction tx(db);
-  if (!sqlite::Statement(db, "SELECT 1 FROM enrolees WHERE enrolee_id = ?1")
-           .bindText(1, key.enroleeId)
-           .step())
-    throw Error(ErrorCode::NotFound, "Enrolee '" + key.enroleeId + "' does not exist");
-  if (token) {
-    if (auto refusal = consumeToken(*token, key, now); refusal != TokenRefusal::None) {
-      tx.rollback();
+  item.keSealed = kek_.seal(key.ke.view(), keWhere(key.relativeKeId));
+  item.kreSealed = kek_.seal(key.kre.view(), kreWhere(key.relativeKeId));
+  key.ke = {};
+  key.kre = {};
+  item.completedStepsJson = stepsToJson(key.completedSteps);
+  item.key = std::move(key);
+  if (token) item.tokenHash = token->tokenHash;
+  item.now = now;
+  std::future<Outcome> future = item.outcome.get_future();
+  {
+    std::lock_guard lock(queueMutex_);
+    if (stopping_) throw Error(ErrorCode::Store, "store: the store is closing");
+    queue_.push_back(std::move(item));
+    // Under the lock: once it is released, the writer thread may answer, and the store may close.
+    queueReady_.notify_one();
+  }
+  Outcome outcome = future.get();
+  if (auto* failure = std::get_if<Failure>(&outcome)) throw Error(failure->code, failure->message);
+  return std::get<TokenRefusal>(outcome);
+}
+
+SqliteStore::Failure SqliteStore::currentFailure() {
+  try {
+    throw;
+  } catch (const Error& e) {
+    return {e.code(), e.what()};
+  } catch (const std::exception& e) {
+    return {ErrorCode::Store, std::string("store: ") + e.what()};
+  } catch (...) {
+    return {ErrorCode::Internal, "store: unknown error"};
+  }
+}
+
+std::size_t SqliteStore::queuedEnrolments() {
+  std::lock_guard lock(queueMutex_);
+  return queue_.size();
+}
+
+void SqliteStore::runWriter() {
+  std::vector<PendingEnrolment> batch;
+  batch.reserve(kMaxBatch);
+  for (;;) {
+    {
+      std::unique_lock lock(queueMutex_);
+      queueReady_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued was committed
+      const std::size_t n = std::min(queue_.size(), kMaxBatch);
+      std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n),
+                std::back_inserter(batch));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      batchSize_.store(n);
+    }
+    commitBatch(batch);
+    batch.clear();
+    batchSize_.store(0);
+  }
+}
+
+// One transaction for the batch, one savepoint per enrolment; the callers learn their outcome
+// after the COMMIT (synchronous=FULL: one fdatasync for all of them).
+void SqliteStore::commitBatch(std::vector<PendingEnrolment>& batch) {
+  std::vector<Outcome> outcomes(batch.size());
+  try {
+    std::lock_guard lock(writerMutex_);
+    try {
+      writer_.statement(kBegin).run();
+      for (std::size_t i = 0; i < batch.size(); ++i) outcomes[i] = applyEnrolment(batch[i]);
+      writer_.statement(kCommit).run();
+    } catch (...) {
+      // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled the transaction back.
+      if (sqlite3_get_autocommit(writer_.get()) == 0)
+        sqlite3_exec(writer_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+    commitBatches_.fetch_add(1);
+  } catch (...) {
+    // Nothing of the batch is durable: every enrolment fails, with its own error if it had one.
+    const Failure failure = currentFailure();
+    for (Outcome& o : outcomes)
+      if (!std::holds_alternative<Failure>(o)) o = failure;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].outcome.set_value(std::move(outcomes[i]));
+}
+
+// Runs one enrolment in its own savepoint: a refusal or an error undoes this enrolment only.
+// Throws when the batch's transaction itself is lost.
+SqliteStore::Outcome SqliteStore::applyEnrolment(PendingEnrolment& item) {
+  writer_.statement(kSavepoint).run();
+  Outcome outcome;
+  try {
+    outcome = enrolInSavepoint(item);
+  } catch (...) {
+    outcome = currentFailure();
+  }
+  const auto* failure = std::get_if<Failure>(&outcome);
+  if (sqlite3_get_autocommit(writer_.get()) != 0) {
+    // The error rolled the whole transaction back: the batch fails.
+    if (failure != nullptr) throw Error(failure->code, failure->message);
+    throw Error(ErrorCode::Store, "store: the enrolment transaction was rolled back");
+  }
+  if (failure != nullptr || std::get<TokenRefusal>(outcome) != TokenRefusal::None)
+    writer_.statement(kRollbackToSavepoint).run();
+  writer_.statement(kRelease).run();
+  return outcome;
+}
+
+TokenRefusal SqliteStore::enrolInSavepoint(PendingEnrolment& item) {
+  EnrolmentKey& key = item.key;
+  if (item.tokenHash) {
+    if (auto refusal = consumeToken(item); refusal != TokenRefusal::None) {
+      // As before the token is looked at: an unknown Enrolee is NotFound whatever its token.
+      if (!writer_.statement(kEnroleeExists).bindText(1, key.enroleeId).step())
+        throw unknownEnrolee(key.enroleeId);
       return refusal;
     }
   }
-  sqlite::Statement(db, "DELETE FROM enrolment_keys WHERE enrolee_id = ?1")
-      .bindText(1, key.enroleeId)
-      .run();
-  sqlite::Statement(db,
-                    "INSERT INTO enrolment_keys (relative_ke_id, enrolee_id, ke_sealed, kre_id, "
-                    "kre_sealed, framework, key_profile, created_at, expiry, token_id, token_aux, "
-                    "completed_steps) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
-      .bindText(1, key.relativeKeId)
+  auto upsert = writer_.statement(kUpsertKey);
+  upsert.bindText(1, key.relativeKeId)
       .bindText(2, key.enroleeId)
-      .bindBlob(3, kek_.seal(key.ke.view(), keWhere(key.relativeKeId)))
+      .bindBlob(3, item.keSealed)
       .bindText(4, key.kreId)
-      .bindBlob(5, kek_.seal(key.kre.view(), kreWhere(key.relativeKeId)))
+      .bindBlob(5, item.kreSealed)
       .bindText(6, key.framework)
       .bindText(7, key.keyProfile)
       .bindInt(8, toUnix(key.createdAt))
       .bindInt(9, toUnix(key.expiry))
       .bindText(10, key.tokenId)
       .bindText(11, key.tokenAux)
-      .bindText(12, stepsToJson(key.completedSteps))
-      .run();
-  tx.commit();
+      .bindText(12, item.completedStepsJson);
+  const int rc = upsert.tryRun();
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) throw unknownEnrolee(key.enroleeId);
+  if (rc != SQLITE_DONE) sqlite::throwStoreError(writer_.get(), "storing an Enrolment Key");
   return TokenRefusal::None;
 }
 
-std::optional<EnrolmentKey> SqliteStore::findEnrolmentKeyWhere(const char* column,
+TokenRefusal SqliteStore::consumeToken(PendingEnrolment& item) {
+  EnrolmentKey& key = item.key;
+  auto found = writer_.statement(kSelectToken);
+  found.bindBlob(1, *item.tokenHash);
+  if (!found.step()) return TokenRefusal::Unknown;
+  if (found.integer(4) != 0) return TokenRefusal::Revoked;
+  if (auto expiresAt = found.integerOrNull(3); expiresAt && *expiresAt <= toUnix(item.now))
+    return TokenRefusal::Expired;
+  const std::string bound = found.text(1);
+  if (!bound.empty() && bound != key.enroleeId) return TokenRefusal::BoundToAnotherEnrolee;
+  std::string tokenId = found.text(0);
+  writer_.statement(kUseToken)
+      .bindInt(1, toUnix(item.now))
+      .bindText(2, key.enroleeId)
+      .bindText(3, tokenId)
+      .run();
+  if (sqlite3_changes(writer_.get()) == 0) return TokenRefusal::AlreadyUsed;
+  key.tokenId = std::move(tokenId);
+  key.tokenAux = found.text(2);
+  return TokenRefusal::None;
+}
+
+// --- Lookups and the other writes.
+
+std::optional<EnrolmentKey> SqliteStore::findEnrolmentKeyWhere(std::string_view sql,
                                                                std::string_view value) {
-  std::lock_guard lock(mutex_);
-  sqlite::Statement s(db_.get(), std::string(kSelectEnrolmentKey) + "WHERE " + column + " = ?1");
+  auto read = reader();
+  auto s = read->db.statement(sql);
   s.bindText(1, value);
   if (!s.step()) return std::nullopt;
   return readEnrolmentKey(s);
 }
 
 std::optional<EnrolmentKey> SqliteStore::findEnrolmentKey(std::string_view relativeKeId) {
-  return findEnrolmentKeyWhere("relative_ke_id", crypto::toLower(relativeKeId));
+  return findEnrolmentKeyWhere(kSelectKeyByRelativeKeId, crypto::toLower(relativeKeId));
 }
 
 std::optional<EnrolmentKey> SqliteStore::findEnrolmentKeyByKreId(std::string_view kreId) {
-  return findEnrolmentKeyWhere("kre_id", crypto::toLower(kreId));
+  return findEnrolmentKeyWhere(kSelectKeyByKreId, crypto::toLower(kreId));
 }
 
 std::optional<EnrolmentKey> SqliteStore::findEnrolmentKeyOf(std::string_view enroleeId) {
-  return findEnrolmentKeyWhere("enrolee_id", enroleeId);
+  return findEnrolmentKeyWhere(kSelectKeyOfEnrolee, enroleeId);
 }
 
 bool SqliteStore::recordCompletedStep(std::string_view relativeKeId, std::string_view step) {
   const std::string id = crypto::toLower(relativeKeId);
-  std::lock_guard lock(mutex_);
-  sqlite3* db = db_.get();
-  sqlite::WriteTransaction tx(db);
-  sqlite::Statement current(db,
-                            "SELECT completed_steps FROM enrolment_keys WHERE relative_ke_id = ?1");
-  current.bindText(1, id);
-  if (!current.step()) return false;
-  auto steps = stepsFromJson(current.text(0));
+  std::lock_guard lock(writerMutex_);
+  sqlite::WriteTransaction tx(writer_.get());
+  std::vector<std::string> steps;
+  {
+    auto current = writer_.statement(kSelectSteps);
+    current.bindText(1, id);
+    if (!current.step()) return false;
+    steps = stepsFromJson(current.text(0));
+  }
   if (std::find(steps.begin(), steps.end(), step) == steps.end()) {
     steps.emplace_back(step);
-    sqlite::Statement(db,
-                      "UPDATE enrolment_keys SET completed_steps = ?2 WHERE relative_ke_id = ?1")
-        .bindText(1, id)
-        .bindText(2, stepsToJson(steps))
-        .run();
+    writer_.statement(kUpdateSteps).bindText(1, id).bindText(2, stepsToJson(steps)).run();
   }
   tx.commit();
   return true;
 }
 
 std::size_t SqliteStore::purgeExpiredEnrolmentKeys(TimePoint now) {
-  std::lock_guard lock(mutex_);
-  sqlite::Statement(db_.get(), "DELETE FROM enrolment_keys WHERE expiry <= ?1")
-      .bindInt(1, toUnix(now))
-      .run();
-  return static_cast<std::size_t>(sqlite3_changes(db_.get()));
+  std::lock_guard lock(writerMutex_);
+  writer_.statement(kPurge).bindInt(1, toUnix(now)).run();
+  return static_cast<std::size_t>(sqlite3_changes(writer_.get()));
 }
 
 }  // namespace rspf::store

@@ -57,23 +57,21 @@ void restrictWalFiles(const std::filesystem::path& path) {
   }
 }
 
-sqlite::Connection openConnection(const std::filesystem::path& path) {
+sqlite::Connection openConnection(const std::filesystem::path& path, int flags) {
   sqlite3* raw = nullptr;
-  // The store's mutex serialises use of the connection.
-  int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  // Each connection is used by one thread at a time (the writer mutex, a reader slot's mutex).
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   sqlite::Connection db(raw);
   if (rc != SQLITE_OK)
     throw Error(ErrorCode::Store, "cannot open store " + inQuotes(path.c_str()) + ": " +
                                       (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   sqlite3_extended_result_codes(db.get(), 1);
+  if (sqlite3_busy_timeout(db.get(), 5000) != SQLITE_OK)
+    sqlite::throwStoreError(db.get(), "setting busy_timeout");
   return db;
 }
 
-void configure(sqlite3* db, const std::filesystem::path& path) {
-  if (sqlite3_busy_timeout(db, 5000) != SQLITE_OK)
-    sqlite::throwStoreError(db, "setting busy_timeout");
+void configureWriter(sqlite3* db, const std::filesystem::path& path) {
   sqlite::Statement wal(db, "PRAGMA journal_mode=WAL");
   if (!wal.step() || wal.text(0) != "wal")
     throw Error(ErrorCode::Store,
@@ -86,18 +84,53 @@ void configure(sqlite3* db, const std::filesystem::path& path) {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek)
-    : kek_(std::move(kek)) {
+    : path_(path), kek_(std::move(kek)) {
   PrivateFileCreation privateFiles;
   createDatabaseFile(path);
-  db_ = openConnection(path);
-  configure(db_.get(), path);
+  writer_ = sqlite::Database(openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  configureWriter(writer_.get(), path);
   restrictWalFiles(path);
-  sqlite::migrate(db_.get());
+  sqlite::migrate(writer_.get());
   checkKeyEncryptionKey();
+  writerThread_ = std::thread([this] { runWriter(); });
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(queueMutex_);
+    stopping_ = true;
+    queueReady_.notify_one();
+  }
+  writerThread_.join();
+}
+
+SqliteStore::ReadLease SqliteStore::reader() {
+  // A free slot if there is one, else wait for the first one tried.
+  const std::size_t first = nextReader_.fetch_add(1, std::memory_order_relaxed) % kReaders;
+  std::unique_lock<std::mutex> lock;
+  std::size_t index = first;
+  for (std::size_t i = 0; i < kReaders; ++i) {
+    const std::size_t candidate = (first + i) % kReaders;
+    std::unique_lock<std::mutex> attempt(readers_[candidate].mutex, std::try_to_lock);
+    if (attempt.owns_lock()) {
+      lock = std::move(attempt);
+      index = candidate;
+      break;
+    }
+  }
+  if (!lock.owns_lock()) lock = std::unique_lock<std::mutex>(readers_[index].mutex);
+  ReaderSlot& slot = readers_[index];
+  if (!slot.db) {
+    // The writer connection keeps the -wal and -shm files in existence: nothing is created here.
+    sqlite::Database db(openConnection(path_, SQLITE_OPEN_READWRITE));
+    sqlite::execute(db.get(), "PRAGMA query_only=ON", "making a read connection read-only");
+    slot.db = std::move(db);
+  }
+  return ReadLease(std::move(lock), slot);
 }
 
 void SqliteStore::checkKeyEncryptionKey() {
-  sqlite3* db = db_.get();
+  sqlite3* db = writer_.get();
   const char* select = "SELECT value FROM meta WHERE name = 'kek_check'";
   if (!sqlite::Statement(db, select).step()) {
     // A new store. OR IGNORE: another process may have written its check value meanwhile; the
@@ -121,8 +154,8 @@ void SqliteStore::checkKeyEncryptionKey() {
 }
 
 int SqliteStore::schemaVersion() {
-  std::lock_guard lock(mutex_);
-  return sqlite::readSchemaVersion(db_.get());
+  auto read = reader();
+  return sqlite::readSchemaVersion(read->db.get());
 }
 
 std::unique_ptr<Store> openSqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek) {

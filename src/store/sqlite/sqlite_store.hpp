@@ -1,11 +1,32 @@
 #pragma once
-// The MEF's store on SQLite: one connection guarded by a mutex, WAL journal, synchronous=FULL
-// (an enrolment is on disk before its answer), secrets sealed under the key-encryption key with
+// The MEF's store on SQLite, WAL journal, secrets sealed under the key-encryption key with
 // associated data naming their row.
+//
+// Connections: one writer and a small pool of readers. Every lookup runs on a reader connection
+// (its own read transaction per call, so it sees every write committed before it started) and never
+// waits for a write: in WAL mode readers do not block on the writer.
+//
+// Writes: commitEnrolment is handed to the writer thread, which owns the writer connection and
+// commits whatever enrolments are queued (up to kMaxBatch) in one transaction, each in its own
+// savepoint, with synchronous=FULL: one fdatasync for the group, and no caller returns before the
+// COMMIT holding its enrolment completed (group commit). The other, rare, writes run on the
+// caller's thread on the same connection under the same writer mutex, so they never interleave
+// with a batch.
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <future>
 #include <mutex>
+#include <thread>
+#include <variant>
+#include <vector>
 
+#include "common/error.hpp"
 #include "store/key_encryption_key.hpp"
+#include "store/sqlite/policy_json.hpp"
 #include "store/sqlite/sqlite_statement.hpp"
 #include "store/store.hpp"
 
@@ -13,12 +34,20 @@ namespace rspf::store {
 
 class SqliteStore final : public Store {
  public:
+  static constexpr std::size_t kMaxBatch = 64;  // enrolments per transaction
+  static constexpr std::size_t kReaders = 4;    // read connections, opened on first use
+
   // Creates the database (mode 0600) if needed, migrates it and checks the KEK against it.
   SqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek);
+  // Commits what is queued, then stops the writer thread.
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
 
   void addEnrolee(const Enrolee& enrolee) override;
   std::optional<Enrolee> findEnrolee(std::string_view enroleeId) override;
   std::optional<Enrolee> findEnroleeByKpmId(std::string_view kpmId) override;
+  std::optional<EnroleeStatus> findEnroleeStatus(std::string_view enroleeId) override;
   std::vector<Enrolee> listEnrolees() override;
   bool setEnroleeEnabled(std::string_view enroleeId, bool enabled) override;
   bool setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) override;
@@ -44,17 +73,81 @@ class SqliteStore final : public Store {
 
   int schemaVersion() override;
 
- private:
-  void checkKeyEncryptionKey();
-  Enrolee readEnrolee(const sqlite::Statement& row) const;
-  EnrolmentKey readEnrolmentKey(const sqlite::Statement& row) const;
-  std::optional<EnrolmentKey> findEnrolmentKeyWhere(const char* column, std::string_view value);
-  // Checks and consumes `token` for `key` inside the caller's transaction.
-  TokenRefusal consumeToken(const TokenUse& token, EnrolmentKey& key, TimePoint now);
+  // Diagnostics and tests (not part of Store): transactions the writer thread committed so far
+  // (each holds one or more enrolments); enrolments queued but not yet taken by it; enrolments of
+  // the batch it is committing now.
+  std::uint64_t commitBatches() const { return commitBatches_.load(); }
+  std::size_t queuedEnrolments();
+  std::size_t enrolmentsBeingCommitted() const { return batchSize_.load(); }
 
-  std::mutex mutex_;
-  KeyEncryptionKey kek_;
-  sqlite::Connection db_;
+ private:
+  // How an enrolment failed. It reaches its caller as data, who throws Error(code, message): no
+  // exception object is shared between threads.
+  struct Failure {
+    ErrorCode code;
+    std::string message;
+  };
+  using Outcome = std::variant<TokenRefusal, Failure>;
+  // A commitEnrolment waiting for the writer thread; sealed and serialised by its caller.
+  struct PendingEnrolment {
+    EnrolmentKey key;  // ke and kre empty: they travel sealed
+    crypto::Bytes keSealed;
+    crypto::Bytes kreSealed;
+    std::string completedStepsJson;
+    std::optional<crypto::Bytes> tokenHash;
+    TimePoint now{};
+    std::promise<Outcome> outcome;
+  };
+
+  struct ReaderSlot {
+    std::mutex mutex;
+    sqlite::Database db;  // opened on first use
+    sqlite::PolicyCache policies;
+  };
+  // A read connection (and its policy cache) held for one lookup.
+  class ReadLease {
+   public:
+    ReadLease(std::unique_lock<std::mutex> lock, ReaderSlot& slot)
+        : lock_(std::move(lock)), slot_(&slot) {}
+    ReaderSlot* operator->() const { return slot_; }
+
+   private:
+    std::unique_lock<std::mutex> lock_;
+    ReaderSlot* slot_;
+  };
+
+  ReadLease reader();
+  void checkKeyEncryptionKey();
+  Enrolee readEnrolee(const sqlite::Statement& row, sqlite::PolicyCache& policies) const;
+  EnrolmentKey readEnrolmentKey(const sqlite::Statement& row) const;
+  std::optional<Enrolee> findEnroleeWhere(std::string_view sql, std::string_view value);
+  std::optional<EnrolmentKey> findEnrolmentKeyWhere(std::string_view sql, std::string_view value);
+
+  // Writer thread.
+  static Failure currentFailure();  // the exception being handled
+  void runWriter();
+  void commitBatch(std::vector<PendingEnrolment>& batch);
+  Outcome applyEnrolment(PendingEnrolment& item);
+  TokenRefusal enrolInSavepoint(PendingEnrolment& item);
+  // Checks and consumes the token for `item` inside the writer's transaction.
+  TokenRefusal consumeToken(PendingEnrolment& item);
+
+  const std::filesystem::path path_;
+  const KeyEncryptionKey kek_;
+
+  std::mutex writerMutex_;  // the writer connection: the writer thread's batch or one direct write
+  sqlite::Database writer_;
+
+  std::array<ReaderSlot, kReaders> readers_;
+  std::atomic<unsigned> nextReader_{0};
+
+  std::mutex queueMutex_;
+  std::condition_variable queueReady_;
+  std::deque<PendingEnrolment> queue_;
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> commitBatches_{0};
+  std::atomic<std::size_t> batchSize_{0};
+  std::thread writerThread_;  // last: started when everything else is ready
 };
 
 }  // namespace rspf::store

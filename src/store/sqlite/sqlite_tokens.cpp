@@ -6,9 +6,18 @@
 namespace rspf::store {
 namespace {
 
-constexpr const char* kSelectToken =
-    "SELECT token_id, token_hash, bound_enrolee_id, aux_info, created_at, expires_at, used_at, "
-    "used_by, revoked FROM tokens ";
+#define RSPF_SELECT_TOKEN                                                                     \
+  "SELECT token_id, token_hash, bound_enrolee_id, aux_info, created_at, expires_at, used_at, " \
+  "used_by, revoked FROM tokens "
+constexpr std::string_view kSelectToken = RSPF_SELECT_TOKEN "WHERE token_id = ?1";
+constexpr std::string_view kSelectTokens = RSPF_SELECT_TOKEN "ORDER BY created_at, token_id";
+#undef RSPF_SELECT_TOKEN
+constexpr std::string_view kTokenIdExists = "SELECT 1 FROM tokens WHERE token_id = ?1";
+constexpr std::string_view kTokenHashExists = "SELECT 1 FROM tokens WHERE token_hash = ?1";
+constexpr std::string_view kInsertToken =
+    "INSERT INTO tokens (token_id, token_hash, bound_enrolee_id, aux_info, created_at, "
+    "expires_at, used_at, used_by, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+constexpr std::string_view kRevokeToken = "UPDATE tokens SET revoked = 1 WHERE token_id = ?1";
 
 std::optional<TimePoint> optionalTime(std::optional<std::int64_t> seconds) {
   if (!seconds) return std::nullopt;
@@ -40,21 +49,13 @@ void SqliteStore::addToken(const EnrolmentToken& token) {
   if (token.tokenHash.size() != crypto::kSha256Size)
     throw Error(ErrorCode::BadRequest, "enrolment token '" + token.tokenId +
                                            "': the stored hash must be a SHA-256 digest");
-  std::lock_guard lock(mutex_);
-  sqlite3* db = db_.get();
-  sqlite::WriteTransaction tx(db);
-  if (sqlite::Statement(db, "SELECT 1 FROM tokens WHERE token_id = ?1")
-          .bindText(1, token.tokenId)
-          .step())
+  std::lock_guard lock(writerMutex_);
+  sqlite::WriteTransaction tx(writer_.get());
+  if (writer_.statement(kTokenIdExists).bindText(1, token.tokenId).step())
     throw Error(ErrorCode::Conflict, "enrolment token '" + token.tokenId + "' already exists");
-  if (sqlite::Statement(db, "SELECT 1 FROM tokens WHERE token_hash = ?1")
-          .bindBlob(1, token.tokenHash)
-          .step())
+  if (writer_.statement(kTokenHashExists).bindBlob(1, token.tokenHash).step())
     throw Error(ErrorCode::Conflict, "an enrolment token with the same value already exists");
-  sqlite::Statement(db,
-                    "INSERT INTO tokens (token_id, token_hash, bound_enrolee_id, aux_info, "
-                    "created_at, expires_at, used_at, used_by, revoked) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+  writer_.statement(kInsertToken)
       .bindText(1, token.tokenId)
       .bindBlob(2, token.tokenHash)
       .bindText(3, token.boundEnroleeId)
@@ -69,27 +70,25 @@ void SqliteStore::addToken(const EnrolmentToken& token) {
 }
 
 std::optional<EnrolmentToken> SqliteStore::findToken(std::string_view tokenId) {
-  std::lock_guard lock(mutex_);
-  sqlite::Statement s(db_.get(), std::string(kSelectToken) + "WHERE token_id = ?1");
+  auto read = reader();
+  auto s = read->db.statement(kSelectToken);
   s.bindText(1, tokenId);
   if (!s.step()) return std::nullopt;
   return readToken(s);
 }
 
 std::vector<EnrolmentToken> SqliteStore::listTokens() {
-  std::lock_guard lock(mutex_);
-  sqlite::Statement s(db_.get(), std::string(kSelectToken) + "ORDER BY created_at, token_id");
+  auto read = reader();
+  auto s = read->db.statement(kSelectTokens);
   std::vector<EnrolmentToken> out;
   while (s.step()) out.push_back(readToken(s));
   return out;
 }
 
 bool SqliteStore::revokeToken(std::string_view tokenId) {
-  std::lock_guard lock(mutex_);
-  sqlite::Statement(db_.get(), "UPDATE tokens SET revoked = 1 WHERE token_id = ?1")
-      .bindText(1, tokenId)
-      .run();
-  return sqlite3_changes(db_.get()) > 0;
+  std::lock_guard lock(writerMutex_);
+  writer_.statement(kRevokeToken).bindText(1, tokenId).run();
+  return sqlite3_changes(writer_.get()) > 0;
 }
 
 }  // namespace rspf::store

@@ -50,9 +50,22 @@ std::optional<HttpsEndpoint> parseHttpsUrl(std::string_view url) {
   return ep;
 }
 
+namespace {
+// One client context per TLS version policy: SNI and credentials are set per connection.
+asio::ssl::context& sharedClientContext(const tls::PskClientSettings& settings) {
+  static auto make = [](bool tls13) {
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    tls::configurePskClient(ctx->native_handle(), tls::PskClientSettings{"", tls13});
+    return ctx;
+  };
+  static auto tls12 = make(false);
+  static auto tls13 = make(true);
+  return settings.tls13 ? *tls13 : *tls12;
+}
+}  // namespace
+
 struct HttpsPskClient::Impl {
   asio::io_context ioc;
-  asio::ssl::context ctx{asio::ssl::context::tls_client};
   tls::PskClientSettings settings;
   tls::PskClientCredentials credentials;
   std::chrono::milliseconds timeout;
@@ -80,8 +93,7 @@ HttpsPskClient::HttpsPskClient(const HttpsEndpoint& endpoint, const tls::PskClie
   d.credentials = std::move(credentials);
   d.timeout = timeout;
   d.hostHeader = endpoint.host + ":" + std::to_string(endpoint.port);
-  tls::configurePskClient(d.ctx.native_handle(), d.settings);
-  d.stream.emplace(d.ioc, d.ctx);
+  d.stream.emplace(d.ioc, sharedClientContext(d.settings));
   tls::attachPskClientCredentials(d.stream->native_handle(), d.settings, &d.credentials);
 
   beast::error_code ec;

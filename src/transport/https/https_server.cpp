@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -43,8 +44,8 @@ constexpr std::uint64_t kMaxDrainBytes = 1024 * 1024;  // beyond this a refused 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, asio::ssl::context& ctx, const HttpsServerSettings& settings,
-          const RequestHandler& handler, const HandshakeObserver& observer)
-      : stream_(std::move(socket), ctx), settings_(settings), handler_(handler), observer_(observer) {
+          const RequestHandler& handler, const HandshakeObserver& observer, asio::thread_pool& workers)
+      : stream_(std::move(socket), ctx), settings_(settings), handler_(handler), observer_(observer), workers_(workers) {
     beast::error_code ec;
     auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     remote_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -145,6 +146,18 @@ class Session : public std::enable_shared_from_this<Session> {
     request.target = std::string(req.target());
     for (const auto& field : req) request.headers.emplace_back(field.name_string(), field.value());
     request.body = std::move(req.body());
+    bool keepAlive = req.keep_alive();
+    unsigned version = req.version();
+    // The handler runs on a worker; the session is idle meanwhile, so the exporter may use the SSL.
+    asio::post(workers_, [self = shared_from_this(), request = std::move(request), keepAlive, version]() mutable {
+      auto response = self->handle(request);
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response), keepAlive, version]() mutable {
+        self->reply(std::move(response), keepAlive, version);
+      });
+    });
+  }
+
+  HttpResponse handle(const HttpRequest& request) {
     HttpResponse response;
     try {
       response = handler_(peer_, request);
@@ -156,7 +169,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, request.target, response.status,
                  peer_.framework, peer_.principal);
-    reply(std::move(response), req.keep_alive(), req.version());
+    return response;
   }
 
   void drain(std::uint64_t remaining, HttpResponse then) {
@@ -202,6 +215,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const HttpsServerSettings& settings_;
   const RequestHandler& handler_;
   const HandshakeObserver& observer_;
+  asio::thread_pool& workers_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   tls::AuthenticatedPeer peer_;
@@ -216,6 +230,7 @@ struct HttpsServer::Impl {
   RequestHandler handler;
   HandshakeObserver observer;
   asio::io_context ioc;
+  asio::thread_pool workers{static_cast<std::size_t>(std::max(1, settings.workers))};
   asio::ssl::context ctx{asio::ssl::context::tls_server};
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
@@ -231,7 +246,7 @@ struct HttpsServer::Impl {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), ctx, settings, handler, observer)->run();
+        std::make_shared<Session>(std::move(socket), ctx, settings, handler, observer, workers)->run();
       }
       accept();
     });
@@ -279,6 +294,7 @@ void HttpsServer::stop() {
     impl_->acceptor.close(ignored);
   });
   impl_->ioc.stop();
+  impl_->workers.stop();
 }
 
 void HttpsServer::wait() {
@@ -289,6 +305,7 @@ void HttpsServer::wait() {
   }
   for (auto& t : threads)
     if (t.joinable()) t.join();
+  impl_->workers.join();
 }
 
 }  // namespace rspf::transport
