@@ -64,7 +64,7 @@ Database& Database::operator=(Database&& other) noexcept {
 }
 
 Statement Database::statement(std::string_view sql) {
-  auto [it, inserted] = statements_.try_emplace(sql);
+  auto it = statements_.try_emplace(sql).first;
   Cached& cached = it->second;
   if (!cached.stmt) {
     try {

@@ -136,6 +136,8 @@ class SqliteStore final : public Store {
   const KeyEncryptionKey kek_;
 
   std::mutex writerMutex_;  // the writer connection: the writer thread's batch or one direct write
+  // Declared before readers_ so that it closes last: the last connection to close checkpoints the
+  // WAL into the main file.
   sqlite::Database writer_;
 
   std::array<ReaderSlot, kReaders> readers_;
