@@ -24,6 +24,16 @@ void validatePolicy(const store::EnrolmentPolicy& policy) {
         throw Error(ErrorCode::BadRequest, "MAF usages must be SAEF, ESPrim or ESData, got '" + u + "'");
     }
   }
+  if (policy.certificate) {
+    const auto& c = *policy.certificate;
+    if (c.subjectType != "cse" && c.subjectType != "ae" && c.subjectType != "node" && c.subjectType != "device")
+      throw Error(ErrorCode::BadRequest, "certificate subject type must be cse, ae, node or device");
+    if (c.usages.empty()) throw Error(ErrorCode::BadRequest, "Certificate Enrolment needs at least one usage");
+    for (const auto& u : c.usages)
+      if (!crypto::parseUsage(u))
+        throw Error(ErrorCode::BadRequest, "certificate usages must be SAEF, ESPrim, ESData or MAF, got '" + u + "'");
+    if (c.validity.count() <= 0) throw Error(ErrorCode::BadRequest, "certificate validity must be positive");
+  }
   if (!policy.registrarCseId.empty()) crypto::requireAsciiIdentifier(policy.registrarCseId, "registrar CSE-ID");
   if (policy.enrolmentExpiry.count() <= 0) throw Error(ErrorCode::BadRequest, "Enrolment Expiry must be positive");
 }
@@ -64,7 +74,13 @@ nlohmann::json describePolicy(const store::EnrolmentPolicy& p) {
                       {"registrarCseId", p.registrarCseId},
                       {"enrolmentExpiry", formatDuration(p.enrolmentExpiry)},
                       {"token", p.token == store::TokenRequirement::Required ? "required" : "optional"},
-                      {"maf", nullptr}};
+                      {"maf", nullptr},
+                      {"certificate", nullptr}};
+  if (p.certificate)
+    j["certificate"] = {{"subjectType", p.certificate->subjectType},
+                        {"usages", p.certificate->usages},
+                        {"validity", formatDuration(p.certificate->validity)},
+                        {"caLabel", p.certificate->caLabel}};
   if (p.maf)
     j["maf"] = {{"mafId", p.maf->mafId},
                 {"mafUri", p.maf->mafUri},

@@ -10,6 +10,8 @@
 #include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
 #include "mef/mef_config.hpp"
+#include "ca/pem.hpp"
+#include "procedures/certificate_enrolment.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "store/open_store.hpp"
 
@@ -34,6 +36,9 @@ struct PolicyOptions {
   std::string mafId, mafUri, mafCredential;
   std::vector<std::string> mafUsages;
   bool clearMaf = false;
+  std::string certificateType, certificateValidity, certificateCa;
+  std::vector<std::string> certificateUsages;
+  bool clearCertificate = false;
 
   void addTo(CLI::App* cmd, bool forUpdate) {
     cmd->add_option("--direct-key", directKeys, "TARGET-ID:USAGE the Enrolee may derive a key for (USAGE: SAEF, ESPrim, ESData); repeatable")->allow_extra_args(false);
@@ -47,6 +52,12 @@ struct PolicyOptions {
     cmd->add_option("--maf-id", mafId, "MAF-ID (FQDN) for Remote MAF Enrolment");
     cmd->add_option("--maf-uri", mafUri, "MAF URI");
     cmd->add_option("--maf-credential", mafCredential, "symmetric or certificate")->check(CLI::IsMember({"symmetric", "certificate"}));
+    cmd->add_option("--certificate-type", certificateType, "grant Certificate Enrolment for this subject: cse (CSE-ID, dNSName), ae (AE-ID, URI), node, device")
+        ->check(CLI::IsMember({"cse", "ae", "node", "device"}));
+    cmd->add_option("--certificate-usage", certificateUsages, "usage the certificate may serve (SAEF, ESPrim, ESData, MAF); repeatable")->allow_extra_args(false);
+    cmd->add_option("--certificate-validity", certificateValidity, "certificate lifetime, e.g. 365d (default 365d)");
+    cmd->add_option("--certificate-ca", certificateCa, "label of the CA that issues it (default: the default CA)");
+    if (forUpdate) cmd->add_flag("--clear-certificate", clearCertificate, "withdraw Certificate Enrolment");
     cmd->add_option("--maf-usage", mafUsages, "usage the MAF may serve (SAEF, ESPrim, ESData); repeatable")->allow_extra_args(false);
   }
 
@@ -66,6 +77,19 @@ struct PolicyOptions {
       p.enrolmentExpiry = *d;
     }
     if (!token.empty()) p.token = token == "required" ? store::TokenRequirement::Required : store::TokenRequirement::Optional;
+    if (clearCertificate) p.certificate.reset();
+    if (!certificateType.empty() || !certificateUsages.empty() || !certificateValidity.empty() || !certificateCa.empty()) {
+      if (!p.certificate) p.certificate.emplace();
+      if (!certificateType.empty()) p.certificate->subjectType = certificateType;
+      if (!certificateUsages.empty()) p.certificate->usages = certificateUsages;
+      if (!certificateCa.empty()) p.certificate->caLabel = certificateCa;
+      if (!certificateValidity.empty()) {
+        auto d = parseDuration(certificateValidity);
+        if (!d || d->count() == 0) throw Error(ErrorCode::Config, "--certificate-validity takes a duration such as 365d");
+        p.certificate->validity = *d;
+      }
+      if (p.certificate->usages.empty()) throw Error(ErrorCode::Config, "Certificate Enrolment needs --certificate-usage");
+    }
     if (clearMaf) p.maf.reset();
     if (!mafId.empty() || !mafUri.empty() || !mafCredential.empty() || !mafUsages.empty()) {
       if (!p.maf) p.maf.emplace();
@@ -78,7 +102,7 @@ struct PolicyOptions {
   }
 };
 
-std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create) {
+std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create, std::optional<store::KeyEncryptionKey>* kekOut = nullptr) {
   std::optional<std::filesystem::path> kek;
   std::filesystem::path path;
   if (!o.config.empty()) {
@@ -96,7 +120,9 @@ std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create) {
   }
   if (!create && !std::filesystem::exists(path))
     throw Error(ErrorCode::Config, "no store at " + path.string() + "; create it with `rspf admin init`");
-  return store::openSqliteStore(path, store::KeyEncryptionKey::load(kek));
+  auto key = store::KeyEncryptionKey::load(kek);
+  if (kekOut) kekOut->emplace(key);
+  return store::openSqliteStore(path, std::move(key));
 }
 
 void print(const AdminOptions& o, const nlohmann::json& j, const std::string& text) {
@@ -279,6 +305,57 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       auto store = openStore(*o, false);
       if (!store->removeTarget(*removeId)) throw Error(ErrorCode::NotFound, "no Enrolment Target '" + *removeId + "'");
       print(*o, {{"targetId", *removeId}, {"action", "removed"}}, "removed Enrolment Target " + *removeId + "\n");
+      return 0;
+    });
+  }
+
+  // ca
+  auto* caCmd = admin->add_subcommand("ca", "The embedded Certificate Authority behind the MEF's EST registration authority");
+  caCmd->require_subcommand(1);
+  {
+    auto label = std::make_shared<std::string>();
+    auto dns = std::make_shared<std::vector<std::string>>();
+    auto uri = std::make_shared<std::vector<std::string>>();
+    auto validity = std::make_shared<std::string>("3650d");
+    auto* init = caCmd->add_subcommand("init", "Create the CA: EC P-256, name constraints (TS-0003 8.1.2.2), key sealed in the store");
+    init->add_option("--label", *label, "CA label (EST path segment); default: the default CA");
+    init->add_option("--permitted-dns", *dns, "permitted DNS subtree, e.g. example.com; repeatable")->allow_extra_args(false);
+    init->add_option("--permitted-uri", *uri, "permitted URI host subtree, e.g. .example.com; repeatable")->allow_extra_args(false);
+    init->add_option("--validity", *validity, "lifetime of the CA certificate")->capture_default_str();
+    on(init, [o, label, dns, uri, validity] {
+      std::optional<store::KeyEncryptionKey> kek;
+      auto store = openStore(*o, false, &kek);
+      auto d = parseDuration(*validity);
+      if (!d || d->count() == 0) throw Error(ErrorCode::Config, "--validity takes a duration such as 3650d");
+      auto pem = procedures::createCertificateAuthority(*store, *kek, *label, *dns, *uri, *d);
+      print(*o, {{"label", *label}, {"certificate", pem}}, pem);
+      return 0;
+    });
+    auto showLabel = std::make_shared<std::string>();
+    auto* show = caCmd->add_subcommand("show", "Print the CA certificate (PEM): the trust anchor to give Enrolees");
+    show->add_option("--label", *showLabel, "CA label");
+    on(show, [o, showLabel] {
+      auto store = openStore(*o, false);
+      auto record = store->findCertificateAuthority(*showLabel);
+      if (!record) throw Error(ErrorCode::NotFound, "no Certificate Authority labelled '" + *showLabel + "'");
+      auto pem = ca::certificatePem(*ca::parseCertificate(record->certificateDer));
+      print(*o, {{"label", *showLabel}, {"certificate", pem}}, pem);
+      return 0;
+    });
+    auto enroleeId = std::make_shared<std::string>();
+    auto* issued = caCmd->add_subcommand("issued", "List the certificates issued to an Enrolee");
+    issued->add_option("ENROLEE-ID", *enroleeId)->required();
+    on(issued, [o, enroleeId] {
+      auto store = openStore(*o, false);
+      nlohmann::json all = nlohmann::json::array();
+      std::string text;
+      for (const auto& c : store->listIssuedCertificates(*enroleeId)) {
+        all.push_back({{"serial", c.serialHex}, {"caLabel", c.caLabel}, {"subject", c.subject},
+                       {"notBefore", toRfc3339(c.notBefore)}, {"notAfter", toRfc3339(c.notAfter)},
+                       {"issuedAt", toRfc3339(c.issuedAt)}});
+        text += c.serialHex + "  " + c.subject + "  until " + toRfc3339(c.notAfter) + "\n";
+      }
+      print(*o, all, text.empty() ? "no certificates\n" : text);
       return 0;
     });
   }

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
@@ -168,12 +169,27 @@ int main(int argc, char** argv) {
       enrolOptions.kpm = readKpm(kpmFile);
       if (!tokenFile.empty()) token = readFirstLine(tokenFile, "the enrolment token");
       if (!token.empty()) enrolOptions.enrolmentToken = token;
-      auto result = enrolee::enrol(enrolOptions);
+      std::optional<enrolee::EnroledCertificate> certificate;
+      auto result = enrolee::enrol(enrolOptions, certificate);
       enrolee::CredentialFile file{credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)};
       file.save(result);
+      nlohmann::json certificateFiles = nullptr;
+      if (certificate) {
+        // Installed beside the credential file: the key 0600, certificate and trust anchors public.
+        std::filesystem::path certFile = credentials + ".certificate.pem", keyFile = credentials + ".certificate-key.pem",
+                              anchorsFile = credentials + ".trust-anchors.pem";
+        std::filesystem::remove(keyFile);
+        ca::savePrivateKeyPemFile(keyFile, *certificate->privateKey);
+        ca::saveCertificatesPemFile(certFile, {certificate->certificate.get()});
+        std::vector<const X509*> anchors;
+        for (const auto& a : certificate->trustAnchors) anchors.push_back(a.get());
+        ca::saveCertificatesPemFile(anchorsFile, anchors);
+        certificateFiles = {{"certificate", certFile.string()}, {"privateKey", keyFile.string()}, {"trustAnchors", anchorsFile.string()}};
+      }
       nlohmann::json summary = {{"keId", result.keId}, {"kreId", result.kreId}, {"expiry", toRfc3339(result.expiry)},
                                 {"keyProfile", crypto::keyProfileName(result.keyProfile)},
-                                {"instructions", result.instructions}, {"credentials", credentials}};
+                                {"instructions", result.instructions}, {"credentials", credentials},
+                                {"certificateFiles", certificateFiles}};
       if (enrolJson) {
         std::cout << summary.dump(2) << "\n";
       } else {
@@ -185,6 +201,10 @@ int main(int argc, char** argv) {
         for (const auto& i : result.instructions)
           if (i.value("type", "") == "configuration") std::cout << "  registrar CSE-ID " << i.value("registrarCseId", "") << "\n";
         std::cout << "  saved to " << credentials << "\n";
+        if (certificate)
+          std::cout << "  certificate " << certificateFiles["certificate"].get<std::string>() << " (key "
+                    << certificateFiles["privateKey"].get<std::string>() << ", trust anchors "
+                    << certificateFiles["trustAnchors"].get<std::string>() << ")\n";
       }
       return 0;
     }

@@ -61,6 +61,11 @@ void throwMefError(const transport::HttpResponse& response, std::string_view wha
 }
 
 EnroleeCredentials enrol(const EnrolOptions& options) {
+  std::optional<EnroledCertificate> ignored;
+  return enrol(options, ignored);
+}
+
+EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCertificate>& certificate) {
   auto endpoint = transport::parseHttpsUrl(options.mefUrl);
   if (!endpoint) throw Error(ErrorCode::Config, "MEF URL must look like https://host:port, got '" + options.mefUrl + "'");
   crypto::requireAsciiIdentifier(options.kpmId, "KpmId");
@@ -104,6 +109,10 @@ EnroleeCredentials enrol(const EnrolOptions& options) {
   } catch (const nlohmann::json::exception&) {
     throw Error(ErrorCode::Internal, "the MEF's enrolment exchange answer has wrong types");
   }
+  // 8.3.3.1 steps 5-6: Certificate Enrolment when instructed.
+  for (const auto& instruction : c.instructions)
+    if (options.certificateEnrolment && instruction.value("type", "") == "certificateEnrolment")
+      certificate = enrolCertificate(client, instruction.value("uri", ""));
   return c;
 }
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "enrolee/certificate_enrolment_client.hpp"
 #include "enrolee/enrolee_credentials.hpp"
 #include "transport/https/http_message.hpp"
 
@@ -23,6 +24,10 @@ struct EnrolOptions {
 // derivation and derives the keys the instructions name. Throws Error: Tls (handshake refused),
 // Forbidden / BadRequest / ... (the MEF's ErrorString), Unavailable, Internal (identifier mismatch).
 EnroleeCredentials enrol(const EnrolOptions& options);
+
+// The same, and when the MEF instructs Certificate Enrolment (and the Enrolee said it supports it)
+// the EST steps on the same session; `certificate` is left empty otherwise.
+EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCertificate>& certificate);
 
 // The MEF's error reply as an Error with its status and ErrorString.
 [[noreturn]] void throwMefError(const transport::HttpResponse& response, std::string_view what);

@@ -49,6 +49,32 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
     retrieval.requesterId = request.header("X-M2M-Origin").value_or(request.header("From").value_or(""));
     return ok(keyRetrieval_.run(peer, retrieval));
   }
+  // EST (RFC 7030 3.2.2): /.well-known/est[/<label>]/<operation>
+  if ((segments.size() == 3 || segments.size() == 4) && segments[0] == ".well-known" && segments[1] == "est") {
+    std::string label = segments.size() == 4 ? segments[2] : "";
+    const std::string& operation = segments.back();
+    procedures::EstResponse est;
+    if (operation == "cacerts") {
+      requireMethod(request, "GET");
+      est = est_.cacerts(label);
+    } else if (operation == "csrattrs") {
+      requireMethod(request, "GET");
+      est = est_.csrattrs(peer, label);
+    } else if (operation == "simpleenroll") {
+      requireMethod(request, "POST");
+      auto type = request.header("Content-Type");
+      if (type && type->rfind("application/pkcs10", 0) != 0)
+        throw Error(ErrorCode::BadRequest, "simpleenroll takes Content-Type application/pkcs10");
+      est = est_.simpleEnroll(peer, label, request.body);
+    } else {
+      throw Error(ErrorCode::NotFound, "no EST operation '" + operation.substr(0, 64) + "'");
+    }
+    transport::HttpResponse r;
+    r.contentType = est.contentType;
+    r.headers.emplace_back("Content-Transfer-Encoding", "base64");
+    r.body = std::move(est.body);
+    return r;
+  }
   throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
 }
 

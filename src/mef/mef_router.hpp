@@ -1,5 +1,6 @@
 #pragma once
 // The MEF's resources (PROTOCOL.md section 4) mapped onto its procedures. Binding-neutral.
+#include "procedures/certificate_enrolment.hpp"
 #include "procedures/enrolment_exchange.hpp"
 #include "procedures/key_retrieval.hpp"
 #include "transport/https/http_message.hpp"
@@ -8,8 +9,8 @@ namespace rspf::mef {
 
 class MefRouter {
  public:
-  MefRouter(store::Store& store, const procedures::MefSettings& settings)
-      : exchange_(store, settings), keyRetrieval_(store, settings) {}
+  MefRouter(store::Store& store, const procedures::MefSettings& settings, store::KeyEncryptionKey kek)
+      : exchange_(store, settings), keyRetrieval_(store, settings), est_(store, std::move(kek)) {}
 
   // Throws rspf::Error for refusals; the binding maps them to the wire.
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request);
@@ -17,6 +18,7 @@ class MefRouter {
  private:
   procedures::EnrolmentExchange exchange_;
   procedures::MefKeyRetrieval keyRetrieval_;
+  procedures::EstRegistrationAuthority est_;
 };
 
 }  // namespace rspf::mef

@@ -19,12 +19,12 @@ struct MefServer::Impl {
   MefRouter router;
   transport::HttpsServer server;
 
-  Impl(const MefConfig& c, std::unique_ptr<store::Store> s)
+  Impl(const MefConfig& c, std::unique_ptr<store::Store> s, store::KeyEncryptionKey kek)
       : store(std::move(s)),
         preProvisioned(*store),
         reAuthentication(*store, c.fqdn),
         frameworks({&reAuthentication, &preProvisioned}),
-        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}),
+        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}, std::move(kek)),
         server(serverSettings(c), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
                  return router.handle(peer, request);
@@ -44,10 +44,11 @@ struct MefServer::Impl {
 };
 
 MefServer::MefServer(const MefConfig& config) {
-  auto store = store::openSqliteStore(config.storePath, store::KeyEncryptionKey::load(config.kekFile));
+  auto kek = store::KeyEncryptionKey::load(config.kekFile);
+  auto store = store::openSqliteStore(config.storePath, kek);
   std::size_t purged = store->purgeExpiredEnrolmentKeys(now());
   if (purged > 0) spdlog::info("purged {} expired Enrolment Keys", purged);
-  impl_ = std::make_unique<Impl>(config, std::move(store));
+  impl_ = std::make_unique<Impl>(config, std::move(store), std::move(kek));
 }
 
 MefServer::~MefServer() = default;

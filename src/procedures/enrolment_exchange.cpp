@@ -16,8 +16,15 @@ bool optionalBool(const nlohmann::json& j, const char* name) {
   return j[name].get<bool>();
 }
 
-nlohmann::json instructionsFor(const store::EnrolmentPolicy& policy, const EnrolmentExchangeRequest& request) {
+nlohmann::json instructionsFor(const store::EnrolmentPolicy& policy, const EnrolmentExchangeRequest& request,
+                               const std::string& mefFqdn) {
   auto instructions = nlohmann::json::array();
+  // Step 5: Certificate Enrolment, only for an Enrolee that supports it.
+  if (request.certificateEnrolment && policy.certificate) {
+    std::string uri = "https://" + mefFqdn + "/.well-known/est";
+    if (!policy.certificate->caLabel.empty()) uri += "/" + policy.certificate->caLabel;
+    instructions.push_back({{"type", "certificateEnrolment"}, {"uri", uri}, {"usages", policy.certificate->usages}});
+  }
   // Step 7: Remote MAF Enrolment, only for an Enrolee that supports MAF-based procedures.
   if (request.mafEnrolment && policy.maf) {
     instructions.push_back({{"type", "mafEnrolment"},
@@ -95,7 +102,7 @@ nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const 
           {"kreId", material.kreId},
           {"expiry", toRfc3339(key.expiry)},
           {"keyProfile", key.keyProfile},
-          {"instructions", instructionsFor(policy, request)}};
+          {"instructions", instructionsFor(policy, request, settings_.fqdn)}};
 }
 
 nlohmann::json EnrolmentExchange::complete(const tls::AuthenticatedPeer& peer, std::string_view body) {

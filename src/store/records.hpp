@@ -28,12 +28,22 @@ struct MafInstruction {
   bool operator==(const MafInstruction&) const = default;
 };
 
+// Certificate Enrolment (seed 8.3.3.3): what the Enrolee's certificate may name and be used for.
+struct CertificatePolicy {
+  std::string subjectType = "cse";  // "cse" (CSE-ID, dNSName), "ae" (AE-ID, URI), "node", "device"
+  std::vector<std::string> usages;  // communication security types: "SAEF", "ESPrim", "ESData", "MAF"
+  std::chrono::seconds validity{std::chrono::hours(24 * 365)};
+  std::string caLabel;  // "" = the default CA
+  bool operator==(const CertificatePolicy&) const = default;
+};
+
 enum class TokenRequirement { Optional, Required };
 
 // The MEF's preferences for provisioning one Enrolee (seed 8.3.3.1 pre-conditions).
 struct EnrolmentPolicy {
   std::vector<DirectKeyPair> directKeys;
   std::optional<MafInstruction> maf;
+  std::optional<CertificatePolicy> certificate;
   std::string registrarCseId;
   std::chrono::seconds enrolmentExpiry{std::chrono::hours(24 * 30)};  // Enrolment Expiry, 10.7
   TokenRequirement token = TokenRequirement::Optional;
@@ -90,6 +100,27 @@ struct EnrolmentToken {
   std::optional<TimePoint> usedAt;
   std::string usedBy;
   bool revoked = false;
+};
+
+// An embedded Certificate Authority (ca/embedded_ca.hpp): its certificate and its private key,
+// sealed by the caller under the key-encryption key (never stored in plain text).
+struct CertificateAuthorityRecord {
+  std::string label;  // "" for the default CA; EST's optional label path segment (PROTOCOL.md 4.2)
+  crypto::Bytes certificateDer;
+  crypto::Bytes sealedPrivateKey;
+  TimePoint createdAt{};
+};
+
+// A certificate the MEF had issued (seed 8.3.3.3 steps 11-14), kept for audit and revocation.
+struct IssuedCertificateRecord {
+  std::string serialHex;
+  std::string caLabel;
+  std::string enroleeId;
+  std::string subject;  // the identifier the certificate names
+  TimePoint notBefore{};
+  TimePoint notAfter{};
+  TimePoint issuedAt{};
+  crypto::Bytes der;
 };
 
 }  // namespace rspf::store

@@ -61,6 +61,12 @@ class Store {
   virtual std::vector<EnrolmentToken> listTokens() = 0;
   virtual bool revokeToken(std::string_view tokenId) = 0;
 
+  // --- Certificate Authorities and the certificates they issued.
+  virtual void addCertificateAuthority(const CertificateAuthorityRecord& ca) = 0;  // Conflict if the label exists
+  virtual std::optional<CertificateAuthorityRecord> findCertificateAuthority(std::string_view label) = 0;
+  virtual void recordIssuedCertificate(const IssuedCertificateRecord& certificate) = 0;
+  virtual std::vector<IssuedCertificateRecord> listIssuedCertificates(std::string_view enroleeId) = 0;
+
   // Current schema version (for diagnostics and tests).
   virtual int schemaVersion() = 0;
 };

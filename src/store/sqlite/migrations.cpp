@@ -59,6 +59,26 @@ CREATE TABLE tokens (
 ALTER TABLE enrolment_keys ADD COLUMN completed_steps TEXT NOT NULL DEFAULT '[]';
 CREATE INDEX enrolment_keys_by_expiry ON enrolment_keys(expiry);
 )sql"},
+    // Certificate Enrolment (seed 8.3.3.3): the embedded CAs and the certificates they issued.
+    Migration{3, R"sql(
+CREATE TABLE certificate_authorities (
+  label       TEXT PRIMARY KEY,
+  certificate BLOB NOT NULL,
+  sealed_key  BLOB NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE issued_certificates (
+  serial      TEXT PRIMARY KEY,
+  ca_label    TEXT NOT NULL,
+  enrolee_id  TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  not_before  INTEGER NOT NULL,
+  not_after   INTEGER NOT NULL,
+  issued_at   INTEGER NOT NULL,
+  certificate BLOB NOT NULL
+);
+CREATE INDEX issued_certificates_by_enrolee ON issued_certificates(enrolee_id);
+)sql"},
 };
 
 }  // namespace

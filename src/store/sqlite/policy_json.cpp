@@ -18,7 +18,14 @@ std::string policyToJson(const EnrolmentPolicy& policy) {
            {"mafUri", policy.maf->mafUri},
            {"credentialType", policy.maf->credentialType},
            {"usages", policy.maf->usages}};
+  json certificate = nullptr;
+  if (policy.certificate)
+    certificate = {{"subjectType", policy.certificate->subjectType},
+                   {"usages", policy.certificate->usages},
+                   {"validitySeconds", policy.certificate->validity.count()},
+                   {"caLabel", policy.certificate->caLabel}};
   json out = {{"directKeys", std::move(directKeys)},
+              {"certificate", std::move(certificate)},
               {"maf", std::move(maf)},
               {"registrarCseId", policy.registrarCseId},
               {"enrolmentExpirySeconds", policy.enrolmentExpiry.count()},
@@ -38,6 +45,12 @@ EnrolmentPolicy policyFromJson(std::string_view text) {
           MafInstruction{maf.at("mafId").get<std::string>(), maf.at("mafUri").get<std::string>(),
                          maf.at("credentialType").get<std::string>(),
                          maf.at("usages").get<std::vector<std::string>>()};
+    // Absent in policies stored before Certificate Enrolment existed.
+    if (auto c = in.find("certificate"); c != in.end() && !c->is_null())
+      policy.certificate = CertificatePolicy{c->at("subjectType").get<std::string>(),
+                                             c->at("usages").get<std::vector<std::string>>(),
+                                             std::chrono::seconds(c->at("validitySeconds").get<std::int64_t>()),
+                                             c->at("caLabel").get<std::string>()};
     policy.registrarCseId = in.at("registrarCseId").get<std::string>();
     policy.enrolmentExpiry =
         std::chrono::seconds(in.at("enrolmentExpirySeconds").get<std::int64_t>());

@@ -66,6 +66,11 @@ class SqliteStore final : public Store {
   std::vector<EnrolmentTarget> listTargets() override;
   bool removeTarget(std::string_view targetId) override;
 
+  void addCertificateAuthority(const CertificateAuthorityRecord& ca) override;
+  std::optional<CertificateAuthorityRecord> findCertificateAuthority(std::string_view label) override;
+  void recordIssuedCertificate(const IssuedCertificateRecord& certificate) override;
+  std::vector<IssuedCertificateRecord> listIssuedCertificates(std::string_view enroleeId) override;
+
   void addToken(const EnrolmentToken& token) override;
   std::optional<EnrolmentToken> findToken(std::string_view tokenId) override;
   std::vector<EnrolmentToken> listTokens() override;

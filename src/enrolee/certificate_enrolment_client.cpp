@@ -1,0 +1,70 @@
+#include "enrolee/certificate_enrolment_client.hpp"
+
+#include <openssl/x509.h>
+
+#include "ca/certificate_request_builder.hpp"
+#include "ca/csr_attributes.hpp"
+#include "ca/key_pair.hpp"
+#include "ca/pem.hpp"
+#include "ca/pkcs7.hpp"
+#include "common/error.hpp"
+#include "enrolee/enrolment_client.hpp"
+
+namespace rspf::enrolee {
+namespace {
+
+std::string pathOf(const std::string& uri) {
+  auto scheme = uri.find("://");
+  auto slash = uri.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (slash == std::string::npos) throw Error(ErrorCode::Internal, "the MEF's EST uri has no path: " + uri);
+  return uri.substr(slash);
+}
+
+transport::HttpResponse estRequest(transport::HttpsPskClient& client, transport::HttpRequest request,
+                                   std::string_view what) {
+  auto response = client.request(request);
+  if (response.status != 200) throwMefError(response, what);
+  return response;
+}
+
+}  // namespace
+
+EnroledCertificate enrolCertificate(transport::HttpsPskClient& client, const std::string& estUri) {
+  const std::string est = pathOf(estUri);
+  EnroledCertificate result;
+
+  // Steps 3-5: the trust anchors.
+  auto cacerts = estRequest(client, {"GET", est + "/cacerts", {}, ""}, "EST cacerts");
+  for (auto& der : ca::certificatesFromPkcs7(ca::estBase64Decode(cacerts.body, "cacerts")))
+    result.trustAnchors.push_back(ca::parseCertificate(der));
+  if (result.trustAnchors.empty()) throw Error(ErrorCode::Internal, "the MEF's cacerts holds no certificate");
+
+  // Steps 6-7: what the CSR must carry.
+  auto csrattrs = estRequest(client, {"GET", est + "/csrattrs", {}, ""}, "EST csrattrs");
+  auto attributes = ca::parseCsrAttributes(ca::estBase64Decode(csrattrs.body, "csrattrs"));
+  if (!attributes.challengePassword || attributes.challengePassword->empty())
+    throw Error(ErrorCode::Internal, "the MEF's csrattrs carry no challengePassword");
+
+  // Steps 8-9: a fresh key pair and the CSR.
+  result.privateKey = ca::generateP256Key();
+  std::string commonName = attributes.subjectAltNames.empty() ? "" : attributes.subjectAltNames.front().value;
+  auto csr = ca::buildCertificateRequest(*result.privateKey, commonName, attributes);
+  auto enrolled = estRequest(client,
+                             {"POST", est + "/simpleenroll", {{"Content-Type", "application/pkcs10"}},
+                              ca::estBase64Encode(csr)},
+                             "EST simpleenroll");
+
+  // Steps 14-15: install the certificate with its key.
+  auto certificates = ca::certificatesFromPkcs7(ca::estBase64Decode(enrolled.body, "simpleenroll"));
+  if (certificates.empty()) throw Error(ErrorCode::Internal, "the MEF's simpleenroll answer holds no certificate");
+  result.certificate = ca::parseCertificate(certificates.front());
+  if (X509_check_private_key(result.certificate.get(), result.privateKey.get()) != 1)
+    throw Error(ErrorCode::Internal, "the issued certificate does not match this Enrolee's key");
+
+  // 8.3.3.1 step 6: report success.
+  auto done = client.request({"POST", "/enrolment/exchange/complete", {}, R"({"step":"certificateEnrolment"})"});
+  if (done.status != 200) throwMefError(done, "certificate enrolment completion");
+  return result;
+}
+
+}  // namespace rspf::enrolee

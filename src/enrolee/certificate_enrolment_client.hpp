@@ -1,0 +1,24 @@
+#pragma once
+// The Enrolee as EST client (seed 8.3.3.3; RFC 7030), on the session that ran the Enrolment Exchange:
+// trust anchors (/cacerts), CSR attributes (/csrattrs), a fresh P-256 key, the CSR echoing the
+// challengePassword, identifiers and EKUs, /simpleenroll, then the completion report.
+#include <string>
+#include <vector>
+
+#include "ca/openssl_objects.hpp"
+#include "crypto/secret_bytes.hpp"
+#include "transport/https/https_client.hpp"
+
+namespace rspf::enrolee {
+
+struct EnroledCertificate {
+  ca::X509Ptr certificate;
+  std::vector<ca::X509Ptr> trustAnchors;
+  ca::EvpPkeyPtr privateKey;
+};
+
+// `estUri` is the instruction's uri (https://<MEF-FQDN>/.well-known/est[/<label>]); its path is used
+// on `client`'s session. Throws Error with the MEF's reason when a step is refused.
+EnroledCertificate enrolCertificate(transport::HttpsPskClient& client, const std::string& estUri);
+
+}  // namespace rspf::enrolee

@@ -1,0 +1,62 @@
+#pragma once
+// Certificate Enrolment Procedure (seed 8.3.3.3): the MEF as EST registration authority (RFC 7030)
+// in front of its embedded CA, on any authenticated MEF session (PROTOCOL.md 4.2). A PSK session is
+// RFC 7030 3.3.3 certificate-less mutual authentication.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "ca/embedded_ca.hpp"
+#include "procedures/mef_settings.hpp"
+#include "store/key_encryption_key.hpp"
+#include "store/store.hpp"
+#include "tls/authenticated_peer.hpp"
+
+namespace rspf::procedures {
+
+// The challengePassword handed out in csrattrs is bound to the session: base64url of 18 bytes of
+// the session's RFC 5705 exporter with this label (project choice). The CSR must echo it.
+inline constexpr std::string_view kEstChallengeLabel = "EXPORTER-rspf-EST-challengePassword";
+
+inline constexpr const char* kPkcs7CertsOnly = "application/pkcs7-mime; smime-type=certs-only";
+inline constexpr const char* kCsrAttrsType = "application/csrattrs";
+
+struct EstResponse {
+  std::string contentType;
+  std::string body;  // base64 of the DER (RFC 7030 4.1.3)
+};
+
+class EstRegistrationAuthority {
+ public:
+  EstRegistrationAuthority(store::Store& store, store::KeyEncryptionKey kek) : store_(store), kek_(std::move(kek)) {}
+
+  // /cacerts: the CA certificate as certs-only PKCS#7 (seed 8.3.3.3 steps 3-4).
+  EstResponse cacerts(const std::string& label);
+  // /csrattrs: challengePassword, the subjectAltName the policy grants, EKUs of its usages (steps 6-7).
+  EstResponse csrattrs(const tls::AuthenticatedPeer& peer, const std::string& label);
+  // /simpleenroll: checks the CSR (signature, challengePassword, identifiers, EKUs), issues, records
+  // the certificate, answers certs-only PKCS#7 (steps 9-14).
+  EstResponse simpleEnroll(const tls::AuthenticatedPeer& peer, const std::string& label, std::string_view body);
+
+  // The session-bound challengePassword (see kEstChallengeLabel).
+  static std::string challengePasswordOf(const tls::AuthenticatedPeer& peer);
+
+ private:
+  // The Enrolee's certificate policy, after checking it may enrol a certificate now with `label`.
+  store::CertificatePolicy grantedPolicy(const tls::AuthenticatedPeer& peer, const std::string& label);
+  const ca::EmbeddedCa& authority(const std::string& label);
+
+  store::Store& store_;
+  store::KeyEncryptionKey kek_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<ca::EmbeddedCa>> authorities_;
+};
+
+// Admin: creates and stores the embedded CA `label` (its key sealed under `kek`); returns its PEM.
+std::string createCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek, const std::string& label,
+                                       const std::vector<std::string>& permittedDnsSubtrees,
+                                       const std::vector<std::string>& permittedUriSubtrees,
+                                       std::chrono::seconds validity);
+
+}  // namespace rspf::procedures

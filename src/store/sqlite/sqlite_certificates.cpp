@@ -1,0 +1,69 @@
+// SqliteStore: Certificate Authorities and issued certificates.
+#include "common/error.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace rspf::store {
+namespace {
+
+constexpr std::string_view kCaExists = "SELECT 1 FROM certificate_authorities WHERE label = ?1";
+constexpr std::string_view kInsertCa =
+    "INSERT INTO certificate_authorities (label, certificate, sealed_key, created_at) VALUES (?1, ?2, ?3, ?4)";
+constexpr std::string_view kSelectCa =
+    "SELECT label, certificate, sealed_key, created_at FROM certificate_authorities WHERE label = ?1";
+constexpr std::string_view kInsertIssued =
+    "INSERT INTO issued_certificates (serial, ca_label, enrolee_id, subject, not_before, not_after, issued_at, "
+    "certificate) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+constexpr std::string_view kSelectIssued =
+    "SELECT serial, ca_label, enrolee_id, subject, not_before, not_after, issued_at, certificate "
+    "FROM issued_certificates WHERE enrolee_id = ?1 ORDER BY issued_at, serial";
+
+}  // namespace
+
+void SqliteStore::addCertificateAuthority(const CertificateAuthorityRecord& ca) {
+  std::lock_guard lock(writerMutex_);
+  sqlite::WriteTransaction tx(writer_.get());
+  if (writer_.statement(kCaExists).bindText(1, ca.label).step())
+    throw Error(ErrorCode::Conflict, "a Certificate Authority labelled '" + ca.label + "' already exists");
+  writer_.statement(kInsertCa)
+      .bindText(1, ca.label)
+      .bindBlob(2, ca.certificateDer)
+      .bindBlob(3, ca.sealedPrivateKey)
+      .bindInt(4, toUnix(ca.createdAt))
+      .run();
+  tx.commit();
+}
+
+std::optional<CertificateAuthorityRecord> SqliteStore::findCertificateAuthority(std::string_view label) {
+  auto read = reader();
+  auto s = read->db.statement(kSelectCa);
+  s.bindText(1, label);
+  if (!s.step()) return std::nullopt;
+  return CertificateAuthorityRecord{s.text(0), s.blob(1), s.blob(2), fromUnix(s.integer(3))};
+}
+
+void SqliteStore::recordIssuedCertificate(const IssuedCertificateRecord& c) {
+  std::lock_guard lock(writerMutex_);
+  writer_.statement(kInsertIssued)
+      .bindText(1, c.serialHex)
+      .bindText(2, c.caLabel)
+      .bindText(3, c.enroleeId)
+      .bindText(4, c.subject)
+      .bindInt(5, toUnix(c.notBefore))
+      .bindInt(6, toUnix(c.notAfter))
+      .bindInt(7, toUnix(c.issuedAt))
+      .bindBlob(8, c.der)
+      .run();
+}
+
+std::vector<IssuedCertificateRecord> SqliteStore::listIssuedCertificates(std::string_view enroleeId) {
+  auto read = reader();
+  auto s = read->db.statement(kSelectIssued);
+  s.bindText(1, enroleeId);
+  std::vector<IssuedCertificateRecord> out;
+  while (s.step())
+    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), fromUnix(s.integer(4)), fromUnix(s.integer(5)),
+                   fromUnix(s.integer(6)), s.blob(7)});
+  return out;
+}
+
+}  // namespace rspf::store
