@@ -11,6 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/administration.hpp"
+#include "ca/certificate_verifier.hpp"
+#include "ca/pem.hpp"
+#include "procedures/certificate_enrolment.hpp"
 #include "cli/commands.hpp"
 #include "common/child_process.hpp"
 #include "common/error.hpp"
@@ -28,6 +31,7 @@ constexpr const char* kMefFqdn = "mef.demo.example";
 constexpr const char* kTargetId = "cse1.demo.example";
 constexpr const char* kEnroleeId = "ae1.demo.example";
 constexpr const char* kShortLivedId = "ae2.demo.example";
+constexpr const char* kCertificateEnroleeId = "cse2.demo.example";
 constexpr int kShortLifetimeSeconds = 3;
 
 struct Demo {
@@ -75,11 +79,12 @@ struct Demo {
     return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
   }
 
-  ProcessResult enrol(const std::string& who, const std::string& token = "") {
+  ProcessResult enrol(const std::string& who, const std::string& token = "", std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"enrol", "--mef", mefUrl, "--mef-fqdn", kMefFqdn, "--kpm-id", who + "-kpm",
                                      "--kpm-file", (dir / (who + ".kpm")).string(), "--credentials",
                                      (dir / (who + ".json")).string()};
     if (!token.empty()) args.insert(args.end(), {"--token-file", (dir / "token").string()});
+    args.insert(args.end(), extra.begin(), extra.end());
     return rspf(args);
   }
 
@@ -104,7 +109,7 @@ int runDemo(bool keep, bool verbose) {
     return 1;
   }
   d.dir = pattern;
-  std::cout << "rspf demo: the pre-provisioned symmetric key framework end to end on loopback\n"
+  std::cout << "rspf demo: the pre-provisioned symmetric key framework and Certificate Enrolment end to end on loopback\n"
             << "           (MEF " << kMefFqdn << ", Enrolment Target " << kTargetId << ", folder " << d.dir.string() << ")\n";
   auto started = Steady::now();
   std::unique_ptr<ChildProcess> mef, target;
@@ -131,11 +136,17 @@ int runDemo(bool keep, bool verbose) {
     ae2.directKeys = {{kTargetId, "SAEF"}};
     ae2.enrolmentExpiry = std::chrono::seconds(kShortLifetimeSeconds);
     add(kShortLivedId, ae2);
+    procedures::createCertificateAuthority(*store, kek, "", {"demo.example"}, {".demo.example"},
+                                           std::chrono::hours(24 * 365));
+    store::EnrolmentPolicy cse2;
+    cse2.certificate = store::CertificatePolicy{"cse", {"SAEF", "ESData"}, std::chrono::hours(24 * 30), ""};
+    add(kCertificateEnroleeId, cse2);
     auto issued = procedures::issueEnrolmentToken(kEnroleeId, "site=plant-3; use=meter", std::nullopt);
     store->addToken(issued.record);
     d.writeFile(d.dir / "token", issued.value + "\n");
     return std::string("Enrolees ") + kTargetId + ", " + kEnroleeId + " (token required, 1h), " + kShortLivedId +
-           " (" + std::to_string(kShortLifetimeSeconds) + "s); target " + kTargetId + "; token " + issued.record.tokenId;
+           " (" + std::to_string(kShortLifetimeSeconds) + "s), " + kCertificateEnroleeId + " (certificate); target " +
+           kTargetId + "; token " + issued.record.tokenId + "; embedded CA for demo.example";
   });
 
   d.run("start the MEF (rspf mef)", [&] {
@@ -190,6 +201,18 @@ int runDemo(bool keep, bool verbose) {
     for (const auto& ae : j["allowedAEs"]) hasEnrolee |= ae == kEnroleeId;
     if (!hasEnrolee) throw std::runtime_error("allowedAEs lacks the Enrolee: " + out);
     return j.dump(2);
+  });
+
+  d.run("Certificate Enrolment (EST) on a pre-provisioned-key session (rspf enrol --certificate)", [&] {
+    auto out = requireSuccess(d.enrol(kCertificateEnroleeId, "", {"--certificate"}), "certificate enrolment");
+    auto base = (d.dir / (std::string(kCertificateEnroleeId) + ".json")).string();
+    auto certificate = ca::loadCertificateFile(base + ".certificate.pem");
+    std::vector<crypto::Bytes> anchors;
+    for (const auto& a : ca::loadCertificatesFile(base + ".trust-anchors.pem")) anchors.push_back(ca::certificateDer(*a));
+    ca::CertificateVerifier verifier(anchors);
+    verifier.verify({ca::certificateDer(*certificate)});
+    return "issued and verified against the MEF's trust anchor: " + base + ".certificate.pem (SAN DNS:" +
+           kCertificateEnroleeId + ", usages SAEF, ESData)";
   });
 
   TimePoint shortExpiry{};
