@@ -2,19 +2,11 @@
 
 #include <openssl/err.h>
 
+#include "common/openssl_errors.hpp"
+
 namespace rspf::ca {
 
-std::string takeOpenSslErrors() {
-  std::string text;
-  unsigned long code;
-  while ((code = ERR_get_error()) != 0) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof buf);
-    if (!text.empty()) text += "; ";
-    text += buf;
-  }
-  return text;
-}
+std::string takeOpenSslErrors() { return drainOpenSslErrors(); }
 
 void throwOpenSslError(ErrorCode code, const std::string& what) {
   auto detail = takeOpenSslErrors();

@@ -11,6 +11,7 @@
 #include <iterator>
 
 #include "ca/key_pair.hpp"
+#include "common/file_descriptor.hpp"
 #include "crypto/encoding.hpp"
 
 namespace rspf::ca {
@@ -49,19 +50,6 @@ Bytes readFile(const std::filesystem::path& file, const char* what) {
   return data;
 }
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 void writeAll(int fd, const char* data, std::size_t size, const std::filesystem::path& file) {
   while (size > 0) {

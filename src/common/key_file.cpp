@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "common/file_descriptor.hpp"
 #include "crypto/encoding.hpp"
 
 namespace rspf {
@@ -17,20 +18,6 @@ namespace {
 
 constexpr std::size_t kMaxKeyFileBytes = 1024;
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
 
 struct WipedBuffer {
   std::array<char, kMaxKeyFileBytes + 1> data{};

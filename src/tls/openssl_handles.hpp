@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "common/openssl_errors.hpp"
+
 namespace rspf::tls {
 
 struct SslCtxFree {
@@ -16,7 +18,6 @@ struct SslFree {
 using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
 using SslPtr = std::unique_ptr<SSL, SslFree>;
 
-// Drains the OpenSSL error queue into one line ("" when empty).
-std::string drainOpenSslErrors();
+using rspf::drainOpenSslErrors;
 
 }  // namespace rspf::tls

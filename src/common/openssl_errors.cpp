@@ -1,8 +1,8 @@
+#include "common/openssl_errors.hpp"
+
 #include <openssl/err.h>
 
-#include "tls/openssl_handles.hpp"
-
-namespace rspf::tls {
+namespace rspf {
 
 std::string drainOpenSslErrors() {
   std::string text;
@@ -16,4 +16,4 @@ std::string drainOpenSslErrors() {
   return text;
 }
 
-}  // namespace rspf::tls
+}  // namespace rspf
