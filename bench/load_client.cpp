@@ -1,9 +1,9 @@
 #include "load_client.hpp"
 
 #include <arpa/inet.h>
-#include <pthread.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -160,8 +160,7 @@ std::string rawExchange(Shared& s, const PskCredential& credential) {
     std::string e = openSslErrors();
     return "handshake: " + (e.empty() ? std::string(std::strerror(errno)) : e);
   }
-  if (SSL_write(ssl.get(), s.request.data(), static_cast<int>(s.request.size())) !=
-      static_cast<int>(s.request.size()))
+  if (SSL_write(ssl.get(), s.request.data(), static_cast<int>(s.request.size())) != static_cast<int>(s.request.size()))
     return "write: " + openSslErrors();
 
   std::string response;

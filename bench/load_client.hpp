@@ -48,8 +48,8 @@ struct LoadResult {
   double clientCpuSeconds = 0;  // CPU time of the client threads only
   double latencyP50Ms = 0;      // connect to last response byte, successes only
   double latencyP99Ms = 0;
-  std::string cipher;           // negotiated on the first successful connection
-  std::string firstFailure;     // why the first failed connection failed
+  std::string cipher;        // negotiated on the first successful connection
+  std::string firstFailure;  // why the first failed connection failed
   double rate() const { return elapsedSeconds > 0 ? static_cast<double>(successes) / elapsedSeconds : 0; }
 };
 

@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <unistd.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <sqlite3.h>
@@ -43,11 +43,12 @@ std::string filesystemType(const std::filesystem::path& dir) {
     case 0x58465342: return "xfs";
     case 0x9123683E: return "btrfs";
     case 0x794C7630: return "overlayfs";
-    default: return "magic 0x" + [&] {
-      char buf[24];
-      std::snprintf(buf, sizeof buf, "%lx", static_cast<unsigned long>(st.f_type));
-      return std::string(buf);
-    }();
+    default:
+      return "magic 0x" + [&] {
+        char buf[24];
+        std::snprintf(buf, sizeof buf, "%lx", static_cast<unsigned long>(st.f_type));
+        return std::string(buf);
+      }();
   }
 }
 

@@ -90,9 +90,8 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
       o.keep = true;
       continue;
     }
-    static const std::vector<std::string> kValued{"--clients",   "--seconds",   "--enrolees", "--mef-threads",
-                                                  "--client",    "--mef-log",   "--store-dir", "--repeat",
-                                                  "--min-ratio", "--only"};
+    static const std::vector<std::string> kValued{"--clients", "--seconds",   "--enrolees", "--mef-threads", "--client",
+                                                  "--mef-log", "--store-dir", "--repeat",   "--min-ratio",   "--only"};
     if (std::find(kValued.begin(), kValued.end(), a) == kValued.end())
       throw std::invalid_argument("unknown option '" + a + "' (see --help)");
     if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
@@ -155,8 +154,7 @@ class TempDir {
 };
 
 // Registers `count` Enrolees with generated Kpm; returns their (KpmId, Kpm).
-std::vector<PskCredential> registerEnrolees(const fs::path& storePath, const store::KeyEncryptionKey& kek,
-                                            int count) {
+std::vector<PskCredential> registerEnrolees(const fs::path& storePath, const store::KeyEncryptionKey& kek, int count) {
   auto store = store::openSqliteStore(storePath, kek);
   std::vector<PskCredential> credentials;
   for (int i = 0; i < count; ++i) {
@@ -240,8 +238,8 @@ void printPhase(const PhaseResult& p) {
   const auto& l = p.load;
   std::uint64_t attempts = l.successes + l.failures;
   std::printf("%-32s %9.1f %8llu %6llu %7.2f %7.2f %9.0f %9.0f  %s\n", p.name.c_str(), l.rate(),
-              static_cast<unsigned long long>(l.successes), static_cast<unsigned long long>(l.failures),
-              l.latencyP50Ms, l.latencyP99Ms, perConnectionUs(l.clientCpuSeconds, attempts),
+              static_cast<unsigned long long>(l.successes), static_cast<unsigned long long>(l.failures), l.latencyP50Ms,
+              l.latencyP99Ms, perConnectionUs(l.clientCpuSeconds, attempts),
               perConnectionUs(p.serverCpuSeconds, attempts), l.cipher.empty() ? "-" : l.cipher.c_str());
   if (!l.firstFailure.empty()) std::printf("%-32s first failure: %s\n", "", l.firstFailure.c_str());
   if (!p.diskSync.empty()) std::printf("%-32s disk sync meanwhile: %s\n", "", p.diskSync.c_str());
@@ -297,8 +295,8 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
     settings.duration = std::chrono::milliseconds(static_cast<long long>(o.seconds * 1000));
     settings.kind = o.client;
 
-    std::printf("rspf_bench psk-enrolment: %d clients (%s), %.1f s per phase, %d Enrolees, MEF log %s\n",
-                o.clients, clientKindName(o.client), o.seconds, o.enrolees, o.mefLog.c_str());
+    std::printf("rspf_bench psk-enrolment: %d clients (%s), %.1f s per phase, %d Enrolees, MEF log %s\n", o.clients,
+                clientKindName(o.client), o.seconds, o.enrolees, o.mefLog.c_str());
     for (const auto& f : machineFacts(o.storeDir)) std::printf("  %-10s %s\n", f.name.c_str(), f.value.c_str());
     std::printf("\n%-32s %9s %8s %6s %7s %7s %9s %9s  %s\n", "phase", "conn/s", "ok", "failed", "p50 ms", "p99 ms",
                 "client us", "server us", "cipher");
@@ -340,9 +338,10 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
                                   perConnectionUs(m.serverCpuSeconds, m.load.successes)
                             : 0;
       if (i == 0) firstRatio = ratio;
-      std::printf("ratio rspf(threads=%d)/baseline = %.3f   (%.1f / %.1f conn/s; server CPU per connection: "
-                  "baseline/rspf = %.3f)\n",
-                  o.mefThreads[i], ratio, m.load.rate(), base.load.rate(), cpuRatio);
+      std::printf(
+          "ratio rspf(threads=%d)/baseline = %.3f   (%.1f / %.1f conn/s; server CPU per connection: "
+          "baseline/rspf = %.3f)\n",
+          o.mefThreads[i], ratio, m.load.rate(), base.load.rate(), cpuRatio);
     }
     std::printf("target: ratio >= 0.5 now, >= 0.8 later (threads=1 against the one-thread baseline)\n");
     if (o.keep) std::printf("kept %s\n", dir.path().c_str());
@@ -352,8 +351,7 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
       return 1;
     }
     if (o.minRatio && firstRatio < *o.minRatio) {
-      std::fprintf(stderr, "rspf_bench psk-enrolment: ratio %.3f below --min-ratio %.3f\n", firstRatio,
-                   *o.minRatio);
+      std::fprintf(stderr, "rspf_bench psk-enrolment: ratio %.3f below --min-ratio %.3f\n", firstRatio, *o.minRatio);
       return 3;
     }
     return 0;

@@ -117,7 +117,10 @@ nlohmann::json describeTarget(const store::EnrolmentTarget& t) {
 }
 
 nlohmann::json describeToken(const store::EnrolmentToken& t) {
-  std::string state = t.revoked ? "revoked" : t.usedAt ? "used" : (t.expiresAt && *t.expiresAt <= now()) ? "expired" : "unused";
+  std::string state = t.revoked                                ? "revoked"
+                      : t.usedAt                               ? "used"
+                      : (t.expiresAt && *t.expiresAt <= now()) ? "expired"
+                                                               : "unused";
   return {{"tokenId", t.tokenId},
           {"state", state},
           {"boundEnroleeId", t.boundEnroleeId},

@@ -8,8 +8,7 @@ namespace rspf::bootstrap {
 
 class FrameworkChain : public tls::PskIdentityResolver {
  public:
-  explicit FrameworkChain(std::vector<tls::PskIdentityResolver*> frameworks)
-      : frameworks_(std::move(frameworks)) {}
+  explicit FrameworkChain(std::vector<tls::PskIdentityResolver*> frameworks) : frameworks_(std::move(frameworks)) {}
   std::optional<tls::ResolvedPsk> resolve(std::string_view identity) override {
     for (auto* f : frameworks_)
       if (auto r = f->resolve(identity)) return r;

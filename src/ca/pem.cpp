@@ -50,7 +50,6 @@ Bytes readFile(const std::filesystem::path& file, const char* what) {
   return data;
 }
 
-
 void writeAll(int fd, const char* data, std::size_t size, const std::filesystem::path& file) {
   while (size > 0) {
     ssize_t n = ::write(fd, data, size);

@@ -5,12 +5,12 @@
 #include <iostream>
 
 #include "admin/administration.hpp"
+#include "ca/pem.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
 #include "mef/mef_config.hpp"
-#include "ca/pem.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "store/open_store.hpp"
@@ -41,24 +41,34 @@ struct PolicyOptions {
   bool clearCertificate = false;
 
   void addTo(CLI::App* cmd, bool forUpdate) {
-    cmd->add_option("--direct-key", directKeys, "TARGET-ID:USAGE the Enrolee may derive a key for (USAGE: SAEF, ESPrim, ESData); repeatable")->allow_extra_args(false);
+    cmd->add_option("--direct-key", directKeys,
+                    "TARGET-ID:USAGE the Enrolee may derive a key for (USAGE: SAEF, ESPrim, ESData); repeatable")
+        ->allow_extra_args(false);
     if (forUpdate) {
       cmd->add_flag("--clear-direct-keys", clearDirectKeys, "remove every direct key pair first");
       cmd->add_flag("--clear-maf", clearMaf, "remove the MAF instruction");
     }
     cmd->add_option("--registrar-cse-id", registrarCseId, "Registrar CSE-ID given to the Enrolee");
-    cmd->add_option("--expiry", expiry, "Enrolment Expiry: lifetime of each Enrolment Key (e.g. 90s, 12h, 30d; default 30d)");
-    cmd->add_option("--token", token, "enrolment token: optional or required")->check(CLI::IsMember({"optional", "required"}));
+    cmd->add_option("--expiry", expiry,
+                    "Enrolment Expiry: lifetime of each Enrolment Key (e.g. 90s, 12h, 30d; default 30d)");
+    cmd->add_option("--token", token, "enrolment token: optional or required")
+        ->check(CLI::IsMember({"optional", "required"}));
     cmd->add_option("--maf-id", mafId, "MAF-ID (FQDN) for Remote MAF Enrolment");
     cmd->add_option("--maf-uri", mafUri, "MAF URI");
-    cmd->add_option("--maf-credential", mafCredential, "symmetric or certificate")->check(CLI::IsMember({"symmetric", "certificate"}));
-    cmd->add_option("--certificate-type", certificateType, "grant Certificate Enrolment for this subject: cse (CSE-ID, dNSName), ae (AE-ID, URI), node, device")
+    cmd->add_option("--maf-credential", mafCredential, "symmetric or certificate")
+        ->check(CLI::IsMember({"symmetric", "certificate"}));
+    cmd->add_option(
+           "--certificate-type", certificateType,
+           "grant Certificate Enrolment for this subject: cse (CSE-ID, dNSName), ae (AE-ID, URI), node, device")
         ->check(CLI::IsMember({"cse", "ae", "node", "device"}));
-    cmd->add_option("--certificate-usage", certificateUsages, "usage the certificate may serve (SAEF, ESPrim, ESData, MAF); repeatable")->allow_extra_args(false);
+    cmd->add_option("--certificate-usage", certificateUsages,
+                    "usage the certificate may serve (SAEF, ESPrim, ESData, MAF); repeatable")
+        ->allow_extra_args(false);
     cmd->add_option("--certificate-validity", certificateValidity, "certificate lifetime, e.g. 365d (default 365d)");
     cmd->add_option("--certificate-ca", certificateCa, "label of the CA that issues it (default: the default CA)");
     if (forUpdate) cmd->add_flag("--clear-certificate", clearCertificate, "withdraw Certificate Enrolment");
-    cmd->add_option("--maf-usage", mafUsages, "usage the MAF may serve (SAEF, ESPrim, ESData); repeatable")->allow_extra_args(false);
+    cmd->add_option("--maf-usage", mafUsages, "usage the MAF may serve (SAEF, ESPrim, ESData); repeatable")
+        ->allow_extra_args(false);
   }
 
   void applyTo(store::EnrolmentPolicy& p) const {
@@ -76,19 +86,23 @@ struct PolicyOptions {
       if (!d || d->count() == 0) throw Error(ErrorCode::Config, "--expiry takes a duration such as 90s, 12h or 30d");
       p.enrolmentExpiry = *d;
     }
-    if (!token.empty()) p.token = token == "required" ? store::TokenRequirement::Required : store::TokenRequirement::Optional;
+    if (!token.empty())
+      p.token = token == "required" ? store::TokenRequirement::Required : store::TokenRequirement::Optional;
     if (clearCertificate) p.certificate.reset();
-    if (!certificateType.empty() || !certificateUsages.empty() || !certificateValidity.empty() || !certificateCa.empty()) {
+    if (!certificateType.empty() || !certificateUsages.empty() || !certificateValidity.empty() ||
+        !certificateCa.empty()) {
       if (!p.certificate) p.certificate.emplace();
       if (!certificateType.empty()) p.certificate->subjectType = certificateType;
       if (!certificateUsages.empty()) p.certificate->usages = certificateUsages;
       if (!certificateCa.empty()) p.certificate->caLabel = certificateCa;
       if (!certificateValidity.empty()) {
         auto d = parseDuration(certificateValidity);
-        if (!d || d->count() == 0) throw Error(ErrorCode::Config, "--certificate-validity takes a duration such as 365d");
+        if (!d || d->count() == 0)
+          throw Error(ErrorCode::Config, "--certificate-validity takes a duration such as 365d");
         p.certificate->validity = *d;
       }
-      if (p.certificate->usages.empty()) throw Error(ErrorCode::Config, "Certificate Enrolment needs --certificate-usage");
+      if (p.certificate->usages.empty())
+        throw Error(ErrorCode::Config, "Certificate Enrolment needs --certificate-usage");
     }
     if (clearMaf) p.maf.reset();
     if (!mafId.empty() || !mafUri.empty() || !mafCredential.empty() || !mafUsages.empty()) {
@@ -102,7 +116,8 @@ struct PolicyOptions {
   }
 };
 
-std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create, std::optional<store::KeyEncryptionKey>* kekOut = nullptr) {
+std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create,
+                                        std::optional<store::KeyEncryptionKey>* kekOut = nullptr) {
   std::optional<std::filesystem::path> kek;
   std::filesystem::path path;
   if (!o.config.empty()) {
@@ -135,18 +150,25 @@ void print(const AdminOptions& o, const nlohmann::json& j, const std::string& te
 std::string enroleeLine(const nlohmann::json& e) {
   std::string state = e["enabled"].get<bool>() ? "enabled " : "DISABLED";
   std::string enrolment = e["enrolment"].is_null() ? "not enrolled"
-                          : e["enrolment"]["expired"].get<bool>() ? "expired " + e["enrolment"]["expiry"].get<std::string>()
-                                                                  : "enrolled until " + e["enrolment"]["expiry"].get<std::string>();
-  return e["enroleeId"].get<std::string>() + "  kpmId=" + e["kpmId"].get<std::string>() + "  " + state + "  " + enrolment + "\n";
+                          : e["enrolment"]["expired"].get<bool>()
+                              ? "expired " + e["enrolment"]["expiry"].get<std::string>()
+                              : "enrolled until " + e["enrolment"]["expiry"].get<std::string>();
+  return e["enroleeId"].get<std::string>() + "  kpmId=" + e["kpmId"].get<std::string>() + "  " + state + "  " +
+         enrolment + "\n";
 }
 
 std::string enroleeDetail(const nlohmann::json& e) {
   std::string s = enroleeLine(e);
   const auto& p = e["policy"];
-  s += "  policy: expiry " + p["enrolmentExpiry"].get<std::string>() + ", token " + p["token"].get<std::string>() + "\n";
-  for (const auto& d : p["directKeys"]) s += "    direct key  " + d["targetId"].get<std::string>() + " (" + d["usage"].get<std::string>() + ")\n";
-  if (!p["registrarCseId"].get<std::string>().empty()) s += "    registrar   " + p["registrarCseId"].get<std::string>() + "\n";
-  if (!p["maf"].is_null()) s += "    MAF         " + p["maf"]["mafId"].get<std::string>() + " (" + p["maf"]["credentialType"].get<std::string>() + ")\n";
+  s +=
+      "  policy: expiry " + p["enrolmentExpiry"].get<std::string>() + ", token " + p["token"].get<std::string>() + "\n";
+  for (const auto& d : p["directKeys"])
+    s += "    direct key  " + d["targetId"].get<std::string>() + " (" + d["usage"].get<std::string>() + ")\n";
+  if (!p["registrarCseId"].get<std::string>().empty())
+    s += "    registrar   " + p["registrarCseId"].get<std::string>() + "\n";
+  if (!p["maf"].is_null())
+    s += "    MAF         " + p["maf"]["mafId"].get<std::string>() + " (" +
+         p["maf"]["credentialType"].get<std::string>() + ")\n";
   if (!e["enrolment"].is_null()) {
     const auto& k = e["enrolment"];
     s += "  enrolment: KeId " + k["keId"].get<std::string>() + "\n             KreId " + k["kreId"].get<std::string>() +
@@ -160,7 +182,8 @@ std::string enroleeDetail(const nlohmann::json& e) {
 }  // namespace
 
 std::function<int()> addAdminCommands(CLI::App& app) {
-  auto* admin = app.add_subcommand("admin", "Administer the MEF's store: Enrolees, policies, targets, enrolment tokens");
+  auto* admin =
+      app.add_subcommand("admin", "Administer the MEF's store: Enrolees, policies, targets, enrolment tokens");
   admin->require_subcommand(1);
   admin->fallthrough();  // admin's options (--json, --config, ...) may also follow the subcommand
   auto o = std::make_shared<AdminOptions>();
@@ -174,11 +197,13 @@ std::function<int()> addAdminCommands(CLI::App& app) {
   auto on = [action](CLI::App* cmd, std::function<int()> run) { cmd->callback([action, run] { *action = run; }); };
 
   // init
-  on(admin->add_subcommand("init", "Create the store (and the key-encryption key file when configured and missing)"), [o] {
-    auto store = openStore(*o, true);
-    print(*o, {{"schemaVersion", store->schemaVersion()}}, "store ready (schema version " + std::to_string(store->schemaVersion()) + ")\n");
-    return 0;
-  });
+  on(admin->add_subcommand("init", "Create the store (and the key-encryption key file when configured and missing)"),
+     [o] {
+       auto store = openStore(*o, true);
+       print(*o, {{"schemaVersion", store->schemaVersion()}},
+             "store ready (schema version " + std::to_string(store->schemaVersion()) + ")\n");
+       return 0;
+     });
 
   // enrolee
   auto* enrolee = admin->add_subcommand("enrolee", "Enrolees: add, list, show, enable, disable, remove, policy");
@@ -191,7 +216,9 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     auto policy = std::make_shared<PolicyOptions>();
     add->add_option("ENROLEE-ID", *id, "assigned CSE-ID or AE-ID (FQDN form)")->required();
     add->add_option("--kpm-id", *kpmId, "KpmId, the identity the Enrolee presents in the handshake")->required();
-    add->add_option("--kpm-file", *kpmFile, "file holding Kpm as hex (at least 16 bytes); without it a 32-byte Kpm is generated and printed once");
+    add->add_option(
+        "--kpm-file", *kpmFile,
+        "file holding Kpm as hex (at least 16 bytes); without it a 32-byte Kpm is generated and printed once");
     policy->addTo(add, false);
     on(add, [o, id, kpmId, kpmFile, policy] {
       auto store = openStore(*o, false);
@@ -247,7 +274,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       std::string verb = name;
       on(cmd, [o, target, verb] {
         auto store = openStore(*o, false);
-        bool done = verb == "remove" ? store->removeEnrolee(*target) : store->setEnroleeEnabled(*target, verb == "enable");
+        bool done =
+            verb == "remove" ? store->removeEnrolee(*target) : store->setEnroleeEnabled(*target, verb == "enable");
         if (!done) throw Error(ErrorCode::NotFound, "no Enrolee '" + *target + "'");
         print(*o, {{"enroleeId", *target}, {"action", verb}}, verb + "d Enrolee " + *target + "\n");
         return 0;
@@ -278,9 +306,12 @@ std::function<int()> addAdminCommands(CLI::App& app) {
   {
     auto id = std::make_shared<std::string>();
     auto type = std::make_shared<std::string>("CSE");
-    auto* add = target->add_subcommand("add", "Register a CSE / AE identity allowed to fetch keys (it must also be an enrolled Enrolee)");
+    auto* add = target->add_subcommand(
+        "add", "Register a CSE / AE identity allowed to fetch keys (it must also be an enrolled Enrolee)");
     add->add_option("TARGET-ID", *id, "the target's CSE-ID / AE-ID in FQDN form")->required();
-    add->add_option("--type", *type, "CSE, AE or MAF")->check(CLI::IsMember({"CSE", "AE", "MAF"}))->capture_default_str();
+    add->add_option("--type", *type, "CSE, AE or MAF")
+        ->check(CLI::IsMember({"CSE", "AE", "MAF"}))
+        ->capture_default_str();
     on(add, [o, id, type] {
       auto store = openStore(*o, false);
       admin::addTarget(*store, *id, *type);
@@ -310,17 +341,21 @@ std::function<int()> addAdminCommands(CLI::App& app) {
   }
 
   // ca
-  auto* caCmd = admin->add_subcommand("ca", "The embedded Certificate Authority behind the MEF's EST registration authority");
+  auto* caCmd =
+      admin->add_subcommand("ca", "The embedded Certificate Authority behind the MEF's EST registration authority");
   caCmd->require_subcommand(1);
   {
     auto label = std::make_shared<std::string>();
     auto dns = std::make_shared<std::vector<std::string>>();
     auto uri = std::make_shared<std::vector<std::string>>();
     auto validity = std::make_shared<std::string>("3650d");
-    auto* init = caCmd->add_subcommand("init", "Create the CA: EC P-256, name constraints (TS-0003 8.1.2.2), key sealed in the store");
+    auto* init = caCmd->add_subcommand(
+        "init", "Create the CA: EC P-256, name constraints (TS-0003 8.1.2.2), key sealed in the store");
     init->add_option("--label", *label, "CA label (EST path segment); default: the default CA");
-    init->add_option("--permitted-dns", *dns, "permitted DNS subtree, e.g. example.com; repeatable")->allow_extra_args(false);
-    init->add_option("--permitted-uri", *uri, "permitted URI host subtree, e.g. .example.com; repeatable")->allow_extra_args(false);
+    init->add_option("--permitted-dns", *dns, "permitted DNS subtree, e.g. example.com; repeatable")
+        ->allow_extra_args(false);
+    init->add_option("--permitted-uri", *uri, "permitted URI host subtree, e.g. .example.com; repeatable")
+        ->allow_extra_args(false);
     init->add_option("--validity", *validity, "lifetime of the CA certificate")->capture_default_str();
     on(init, [o, label, dns, uri, validity] {
       std::optional<store::KeyEncryptionKey> kek;
@@ -350,8 +385,11 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       nlohmann::json all = nlohmann::json::array();
       std::string text;
       for (const auto& c : store->listIssuedCertificates(*enroleeId)) {
-        all.push_back({{"serial", c.serialHex}, {"caLabel", c.caLabel}, {"subject", c.subject},
-                       {"notBefore", toRfc3339(c.notBefore)}, {"notAfter", toRfc3339(c.notAfter)},
+        all.push_back({{"serial", c.serialHex},
+                       {"caLabel", c.caLabel},
+                       {"subject", c.subject},
+                       {"notBefore", toRfc3339(c.notBefore)},
+                       {"notAfter", toRfc3339(c.notAfter)},
                        {"issuedAt", toRfc3339(c.issuedAt)}});
         text += c.serialHex + "  " + c.subject + "  until " + toRfc3339(c.notAfter) + "\n";
       }
@@ -367,7 +405,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     auto bound = std::make_shared<std::string>();
     auto aux = std::make_shared<std::string>();
     auto expires = std::make_shared<std::string>();
-    auto* create = token->add_subcommand("create", "Issue a token; its value is printed once and only its hash is kept");
+    auto* create =
+        token->add_subcommand("create", "Issue a token; its value is printed once and only its hash is kept");
     create->add_option("--enrolee", *bound, "bind the token to this Enrolee-ID");
     create->add_option("--aux", *aux, "auxiliary information kept with the enrolment (location, intended use, ...)");
     create->add_option("--expires", *expires, "validity, e.g. 7d (default: no expiry)");
@@ -379,7 +418,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
         if (!d) throw Error(ErrorCode::Config, "--expires takes a duration such as 12h or 7d");
         expiresAt = now() + *d;
       }
-      if (!bound->empty() && !store->findEnrolee(*bound)) throw Error(ErrorCode::NotFound, "no Enrolee '" + *bound + "'");
+      if (!bound->empty() && !store->findEnrolee(*bound))
+        throw Error(ErrorCode::NotFound, "no Enrolee '" + *bound + "'");
       auto issued = procedures::issueEnrolmentToken(*bound, *aux, expiresAt);
       store->addToken(issued.record);
       print(*o, {{"tokenId", issued.record.tokenId}, {"token", issued.value}},
@@ -392,8 +432,10 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       std::string text;
       for (const auto& t : store->listTokens()) {
         auto j = admin::describeToken(t);
-        text += t.tokenId + "  " + j["state"].get<std::string>() + (t.boundEnroleeId.empty() ? "" : "  bound to " + t.boundEnroleeId) +
-                (t.usedBy.empty() ? "" : "  used by " + t.usedBy) + (t.auxInfo.empty() ? "" : "  aux: " + t.auxInfo) + "\n";
+        text += t.tokenId + "  " + j["state"].get<std::string>() +
+                (t.boundEnroleeId.empty() ? "" : "  bound to " + t.boundEnroleeId) +
+                (t.usedBy.empty() ? "" : "  used by " + t.usedBy) + (t.auxInfo.empty() ? "" : "  aux: " + t.auxInfo) +
+                "\n";
         all.push_back(std::move(j));
       }
       print(*o, all, text.empty() ? "no tokens\n" : text);

@@ -1,15 +1,15 @@
 // rspf: the command line. Each subcommand only parses options and wires the role libraries.
-#include <CLI/CLI.hpp>
+#include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <signal.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
-#include "cli/commands.hpp"
 #include "ca/pem.hpp"
+#include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
@@ -65,14 +65,16 @@ int serveUntilSignalled(Server& server, const sigset_t& signals, const std::opti
 
 crypto::SecretBytes readKpm(const std::string& file) {
   if (!file.empty()) return readHexKeyFile(file, "Kpm");
-  if (const char* env = std::getenv("RSPF_KPM"); env && *env) return parseHexKey(env, "Kpm", "environment variable RSPF_KPM");
+  if (const char* env = std::getenv("RSPF_KPM"); env && *env)
+    return parseHexKey(env, "Kpm", "environment variable RSPF_KPM");
   throw Error(ErrorCode::Config, "the Kpm is required: --kpm-file FILE (hex, mode 0600) or $RSPF_KPM");
 }
 
 std::string readFirstLine(const std::string& file, const char* what) {
   std::ifstream in(file);
   std::string line;
-  if (!in || !std::getline(in, line)) throw Error(ErrorCode::Config, std::string("cannot read ") + what + " from " + file);
+  if (!in || !std::getline(in, line))
+    throw Error(ErrorCode::Config, std::string("cannot read ") + what + " from " + file);
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
   return line;
 }
@@ -94,15 +96,19 @@ int main(int argc, char** argv) {
   auto* mef = app.add_subcommand("mef", "Run the M2M Enrolment Function (HTTPS, TLS-PSK)");
   std::string mefConfig;
   mef->add_option("--config", mefConfig, "MEF configuration file (TOML); see docs/configuration.md")
-      ->required()->check(CLI::ExistingFile);
+      ->required()
+      ->check(CLI::ExistingFile);
 
   // --- target
   auto* target = app.add_subcommand("target", "Run an Enrolment Target (CSE or AE) that fetches keys from the MEF");
   std::string targetConfig;
-  target->add_option("--config", targetConfig, "target configuration file (TOML)")->required()->check(CLI::ExistingFile);
+  target->add_option("--config", targetConfig, "target configuration file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
 
   // --- enrol
-  auto* enrol = app.add_subcommand("enrol", "Enrol with a MEF by a pre-provisioned key (KpmId/Kpm) and keep the credentials");
+  auto* enrol =
+      app.add_subcommand("enrol", "Enrol with a MEF by a pre-provisioned key (KpmId/Kpm) and keep the credentials");
   enrolee::EnrolOptions enrolOptions;
   std::string kpmFile, tokenFile, credentials = "rspf-credentials.json", credentialKey;
   std::string token;
@@ -113,27 +119,37 @@ int main(int argc, char** argv) {
   enrol->add_option("--kpm-file", kpmFile, "file holding Kpm in hex (else $RSPF_KPM)");
   enrol->add_option("--token", token, "enrolment token");
   enrol->add_option("--token-file", tokenFile, "file holding the enrolment token");
-  enrol->add_flag("--certificate", enrolOptions.certificateEnrolment, "tell the MEF this Enrolee supports Certificate Enrolment");
+  enrol->add_flag("--certificate", enrolOptions.certificateEnrolment,
+                  "tell the MEF this Enrolee supports Certificate Enrolment");
   enrol->add_flag("--maf", enrolOptions.mafEnrolment, "tell the MEF this Enrolee supports MAF-based procedures");
   enrol->add_flag("--tls13", enrolOptions.tls13, "allow TLS 1.3 (the MEF must allow it too)");
   enrol->add_option("--credentials", credentials, "credential file to write (mode 0600)")->capture_default_str();
-  enrol->add_option("--credential-key", credentialKey, "key file sealing the credential file's secrets (default: <credentials>.key, or $RSPF_CREDENTIAL_KEY)");
+  enrol->add_option(
+      "--credential-key", credentialKey,
+      "key file sealing the credential file's secrets (default: <credentials>.key, or $RSPF_CREDENTIAL_KEY)");
   enrol->add_flag("--json", enrolJson, "print the result as JSON");
 
   // --- connect
-  auto* connect = app.add_subcommand("connect", "Open a TLS-PSK channel to an Enrolment Target with a provisioned key and send one request");
+  auto* connect = app.add_subcommand(
+      "connect", "Open a TLS-PSK channel to an Enrolment Target with a provisioned key and send one request");
   enrolee::TargetRequest targetRequest;
   std::string connectCredentials = "rspf-credentials.json", connectCredentialKey, identity = "auto", usage;
   targetRequest.request.method = "GET";
   targetRequest.request.target = "/whoami";
-  connect->add_option("--credentials", connectCredentials, "credential file written by `rspf enrol`")->capture_default_str();
+  connect->add_option("--credentials", connectCredentials, "credential file written by `rspf enrol`")
+      ->capture_default_str();
   connect->add_option("--credential-key", connectCredentialKey, "key file sealing the credential file");
   connect->add_option("--target", targetRequest.targetUrl, "target URL, https://host:port")->required();
-  connect->add_option("--target-id", targetRequest.targetId, "Target-ID the key was derived for (also sent as SNI)")->required();
+  connect->add_option("--target-id", targetRequest.targetId, "Target-ID the key was derived for (also sent as SNI)")
+      ->required();
   connect->add_option("--usage", usage, "SAEF, ESPrim or ESData when several keys exist for the target");
-  connect->add_option("--identity", identity, "psk_identity: auto (KeId first, then the derived key identifier), keid or derived")
-      ->check(CLI::IsMember({"auto", "keid", "derived"}))->capture_default_str();
-  connect->add_flag("--even-if-expired", targetRequest.evenIfExpired, "attempt the handshake even after the Enrolment Expiry (to test a target)");
+  connect
+      ->add_option("--identity", identity,
+                   "psk_identity: auto (KeId first, then the derived key identifier), keid or derived")
+      ->check(CLI::IsMember({"auto", "keid", "derived"}))
+      ->capture_default_str();
+  connect->add_flag("--even-if-expired", targetRequest.evenIfExpired,
+                    "attempt the handshake even after the Enrolment Expiry (to test a target)");
   connect->add_option("--method", targetRequest.request.method, "HTTP method")->capture_default_str();
   connect->add_option("--path", targetRequest.request.target, "request path")->capture_default_str();
 
@@ -171,12 +187,14 @@ int main(int argc, char** argv) {
       if (!token.empty()) enrolOptions.enrolmentToken = token;
       std::optional<enrolee::EnroledCertificate> certificate;
       auto result = enrolee::enrol(enrolOptions, certificate);
-      enrolee::CredentialFile file{credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)};
+      enrolee::CredentialFile file{
+          credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)};
       file.save(result);
       nlohmann::json certificateFiles = nullptr;
       if (certificate) {
         // Installed beside the credential file: the key 0600, certificate and trust anchors public.
-        std::filesystem::path certFile = credentials + ".certificate.pem", keyFile = credentials + ".certificate-key.pem",
+        std::filesystem::path certFile = credentials + ".certificate.pem",
+                              keyFile = credentials + ".certificate-key.pem",
                               anchorsFile = credentials + ".trust-anchors.pem";
         std::filesystem::remove(keyFile);
         ca::savePrivateKeyPemFile(keyFile, *certificate->privateKey);
@@ -184,11 +202,16 @@ int main(int argc, char** argv) {
         std::vector<const X509*> anchors;
         for (const auto& a : certificate->trustAnchors) anchors.push_back(a.get());
         ca::saveCertificatesPemFile(anchorsFile, anchors);
-        certificateFiles = {{"certificate", certFile.string()}, {"privateKey", keyFile.string()}, {"trustAnchors", anchorsFile.string()}};
+        certificateFiles = {{"certificate", certFile.string()},
+                            {"privateKey", keyFile.string()},
+                            {"trustAnchors", anchorsFile.string()}};
       }
-      nlohmann::json summary = {{"keId", result.keId}, {"kreId", result.kreId}, {"expiry", toRfc3339(result.expiry)},
+      nlohmann::json summary = {{"keId", result.keId},
+                                {"kreId", result.kreId},
+                                {"expiry", toRfc3339(result.expiry)},
                                 {"keyProfile", crypto::keyProfileName(result.keyProfile)},
-                                {"instructions", result.instructions}, {"credentials", credentials},
+                                {"instructions", result.instructions},
+                                {"credentials", credentials},
                                 {"certificateFiles", certificateFiles}};
       if (enrolJson) {
         std::cout << summary.dump(2) << "\n";
@@ -199,7 +222,8 @@ int main(int argc, char** argv) {
         for (const auto& k : result.targetKeys)
           std::cout << "  key for  " << k.targetId << " (" << k.usage << "): " << k.keyIdentifier << "\n";
         for (const auto& i : result.instructions)
-          if (i.value("type", "") == "configuration") std::cout << "  registrar CSE-ID " << i.value("registrarCseId", "") << "\n";
+          if (i.value("type", "") == "configuration")
+            std::cout << "  registrar CSE-ID " << i.value("registrarCseId", "") << "\n";
         std::cout << "  saved to " << credentials << "\n";
         if (certificate)
           std::cout << "  certificate " << certificateFiles["certificate"].get<std::string>() << " (key "
@@ -209,10 +233,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*connect) {
-      enrolee::CredentialFile file{connectCredentials, connectCredentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(connectCredentialKey)};
+      enrolee::CredentialFile file{
+          connectCredentials,
+          connectCredentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(connectCredentialKey)};
       auto creds = file.load();
       if (!usage.empty()) targetRequest.usage = usage;
-      targetRequest.identity = identity == "keid" ? enrolee::IdentityChoice::KeId
+      targetRequest.identity = identity == "keid"      ? enrolee::IdentityChoice::KeId
                                : identity == "derived" ? enrolee::IdentityChoice::DerivedKeyIdentifier
                                                        : enrolee::IdentityChoice::Automatic;
       auto response = enrolee::requestTarget(creds, targetRequest);

@@ -164,7 +164,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::string
   return result;
 }
 
-std::string waitForReadyFile(const std::filesystem::path& file, ChildProcess& child, std::chrono::milliseconds timeout) {
+std::string waitForReadyFile(const std::filesystem::path& file, ChildProcess& child,
+                             std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (std::filesystem::exists(file)) {

@@ -18,7 +18,6 @@ namespace {
 
 constexpr std::size_t kMaxKeyFileBytes = 1024;
 
-
 struct WipedBuffer {
   std::array<char, kMaxKeyFileBytes + 1> data{};
   ~WipedBuffer() { crypto::wipe(data.data(), data.size()); }

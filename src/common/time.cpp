@@ -23,8 +23,7 @@ std::string toRfc3339(TimePoint t) {
 }
 
 std::optional<TimePoint> parseRfc3339(std::string_view s) {
-  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-      s[16] != ':' || s[19] != 'Z')
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
     return std::nullopt;
   for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18})
     if (s[i] < '0' || s[i] > '9') return std::nullopt;
@@ -33,8 +32,7 @@ std::optional<TimePoint> parseRfc3339(std::string_view s) {
     return r.ec == std::errc() && r.ptr == s.data() + pos + len;
   };
   int y, mo, d, h, mi, se;
-  if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi) ||
-      !num(17, 2, se))
+  if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi) || !num(17, 2, se))
     return std::nullopt;
   std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo), std::chrono::day(d)};
   if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;

@@ -11,7 +11,7 @@ using Clock = std::chrono::system_clock;
 using TimePoint = std::chrono::sys_seconds;
 
 TimePoint now();
-std::string toRfc3339(TimePoint t);                           // 2026-12-28T00:00:00Z
+std::string toRfc3339(TimePoint t);                            // 2026-12-28T00:00:00Z
 std::optional<TimePoint> parseRfc3339(std::string_view text);  // UTC "Z" form only
 // "90s", "15m", "12h", "30d", or a bare number of seconds.
 std::optional<std::chrono::seconds> parseDuration(std::string_view text);

@@ -37,8 +37,7 @@ ConfigFile::ConfigFile(const std::filesystem::path& path) : file_(path) {
     table_ = std::make_unique<Table>(Table{toml::parse_file(path.string())});
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
-    msg << path.string() << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
-        << e.description();
+    msg << path.string() << ":" << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description();
     throw Error(ErrorCode::Config, msg.str());
   }
 }
@@ -54,8 +53,7 @@ std::optional<std::string> ConfigFile::string(std::string_view key) const {
 
 std::string ConfigFile::requireString(std::string_view key) const {
   auto v = string(key);
-  if (!v || v->empty())
-    throw Error(ErrorCode::Config, file_.string() + ": '" + std::string(key) + "' is required");
+  if (!v || v->empty()) throw Error(ErrorCode::Config, file_.string() + ": '" + std::string(key) + "' is required");
   return *v;
 }
 

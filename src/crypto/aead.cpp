@@ -40,14 +40,12 @@ Bytes aeadSeal(const SecretBytes& key, ByteView plaintext, std::string_view asso
       EVP_EncryptUpdate(ctx.get(), out.data() + kNonceSize, &len, plaintext.data(),
                         static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), out.data() + kNonceSize + len, &len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize,
-                          out.data() + kNonceSize + plaintext.size()) != 1)
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize, out.data() + kNonceSize + plaintext.size()) != 1)
     throw std::runtime_error("OpenSSL: AES-256-GCM encryption failed");
   return out;
 }
 
-std::optional<SecretBytes> aeadOpen(const SecretBytes& key, ByteView sealed,
-                                    std::string_view associatedData) {
+std::optional<SecretBytes> aeadOpen(const SecretBytes& key, ByteView sealed, std::string_view associatedData) {
   requireKey(key);
   if (sealed.size() < kNonceSize + kTagSize) return std::nullopt;
   const std::size_t textSize = sealed.size() - kNonceSize - kTagSize;
@@ -58,8 +56,7 @@ std::optional<SecretBytes> aeadOpen(const SecretBytes& key, ByteView sealed,
   Bytes tag(sealed.end() - kTagSize, sealed.end());
   if (!ctx || EVP_DecryptInit_ex2(ctx.get(), aes256Gcm(), key.data(), sealed.data(), nullptr) != 1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, ad.data(), static_cast<int>(ad.size())) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), out.data(), &len, sealed.data() + kNonceSize,
-                        static_cast<int>(textSize)) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), out.data(), &len, sealed.data() + kNonceSize, static_cast<int>(textSize)) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag.data()) != 1)
     return std::nullopt;
   int finalLen = 0;

@@ -13,7 +13,6 @@ inline constexpr std::size_t kAeadKeySize = 32;
 
 Bytes aeadSeal(const SecretBytes& key, ByteView plaintext, std::string_view associatedData);
 // nullopt when the key is wrong or the value was tampered with.
-std::optional<SecretBytes> aeadOpen(const SecretBytes& key, ByteView sealed,
-                                    std::string_view associatedData);
+std::optional<SecretBytes> aeadOpen(const SecretBytes& key, ByteView sealed, std::string_view associatedData);
 
 }  // namespace rspf::crypto

@@ -16,8 +16,7 @@ std::string deriveKreId(ByteView ke, std::string_view mefFqdn) {
 }
 
 EnrolmentKeyMaterial deriveEnrolmentKeyMaterial(ByteView x, std::string_view mefFqdn) {
-  if (x.size() != kExporterLength)
-    throw std::invalid_argument("exporter output must be 48 bytes");
+  if (x.size() != kExporterLength) throw std::invalid_argument("exporter output must be 48 bytes");
   EnrolmentKeyMaterial m;
   m.relativeKeId = toHex(x.first(kRelativeKeIdSize));
   m.ke = SecretBytes(x.subspan(kRelativeKeIdSize));

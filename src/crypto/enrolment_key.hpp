@@ -11,10 +11,8 @@ namespace rspf::crypto {
 inline constexpr std::string_view kExporterLabel = "EXPORTER-oneM2M-Bootstrap";
 inline constexpr std::size_t kExporterLength = 48;
 
-inline constexpr std::string_view kKreLabel =
-    "oneM2M Enrolment Key to Re-authentication Key derivation";
-inline constexpr std::string_view kKreIdLabel =
-    "oneM2M Enrolment Key to Re-authentication Key Identifier derivation";
+inline constexpr std::string_view kKreLabel = "oneM2M Enrolment Key to Re-authentication Key derivation";
+inline constexpr std::string_view kKreIdLabel = "oneM2M Enrolment Key to Re-authentication Key Identifier derivation";
 
 struct EnrolmentKeyMaterial {
   std::string relativeKeId;  // lowercase hex of X[0..15]

@@ -16,8 +16,7 @@ bool isAsciiIdentifier(std::string_view s) {
 
 void requireAsciiIdentifier(std::string_view s, std::string_view what) {
   if (!isAsciiIdentifier(s))
-    throw Error(ErrorCode::BadRequest,
-                std::string(what) + " must be non-empty printable ASCII without spaces");
+    throw Error(ErrorCode::BadRequest, std::string(what) + " must be non-empty printable ASCII without spaces");
 }
 
 std::string toLower(std::string_view s) {
@@ -29,8 +28,7 @@ std::string toLower(std::string_view s) {
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -38,8 +36,7 @@ std::string makeKeId(std::string_view relativeKeIdHex, std::string_view mefFqdn)
   return toLower(relativeKeIdHex) + "@" + std::string(mefFqdn);
 }
 
-std::string makeDerivedKeyIdentifier(std::string_view relativeKeIdHex, int suid,
-                                     std::string_view mefFqdn) {
+std::string makeDerivedKeyIdentifier(std::string_view relativeKeIdHex, int suid, std::string_view mefFqdn) {
   std::string s = std::to_string(suid);
   if (s.size() < 2) s.insert(0, "0");
   return toLower(relativeKeIdHex) + "-" + s + "@" + std::string(mefFqdn);
@@ -47,16 +44,14 @@ std::string makeDerivedKeyIdentifier(std::string_view relativeKeIdHex, int suid,
 
 std::optional<std::string> parseRelativeKeId(std::string_view text) {
   if (text.size() != kRelativeKeIdHexSize) return std::nullopt;
-  if (!std::all_of(text.begin(), text.end(),
-                   [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+  if (!std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
     return std::nullopt;
   return toLower(text);
 }
 
 std::optional<KeyIdentifier> parseKeyIdentifier(std::string_view text) {
   auto at = text.find('@');
-  if (at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos)
-    return std::nullopt;
+  if (at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) return std::nullopt;
   std::string_view local = text.substr(0, at);
   std::string_view fqdn = text.substr(at + 1);
   if (!isAsciiIdentifier(fqdn)) return std::nullopt;

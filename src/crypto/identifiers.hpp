@@ -17,8 +17,7 @@ bool isAsciiIdentifier(std::string_view s);
 void requireAsciiIdentifier(std::string_view s, std::string_view what);
 
 std::string makeKeId(std::string_view relativeKeIdHex, std::string_view mefFqdn);
-std::string makeDerivedKeyIdentifier(std::string_view relativeKeIdHex, int suid,
-                                     std::string_view mefFqdn);
+std::string makeDerivedKeyIdentifier(std::string_view relativeKeIdHex, int suid, std::string_view mefFqdn);
 
 // A KeId or a derived key identifier, taken apart. RelativeKeId is lowercased.
 struct KeyIdentifier {

@@ -67,8 +67,7 @@ SecretBytes deriveProvisionedSecureConnectionKey(ByteView ke, std::string_view e
 SecretBytes deriveUsageConstrainedKey(ByteView ke, int suid, std::string_view targetId) {
   if (suid < 0 || suid > 99) throw std::invalid_argument("SUID must be two decimal digits");
   const char digits[2] = {static_cast<char>('0' + suid / 10), static_cast<char>('0' + suid % 10)};
-  return hmacSha256(ke, {asBytes(kUsageConstrainedLabel), asBytes(std::string_view(digits, 2)),
-                         asBytes(targetId)});
+  return hmacSha256(ke, {asBytes(kUsageConstrainedLabel), asBytes(std::string_view(digits, 2)), asBytes(targetId)});
 }
 
 SecretBytes deriveTargetKey(KeyProfile profile, ByteView ke, Usage usage, std::string_view targetId) {

@@ -19,9 +19,7 @@ bool constantTimeEqual(ByteView a, ByteView b) {
 SecretBytes::SecretBytes(std::size_t size) : bytes_(size, 0) {}
 SecretBytes::SecretBytes(ByteView bytes) : bytes_(bytes.begin(), bytes.end()) {}
 SecretBytes::SecretBytes(const SecretBytes& other) : bytes_(other.bytes_) {}
-SecretBytes::SecretBytes(SecretBytes&& other) noexcept : bytes_(std::move(other.bytes_)) {
-  other.bytes_.clear();
-}
+SecretBytes::SecretBytes(SecretBytes&& other) noexcept : bytes_(std::move(other.bytes_)) { other.bytes_.clear(); }
 
 SecretBytes& SecretBytes::operator=(const SecretBytes& other) {
   if (this != &other) {

@@ -13,11 +13,11 @@
 #include "admin/administration.hpp"
 #include "ca/certificate_verifier.hpp"
 #include "ca/pem.hpp"
-#include "procedures/certificate_enrolment.hpp"
 #include "cli/commands.hpp"
 #include "common/child_process.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
+#include "procedures/certificate_enrolment.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "store/open_store.hpp"
 
@@ -80,8 +80,16 @@ struct Demo {
   }
 
   ProcessResult enrol(const std::string& who, const std::string& token = "", std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"enrol", "--mef", mefUrl, "--mef-fqdn", kMefFqdn, "--kpm-id", who + "-kpm",
-                                     "--kpm-file", (dir / (who + ".kpm")).string(), "--credentials",
+    std::vector<std::string> args = {"enrol",
+                                     "--mef",
+                                     mefUrl,
+                                     "--mef-fqdn",
+                                     kMefFqdn,
+                                     "--kpm-id",
+                                     who + "-kpm",
+                                     "--kpm-file",
+                                     (dir / (who + ".kpm")).string(),
+                                     "--credentials",
                                      (dir / (who + ".json")).string()};
     if (!token.empty()) args.insert(args.end(), {"--token-file", (dir / "token").string()});
     args.insert(args.end(), extra.begin(), extra.end());
@@ -109,8 +117,9 @@ int runDemo(bool keep, bool verbose) {
     return 1;
   }
   d.dir = pattern;
-  std::cout << "rspf demo: the pre-provisioned symmetric key framework and Certificate Enrolment end to end on loopback\n"
-            << "           (MEF " << kMefFqdn << ", Enrolment Target " << kTargetId << ", folder " << d.dir.string() << ")\n";
+  std::cout
+      << "rspf demo: the pre-provisioned symmetric key framework and Certificate Enrolment end to end on loopback\n"
+      << "           (MEF " << kMefFqdn << ", Enrolment Target " << kTargetId << ", folder " << d.dir.string() << ")\n";
   auto started = Steady::now();
   std::unique_ptr<ChildProcess> mef, target;
   std::string token;
@@ -144,8 +153,8 @@ int runDemo(bool keep, bool verbose) {
     auto issued = procedures::issueEnrolmentToken(kEnroleeId, "site=plant-3; use=meter", std::nullopt);
     store->addToken(issued.record);
     d.writeFile(d.dir / "token", issued.value + "\n");
-    return std::string("Enrolees ") + kTargetId + ", " + kEnroleeId + " (token required, 1h), " + kShortLivedId +
-           " (" + std::to_string(kShortLifetimeSeconds) + "s), " + kCertificateEnroleeId + " (certificate); target " +
+    return std::string("Enrolees ") + kTargetId + ", " + kEnroleeId + " (token required, 1h), " + kShortLivedId + " (" +
+           std::to_string(kShortLifetimeSeconds) + "s), " + kCertificateEnroleeId + " (certificate); target " +
            kTargetId + "; token " + issued.record.tokenId + "; embedded CA for demo.example";
   });
 
@@ -153,27 +162,28 @@ int runDemo(bool keep, bool verbose) {
     d.writeFile(d.dir / "mef.toml", std::string("[mef]\nfqdn = \"") + kMefFqdn +
                                         "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"mef.ready\"\n\n[store]\nsqlite = "
                                         "\"mef.db\"\nkek_file = \"kek\"\n");
-    mef = std::make_unique<ChildProcess>(std::vector<std::string>{d.exe.string(), "mef", "--config", (d.dir / "mef.toml").string()},
-                                         d.dir / "mef.log");
+    mef = std::make_unique<ChildProcess>(
+        std::vector<std::string>{d.exe.string(), "mef", "--config", (d.dir / "mef.toml").string()}, d.dir / "mef.log");
     d.mefUrl = "https://" + waitForReadyFile(d.dir / "mef.ready", *mef);
     return "listening at " + d.mefUrl;
   });
 
   d.run("start the Enrolment Target, which enrols itself with the MEF (rspf target)", [&] {
-    d.writeFile(d.dir / "target.toml", std::string("[target]\nid = \"") + kTargetId +
-                                           "\"\ntype = \"CSE\"\nusage = \"SAEF\"\nlisten = \"127.0.0.1:0\"\nready_file = "
-                                           "\"target.ready\"\n\n[mef]\nurl = \"" + d.mefUrl + "\"\nfqdn = \"" + kMefFqdn +
-                                           "\"\nkpm_id = \"" + kTargetId + "-kpm\"\nkpm_file = \"" + kTargetId +
-                                           ".kpm\"\ncredentials = \"target-credentials.json\"\n");
+    d.writeFile(d.dir / "target.toml",
+                std::string("[target]\nid = \"") + kTargetId +
+                    "\"\ntype = \"CSE\"\nusage = \"SAEF\"\nlisten = \"127.0.0.1:0\"\nready_file = "
+                    "\"target.ready\"\n\n[mef]\nurl = \"" +
+                    d.mefUrl + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + kTargetId + "-kpm\"\nkpm_file = \"" +
+                    kTargetId + ".kpm\"\ncredentials = \"target-credentials.json\"\n");
     target = std::make_unique<ChildProcess>(
-        std::vector<std::string>{d.exe.string(), "target", "--config", (d.dir / "target.toml").string()}, d.dir / "target.log");
+        std::vector<std::string>{d.exe.string(), "target", "--config", (d.dir / "target.toml").string()},
+        d.dir / "target.log");
     d.targetUrl = "https://" + waitForReadyFile(d.dir / "target.ready", *target);
     return "listening at " + d.targetUrl + "; holds a KreId for MEF Key Retrieval";
   });
 
-  d.run("enrol the Enrolee with KpmId/Kpm and its enrolment token (rspf enrol)", [&] {
-    return requireSuccess(d.enrol(kEnroleeId, "token"), "enrolment");
-  });
+  d.run("enrol the Enrolee with KpmId/Kpm and its enrolment token (rspf enrol)",
+        [&] { return requireSuccess(d.enrol(kEnroleeId, "token"), "enrolment"); });
 
   d.run("replaying the same enrolment token is refused", [&] {
     auto r = d.enrol(kEnroleeId, "token");
@@ -184,7 +194,8 @@ int runDemo(bool keep, bool verbose) {
   d.run("connect the Enrolee to the target with KeId as psk_identity (rspf connect)", [&] {
     auto out = requireSuccess(d.connect(kEnroleeId, "/whoami"), "connection");
     auto j = nlohmann::json::parse(out);
-    if (j.value("enroleeId", "") != kEnroleeId) throw std::runtime_error("target saw '" + j.value("enroleeId", "") + "'");
+    if (j.value("enroleeId", "") != kEnroleeId)
+      throw std::runtime_error("target saw '" + j.value("enroleeId", "") + "'");
     return "the target fetched the key from the MEF and authenticated " + j["enroleeId"].get<std::string>() + " (" +
            j["credentialId"].get<std::string>() + ")";
   });
@@ -208,11 +219,12 @@ int runDemo(bool keep, bool verbose) {
     auto base = (d.dir / (std::string(kCertificateEnroleeId) + ".json")).string();
     auto certificate = ca::loadCertificateFile(base + ".certificate.pem");
     std::vector<crypto::Bytes> anchors;
-    for (const auto& a : ca::loadCertificatesFile(base + ".trust-anchors.pem")) anchors.push_back(ca::certificateDer(*a));
+    for (const auto& a : ca::loadCertificatesFile(base + ".trust-anchors.pem"))
+      anchors.push_back(ca::certificateDer(*a));
     ca::CertificateVerifier verifier(anchors);
     verifier.verify({ca::certificateDer(*certificate)});
-    return "issued and verified against the MEF's trust anchor: " + base + ".certificate.pem (SAN DNS:" +
-           kCertificateEnroleeId + ", usages SAEF, ESData)";
+    return "issued and verified against the MEF's trust anchor: " + base +
+           ".certificate.pem (SAN DNS:" + kCertificateEnroleeId + ", usages SAEF, ESData)";
   });
 
   TimePoint shortExpiry{};
@@ -230,7 +242,8 @@ int runDemo(bool keep, bool verbose) {
     auto r = d.rspf({"connect", "--credentials", (d.dir / (std::string(kShortLivedId) + ".json")).string(), "--target",
                      d.targetUrl, "--target-id", kTargetId, "--identity", "derived", "--even-if-expired"});
     if (r.exitCode == 0) throw std::runtime_error("an expired key was accepted");
-    auto rule = nlohmann::json::parse(requireSuccess(d.connect(kEnroleeId, "/serviceSubscribedAppRule"), "reading the rule"));
+    auto rule =
+        nlohmann::json::parse(requireSuccess(d.connect(kEnroleeId, "/serviceSubscribedAppRule"), "reading the rule"));
     for (const auto& ae : rule["allowedAEs"])
       if (ae == kShortLivedId) throw std::runtime_error("the expired Enrolee is still in allowedAEs");
     return "refused: " + Demo::lastLine(r.err) + "\nits key and ServiceSubscribedAppRule entries were erased";
@@ -239,7 +252,8 @@ int runDemo(bool keep, bool verbose) {
   d.run("stop the servers", [&] {
     int a = target ? target->terminate() : 0;
     int b = mef ? mef->terminate() : 0;
-    if (a != 0 || b != 0) throw std::runtime_error("exit status target " + std::to_string(a) + ", MEF " + std::to_string(b));
+    if (a != 0 || b != 0)
+      throw std::runtime_error("exit status target " + std::to_string(a) + ", MEF " + std::to_string(b));
     return std::string("both exited cleanly");
   });
   target.reset();

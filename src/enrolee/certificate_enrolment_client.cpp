@@ -49,10 +49,9 @@ EnroledCertificate enrolCertificate(transport::HttpsPskClient& client, const std
   result.privateKey = ca::generateP256Key();
   std::string commonName = attributes.subjectAltNames.empty() ? "" : attributes.subjectAltNames.front().value;
   auto csr = ca::buildCertificateRequest(*result.privateKey, commonName, attributes);
-  auto enrolled = estRequest(client,
-                             {"POST", est + "/simpleenroll", {{"Content-Type", "application/pkcs10"}},
-                              ca::estBase64Encode(csr)},
-                             "EST simpleenroll");
+  auto enrolled = estRequest(
+      client, {"POST", est + "/simpleenroll", {{"Content-Type", "application/pkcs10"}}, ca::estBase64Encode(csr)},
+      "EST simpleenroll");
 
   // Steps 14-15: install the certificate with its key.
   auto certificates = ca::certificatesFromPkcs7(ca::estBase64Decode(enrolled.body, "simpleenroll"));

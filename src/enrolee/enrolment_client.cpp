@@ -67,7 +67,8 @@ EnroleeCredentials enrol(const EnrolOptions& options) {
 
 EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCertificate>& certificate) {
   auto endpoint = transport::parseHttpsUrl(options.mefUrl);
-  if (!endpoint) throw Error(ErrorCode::Config, "MEF URL must look like https://host:port, got '" + options.mefUrl + "'");
+  if (!endpoint)
+    throw Error(ErrorCode::Config, "MEF URL must look like https://host:port, got '" + options.mefUrl + "'");
   crypto::requireAsciiIdentifier(options.kpmId, "KpmId");
   tls::PskClientSettings settings{options.mefFqdn, options.tls13};
   transport::HttpsPskClient client(*endpoint, settings, {options.kpmId, options.kpm});

@@ -14,8 +14,7 @@ transport::HttpResponse requestTarget(EnroleeCredentials& c, const TargetRequest
     throw Error(ErrorCode::Config, "the Enrolment Key expired at " + toRfc3339(c.expiry) + "; enrol again");
   auto endpoint = transport::parseHttpsUrl(r.targetUrl);
   if (!endpoint) throw Error(ErrorCode::Config, "target URL must look like https://host:port");
-  bool useKeId = r.identity == IdentityChoice::KeId ||
-                 (r.identity == IdentityChoice::Automatic && !key->presented);
+  bool useKeId = r.identity == IdentityChoice::KeId || (r.identity == IdentityChoice::Automatic && !key->presented);
   tls::PskClientCredentials credentials{useKeId ? c.keId : key->keyIdentifier, key->key};
   transport::HttpsPskClient client(*endpoint, tls::PskClientSettings{r.targetId, false}, std::move(credentials));
   key->presented = true;

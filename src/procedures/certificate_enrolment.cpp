@@ -45,9 +45,9 @@ const ca::EmbeddedCa& EstRegistrationAuthority::authority(const std::string& lab
   if (!record)
     throw Error(ErrorCode::NotFound, label.empty() ? "this MEF has no Certificate Authority (rspf admin ca init)"
                                                    : "no Certificate Authority labelled '" + label + "'");
-  auto ca = std::make_unique<ca::EmbeddedCa>(ca::EmbeddedCa::restore(
-      record->certificateDer, record->sealedPrivateKey,
-      [&](crypto::ByteView sealed) { return kek_.open(sealed, caWhere(label)); }));
+  auto ca = std::make_unique<ca::EmbeddedCa>(
+      ca::EmbeddedCa::restore(record->certificateDer, record->sealedPrivateKey,
+                              [&](crypto::ByteView sealed) { return kek_.open(sealed, caWhere(label)); }));
   return *authorities_.emplace(label, std::move(ca)).first->second;
 }
 
@@ -89,14 +89,14 @@ EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer&
   ca::IssuancePolicy issuance{peer.principal, subjectTypeOf(policy), ca::keyPurposesForUsages(usagesOf(policy)),
                               policy.validity};
   auto issued = authority(label).issue(request, issuance);  // Forbidden for a foreign identifier or EKU
-  store_.recordIssuedCertificate({issued.serialHex, label, peer.principal, peer.principal, issued.notBefore,
-                                  issued.notAfter, now(), issued.der});
+  store_.recordIssuedCertificate(
+      {issued.serialHex, label, peer.principal, peer.principal, issued.notBefore, issued.notAfter, now(), issued.der});
   spdlog::info("certificate {} issued to '{}' until {}", issued.serialHex, peer.principal, toRfc3339(issued.notAfter));
   return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({issued.der})};
 }
 
-std::string createCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek, const std::string& label,
-                                       const std::vector<std::string>& permittedDnsSubtrees,
+std::string createCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek,
+                                       const std::string& label, const std::vector<std::string>& permittedDnsSubtrees,
                                        const std::vector<std::string>& permittedUriSubtrees,
                                        std::chrono::seconds validity) {
   if (store.findCertificateAuthority(label))

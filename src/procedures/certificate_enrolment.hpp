@@ -54,8 +54,8 @@ class EstRegistrationAuthority {
 };
 
 // Admin: creates and stores the embedded CA `label` (its key sealed under `kek`); returns its PEM.
-std::string createCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek, const std::string& label,
-                                       const std::vector<std::string>& permittedDnsSubtrees,
+std::string createCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek,
+                                       const std::string& label, const std::vector<std::string>& permittedDnsSubtrees,
                                        const std::vector<std::string>& permittedUriSubtrees,
                                        std::chrono::seconds validity);
 

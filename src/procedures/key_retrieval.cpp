@@ -29,8 +29,7 @@ std::vector<Authorization> authorizedUsages(const store::EnrolmentPolicy& policy
   for (const auto& pair : policy.directKeys)
     if (crypto::equalsIgnoreCase(pair.targetId, targetId))
       if (auto u = crypto::parseUsage(pair.usage)) found.push_back({*u, pair.targetId});
-  if (policy.maf && policy.maf->credentialType == "symmetric" &&
-      crypto::equalsIgnoreCase(policy.maf->mafId, targetId))
+  if (policy.maf && policy.maf->credentialType == "symmetric" && crypto::equalsIgnoreCase(policy.maf->mafId, targetId))
     found.push_back({crypto::Usage::MAF, policy.maf->mafId});
   return found;
 }
@@ -54,14 +53,13 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
   if (peer.framework != bootstrap::kReAuthenticationFramework)
     throw Error(ErrorCode::Forbidden, "MEF Key Retrieval requires authentication with the target's KreId");
   if (!crypto::equalsIgnoreCase(request.requesterId, peer.principal))
-    throw Error(ErrorCode::Forbidden, "requester ID '" + request.requesterId +
-                                          "' is not the authenticated identity '" + peer.principal + "'");
+    throw Error(ErrorCode::Forbidden, "requester ID '" + request.requesterId + "' is not the authenticated identity '" +
+                                          peer.principal + "'");
   auto requester = store_.findEnrolee(peer.principal);
   if (!requester || !requester->enabled)
     throw Error(ErrorCode::Forbidden, "requester '" + peer.principal + "' is disabled or no longer registered");
   auto target = store_.findTarget(peer.principal);
-  if (!target)
-    throw Error(ErrorCode::Forbidden, "'" + peer.principal + "' is not a registered Enrolment Target");
+  if (!target) throw Error(ErrorCode::Forbidden, "'" + peer.principal + "' is not a registered Enrolment Target");
 
   // Step 3.a: the key identifier, and the Enrolment Key it names.
   std::string relativeKeId;
@@ -97,8 +95,9 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
       throw Error(ErrorCode::Forbidden,
                   "'" + target->targetId + "' is not authorized for Enrolee '" + enrolee->enroleeId + "'");
     if (usages.size() > 1)
-      throw Error(ErrorCode::Conflict, "several usages are authorized for this target; ask for one with "
-                                       "/fetchCredentials/<KeId>/<SUID>");
+      throw Error(ErrorCode::Conflict,
+                  "several usages are authorized for this target; ask for one with "
+                  "/fetchCredentials/<KeId>/<SUID>");
     granted = &usages.front();
   }
   const crypto::Usage usage = granted->usage;

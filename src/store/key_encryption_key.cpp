@@ -16,8 +16,7 @@ constexpr const char* kWhat = "key-encryption key";
 
 KeyEncryptionKey::KeyEncryptionKey(crypto::SecretBytes key) : key_(std::move(key)) {
   if (key_.size() != crypto::kAeadKeySize)
-    throw Error(ErrorCode::Config,
-                "key-encryption key must be " + std::to_string(crypto::kAeadKeySize) + " bytes");
+    throw Error(ErrorCode::Config, "key-encryption key must be " + std::to_string(crypto::kAeadKeySize) + " bytes");
 }
 
 KeyEncryptionKey KeyEncryptionKey::load(const std::optional<std::filesystem::path>& file) {
@@ -26,8 +25,8 @@ KeyEncryptionKey KeyEncryptionKey::load(const std::optional<std::filesystem::pat
   if (value == nullptr || *value == '\0')
     throw Error(ErrorCode::Config, std::string("no key-encryption key: give a key file or set ") +
                                        kKekEnvironmentVariable + " (64 hex digits)");
-  return KeyEncryptionKey(parseHexKey(value, kWhat, std::string("environment variable ") + kKekEnvironmentVariable,
-                                      crypto::kAeadKeySize));
+  return KeyEncryptionKey(
+      parseHexKey(value, kWhat, std::string("environment variable ") + kKekEnvironmentVariable, crypto::kAeadKeySize));
 }
 
 KeyEncryptionKey KeyEncryptionKey::fromFile(const std::filesystem::path& file) {

@@ -73,12 +73,12 @@ struct EnrolmentKey {
   crypto::SecretBytes ke;
   std::string kreId;  // full KreId, "...@MEF-FQDN"
   crypto::SecretBytes kre;
-  std::string framework;  // bootstrap framework that produced it: "psk", "reauth", ...
+  std::string framework;   // bootstrap framework that produced it: "psk", "reauth", ...
   std::string keyProfile;  // "current" | "legacy"
   TimePoint createdAt{};
   TimePoint expiry{};
-  std::string tokenId;   // the enrolment token used, if any
-  std::string tokenAux;  // that token's auxiliary information
+  std::string tokenId;                      // the enrolment token used, if any
+  std::string tokenAux;                     // that token's auxiliary information
   std::vector<std::string> completedSteps;  // "certificateEnrolment", "mafEnrolment"
 };
 

@@ -41,8 +41,7 @@ class Store {
   // Enrolee's previous Enrolment Key by `key`. Durable on return. Nothing changes on refusal.
   // Throws Error(NotFound) when the Enrolee does not exist. Concurrent calls may share one durable
   // commit (group commit); each still returns only once its enrolment is durable.
-  virtual TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token,
-                                       TimePoint now) = 0;
+  virtual TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now) = 0;
   virtual std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) = 0;
   virtual std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) = 0;
   virtual std::optional<EnrolmentKey> findEnrolmentKeyOf(std::string_view enroleeId) = 0;

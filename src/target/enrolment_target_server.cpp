@@ -22,7 +22,8 @@ enrolee::EnroleeCredentials ownEnrolment(const TargetConfig& c) {
     try {
       auto existing = file.load();
       if (existing.expiry > now() + std::chrono::minutes(1) && existing.mefFqdn == c.mefFqdn) {
-        spdlog::info("target '{}' reuses its enrolment {} (expires {})", c.id, existing.kreId, toRfc3339(existing.expiry));
+        spdlog::info("target '{}' reuses its enrolment {} (expires {})", c.id, existing.kreId,
+                     toRfc3339(existing.expiry));
         return existing;
       }
     } catch (const Error& e) {
@@ -64,14 +65,15 @@ struct EnrolmentTargetServer::Impl {
       : config(c),
         fetcher(c.id, ownEnrolment(c)),
         framework(c.mefFqdn, crypto::defaultSuid(c.usage), fetcher, cache, rule),
-        server(serverSettings(c), framework,
-               [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
-                 return handle(peer, request);
-               },
-               [this](const tls::AuthenticatedPeer& peer) {
-                 auto cred = peer.attributes.find("credentialId");
-                 if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal);
-               }) {}
+        server(
+            serverSettings(c), framework,
+            [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+              return handle(peer, request);
+            },
+            [this](const tls::AuthenticatedPeer& peer) {
+              auto cred = peer.attributes.find("credentialId");
+              if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal);
+            }) {}
 
   static transport::HttpsServerSettings serverSettings(const TargetConfig& c) {
     transport::HttpsServerSettings s;

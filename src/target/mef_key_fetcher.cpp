@@ -12,10 +12,11 @@ namespace rspf::target {
 ProvisionedKey MefKeyFetcher::fetch(const std::string& keId, int suid) const {
   auto endpoint = transport::parseHttpsUrl(own_.mefUrl);
   if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + own_.mefUrl);
-  transport::HttpsPskClient client(*endpoint, tls::PskClientSettings{own_.mefFqdn, false},
-                                   {own_.kreId, own_.kre}, std::chrono::seconds(5));
+  transport::HttpsPskClient client(*endpoint, tls::PskClientSettings{own_.mefFqdn, false}, {own_.kreId, own_.kre},
+                                   std::chrono::seconds(5));
   std::string suidText = (suid < 10 ? "0" : "") + std::to_string(suid);
-  auto response = client.request({"GET", "/fetchCredentials/" + keId + "/" + suidText, {{"X-M2M-Origin", targetId_}}, ""});
+  auto response =
+      client.request({"GET", "/fetchCredentials/" + keId + "/" + suidText, {{"X-M2M-Origin", targetId_}}, ""});
   if (response.status != 200) enrolee::throwMefError(response, "MEF Key Retrieval");
   auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (!body.is_object() || !body.value("Status", false))

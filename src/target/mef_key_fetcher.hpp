@@ -10,7 +10,8 @@ namespace rspf::target {
 
 class MefKeyFetcher {
  public:
-  MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own) : targetId_(std::move(targetId)), own_(std::move(own)) {}
+  MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own)
+      : targetId_(std::move(targetId)), own_(std::move(own)) {}
   // Throws Error with the MEF's reason (NotFound for an unknown or expired key, Forbidden, ...).
   ProvisionedKey fetch(const std::string& keId, int suid) const;
 

@@ -24,8 +24,7 @@ class ProvisionedKeyCache {
   void put(const std::string& relativeKeId, ProvisionedKey key);
   // The entry if still within its Lifetime; an expired one is erased and its Credential-ID
   // reported through `expired`.
-  std::optional<ProvisionedKey> find(const std::string& relativeKeId, TimePoint now,
-                                     std::vector<std::string>& expired);
+  std::optional<ProvisionedKey> find(const std::string& relativeKeId, TimePoint now, std::vector<std::string>& expired);
   // Erases every entry past its Lifetime; returns their Credential-IDs.
   std::vector<std::string> eraseExpired(TimePoint now);
   std::size_t size() const;

@@ -12,8 +12,8 @@ namespace rspf::tls {
 
 struct ResolvedPsk {
   crypto::SecretBytes psk;
-  std::string framework;  // the Remote Security Provisioning Framework or role that vouched
-  std::string principal;  // the identity the peer is authenticated as (e.g. its Enrolee-ID)
+  std::string framework;                          // the Remote Security Provisioning Framework or role that vouched
+  std::string principal;                          // the identity the peer is authenticated as (e.g. its Enrolee-ID)
   std::map<std::string, std::string> attributes;  // framework-specific, never secrets
 };
 

@@ -23,15 +23,9 @@ struct ClientState {
   const PskClientCredentials* credentials;
 };
 
-void freeServerState(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) {
-  delete static_cast<ServerState*>(p);
-}
-void freeResolvedPsk(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) {
-  delete static_cast<ResolvedPsk*>(p);
-}
-void freeClientState(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) {
-  delete static_cast<ClientState*>(p);
-}
+void freeServerState(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<ServerState*>(p); }
+void freeResolvedPsk(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<ResolvedPsk*>(p); }
+void freeClientState(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<ClientState*>(p); }
 
 int serverStateIndex() {
   static int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, freeServerState);
@@ -50,8 +44,7 @@ ServerState* serverStateOf(SSL* ssl) {
   return static_cast<ServerState*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), serverStateIndex()));
 }
 
-unsigned int serverPskCallback(SSL* ssl, const char* identity, unsigned char* psk,
-                               unsigned int maxPskLength) {
+unsigned int serverPskCallback(SSL* ssl, const char* identity, unsigned char* psk, unsigned int maxPskLength) {
   ServerState* state = serverStateOf(ssl);
   if (state == nullptr || identity == nullptr) return 0;
   std::optional<ResolvedPsk> resolved;
@@ -103,8 +96,7 @@ void setVersions(SSL_CTX* ctx, bool tls13) {
 void configurePskServer(SSL_CTX* ctx, const PskServerSettings& settings, PskIdentityResolver* resolver) {
   setVersions(ctx, settings.tls13);
   // Every connection authenticates afresh with its PSK: no session resumption, no tickets.
-  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE |
-                               SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_num_tickets(ctx, 0);
   SSL_CTX_set_ex_data(ctx, serverStateIndex(), new ServerState{settings, resolver});
@@ -131,8 +123,7 @@ void configurePskClient(SSL_CTX* ctx, const PskClientSettings& settings) {
   SSL_CTX_set_psk_client_callback(ctx, clientPskCallback);
 }
 
-void attachPskClientCredentials(SSL* ssl, const PskClientSettings& settings,
-                                const PskClientCredentials* credentials) {
+void attachPskClientCredentials(SSL* ssl, const PskClientSettings& settings, const PskClientCredentials* credentials) {
   SSL_set_ex_data(ssl, clientStateIndex(), new ClientState{settings, credentials});
   if (!settings.serverName.empty() && SSL_set_tlsext_host_name(ssl, settings.serverName.c_str()) != 1)
     throw Error(ErrorCode::Tls, "cannot set the server name (SNI): " + drainOpenSslErrors());
@@ -140,25 +131,21 @@ void attachPskClientCredentials(SSL* ssl, const PskClientSettings& settings,
 
 crypto::SecretBytes exportKeyingMaterial(SSL* ssl, std::string_view label, std::size_t length) {
   crypto::SecretBytes out(length);
-  if (SSL_export_keying_material(ssl, out.data(), out.size(), label.data(), label.size(), nullptr, 0,
-                                 0) != 1)
+  if (SSL_export_keying_material(ssl, out.data(), out.size(), label.data(), label.size(), nullptr, 0, 0) != 1)
     throw Error(ErrorCode::Tls, "TLS key export failed: " + drainOpenSslErrors());
   return out;
 }
 
 std::string describeHandshakeFailure(const std::string& e) {
   auto has = [&](const char* s) { return e.find(s) != std::string::npos; };
-  if (has("unknown psk identity"))
-    return "the server does not know this PSK identity (alert unknown_psk_identity)";
+  if (has("unknown psk identity")) return "the server does not know this PSK identity (alert unknown_psk_identity)";
   if (has("bad record mac") || has("decrypt error") || has("decryption failed"))
     return "the pre-shared key does not match the server's (handshake integrity check failed)";
-  if (has("unrecognized name") || has("unrecognised name"))
-    return "the server refused the requested server name (SNI)";
-  if (has("no shared cipher") || has("no suitable") || has("handshake failure") ||
-      has("unsupported protocol") || has("protocol version"))
+  if (has("unrecognized name") || has("unrecognised name")) return "the server refused the requested server name (SNI)";
+  if (has("no shared cipher") || has("no suitable") || has("handshake failure") || has("unsupported protocol") ||
+      has("protocol version"))
     return "no common TLS version or PSK cipher suite (handshake failure)";
-  if (has("wrong version number") || has("http request"))
-    return "the peer is not a TLS 1.2 server at this address";
+  if (has("wrong version number") || has("http request")) return "the peer is not a TLS 1.2 server at this address";
   if (e.empty()) return "the connection was closed during the TLS handshake";
   return "TLS handshake failed: " + e;
 }

@@ -42,8 +42,7 @@ struct PskClientSettings {
 // Configures a client context (versions, suites); credentials are set per connection.
 void configurePskClient(SSL_CTX* ctx, const PskClientSettings& settings);
 // Attaches credentials and SNI to a connection. `credentials` must outlive `ssl`'s handshake.
-void attachPskClientCredentials(SSL* ssl, const PskClientSettings& settings,
-                                const PskClientCredentials* credentials);
+void attachPskClientCredentials(SSL* ssl, const PskClientSettings& settings, const PskClientCredentials* credentials);
 
 // RFC 5705 exporter without context (PITFALLS: "no context" differs from "empty context").
 crypto::SecretBytes exportKeyingMaterial(SSL* ssl, std::string_view label, std::size_t length);

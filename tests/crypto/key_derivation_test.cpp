@@ -8,10 +8,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "support/expectations.hpp"
 #include "crypto/enrolment_key.hpp"
 #include "crypto/identifiers.hpp"
 #include "crypto/provisioned_keys.hpp"
+#include "support/expectations.hpp"
 
 namespace rspf::crypto {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "support/expectations.hpp"
 #include "crypto/primitives.hpp"
+#include "support/expectations.hpp"
 
 namespace rspf::crypto {
 namespace {

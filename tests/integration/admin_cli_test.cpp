@@ -1,7 +1,7 @@
 // `rspf admin` as a user runs it: readable output, --json for scripts, clear errors, files 0600.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
@@ -14,7 +14,8 @@ namespace {
 class AdminCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::ofstream(dir / "mef.toml") << "[mef]\nfqdn = \"mef.test.example\"\n\n[store]\nsqlite = \"mef.db\"\nkek_file = \"kek\"\n";
+    std::ofstream(dir / "mef.toml")
+        << "[mef]\nfqdn = \"mef.test.example\"\n\n[store]\nsqlite = \"mef.db\"\nkek_file = \"kek\"\n";
   }
   ProcessResult admin(std::vector<std::string> args) {
     args.insert(args.begin(), {RSPF_BINARY, "admin", "--config", (dir / "mef.toml").string()});
@@ -50,9 +51,9 @@ TEST_F(AdminCli, CommandsBeforeInitSayHowToCreateTheStore) {
 
 TEST_F(AdminCli, EnroleeLifecycle) {
   ASSERT_EQ(admin({"init"}).exitCode, 0);
-  auto added = adminJson({"enrolee", "add", "ae1.test.example", "--kpm-id", "ae1-kpm", "--direct-key",
-                          "cse1.test.example:SAEF", "--registrar-cse-id", "cse1.test.example", "--expiry", "12h",
-                          "--token", "required"});
+  auto added =
+      adminJson({"enrolee", "add", "ae1.test.example", "--kpm-id", "ae1-kpm", "--direct-key", "cse1.test.example:SAEF",
+                 "--registrar-cse-id", "cse1.test.example", "--expiry", "12h", "--token", "required"});
   ASSERT_TRUE(added.contains("kpm"));
   EXPECT_EQ(added["kpm"].get<std::string>().size(), 64u);
 
@@ -68,7 +69,8 @@ TEST_F(AdminCli, EnroleeLifecycle) {
   // A given Kpm is not printed.
   std::ofstream(dir / "k.kpm") << std::string(32, '7') << "\n";
   std::filesystem::permissions(dir / "k.kpm", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  auto given = adminJson({"enrolee", "add", "ae2.test.example", "--kpm-id", "ae2-kpm", "--kpm-file", (dir / "k.kpm").string()});
+  auto given =
+      adminJson({"enrolee", "add", "ae2.test.example", "--kpm-id", "ae2-kpm", "--kpm-file", (dir / "k.kpm").string()});
   EXPECT_FALSE(given.contains("kpm"));
 
   EXPECT_EQ(admin({"enrolee", "disable", "ae1.test.example"}).exitCode, 0);
@@ -102,11 +104,14 @@ TEST_F(AdminCli, ClearErrorsChangeNothing) {
   auto nonAscii = admin({"enrolee", "add", "\xc3\xa9t\xc3\xa9", "--kpm-id", "x-kpm"});
   EXPECT_NE(nonAscii.err.find("ASCII"), std::string::npos) << nonAscii.err;
   std::ofstream(dir / "short.kpm") << "00112233\n";
-  std::filesystem::permissions(dir / "short.kpm", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(dir / "short.kpm",
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   std::ofstream(dir / "open.kpm") << std::string(32, '7') << "\n";
-  auto openKpm = admin({"enrolee", "add", "ae5.test.example", "--kpm-id", "ae5-kpm", "--kpm-file", (dir / "open.kpm").string()});
+  auto openKpm =
+      admin({"enrolee", "add", "ae5.test.example", "--kpm-id", "ae5-kpm", "--kpm-file", (dir / "open.kpm").string()});
   EXPECT_NE(openKpm.err.find("accessible by group or others"), std::string::npos) << openKpm.err;
-  auto shortKpm = admin({"enrolee", "add", "ae4.test.example", "--kpm-id", "ae4-kpm", "--kpm-file", (dir / "short.kpm").string()});
+  auto shortKpm =
+      admin({"enrolee", "add", "ae4.test.example", "--kpm-id", "ae4-kpm", "--kpm-file", (dir / "short.kpm").string()});
   EXPECT_NE(shortKpm.err.find("at least 16 bytes"), std::string::npos) << shortKpm.err;
   auto unknown = admin({"enrolee", "show", "nobody"});
   EXPECT_NE(unknown.err.find("no Enrolee 'nobody'"), std::string::npos);

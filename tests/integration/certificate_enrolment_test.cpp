@@ -1,8 +1,8 @@
 // Certificate Enrolment (seed 8.3.3.3) over a pre-provisioned-key session: `rspf enrol --certificate`
 // end to end, CSRs from the independent `openssl req`, and the refusals, each issuing nothing.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -53,8 +53,8 @@ class CertificateEnrolment : public ::testing::Test {
     auto r = client.request({"GET", "/.well-known/est/csrattrs", {}, ""});
     EXPECT_EQ(r.status, 200) << r.body;
     std::ofstream(d.dir() / "attrs.b64") << r.body;
-    auto parsed = runProcess({"sh", "-c", "openssl base64 -d -in " + (d.dir() / "attrs.b64").string() +
-                                              " | openssl asn1parse -inform DER"});
+    auto parsed = runProcess(
+        {"sh", "-c", "openssl base64 -d -in " + (d.dir() / "attrs.b64").string() + " | openssl asn1parse -inform DER"});
     auto at = parsed.out.find(":challengePassword");
     EXPECT_NE(at, std::string::npos) << parsed.out;
     auto utf8 = parsed.out.find("UTF8STRING", at);
@@ -67,7 +67,8 @@ class CertificateEnrolment : public ::testing::Test {
   std::string opensslCsr(const std::string& san, const std::string& challenge, const std::string& extra = "") {
     std::ofstream(d.dir() / "req.cnf") << "[req]\nprompt = no\ndistinguished_name = dn\nattributes = attrs\n"
                                           "req_extensions = ext\n[dn]\nCN = x\n[attrs]\nchallengePassword = "
-                                       << challenge << "\n[ext]\nsubjectAltName = " << san << "\n" << extra;
+                                       << challenge << "\n[ext]\nsubjectAltName = " << san << "\n"
+                                       << extra;
     auto r = runProcess({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                          "-keyout", (d.dir() / "req.key").string(), "-config", (d.dir() / "req.cnf").string(),
                          "-outform", "DER", "-out", (d.dir() / "req.der").string()});
@@ -133,15 +134,17 @@ TEST_F(CertificateEnrolment, AnOpensslReqCsrWithTheSessionChallengeIsIssued) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.contentType, procedures::kPkcs7CertsOnly);
   std::ofstream(d.dir() / "p7.b64") << r.body;
-  auto certs = runProcess({"sh", "-c", "openssl base64 -d -in " + (d.dir() / "p7.b64").string() +
-                                           " | openssl pkcs7 -inform DER -print_certs > " +
-                                           (d.dir() / "issued.pem").string()});
+  auto certs = runProcess({"sh", "-c",
+                           "openssl base64 -d -in " + (d.dir() / "p7.b64").string() +
+                               " | openssl pkcs7 -inform DER -print_certs > " + (d.dir() / "issued.pem").string()});
   ASSERT_EQ(certs.exitCode, 0) << certs.err;
   auto cacerts = client.request({"GET", "/.well-known/est/cacerts", {}, ""});
   std::ofstream(d.dir() / "ca.b64") << cacerts.body;
-  runProcess({"sh", "-c", "openssl base64 -d -in " + (d.dir() / "ca.b64").string() +
-                              " | openssl pkcs7 -inform DER -print_certs > " + (d.dir() / "ca.pem").string()});
-  auto verify = runProcess({"openssl", "verify", "-CAfile", (d.dir() / "ca.pem").string(), (d.dir() / "issued.pem").string()});
+  runProcess({"sh", "-c",
+              "openssl base64 -d -in " + (d.dir() / "ca.b64").string() +
+                  " | openssl pkcs7 -inform DER -print_certs > " + (d.dir() / "ca.pem").string()});
+  auto verify =
+      runProcess({"openssl", "verify", "-CAfile", (d.dir() / "ca.pem").string(), (d.dir() / "issued.pem").string()});
   EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err << readFile(d.dir() / "issued.pem");
 }
 

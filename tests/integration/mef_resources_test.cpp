@@ -71,7 +71,8 @@ TEST_F(MefResources, KeyRetrievalByKeIdAndSuidGivesTheKeyTheEnroleeDerived) {
 TEST_F(MefResources, KeyRetrievalBySeedFormWithRelativeKeIdAndFromHeader) {
   auto r = fetch("/fetchCredentials/" + enrolee.relativeKeId, {{"From", kTarget}});
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(nlohmann::json::parse(r.body)["CredentialId"], "12-" + enrolee.findTargetKey(kTarget, "SAEF")->keyIdentifier);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["CredentialId"],
+            "12-" + enrolee.findTargetKey(kTarget, "SAEF")->keyIdentifier);
 }
 
 TEST_F(MefResources, KeyRetrievalRefusals) {

@@ -30,7 +30,8 @@ std::optional<std::string> currentKey(LoopbackDeployment& d, const std::string& 
   return key ? std::optional<std::string>(key->relativeKeId) : std::nullopt;
 }
 
-std::string writeToken(LoopbackDeployment& d, const std::string& bound, const std::string& aux, std::string* tokenId = nullptr) {
+std::string writeToken(LoopbackDeployment& d, const std::string& bound, const std::string& aux,
+                       std::string* tokenId = nullptr) {
   auto issued = procedures::issueEnrolmentToken(bound, aux, std::nullopt);
   d.store().addToken(issued.record);
   if (tokenId) *tokenId = issued.record.tokenId;
@@ -68,7 +69,8 @@ TEST_F(PskEnrolment, EnroleeEnrolsAndConnectsToTargetWhichRecordsItInServiceSubs
   EXPECT_EQ(who["credentialId"], "12-" + relative + "-22@" + LoopbackDeployment::kMefFqdn);
 
   // Later handshakes present the derived key identifier.
-  auto second = d.connect(kEnrolee, targetUrl, kTarget, {"--identity", "derived", "--path", "/serviceSubscribedAppRule"});
+  auto second =
+      d.connect(kEnrolee, targetUrl, kTarget, {"--identity", "derived", "--path", "/serviceSubscribedAppRule"});
   ASSERT_EQ(second.exitCode, 0) << second.err;
   auto rule = nlohmann::json::parse(second.out);
   EXPECT_EQ(rule["allowedAEs"], nlohmann::json::array({kEnrolee}));
@@ -105,8 +107,9 @@ TEST_F(PskEnrolment, UnknownKpmIdFailsTheHandshakeAndStoresNothing) {
 }
 
 TEST_F(PskEnrolment, WrongServerNameIsRefused) {
-  auto r = d.rspf({"enrol", "--mef", d.mefUrl(), "--mef-fqdn", "other.example", "--kpm-id", std::string(kEnrolee) + "-kpm",
-                   "--kpm-file", d.kpmFile(kEnrolee).string(), "--credentials", d.credentialFile(kEnrolee).string()});
+  auto r =
+      d.rspf({"enrol", "--mef", d.mefUrl(), "--mef-fqdn", "other.example", "--kpm-id", std::string(kEnrolee) + "-kpm",
+              "--kpm-file", d.kpmFile(kEnrolee).string(), "--credentials", d.credentialFile(kEnrolee).string()});
   EXPECT_NE(r.exitCode, 0);
   EXPECT_NE(r.err.find("server name (SNI)"), std::string::npos) << r.err;
   EXPECT_FALSE(currentKey(d, kEnrolee));

@@ -17,17 +17,19 @@ const std::string kBody = R"({"certificateEnrolment":false,"mafEnrolment":false}
 
 std::string httpRequest() {
   return "POST /enrolment/exchange HTTP/1.1\r\nHost: mef.test.example\r\nContent-Type: application/json\r\n"
-         "Content-Length: " + std::to_string(kBody.size()) + "\r\nConnection: close\r\n\r\n" + kBody;
+         "Content-Length: " +
+         std::to_string(kBody.size()) + "\r\nConnection: close\r\n\r\n" + kBody;
 }
 
 // KreId per PROTOCOL.md 3, computed by Python from the exported material.
 std::string pythonKreId(const std::string& exportedHex) {
-  auto r = runProcess({"python3", "-c",
-                       "import hmac,hashlib,sys\n"
-                       "x=bytes.fromhex(sys.argv[1]); ke=x[16:]\n"
-                       "m=hmac.new(ke,b'oneM2M Enrolment Key to Re-authentication Key Identifier derivation',hashlib.sha256)\n"
-                       "print(m.hexdigest()[:32]+'@mef.test.example')",
-                       exportedHex});
+  auto r = runProcess(
+      {"python3", "-c",
+       "import hmac,hashlib,sys\n"
+       "x=bytes.fromhex(sys.argv[1]); ke=x[16:]\n"
+       "m=hmac.new(ke,b'oneM2M Enrolment Key to Re-authentication Key Identifier derivation',hashlib.sha256)\n"
+       "print(m.hexdigest()[:32]+'@mef.test.example')",
+       exportedHex});
   EXPECT_EQ(r.exitCode, 0) << r.err;
   return r.out.substr(0, r.out.find('\n'));
 }
@@ -64,10 +66,22 @@ class IndependentClients : public ::testing::Test {
   }
 
   ProcessResult sClient(std::vector<std::string> extra) {
-    std::vector<std::string> args = {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(d.mefPort()),
-                                     "-tls1_2", "-psk_identity", std::string(kEnrolee) + "-kpm", "-psk", kpm,
-                                     "-servername", "mef.test.example", "-keymatexport", "EXPORTER-oneM2M-Bootstrap",
-                                     "-keymatexportlen", "48", "-ign_eof"};
+    std::vector<std::string> args = {"openssl",
+                                     "s_client",
+                                     "-connect",
+                                     "127.0.0.1:" + std::to_string(d.mefPort()),
+                                     "-tls1_2",
+                                     "-psk_identity",
+                                     std::string(kEnrolee) + "-kpm",
+                                     "-psk",
+                                     kpm,
+                                     "-servername",
+                                     "mef.test.example",
+                                     "-keymatexport",
+                                     "EXPORTER-oneM2M-Bootstrap",
+                                     "-keymatexportlen",
+                                     "48",
+                                     "-ign_eof"};
     args.insert(args.end(), extra.begin(), extra.end());
     return runProcess(args, httpRequest(), std::chrono::seconds(15));
   }

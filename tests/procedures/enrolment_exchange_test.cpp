@@ -7,13 +7,13 @@
 #include <memory>
 #include <string>
 
-#include "support/expectations.hpp"
 #include "admin/administration.hpp"
 #include "common/error.hpp"
 #include "crypto/primitives.hpp"
 #include "procedures/enrolment_exchange.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "store/open_store.hpp"
+#include "support/expectations.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rspf::procedures {

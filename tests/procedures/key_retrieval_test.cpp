@@ -7,7 +7,6 @@
 #include <memory>
 #include <string>
 
-#include "support/expectations.hpp"
 #include "admin/administration.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
@@ -16,6 +15,7 @@
 #include "procedures/enrolment_exchange.hpp"
 #include "procedures/key_retrieval.hpp"
 #include "store/open_store.hpp"
+#include "support/expectations.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rspf::procedures {

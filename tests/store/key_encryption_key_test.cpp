@@ -160,9 +160,7 @@ TEST(KeyEncryptionKey, GenerateFileCreatesAPrivateFileOnce) {
   EXPECT_FALSE(sameKey(generated, KeyEncryptionKey::generateFile(dir / "kek2")));
 }
 
-TEST(KeyEncryptionKey, RefusesAKeyOfTheWrongSize) {
-  EXPECT_THROW(KeyEncryptionKey(crypto::SecretBytes(16)), Error);
-}
+TEST(KeyEncryptionKey, RefusesAKeyOfTheWrongSize) { EXPECT_THROW(KeyEncryptionKey(crypto::SecretBytes(16)), Error); }
 
 TEST(KeyEncryptionKey, SealedValuesOpenOnlyWithTheSameKeyAndPlace) {
   const KeyEncryptionKey kek(kKeyBytes);
@@ -176,8 +174,7 @@ TEST(KeyEncryptionKey, SealedValuesOpenOnlyWithTheSameKeyAndPlace) {
       "stored secret could not be decrypted (wrong key-encryption key, or the value was tampered "
       "with)";
   for (auto attempt : std::initializer_list<std::function<void()>>{
-           [&] { kek.open(sealed, "enrolees/kpm/b"); },
-           [&] { otherKek.open(sealed, "enrolees/kpm/a"); },
+           [&] { kek.open(sealed, "enrolees/kpm/b"); }, [&] { otherKek.open(sealed, "enrolees/kpm/a"); },
            [&] {
              crypto::Bytes tampered = sealed;
              tampered[tampered.size() / 2] ^= 1;
@@ -195,8 +192,7 @@ TEST(TokenRefusal, EachRefusalHasAClearDescription) {
   EXPECT_EQ(describe(TokenRefusal::AlreadyUsed), "enrolment token was already used");
   EXPECT_EQ(describe(TokenRefusal::Revoked), "enrolment token was revoked");
   EXPECT_EQ(describe(TokenRefusal::Expired), "enrolment token expired");
-  EXPECT_EQ(describe(TokenRefusal::BoundToAnotherEnrolee),
-            "enrolment token is bound to another Enrolee");
+  EXPECT_EQ(describe(TokenRefusal::BoundToAnotherEnrolee), "enrolment token is bound to another Enrolee");
   EXPECT_FALSE(describe(TokenRefusal::None).empty());
 }
 

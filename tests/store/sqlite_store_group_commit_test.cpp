@@ -34,8 +34,7 @@ class WriteLockHolder {
  public:
   explicit WriteLockHolder(const std::filesystem::path& path) {
     EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-    EXPECT_EQ(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db_);
+    EXPECT_EQ(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db_);
   }
   WriteLockHolder(const WriteLockHolder&) = delete;
   WriteLockHolder& operator=(const WriteLockHolder&) = delete;
@@ -73,8 +72,7 @@ class SqliteStoreGroupCommit : public testing::SqliteStoreTest {
 
   // Starts one commitEnrolment on its own thread and waits until it is queued behind the held
   // write lock, so that the enrolments started this way run in that order in one batch.
-  std::future<TokenRefusal> enqueue(SqliteStore& s, EnrolmentKey key,
-                                    std::optional<TokenUse> token) {
+  std::future<TokenRefusal> enqueue(SqliteStore& s, EnrolmentKey key, std::optional<TokenUse> token) {
     const std::size_t before = s.queuedEnrolments();
     auto f = std::async(std::launch::async, [&s, key = std::move(key), token = std::move(token)] {
       return s.commitEnrolment(key, token, kT0);
@@ -89,11 +87,9 @@ class SqliteStoreGroupCommit : public testing::SqliteStoreTest {
     auto lock = std::make_unique<WriteLockHolder>(dbPath());
     lock_ = std::move(lock);
     auto f = std::async(std::launch::async,
-                        [&s] { return s.commitEnrolment(sampleKey("blocker.example.com"),
-                                                        std::nullopt, kT0); });
+                        [&s] { return s.commitEnrolment(sampleKey("blocker.example.com"), std::nullopt, kT0); });
     // Taken by the writer thread, which now waits for the write lock.
-    EXPECT_TRUE(eventually(
-        [&] { return s.queuedEnrolments() == 0 && s.enrolmentsBeingCommitted() == 1; }));
+    EXPECT_TRUE(eventually([&] { return s.queuedEnrolments() == 0 && s.enrolmentsBeingCommitted() == 1; }));
     return f;
   }
 
@@ -131,8 +127,8 @@ TEST_F(SqliteStoreGroupCommit, ManyThreadsCommitDurablyInFewerTransactionsThanEn
     threads.emplace_back([&, t] {
       start.arrive_and_wait();
       for (int i = 0; i < kPerThread; ++i)
-        if (store->commitEnrolment(keys[static_cast<std::size_t>(t * kPerThread + i)],
-                                   std::nullopt, kT0) != TokenRefusal::None)
+        if (store->commitEnrolment(keys[static_cast<std::size_t>(t * kPerThread + i)], std::nullopt, kT0) !=
+            TokenRefusal::None)
           ++failures;
     });
   for (auto& t : threads) t.join();
@@ -258,9 +254,8 @@ TEST_F(SqliteStoreGroupCommit, LookupsDoNotWaitForTheWriter) {
   // Several threads at once: more than there are read connections.
   std::vector<std::future<bool>> readers;
   for (int i = 0; i < 8; ++i)
-    readers.push_back(std::async(std::launch::async, [&] {
-      return store->findEnrolmentKey(key.relativeKeId).has_value();
-    }));
+    readers.push_back(
+        std::async(std::launch::async, [&] { return store->findEnrolmentKey(key.relativeKeId).has_value(); }));
   for (auto& r : readers) EXPECT_TRUE(r.get());
   EXPECT_EQ(blocker.wait_for(0s), std::future_status::timeout) << "the batch did not wait";
   releaseWriteLock();
@@ -288,8 +283,7 @@ TEST_F(SqliteStoreGroupCommit, ClosingTheStoreCommitsWhatIsQueued) {
   EXPECT_EQ(blocker.get(), TokenRefusal::None);
   for (auto& p : pending) EXPECT_EQ(p.get(), TokenRefusal::None);
   auto reopened = open();
-  for (const auto& k : keys)
-    EXPECT_EQ(reopened->findEnrolmentKeyOf(k.enroleeId)->relativeKeId, k.relativeKeId);
+  for (const auto& k : keys) EXPECT_EQ(reopened->findEnrolmentKeyOf(k.enroleeId)->relativeKeId, k.relativeKeId);
 }
 
 TEST_F(SqliteStoreGroupCommit, EnroleeStatusHasThePolicyAndNeedsNoKpm) {

@@ -18,23 +18,18 @@ class SqliteStoreMigration : public testing::SqliteStoreTest {
   // Writes what rspf with schema version 1 wrote: the v1 tables and rows with sealed secrets.
   void buildVersion1Database() {
     sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open_v2(dbPath().c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                              nullptr),
-              SQLITE_OK);
+    ASSERT_EQ(sqlite3_open_v2(dbPath().c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), SQLITE_OK);
     std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> db(raw, &sqlite3_close_v2);
     const auto& v1 = sqlite::migrations().front();
     ASSERT_EQ(v1.version, 1);
-    ASSERT_EQ(sqlite3_exec(raw, v1.sql, nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(raw);
+    ASSERT_EQ(sqlite3_exec(raw, v1.sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
     ASSERT_EQ(sqlite3_exec(raw, "PRAGMA user_version = 1", nullptr, nullptr, nullptr), SQLITE_OK);
 
     const KeyEncryptionKey kek(kekBytes);
-    insert(
-        raw,
-        "INSERT INTO enrolees (enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at) "
-        "VALUES ('a.example.com', 'kpm-1', ?1, 1, ?2, 1800000000)",
-        kek.seal(kpm.view(), "enrolees/kpm/a.example.com"),
-        sqlite::policyToJson(testing::samplePolicy()));
+    insert(raw,
+           "INSERT INTO enrolees (enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at) "
+           "VALUES ('a.example.com', 'kpm-1', ?1, 1, ?2, 1800000000)",
+           kek.seal(kpm.view(), "enrolees/kpm/a.example.com"), sqlite::policyToJson(testing::samplePolicy()));
     insert(raw,
            "INSERT INTO enrolment_keys (relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, "
            "framework, key_profile, created_at, expiry, token_id, token_aux) VALUES "
@@ -44,25 +39,22 @@ class SqliteStoreMigration : public testing::SqliteStoreTest {
                "'legacy', 1800000000, 1800086400, 't1', 'aux')",
            kek.seal(ke.view(), "enrolment_keys/ke/" + relativeKeId),
            kek.seal(kre.view(), "enrolment_keys/kre/" + relativeKeId));
-    ASSERT_EQ(
-        sqlite3_exec(raw,
-                     "INSERT INTO targets VALUES ('cse1.example.com', 'CSE', 1800000000);"
-                     "INSERT INTO tokens (token_id, token_hash, created_at, used_at, used_by) "
-                     "VALUES ('t1', zeroblob(32), 1800000000, 1800000001, 'a.example.com');",
-                     nullptr, nullptr, nullptr),
-        SQLITE_OK)
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "INSERT INTO targets VALUES ('cse1.example.com', 'CSE', 1800000000);"
+                           "INSERT INTO tokens (token_id, token_hash, created_at, used_at, used_by) "
+                           "VALUES ('t1', zeroblob(32), 1800000000, 1800000001, 'a.example.com');",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
         << sqlite3_errmsg(raw);
   }
 
-  static void insert(sqlite3* db, const std::string& sql, const crypto::Bytes& blob,
-                     const std::string& second) {
+  static void insert(sqlite3* db, const std::string& sql, const crypto::Bytes& blob, const std::string& second) {
     bindAndRun(db, sql, [&](sqlite3_stmt* s) {
       sqlite3_bind_blob(s, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
       sqlite3_bind_text(s, 2, second.data(), static_cast<int>(second.size()), SQLITE_TRANSIENT);
     });
   }
-  static void insert(sqlite3* db, const std::string& sql, const crypto::Bytes& first,
-                     const crypto::Bytes& second) {
+  static void insert(sqlite3* db, const std::string& sql, const crypto::Bytes& first, const crypto::Bytes& second) {
     bindAndRun(db, sql, [&](sqlite3_stmt* s) {
       sqlite3_bind_blob(s, 1, first.data(), static_cast<int>(first.size()), SQLITE_TRANSIENT);
       sqlite3_bind_blob(s, 2, second.data(), static_cast<int>(second.size()), SQLITE_TRANSIENT);
@@ -70,16 +62,13 @@ class SqliteStoreMigration : public testing::SqliteStoreTest {
   }
   static void bindAndRun(sqlite3* db, const std::string& sql, auto&& bind) {
     sqlite3_stmt* raw = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
+    ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
     std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> s(raw, &sqlite3_finalize);
     bind(raw);
     ASSERT_EQ(sqlite3_step(raw), SQLITE_DONE) << sqlite3_errmsg(db);
   }
 
-  void setUserVersion(int version) {
-    rawExecute("PRAGMA user_version = " + std::to_string(version));
-  }
+  void setUserVersion(int version) { rawExecute("PRAGMA user_version = " + std::to_string(version)); }
 
   const crypto::SecretBytes kpm = crypto::randomSecret(32);
   const crypto::SecretBytes ke = crypto::randomSecret(32);
@@ -117,8 +106,7 @@ TEST_F(SqliteStoreMigration, AVersion1DatabaseIsMigratedKeepingItsData) {
   EXPECT_EQ(key->expiry, kT0 + std::chrono::hours(24));
   EXPECT_TRUE(key->completedSteps.empty());  // the column added by version 2
   EXPECT_TRUE(store->recordCompletedStep(relativeKeId, "certificateEnrolment"));
-  EXPECT_EQ(store->findEnrolmentKey(relativeKeId)->completedSteps,
-            std::vector<std::string>{"certificateEnrolment"});
+  EXPECT_EQ(store->findEnrolmentKey(relativeKeId)->completedSteps, std::vector<std::string>{"certificateEnrolment"});
 
   EXPECT_TRUE(store->findTarget("cse1.example.com"));
   auto token = store->findToken("t1");

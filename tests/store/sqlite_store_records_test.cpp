@@ -98,13 +98,11 @@ TEST_F(SqliteStoreRecords, DuplicateEnroleeOrKpmIdIsAConflict) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("a.example.com", "kpm-1"));
   std::string message;
-  EXPECT_EQ(
-      errorCodeOf([&] { store->addEnrolee(sampleEnrolee("a.example.com", "kpm-2")); }, &message),
-      ErrorCode::Conflict);
+  EXPECT_EQ(errorCodeOf([&] { store->addEnrolee(sampleEnrolee("a.example.com", "kpm-2")); }, &message),
+            ErrorCode::Conflict);
   EXPECT_EQ(message, "Enrolee 'a.example.com' already exists");
-  EXPECT_EQ(
-      errorCodeOf([&] { store->addEnrolee(sampleEnrolee("b.example.com", "kpm-1")); }, &message),
-      ErrorCode::Conflict);
+  EXPECT_EQ(errorCodeOf([&] { store->addEnrolee(sampleEnrolee("b.example.com", "kpm-1")); }, &message),
+            ErrorCode::Conflict);
   EXPECT_EQ(message, "KpmId 'kpm-1' is already registered");
   EXPECT_EQ(store->listEnrolees().size(), 1u);
 }
@@ -199,8 +197,7 @@ TEST_F(SqliteStoreRecords, RemovingAnEnroleeRemovesItsEnrolmentKey) {
 
 TEST_F(SqliteStoreRecords, CommittingForAnUnknownEnroleeIsNotFound) {
   auto store = open();
-  EXPECT_EQ(errorCodeOf([&] { store->commitEnrolment(sampleKey("ghost"), std::nullopt, kT0); }),
-            ErrorCode::NotFound);
+  EXPECT_EQ(errorCodeOf([&] { store->commitEnrolment(sampleKey("ghost"), std::nullopt, kT0); }), ErrorCode::NotFound);
 }
 
 TEST_F(SqliteStoreRecords, CompletedStepsAreRecordedOnce) {
@@ -228,8 +225,7 @@ TEST_F(SqliteStoreRecords, PurgeRemovesKeysWhoseExpiryHasCome) {
   EnrolmentKey future = sampleKey("c.example.com");
   future.expiry = kT0 + std::chrono::seconds(1);
   for (const auto& k : {past, due, future})
-    ASSERT_EQ(store->commitEnrolment(k, std::nullopt, kT0 - std::chrono::hours(1)),
-              TokenRefusal::None);
+    ASSERT_EQ(store->commitEnrolment(k, std::nullopt, kT0 - std::chrono::hours(1)), TokenRefusal::None);
   EXPECT_EQ(store->purgeExpiredEnrolmentKeys(kT0), 2u);
   EXPECT_FALSE(store->findEnrolmentKey(past.relativeKeId));
   EXPECT_FALSE(store->findEnrolmentKey(due.relativeKeId));
@@ -248,12 +244,7 @@ TEST_F(SqliteStoreRecords, TargetsRoundTripAndDuplicatesConflict) {
   EXPECT_EQ(found->type, "CSE");
   EXPECT_EQ(found->createdAt, kT0 + std::chrono::seconds(7));
   std::string message;
-  EXPECT_EQ(errorCodeOf(
-                [&] {
-                  store->addTarget({"maf.example.com", "AE", kT0});
-                },
-                &message),
-            ErrorCode::Conflict);
+  EXPECT_EQ(errorCodeOf([&] { store->addTarget({"maf.example.com", "AE", kT0}); }, &message), ErrorCode::Conflict);
   EXPECT_EQ(message, "Enrolment Target 'maf.example.com' already exists");
   auto all = store->listTargets();
   ASSERT_EQ(all.size(), 2u);
@@ -300,10 +291,8 @@ TEST_F(SqliteStoreRecords, TokensRoundTripAndRevoke) {
 TEST_F(SqliteStoreRecords, DuplicateTokenIdOrValueIsAConflict) {
   auto store = open();
   store->addToken(sampleToken("t1", "value-1"));
-  EXPECT_EQ(errorCodeOf([&] { store->addToken(sampleToken("t1", "value-2")); }),
-            ErrorCode::Conflict);
-  EXPECT_EQ(errorCodeOf([&] { store->addToken(sampleToken("t2", "value-1")); }),
-            ErrorCode::Conflict);
+  EXPECT_EQ(errorCodeOf([&] { store->addToken(sampleToken("t1", "value-2")); }), ErrorCode::Conflict);
+  EXPECT_EQ(errorCodeOf([&] { store->addToken(sampleToken("t2", "value-1")); }), ErrorCode::Conflict);
   EnrolmentToken malformed = sampleToken("t3", "value-3");
   malformed.tokenHash.resize(5);
   EXPECT_EQ(errorCodeOf([&] { store->addToken(malformed); }), ErrorCode::BadRequest);
@@ -312,10 +301,8 @@ TEST_F(SqliteStoreRecords, DuplicateTokenIdOrValueIsAConflict) {
 
 TEST_F(SqliteStoreRecords, AStoreInAMissingDirectoryIsAConfigurationError) {
   std::string message;
-  EXPECT_EQ(
-      errorCodeOf([&] { openSqliteStore(dir / "missing" / "mef.db", KeyEncryptionKey(kekBytes)); },
-                  &message),
-      ErrorCode::Config);
+  EXPECT_EQ(errorCodeOf([&] { openSqliteStore(dir / "missing" / "mef.db", KeyEncryptionKey(kekBytes)); }, &message),
+            ErrorCode::Config);
   EXPECT_TRUE(testing::contains(message, "missing")) << message;
 }
 

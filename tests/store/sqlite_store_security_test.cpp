@@ -22,12 +22,10 @@ using testing::sampleKey;
 class SqliteStoreSecurity : public testing::SqliteStoreTest {
  protected:
   // Every rendering of a secret that must not appear in the database files.
-  static void expectAbsent(const std::string& bytes, const crypto::SecretBytes& secret,
-                           const char* what) {
+  static void expectAbsent(const std::string& bytes, const crypto::SecretBytes& secret, const char* what) {
     std::string hex = crypto::toHex(secret.view());
     std::string upperHex = hex;
-    std::transform(upperHex.begin(), upperHex.end(), upperHex.begin(),
-                   [](char c) { return std::toupper(c); });
+    std::transform(upperHex.begin(), upperHex.end(), upperHex.begin(), [](char c) { return std::toupper(c); });
     EXPECT_FALSE(containsBytes(bytes, secret.view())) << what << " found in plaintext";
     EXPECT_FALSE(contains(bytes, hex)) << what << " found as hex";
     EXPECT_FALSE(contains(bytes, upperHex)) << what << " found as upper-case hex";
@@ -66,8 +64,7 @@ TEST_F(SqliteStoreSecurity, SecretsNeverReachTheDatabaseFilesInClear) {
     const std::string bytes = databaseBytes();
     ASSERT_TRUE(contains(bytes, "kpm-1"));  // the search does see the files' content
     ASSERT_TRUE(contains(bytes, key.relativeKeId));
-    for (const auto* s : {&enrolee.kpm, &key.ke, &key.kre, &kekBytes})
-      expectAbsent(bytes, *s, "secret");
+    for (const auto* s : {&enrolee.kpm, &key.ke, &key.kre, &kekBytes}) expectAbsent(bytes, *s, "secret");
   }
   // Closing checkpoints the WAL into the main file.
   const std::string bytes = databaseBytes();
@@ -113,8 +110,7 @@ TEST_F(SqliteStoreSecurity, SiblingFilesLeftWithLooseModesAreRestricted) {
     ASSERT_EQ(::chmod(sibling.c_str(), 0644), 0);
   }
   auto store = open();
-  for (const char* suffix : {"-wal", "-shm"})
-    EXPECT_EQ(testing::fileMode(dbPath().string() + suffix), 0600u) << suffix;
+  for (const char* suffix : {"-wal", "-shm"}) EXPECT_EQ(testing::fileMode(dbPath().string() + suffix), 0600u) << suffix;
   EXPECT_TRUE(store->findEnrolee("a.example.com"));
 }
 
@@ -140,16 +136,14 @@ TEST_F(SqliteStoreSecurity, ASealedValueFlippedByOneBitFailsToOpen) {
   ASSERT_EQ(sqlite3_open_v2(dbPath().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
   std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> owner(db, &sqlite3_close_v2);
   sqlite3_stmt* raw = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT kpm_sealed FROM enrolees", -1, &raw, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT kpm_sealed FROM enrolees", -1, &raw, nullptr), SQLITE_OK);
   std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> select(raw, &sqlite3_finalize);
   ASSERT_EQ(sqlite3_step(raw), SQLITE_ROW);
   const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(raw, 0));
   crypto::Bytes sealed(p, p + sqlite3_column_bytes(raw, 0));
   select.reset();
   sealed[sealed.size() / 2] ^= 0x01;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE enrolees SET kpm_sealed = ?1", -1, &raw, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE enrolees SET kpm_sealed = ?1", -1, &raw, nullptr), SQLITE_OK);
   std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> update(raw, &sqlite3_finalize);
   sqlite3_bind_blob(raw, 1, sealed.data(), static_cast<int>(sealed.size()), SQLITE_TRANSIENT);
   ASSERT_EQ(sqlite3_step(raw), SQLITE_DONE);

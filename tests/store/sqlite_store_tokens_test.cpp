@@ -25,14 +25,12 @@ class SqliteStoreTokens : public testing::SqliteStoreTest {
     ASSERT_EQ(store->commitEnrolment(previous, std::nullopt, kT0), TokenRefusal::None);
   }
 
-  static TokenUse use(std::string_view value) {
-    return TokenUse{crypto::sha256(crypto::asBytes(value))};
-  }
+  static TokenUse use(std::string_view value) { return TokenUse{crypto::sha256(crypto::asBytes(value))}; }
 
   // A refused commit changes nothing: the previous key stays, the new one is absent, and the
   // token (if known) is still unused.
-  void expectRefusedWithoutChange(TokenRefusal expected, const EnrolmentToken& token,
-                                  std::string_view value, TimePoint now = kT0) {
+  void expectRefusedWithoutChange(TokenRefusal expected, const EnrolmentToken& token, std::string_view value,
+                                  TimePoint now = kT0) {
     EnrolmentKey attempt = sampleKey("a.example.com");
     EXPECT_EQ(store->commitEnrolment(attempt, use(value), now), expected);
     auto current = store->findEnrolmentKeyOf("a.example.com");
@@ -88,11 +86,10 @@ TEST_F(SqliteStoreTokens, AnExpiredTokenIsRefusedFromItsExpiryOn) {
   token.expiresAt = kT0 + std::chrono::hours(1);
   store->addToken(token);
   expectRefusedWithoutChange(TokenRefusal::Expired, token, "value-1", *token.expiresAt);
-  expectRefusedWithoutChange(TokenRefusal::Expired, token, "value-1",
-                             *token.expiresAt + std::chrono::seconds(1));
-  EXPECT_EQ(store->commitEnrolment(sampleKey("a.example.com"), use("value-1"),
-                                   *token.expiresAt - std::chrono::seconds(1)),
-            TokenRefusal::None);
+  expectRefusedWithoutChange(TokenRefusal::Expired, token, "value-1", *token.expiresAt + std::chrono::seconds(1));
+  EXPECT_EQ(
+      store->commitEnrolment(sampleKey("a.example.com"), use("value-1"), *token.expiresAt - std::chrono::seconds(1)),
+      TokenRefusal::None);
 }
 
 TEST_F(SqliteStoreTokens, ATokenBoundToAnotherEnroleeIsRefused) {
@@ -101,8 +98,7 @@ TEST_F(SqliteStoreTokens, ATokenBoundToAnotherEnroleeIsRefused) {
   store->addToken(token);
   expectRefusedWithoutChange(TokenRefusal::BoundToAnotherEnrolee, token, "value-1");
   // The Enrolee it is bound to may use it.
-  EXPECT_EQ(store->commitEnrolment(sampleKey("b.example.com"), use("value-1"), kT0),
-            TokenRefusal::None);
+  EXPECT_EQ(store->commitEnrolment(sampleKey("b.example.com"), use("value-1"), kT0), TokenRefusal::None);
   EXPECT_EQ(store->findToken("t1")->usedBy, "b.example.com");
 }
 
@@ -131,14 +127,11 @@ void raceForOneToken(Store& first, Store& second, int rounds) {
     const bool aWon = resultA == TokenRefusal::None;
     EXPECT_EQ(first.findEnrolmentKey(keyA.relativeKeId).has_value(), aWon);
     EXPECT_EQ(first.findEnrolmentKey(keyB.relativeKeId).has_value(), !aWon);
-    EXPECT_EQ(first.findToken("race-" + std::to_string(round))->usedBy,
-              aWon ? "a.example.com" : "b.example.com");
+    EXPECT_EQ(first.findToken("race-" + std::to_string(round))->usedBy, aWon ? "a.example.com" : "b.example.com");
   }
 }
 
-TEST_F(SqliteStoreTokens, ConcurrentUsesOfOneTokenThroughOneStoreCommitOnce) {
-  raceForOneToken(*store, *store, 50);
-}
+TEST_F(SqliteStoreTokens, ConcurrentUsesOfOneTokenThroughOneStoreCommitOnce) { raceForOneToken(*store, *store, 50); }
 
 TEST_F(SqliteStoreTokens, ConcurrentUsesOfOneTokenThroughTwoConnectionsCommitOnce) {
   auto second = open();  // as a second process on the same database would

@@ -31,8 +31,7 @@ inline bool contains(std::string_view haystack, std::string_view needle) {
 }
 
 inline bool containsBytes(std::string_view haystack, crypto::ByteView needle) {
-  return contains(haystack,
-                  std::string_view(reinterpret_cast<const char*>(needle.data()), needle.size()));
+  return contains(haystack, std::string_view(reinterpret_cast<const char*>(needle.data()), needle.size()));
 }
 
 inline unsigned fileMode(const std::filesystem::path& p) {
@@ -48,8 +47,7 @@ inline bool sameBytes(const crypto::SecretBytes& a, const crypto::SecretBytes& b
 inline EnrolmentPolicy samplePolicy() {
   EnrolmentPolicy p;
   p.directKeys = {{"cse1.example.com", "SAEF"}, {"ae7.example.com", "ESData"}};
-  p.maf = MafInstruction{
-      "maf.example.com", "https://maf.example.com/maf", "certificate", {"SAEF", "ESPrim"}};
+  p.maf = MafInstruction{"maf.example.com", "https://maf.example.com/maf", "certificate", {"SAEF", "ESPrim"}};
   p.registrarCseId = "in-cse.example.com";
   p.enrolmentExpiry = std::chrono::hours(12);
   p.token = TokenRequirement::Required;

@@ -69,9 +69,10 @@ std::string LoopbackDeployment::startTarget(const std::string& targetId, const s
   auto ready = dir() / (targetId + ".ready");
   std::filesystem::remove(ready);
   writeFile(config, "[target]\nid = \"" + targetId + "\"\ntype = \"CSE\"\nusage = \"" + usage +
-                        "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" + ready.filename().string() + "\"\n\n[mef]\nurl = \"" +
-                        mefUrl_ + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + targetId + "-kpm\"\nkpm_file = \"" +
-                        kpmFile(targetId).filename().string() + "\"\ncredentials = \"" + targetId + "-own.json\"\n");
+                        "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" + ready.filename().string() +
+                        "\"\n\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + targetId +
+                        "-kpm\"\nkpm_file = \"" + kpmFile(targetId).filename().string() + "\"\ncredentials = \"" +
+                        targetId + "-own.json\"\n");
   auto child = std::make_unique<ChildProcess>(
       std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", "target", "--config", config.string()},
       dir() / (targetId + ".log"));
@@ -87,8 +88,16 @@ ProcessResult LoopbackDeployment::rspf(std::vector<std::string> args, const std:
 }
 
 ProcessResult LoopbackDeployment::enrol(const std::string& enroleeId, std::vector<std::string> extra) {
-  std::vector<std::string> args = {"enrol", "--mef", mefUrl_, "--mef-fqdn", kMefFqdn, "--kpm-id", enroleeId + "-kpm",
-                                   "--kpm-file", kpmFile(enroleeId).string(), "--credentials",
+  std::vector<std::string> args = {"enrol",
+                                   "--mef",
+                                   mefUrl_,
+                                   "--mef-fqdn",
+                                   kMefFqdn,
+                                   "--kpm-id",
+                                   enroleeId + "-kpm",
+                                   "--kpm-file",
+                                   kpmFile(enroleeId).string(),
+                                   "--credentials",
                                    credentialFile(enroleeId).string()};
   args.insert(args.end(), extra.begin(), extra.end());
   return rspf(args);
@@ -96,13 +105,15 @@ ProcessResult LoopbackDeployment::enrol(const std::string& enroleeId, std::vecto
 
 ProcessResult LoopbackDeployment::connect(const std::string& enroleeId, const std::string& targetUrl,
                                           const std::string& targetId, std::vector<std::string> extra) {
-  std::vector<std::string> args = {"connect", "--credentials", credentialFile(enroleeId).string(), "--target", targetUrl,
-                                   "--target-id", targetId};
+  std::vector<std::string> args = {
+      "connect", "--credentials", credentialFile(enroleeId).string(), "--target", targetUrl, "--target-id", targetId};
   args.insert(args.end(), extra.begin(), extra.end());
   return rspf(args);
 }
 
 std::string LoopbackDeployment::mefLog() const { return readFile(dir() / "mef.log"); }
-std::string LoopbackDeployment::targetLog(const std::string& targetId) const { return readFile(dir() / (targetId + ".log")); }
+std::string LoopbackDeployment::targetLog(const std::string& targetId) const {
+  return readFile(dir() / (targetId + ".log"));
+}
 
 }  // namespace rspf::testing

@@ -12,8 +12,7 @@ inline constexpr const char* kReAuthenticationFramework = "reauth";
 
 class ReAuthenticationFramework : public tls::PskIdentityResolver {
  public:
-  ReAuthenticationFramework(store::Store& store, std::string mefFqdn)
-      : store_(store), mefFqdn_(std::move(mefFqdn)) {}
+  ReAuthenticationFramework(store::Store& store, std::string mefFqdn) : store_(store), mefFqdn_(std::move(mefFqdn)) {}
   std::optional<tls::ResolvedPsk> resolve(std::string_view kreId) override;
 
  private:

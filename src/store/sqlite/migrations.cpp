@@ -98,8 +98,7 @@ void migrate(sqlite3* db) {
   auto refuseNewer = [current](int found) {
     if (found > current)
       throw Error(ErrorCode::Config, "store schema version " + std::to_string(found) +
-                                         " is newer than this rspf supports (" +
-                                         std::to_string(current) + ")");
+                                         " is newer than this rspf supports (" + std::to_string(current) + ")");
   };
   int found = readSchemaVersion(db);
   refuseNewer(found);

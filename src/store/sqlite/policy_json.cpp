@@ -10,8 +10,7 @@ using nlohmann::json;
 
 std::string policyToJson(const EnrolmentPolicy& policy) {
   json directKeys = json::array();
-  for (const auto& pair : policy.directKeys)
-    directKeys.push_back({{"targetId", pair.targetId}, {"usage", pair.usage}});
+  for (const auto& pair : policy.directKeys) directKeys.push_back({{"targetId", pair.targetId}, {"usage", pair.usage}});
   json maf = nullptr;
   if (policy.maf)
     maf = {{"mafId", policy.maf->mafId},
@@ -38,22 +37,18 @@ EnrolmentPolicy policyFromJson(std::string_view text) {
     const json in = json::parse(text);
     EnrolmentPolicy policy;
     for (const auto& pair : in.at("directKeys"))
-      policy.directKeys.push_back(
-          {pair.at("targetId").get<std::string>(), pair.at("usage").get<std::string>()});
+      policy.directKeys.push_back({pair.at("targetId").get<std::string>(), pair.at("usage").get<std::string>()});
     if (const auto& maf = in.at("maf"); !maf.is_null())
       policy.maf =
           MafInstruction{maf.at("mafId").get<std::string>(), maf.at("mafUri").get<std::string>(),
-                         maf.at("credentialType").get<std::string>(),
-                         maf.at("usages").get<std::vector<std::string>>()};
+                         maf.at("credentialType").get<std::string>(), maf.at("usages").get<std::vector<std::string>>()};
     // Absent in policies stored before Certificate Enrolment existed.
     if (auto c = in.find("certificate"); c != in.end() && !c->is_null())
-      policy.certificate = CertificatePolicy{c->at("subjectType").get<std::string>(),
-                                             c->at("usages").get<std::vector<std::string>>(),
-                                             std::chrono::seconds(c->at("validitySeconds").get<std::int64_t>()),
-                                             c->at("caLabel").get<std::string>()};
+      policy.certificate = CertificatePolicy{
+          c->at("subjectType").get<std::string>(), c->at("usages").get<std::vector<std::string>>(),
+          std::chrono::seconds(c->at("validitySeconds").get<std::int64_t>()), c->at("caLabel").get<std::string>()};
     policy.registrarCseId = in.at("registrarCseId").get<std::string>();
-    policy.enrolmentExpiry =
-        std::chrono::seconds(in.at("enrolmentExpirySeconds").get<std::int64_t>());
+    policy.enrolmentExpiry = std::chrono::seconds(in.at("enrolmentExpirySeconds").get<std::int64_t>());
     const auto token = in.at("token").get<std::string>();
     if (token == "required")
       policy.token = TokenRequirement::Required;

@@ -6,8 +6,7 @@
 namespace rspf::store {
 namespace {
 
-#define RSPF_SELECT_ENROLEE \
-  "SELECT enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at FROM enrolees "
+#define RSPF_SELECT_ENROLEE "SELECT enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at FROM enrolees "
 constexpr std::string_view kSelectEnroleeById = RSPF_SELECT_ENROLEE "WHERE enrolee_id = ?1";
 constexpr std::string_view kSelectEnroleeByKpmId = RSPF_SELECT_ENROLEE "WHERE kpm_id = ?1";
 constexpr std::string_view kSelectEnrolees = RSPF_SELECT_ENROLEE "ORDER BY enrolee_id";
@@ -21,18 +20,14 @@ constexpr std::string_view kInsertEnrolee =
     "INSERT INTO enrolees (enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 constexpr std::string_view kSetEnabled = "UPDATE enrolees SET enabled = ?2 WHERE enrolee_id = ?1";
-constexpr std::string_view kSetPolicy =
-    "UPDATE enrolees SET policy_json = ?2 WHERE enrolee_id = ?1";
+constexpr std::string_view kSetPolicy = "UPDATE enrolees SET policy_json = ?2 WHERE enrolee_id = ?1";
 constexpr std::string_view kDeleteEnrolee = "DELETE FROM enrolees WHERE enrolee_id = ?1";
 
-std::string kpmWhere(std::string_view enroleeId) {
-  return "enrolees/kpm/" + std::string(enroleeId);
-}
+std::string kpmWhere(std::string_view enroleeId) { return "enrolees/kpm/" + std::string(enroleeId); }
 
 }  // namespace
 
-Enrolee SqliteStore::readEnrolee(const sqlite::Statement& row,
-                                 sqlite::PolicyCache& policies) const {
+Enrolee SqliteStore::readEnrolee(const sqlite::Statement& row, sqlite::PolicyCache& policies) const {
   Enrolee e;
   e.enroleeId = row.text(0);
   e.kpmId = row.text(1);
@@ -64,8 +59,7 @@ void SqliteStore::addEnrolee(const Enrolee& enrolee) {
   tx.commit();
 }
 
-std::optional<Enrolee> SqliteStore::findEnroleeWhere(std::string_view sql,
-                                                     std::string_view value) {
+std::optional<Enrolee> SqliteStore::findEnroleeWhere(std::string_view sql, std::string_view value) {
   auto read = reader();
   auto s = read->db.statement(sql);
   s.bindText(1, value);

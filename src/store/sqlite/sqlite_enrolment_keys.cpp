@@ -15,8 +15,7 @@ namespace {
 #define RSPF_SELECT_ENROLMENT_KEY                                                              \
   "SELECT relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, framework, key_profile, " \
   "created_at, expiry, token_id, token_aux, completed_steps FROM enrolment_keys "
-constexpr std::string_view kSelectKeyByRelativeKeId =
-    RSPF_SELECT_ENROLMENT_KEY "WHERE relative_ke_id = ?1";
+constexpr std::string_view kSelectKeyByRelativeKeId = RSPF_SELECT_ENROLMENT_KEY "WHERE relative_ke_id = ?1";
 constexpr std::string_view kSelectKeyByKreId = RSPF_SELECT_ENROLMENT_KEY "WHERE kre_id = ?1";
 constexpr std::string_view kSelectKeyOfEnrolee = RSPF_SELECT_ENROLMENT_KEY "WHERE enrolee_id = ?1";
 #undef RSPF_SELECT_ENROLMENT_KEY
@@ -45,30 +44,20 @@ constexpr std::string_view kSavepoint = "SAVEPOINT enrolment";
 constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO enrolment";
 constexpr std::string_view kRelease = "RELEASE enrolment";
 
-constexpr std::string_view kSelectSteps =
-    "SELECT completed_steps FROM enrolment_keys WHERE relative_ke_id = ?1";
-constexpr std::string_view kUpdateSteps =
-    "UPDATE enrolment_keys SET completed_steps = ?2 WHERE relative_ke_id = ?1";
+constexpr std::string_view kSelectSteps = "SELECT completed_steps FROM enrolment_keys WHERE relative_ke_id = ?1";
+constexpr std::string_view kUpdateSteps = "UPDATE enrolment_keys SET completed_steps = ?2 WHERE relative_ke_id = ?1";
 constexpr std::string_view kPurge = "DELETE FROM enrolment_keys WHERE expiry <= ?1";
 
-std::string keWhere(std::string_view relativeKeId) {
-  return "enrolment_keys/ke/" + std::string(relativeKeId);
-}
-std::string kreWhere(std::string_view relativeKeId) {
-  return "enrolment_keys/kre/" + std::string(relativeKeId);
-}
+std::string keWhere(std::string_view relativeKeId) { return "enrolment_keys/ke/" + std::string(relativeKeId); }
+std::string kreWhere(std::string_view relativeKeId) { return "enrolment_keys/kre/" + std::string(relativeKeId); }
 
-std::string stepsToJson(const std::vector<std::string>& steps) {
-  return nlohmann::json(steps).dump();
-}
+std::string stepsToJson(const std::vector<std::string>& steps) { return nlohmann::json(steps).dump(); }
 
 std::vector<std::string> stepsFromJson(const std::string& text) {
   try {
     return nlohmann::json::parse(text).get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception& e) {
-    throw Error(
-        ErrorCode::Store,
-        std::string("stored completed steps of an Enrolment Key are malformed: ") + e.what());
+    throw Error(ErrorCode::Store, std::string("stored completed steps of an Enrolment Key are malformed: ") + e.what());
   }
 }
 
@@ -97,8 +86,7 @@ EnrolmentKey SqliteStore::readEnrolmentKey(const sqlite::Statement& row) const {
 
 // --- commitEnrolment: the caller seals, the writer thread commits.
 
-TokenRefusal SqliteStore::commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token,
-                                          TimePoint now) {
+TokenRefusal SqliteStore::commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now) {
   PendingEnrolment item;
   key.relativeKeId = crypto::toLower(key.relativeKeId);
   key.kreId = crypto::toLower(key.kreId);
@@ -149,8 +137,7 @@ void SqliteStore::runWriter() {
       queueReady_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued was committed
       const std::size_t n = std::min(queue_.size(), kMaxBatch);
-      std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n),
-                std::back_inserter(batch));
+      std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
       batchSize_.store(n);
     }
@@ -213,8 +200,7 @@ TokenRefusal SqliteStore::enrolInSavepoint(PendingEnrolment& item) {
   if (item.tokenHash) {
     if (auto refusal = consumeToken(item); refusal != TokenRefusal::None) {
       // As before the token is looked at: an unknown Enrolee is NotFound whatever its token.
-      if (!writer_.statement(kEnroleeExists).bindText(1, key.enroleeId).step())
-        throw unknownEnrolee(key.enroleeId);
+      if (!writer_.statement(kEnroleeExists).bindText(1, key.enroleeId).step()) throw unknownEnrolee(key.enroleeId);
       return refusal;
     }
   }
@@ -248,11 +234,7 @@ TokenRefusal SqliteStore::consumeToken(PendingEnrolment& item) {
   const std::string bound = found.text(1);
   if (!bound.empty() && bound != key.enroleeId) return TokenRefusal::BoundToAnotherEnrolee;
   std::string tokenId = found.text(0);
-  writer_.statement(kUseToken)
-      .bindInt(1, toUnix(item.now))
-      .bindText(2, key.enroleeId)
-      .bindText(3, tokenId)
-      .run();
+  writer_.statement(kUseToken).bindInt(1, toUnix(item.now)).bindText(2, key.enroleeId).bindText(3, tokenId).run();
   if (sqlite3_changes(writer_.get()) == 0) return TokenRefusal::AlreadyUsed;
   key.tokenId = std::move(tokenId);
   key.tokenAux = found.text(2);
@@ -261,8 +243,7 @@ TokenRefusal SqliteStore::consumeToken(PendingEnrolment& item) {
 
 // --- Lookups and the other writes.
 
-std::optional<EnrolmentKey> SqliteStore::findEnrolmentKeyWhere(std::string_view sql,
-                                                               std::string_view value) {
+std::optional<EnrolmentKey> SqliteStore::findEnrolmentKeyWhere(std::string_view sql, std::string_view value) {
   auto read = reader();
   auto s = read->db.statement(sql);
   s.bindText(1, value);

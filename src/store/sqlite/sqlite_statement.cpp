@@ -5,8 +5,7 @@
 namespace rspf::store::sqlite {
 
 void throwStoreError(sqlite3* db, std::string_view doing) {
-  throw Error(ErrorCode::Store,
-              "store: " + std::string(doing) + " failed: " + std::string(sqlite3_errmsg(db)));
+  throw Error(ErrorCode::Store, "store: " + std::string(doing) + " failed: " + std::string(sqlite3_errmsg(db)));
 }
 
 void execute(sqlite3* db, const char* sql, std::string_view doing) {
@@ -27,16 +26,13 @@ sqlite3_stmt* prepare(sqlite3* db, std::string_view sql, unsigned flags) {
 
 }  // namespace
 
-Statement::Statement(sqlite3* db, std::string_view sql)
-    : db_(db), stmt_(prepare(db, sql, 0)), inUse_(nullptr) {}
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), stmt_(prepare(db, sql, 0)), inUse_(nullptr) {}
 
-Statement::Statement(sqlite3* db, sqlite3_stmt* cached, bool* inUse)
-    : db_(db), stmt_(cached), inUse_(inUse) {
+Statement::Statement(sqlite3* db, sqlite3_stmt* cached, bool* inUse) : db_(db), stmt_(cached), inUse_(inUse) {
   *inUse_ = true;
 }
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), inUse_(other.inUse_) {
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_), inUse_(other.inUse_) {
   other.stmt_ = nullptr;
   other.inUse_ = nullptr;
 }
@@ -83,8 +79,7 @@ void Statement::check(int rc, std::string_view doing) const {
 }
 
 Statement& Statement::bindText(int index, std::string_view value) {
-  check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                          SQLITE_TRANSIENT),
+  check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT),
         "binding a parameter");
   return *this;
 }
@@ -112,9 +107,8 @@ Statement& Statement::bindIntOrNull(int index, std::optional<std::int64_t> value
 
 Statement& Statement::bindBlob(int index, crypto::ByteView value) {
   // A zero-length blob with a null pointer would bind NULL: use a valid empty blob instead.
-  check(sqlite3_bind_blob64(stmt_, index,
-                            value.empty() ? static_cast<const void*>("") : value.data(),
-                            value.size(), SQLITE_TRANSIENT),
+  check(sqlite3_bind_blob64(stmt_, index, value.empty() ? static_cast<const void*>("") : value.data(), value.size(),
+                            SQLITE_TRANSIENT),
         "binding a parameter");
   return *this;
 }
@@ -145,20 +139,15 @@ int Statement::tryRun() {
   return rc;
 }
 
-bool Statement::isNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+bool Statement::isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 std::string Statement::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);
   if (p == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(p),
-                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
-std::int64_t Statement::integer(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
+std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 std::optional<std::int64_t> Statement::integerOrNull(int column) const {
   if (isNull(column)) return std::nullopt;
@@ -177,8 +166,7 @@ WriteTransaction::WriteTransaction(sqlite3* db) : db_(db) {
 
 WriteTransaction::~WriteTransaction() {
   // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled the transaction back.
-  if (open_ && sqlite3_get_autocommit(db_) == 0)
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (open_ && sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void WriteTransaction::commit() {

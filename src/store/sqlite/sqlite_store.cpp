@@ -43,8 +43,8 @@ class PrivateFileCreation {
 void createDatabaseFile(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC | O_NOCTTY, 0600);
   if (fd < 0)
-    throw Error(ErrorCode::Config, "cannot open or create store " + inQuotes(path.c_str()) + ": " +
-                                       std::strerror(errno));
+    throw Error(ErrorCode::Config,
+                "cannot open or create store " + inQuotes(path.c_str()) + ": " + std::strerror(errno));
   ::close(fd);
 }
 
@@ -52,8 +52,8 @@ void restrictWalFiles(const std::filesystem::path& path) {
   for (const char* suffix : {"-wal", "-shm"}) {
     const std::string sibling = path.string() + suffix;
     if (::chmod(sibling.c_str(), 0600) != 0 && errno != ENOENT)
-      throw Error(ErrorCode::Store, "cannot restrict the permissions of " +
-                                        inQuotes(sibling.c_str()) + ": " + std::strerror(errno));
+      throw Error(ErrorCode::Store,
+                  "cannot restrict the permissions of " + inQuotes(sibling.c_str()) + ": " + std::strerror(errno));
   }
 }
 
@@ -66,16 +66,14 @@ sqlite::Connection openConnection(const std::filesystem::path& path, int flags) 
     throw Error(ErrorCode::Store, "cannot open store " + inQuotes(path.c_str()) + ": " +
                                       (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   sqlite3_extended_result_codes(db.get(), 1);
-  if (sqlite3_busy_timeout(db.get(), 5000) != SQLITE_OK)
-    sqlite::throwStoreError(db.get(), "setting busy_timeout");
+  if (sqlite3_busy_timeout(db.get(), 5000) != SQLITE_OK) sqlite::throwStoreError(db.get(), "setting busy_timeout");
   return db;
 }
 
 void configureWriter(sqlite3* db, const std::filesystem::path& path) {
   sqlite::Statement wal(db, "PRAGMA journal_mode=WAL");
   if (!wal.step() || wal.text(0) != "wal")
-    throw Error(ErrorCode::Store,
-                "store " + inQuotes(path.c_str()) + " cannot use the WAL journal mode");
+    throw Error(ErrorCode::Store, "store " + inQuotes(path.c_str()) + " cannot use the WAL journal mode");
   // FULL: each enrolment is durable before the Enrolee gets its answer.
   sqlite::execute(db, "PRAGMA synchronous=FULL", "setting synchronous=FULL");
   sqlite::execute(db, "PRAGMA foreign_keys=ON", "enabling foreign keys");
@@ -83,8 +81,7 @@ void configureWriter(sqlite3* db, const std::filesystem::path& path) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek)
-    : path_(path), kek_(std::move(kek)) {
+SqliteStore::SqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek) : path_(path), kek_(std::move(kek)) {
   PrivateFileCreation privateFiles;
   createDatabaseFile(path);
   writer_ = sqlite::Database(openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));

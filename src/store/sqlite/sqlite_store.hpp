@@ -53,8 +53,7 @@ class SqliteStore final : public Store {
   bool setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) override;
   bool removeEnrolee(std::string_view enroleeId) override;
 
-  TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token,
-                               TimePoint now) override;
+  TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now) override;
   std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyOf(std::string_view enroleeId) override;
@@ -112,8 +111,7 @@ class SqliteStore final : public Store {
   // A read connection (and its policy cache) held for one lookup.
   class ReadLease {
    public:
-    ReadLease(std::unique_lock<std::mutex> lock, ReaderSlot& slot)
-        : lock_(std::move(lock)), slot_(&slot) {}
+    ReadLease(std::unique_lock<std::mutex> lock, ReaderSlot& slot) : lock_(std::move(lock)), slot_(&slot) {}
     ReaderSlot* operator->() const { return slot_; }
 
    private:

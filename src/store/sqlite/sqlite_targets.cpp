@@ -5,13 +5,10 @@
 namespace rspf::store {
 namespace {
 
-constexpr std::string_view kSelectTarget =
-    "SELECT target_id, type, created_at FROM targets WHERE target_id = ?1";
-constexpr std::string_view kSelectTargets =
-    "SELECT target_id, type, created_at FROM targets ORDER BY target_id";
+constexpr std::string_view kSelectTarget = "SELECT target_id, type, created_at FROM targets WHERE target_id = ?1";
+constexpr std::string_view kSelectTargets = "SELECT target_id, type, created_at FROM targets ORDER BY target_id";
 constexpr std::string_view kTargetExists = "SELECT 1 FROM targets WHERE target_id = ?1";
-constexpr std::string_view kInsertTarget =
-    "INSERT INTO targets (target_id, type, created_at) VALUES (?1, ?2, ?3)";
+constexpr std::string_view kInsertTarget = "INSERT INTO targets (target_id, type, created_at) VALUES (?1, ?2, ?3)";
 constexpr std::string_view kDeleteTarget = "DELETE FROM targets WHERE target_id = ?1";
 
 EnrolmentTarget readTarget(const sqlite::Statement& row) {

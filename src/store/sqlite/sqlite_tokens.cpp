@@ -6,7 +6,7 @@
 namespace rspf::store {
 namespace {
 
-#define RSPF_SELECT_TOKEN                                                                     \
+#define RSPF_SELECT_TOKEN                                                                      \
   "SELECT token_id, token_hash, bound_enrolee_id, aux_info, created_at, expires_at, used_at, " \
   "used_by, revoked FROM tokens "
 constexpr std::string_view kSelectToken = RSPF_SELECT_TOKEN "WHERE token_id = ?1";
@@ -47,8 +47,8 @@ EnrolmentToken readToken(const sqlite::Statement& row) {
 
 void SqliteStore::addToken(const EnrolmentToken& token) {
   if (token.tokenHash.size() != crypto::kSha256Size)
-    throw Error(ErrorCode::BadRequest, "enrolment token '" + token.tokenId +
-                                           "': the stored hash must be a SHA-256 digest");
+    throw Error(ErrorCode::BadRequest,
+                "enrolment token '" + token.tokenId + "': the stored hash must be a SHA-256 digest");
   std::lock_guard lock(writerMutex_);
   sqlite::WriteTransaction tx(writer_.get());
   if (writer_.statement(kTokenIdExists).bindText(1, token.tokenId).step())

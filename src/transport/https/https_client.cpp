@@ -41,8 +41,7 @@ std::optional<HttpsEndpoint> parseHttpsUrl(std::string_view url) {
     url.remove_prefix(1);
     unsigned port = 0;
     auto r = std::from_chars(url.data(), url.data() + url.size(), port);
-    if (r.ec != std::errc() || r.ptr != url.data() + url.size() || port == 0 || port > 65535)
-      return std::nullopt;
+    if (r.ec != std::errc() || r.ptr != url.data() + url.size() || port == 0 || port > 65535) return std::nullopt;
     ep.port = static_cast<std::uint16_t>(port);
   }
   if (host.empty()) return std::nullopt;
@@ -108,8 +107,7 @@ HttpsPskClient::HttpsPskClient(const HttpsEndpoint& endpoint, const tls::PskClie
     done = true;
   });
   d.runUntil(done);
-  if (ec)
-    throw Error(ErrorCode::Unavailable, "cannot connect to " + d.hostHeader + ": " + ec.message());
+  if (ec) throw Error(ErrorCode::Unavailable, "cannot connect to " + d.hostHeader + ": " + ec.message());
   beast::get_lowest_layer(*d.stream).socket().set_option(tcp::no_delay(true), ec);
 
   done = false;
@@ -121,10 +119,9 @@ HttpsPskClient::HttpsPskClient(const HttpsEndpoint& endpoint, const tls::PskClie
   if (ec) {
     std::string queued = tls::drainOpenSslErrors();
     std::string detail = queued.empty() ? ec.message() : queued;
-    if (ec == beast::error::timeout || ec == asio::error::operation_aborted)
-      detail = "timed out";
-    throw Error(ErrorCode::Tls, "TLS handshake with " + d.hostHeader +
-                                    " failed: " + tls::describeHandshakeFailure(detail));
+    if (ec == beast::error::timeout || ec == asio::error::operation_aborted) detail = "timed out";
+    throw Error(ErrorCode::Tls,
+                "TLS handshake with " + d.hostHeader + " failed: " + tls::describeHandshakeFailure(detail));
   }
   d.credentials.psk.clear();  // no longer needed once the handshake is done
 }
@@ -177,8 +174,8 @@ HttpResponse HttpsPskClient::request(const HttpRequest& request) {
   d.runUntil(done);
   if (ec) {
     std::string queued = tls::drainOpenSslErrors();
-    throw Error(ErrorCode::Unavailable, "no answer from " + d.hostHeader + ": " + ec.message() +
-                                            (queued.empty() ? "" : " (" + queued + ")"));
+    throw Error(ErrorCode::Unavailable,
+                "no answer from " + d.hostHeader + ": " + ec.message() + (queued.empty() ? "" : " (" + queued + ")"));
   }
   auto& res = parser.get();
   HttpResponse response;

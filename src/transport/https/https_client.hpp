@@ -23,8 +23,7 @@ class HttpsPskClient {
   // Connects and completes the handshake; throws Error(Unavailable) when the server cannot be
   // reached and Error(Tls) with a readable reason when the handshake fails.
   HttpsPskClient(const HttpsEndpoint& endpoint, const tls::PskClientSettings& settings,
-                 tls::PskClientCredentials credentials,
-                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                 tls::PskClientCredentials credentials, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   ~HttpsPskClient();
   HttpsPskClient(const HttpsPskClient&) = delete;
   HttpsPskClient& operator=(const HttpsPskClient&) = delete;

@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
-#include <limits>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -45,7 +45,11 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, asio::ssl::context& ctx, const HttpsServerSettings& settings,
           const RequestHandler& handler, const HandshakeObserver& observer, asio::thread_pool& workers)
-      : stream_(std::move(socket), ctx), settings_(settings), handler_(handler), observer_(observer), workers_(workers) {
+      : stream_(std::move(socket), ctx),
+        settings_(settings),
+        handler_(handler),
+        observer_(observer),
+        workers_(workers) {
     beast::error_code ec;
     auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     remote_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -81,8 +85,8 @@ class Session : public std::enable_shared_from_this<Session> {
     peer_.exportKeyingMaterial = [ssl](std::string_view label, std::size_t length) {
       return tls::exportKeyingMaterial(ssl, label, length);
     };
-    spdlog::debug("TLS {} {} from {}: {} as '{}'", SSL_get_version(ssl), SSL_get_cipher_name(ssl),
-                  remote_, peer_.framework, peer_.principal);
+    spdlog::debug("TLS {} {} from {}: {} as '{}'", SSL_get_version(ssl), SSL_get_cipher_name(ssl), remote_,
+                  peer_.framework, peer_.principal);
     if (observer_) {
       try {
         observer_(peer_);
@@ -100,9 +104,8 @@ class Session : public std::enable_shared_from_this<Session> {
     // limit then guards chunked bodies.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::get_lowest_layer(stream_).expires_after(settings_.idleTimeout);
-    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->onHeader(ec);
-    });
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
   }
 
   void onHeader(beast::error_code ec) {
@@ -113,7 +116,8 @@ class Session : public std::enable_shared_from_this<Session> {
       auto refusal = errorResponse(413, "request body exceeds " + std::to_string(settings_.maxBodyBytes) + " bytes");
       // Read the rest of a moderately sized body first: closing with unread data resets the
       // connection, and the client would lose the 413 before reading it.
-      if (*declared <= kMaxDrainBytes && *declared > buffer_.size()) return drain(*declared - buffer_.size(), std::move(refusal));
+      if (*declared <= kMaxDrainBytes && *declared > buffer_.size())
+        return drain(*declared - buffer_.size(), std::move(refusal));
       return reply(std::move(refusal), false, 11);
     }
     parser_->body_limit(settings_.maxBodyBytes);
@@ -122,8 +126,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void onRead(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated ||
-        ec == beast::error::timeout || ec == asio::error::eof || ec == asio::error::connection_reset) {
+    if (ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated || ec == beast::error::timeout ||
+        ec == asio::error::eof || ec == asio::error::connection_reset) {
       spdlog::debug("connection from {} ends: {}", remote_, ec.message());
       return close();
     }
@@ -167,8 +171,8 @@ class Session : public std::enable_shared_from_this<Session> {
       spdlog::error("request {} {} from {} failed: {}", request.method, request.target, remote_, e.what());
       response = errorResponse(500, "internal error");
     }
-    spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, request.target, response.status,
-                 peer_.framework, peer_.principal);
+    spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, request.target, response.status, peer_.framework,
+                 peer_.principal);
     return response;
   }
 
@@ -176,17 +180,18 @@ class Session : public std::enable_shared_from_this<Session> {
     buffer_.consume(buffer_.size());
     auto scratch = std::make_shared<std::array<char, 16 * 1024>>();
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
-    stream_.async_read_some(asio::buffer(*scratch), [self = shared_from_this(), scratch, remaining,
-                                                     then = std::move(then)](beast::error_code ec, std::size_t n) mutable {
-      if (ec) return self->close();
-      if (n >= remaining) return self->reply(std::move(then), false, 11);
-      self->drain(remaining - n, std::move(then));
-    });
+    stream_.async_read_some(asio::buffer(*scratch),
+                            [self = shared_from_this(), scratch, remaining, then = std::move(then)](
+                                beast::error_code ec, std::size_t n) mutable {
+                              if (ec) return self->close();
+                              if (n >= remaining) return self->reply(std::move(then), false, 11);
+                              self->drain(remaining - n, std::move(then));
+                            });
   }
 
   void reply(HttpResponse response, bool keepAlive, unsigned version) {
-    auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(response.status), version == 10 ? 10 : 11);
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
+                                                                   version == 10 ? 10 : 11);
     res->set(http::field::server, "rspf");
     res->set(http::field::content_type, response.contentType);
     for (const auto& [k, v] : response.headers) res->set(k, v);
@@ -194,12 +199,11 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keepAlive);
     res->prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(settings_.idleTimeout);
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, keepAlive](beast::error_code ec, std::size_t) {
-                        if (ec) return;
-                        if (keepAlive) return self->read();
-                        self->close();
-                      });
+    http::async_write(stream_, *res, [self = shared_from_this(), res, keepAlive](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      if (keepAlive) return self->read();
+      self->close();
+    });
   }
 
   void close() {
@@ -253,10 +257,9 @@ struct HttpsServer::Impl {
   }
 };
 
-HttpsServer::HttpsServer(HttpsServerSettings settings, tls::PskIdentityResolver& resolver,
-                         RequestHandler handler, HandshakeObserver onHandshake)
-    : impl_(std::make_unique<Impl>(std::move(settings), resolver, std::move(handler),
-                                   std::move(onHandshake))) {
+HttpsServer::HttpsServer(HttpsServerSettings settings, tls::PskIdentityResolver& resolver, RequestHandler handler,
+                         HandshakeObserver onHandshake)
+    : impl_(std::make_unique<Impl>(std::move(settings), resolver, std::move(handler), std::move(onHandshake))) {
   tls::configurePskServer(impl_->ctx.native_handle(), impl_->settings.tls, &impl_->resolver);
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->settings.host, ec);

@@ -16,15 +16,14 @@ namespace rspf::transport {
 struct HttpsServerSettings {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port (see HttpsServer::port)
-  int threads = 2;  // network threads: handshakes, parsing, writing
-  int workers = 8;  // request handlers; they may block (a durable store commit), network threads never do
+  int threads = 2;         // network threads: handshakes, parsing, writing
+  int workers = 8;         // request handlers; they may block (a durable store commit), network threads never do
   std::size_t maxBodyBytes = 16 * 1024;
   std::chrono::seconds idleTimeout{30};
   tls::PskServerSettings tls;
 };
 
-using RequestHandler =
-    std::function<HttpResponse(const tls::AuthenticatedPeer& peer, const HttpRequest& request)>;
+using RequestHandler = std::function<HttpResponse(const tls::AuthenticatedPeer& peer, const HttpRequest& request)>;
 using HandshakeObserver = std::function<void(const tls::AuthenticatedPeer& peer)>;
 
 class HttpsServer {
