@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bootstrap/cert/certificate_framework.hpp"
 #include "bootstrap/framework_chain.hpp"
 #include "bootstrap/psk/pre_provisioned_key.hpp"
 #include "bootstrap/reauth/re_authentication_key.hpp"
+#include "mef/mef_certificate.hpp"
 #include "mef/mef_router.hpp"
 #include "store/open_store.hpp"
 #include "transport/https/https_server.hpp"
@@ -16,6 +18,8 @@ struct MefServer::Impl {
   bootstrap::PreProvisionedKeyFramework preProvisioned;
   bootstrap::ReAuthenticationFramework reAuthentication;
   bootstrap::FrameworkChain frameworks;
+  bootstrap::CertificateFramework certificateFramework;
+  std::optional<MefCertificate> certificate;
   MefRouter router;
   transport::HttpsServer server;
 
@@ -24,13 +28,16 @@ struct MefServer::Impl {
         preProvisioned(*store),
         reAuthentication(*store, c.fqdn),
         frameworks({&reAuthentication, &preProvisioned}),
-        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}, std::move(kek)),
-        server(serverSettings(c), frameworks,
+        certificateFramework(*store),
+        certificate(mefCertificateFromEmbeddedCa(*store, kek, c.fqdn)),
+        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}, kek),
+        server(serverSettings(c, certificate, &certificateFramework), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
                  return router.handle(peer, request);
                }) {}
 
-  static transport::HttpsServerSettings serverSettings(const MefConfig& c) {
+  static transport::HttpsServerSettings serverSettings(const MefConfig& c, const std::optional<MefCertificate>& certificate,
+                                                      tls::CertificatePeerResolver* resolver) {
     transport::HttpsServerSettings s;
     s.host = c.host;
     s.port = c.port;
@@ -39,6 +46,10 @@ struct MefServer::Impl {
     s.maxBodyBytes = c.maxBodyBytes;
     s.tls.serverName = c.fqdn;
     s.tls.tls13 = c.tls13;
+    if (certificate) {
+      s.certificate = certificate->credentials();
+      s.certificateResolver = resolver;
+    }
     return s;
   }
 };

@@ -9,6 +9,7 @@
 #include "ca/pkcs7.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/primitives.hpp"
 
 namespace rspf::procedures {
 namespace {
@@ -33,9 +34,9 @@ ca::SubjectType subjectTypeOf(const store::CertificatePolicy& policy) {
 
 }  // namespace
 
-std::string EstRegistrationAuthority::challengePasswordOf(const tls::AuthenticatedPeer& peer) {
-  auto bytes = peer.exportKeyingMaterial(kEstChallengeLabel, 18);
-  return crypto::toBase64Url(bytes.view());
+std::string EstRegistrationAuthority::challengePasswordOf(const store::EnrolmentKey& enrolment) {
+  auto mac = crypto::hmacSha256(enrolment.ke.view(), {crypto::asBytes(kEstChallengeLabel)});
+  return crypto::toBase64Url(mac.view().first(18));
 }
 
 const ca::EmbeddedCa& EstRegistrationAuthority::authority(const std::string& label) {
@@ -51,8 +52,8 @@ const ca::EmbeddedCa& EstRegistrationAuthority::authority(const std::string& lab
   return *authorities_.emplace(label, std::move(ca)).first->second;
 }
 
-store::CertificatePolicy EstRegistrationAuthority::grantedPolicy(const tls::AuthenticatedPeer& peer,
-                                                                 const std::string& label) {
+EstRegistrationAuthority::Grant EstRegistrationAuthority::grant(const tls::AuthenticatedPeer& peer,
+                                                                const std::string& label) {
   auto enrolee = store_.findEnroleeStatus(peer.principal);
   if (!enrolee || !enrolee->enabled)
     throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled or not registered");
@@ -64,7 +65,7 @@ store::CertificatePolicy EstRegistrationAuthority::grantedPolicy(const tls::Auth
     throw Error(ErrorCode::Forbidden, "run the Enrolment Exchange before Certificate Enrolment");
   if (enrolee->policy.certificate->caLabel != label)
     throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' may not enrol with CA label '" + label + "'");
-  return *enrolee->policy.certificate;
+  return {*enrolee->policy.certificate, challengePasswordOf(*key)};
 }
 
 EstResponse EstRegistrationAuthority::cacerts(const std::string& label) {
@@ -72,20 +73,22 @@ EstResponse EstRegistrationAuthority::cacerts(const std::string& label) {
 }
 
 EstResponse EstRegistrationAuthority::csrattrs(const tls::AuthenticatedPeer& peer, const std::string& label) {
-  auto policy = grantedPolicy(peer, label);
+  auto granted = grant(peer, label);
+  const auto& policy = granted.policy;
   auto names = std::vector<ca::SubjectAltName>{ca::subjectAltNameFor(peer.principal, subjectTypeOf(policy))};
-  auto der = ca::buildCsrAttributes(challengePasswordOf(peer), names, ca::keyPurposesForUsages(usagesOf(policy)));
+  auto der = ca::buildCsrAttributes(granted.challengePassword, names, ca::keyPurposesForUsages(usagesOf(policy)));
   return {kCsrAttrsType, ca::estBase64Encode(der)};
 }
 
 EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer& peer, const std::string& label,
                                                    std::string_view body) {
-  auto policy = grantedPolicy(peer, label);
+  auto granted = grant(peer, label);
+  const auto& policy = granted.policy;
   auto request = ca::CertificateRequest::fromEstBody(body);  // signature checked: proof of possession
   if (!request.hasChallengePassword())
-    throw Error(ErrorCode::Forbidden, "the CSR carries no challengePassword (ask /csrattrs on this session)");
-  if (!request.challengePasswordMatches(challengePasswordOf(peer)))
-    throw Error(ErrorCode::Forbidden, "the CSR's challengePassword is not the one given on this session");
+    throw Error(ErrorCode::Forbidden, "the CSR carries no challengePassword (ask /csrattrs for it)");
+  if (!request.challengePasswordMatches(granted.challengePassword))
+    throw Error(ErrorCode::Forbidden, "the CSR's challengePassword is not the one /csrattrs gives for the current enrolment");
   ca::IssuancePolicy issuance{peer.principal, subjectTypeOf(policy), ca::keyPurposesForUsages(usagesOf(policy)),
                               policy.validity};
   auto issued = authority(label).issue(request, issuance);  // Forbidden for a foreign identifier or EKU

@@ -15,9 +15,11 @@
 
 namespace rspf::procedures {
 
-// The challengePassword handed out in csrattrs is bound to the session: base64url of 18 bytes of
-// the session's RFC 5705 exporter with this label (project choice). The CSR must echo it.
-inline constexpr std::string_view kEstChallengeLabel = "EXPORTER-rspf-EST-challengePassword";
+// The challengePassword handed out in csrattrs is bound to the Enrolee's current enrolment:
+// base64url of the first 18 bytes of HMAC-SHA-256(Ke, this label) (project choice). Only the holder
+// of that enrolment's sessions learns it, it changes with every Enrolment Exchange, and it stays the
+// same across the TLS connections of one enrolment (EST clients such as curl use one per request).
+inline constexpr std::string_view kEstChallengeLabel = "rspf EST challengePassword";
 
 inline constexpr const char* kPkcs7CertsOnly = "application/pkcs7-mime; smime-type=certs-only";
 inline constexpr const char* kCsrAttrsType = "application/csrattrs";
@@ -39,12 +41,16 @@ class EstRegistrationAuthority {
   // the certificate, answers certs-only PKCS#7 (steps 9-14).
   EstResponse simpleEnroll(const tls::AuthenticatedPeer& peer, const std::string& label, std::string_view body);
 
-  // The session-bound challengePassword (see kEstChallengeLabel).
-  static std::string challengePasswordOf(const tls::AuthenticatedPeer& peer);
+  // The enrolment-bound challengePassword (see kEstChallengeLabel).
+  static std::string challengePasswordOf(const store::EnrolmentKey& enrolment);
 
  private:
+  struct Grant {
+    store::CertificatePolicy policy;
+    std::string challengePassword;
+  };
   // The Enrolee's certificate policy, after checking it may enrol a certificate now with `label`.
-  store::CertificatePolicy grantedPolicy(const tls::AuthenticatedPeer& peer, const std::string& label);
+  Grant grant(const tls::AuthenticatedPeer& peer, const std::string& label);
   const ca::EmbeddedCa& authority(const std::string& label);
 
   store::Store& store_;

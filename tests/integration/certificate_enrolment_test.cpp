@@ -194,7 +194,16 @@ TEST_F(CertificateEnrolment, RefusalsIssueNothing) {
   EXPECT_NE(errorOf(r).find("not granted"), std::string::npos) << r.body;
 }
 
-TEST_F(CertificateEnrolment, AChallengeFromAnotherSessionIsRefused) {
+TEST_F(CertificateEnrolment, TheChallengeHoldsForOneEnrolmentAcrossSessions) {
+  auto first = session(kCse, kpm);
+  exchange(first);
+  auto challenge = challengeOf(first);
+  auto second = session(kCse, kpm);  // a new TLS session, same enrolment (no new exchange)
+  auto r = simpleEnroll(second, opensslCsr("DNS:cse1.test.example", challenge));
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+TEST_F(CertificateEnrolment, AChallengeOfAPreviousEnrolmentIsRefused) {
   auto first = session(kCse, kpm);
   exchange(first);
   auto challenge = challengeOf(first);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "tls/certificate_profile.hpp"
 #include "tls/openssl_handles.hpp"
 
 namespace rspf::transport {
@@ -68,18 +69,21 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void onHandshake(beast::error_code ec) {
     SSL* ssl = stream_.native_handle();
-    if (ec || !tls::pskAuthenticated(ssl)) {
-      std::string detail = ec ? ec.message() : "no PSK authentication";
+    // A PSK handshake resolved its identity; a certificate handshake verified the chain, and the
+    // Certificate-Based framework now maps the certificate to a registered identity.
+    const tls::ResolvedPsk* resolved = nullptr;
+    if (!ec) resolved = tls::pskAuthenticated(ssl) ? tls::resolvedPskOf(ssl) : tls::resolvedCertificatePeerOf(ssl);
+    if (ec || resolved == nullptr) {
+      std::string detail = ec ? ec.message() : "the peer's credential names no registered identity";
       std::string queued = tls::drainOpenSslErrors();
       if (!queued.empty()) detail += " (" + queued + ")";
       spdlog::info("TLS handshake from {} refused: {}", remote_, detail);
       return;  // the socket closes when the session is released
     }
-    const tls::ResolvedPsk* resolved = tls::resolvedPskOf(ssl);
     peer_.framework = resolved->framework;
     peer_.principal = resolved->principal;
     peer_.attributes = resolved->attributes;
-    const char* identity = SSL_get_psk_identity(ssl);
+    const char* identity = SSL_get_psk_identity(ssl);  // null for a certificate handshake
     peer_.pskIdentity = identity ? identity : "";
     peer_.remoteAddress = remote_;
     peer_.exportKeyingMaterial = [ssl](std::string_view label, std::size_t length) {
@@ -261,6 +265,9 @@ HttpsServer::HttpsServer(HttpsServerSettings settings, tls::PskIdentityResolver&
                          HandshakeObserver onHandshake)
     : impl_(std::make_unique<Impl>(std::move(settings), resolver, std::move(handler), std::move(onHandshake))) {
   tls::configurePskServer(impl_->ctx.native_handle(), impl_->settings.tls, &impl_->resolver);
+  if (impl_->settings.certificate)
+    tls::enableCertificateAuthentication(impl_->ctx.native_handle(), *impl_->settings.certificate,
+                                         impl_->settings.certificateResolver);
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->settings.host, ec);
   if (ec) throw Error(ErrorCode::Config, "invalid listen address '" + impl_->settings.host + "'");

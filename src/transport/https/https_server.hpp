@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "tls/authenticated_peer.hpp"
+#include "tls/certificate_profile.hpp"
 #include "tls/psk_profile.hpp"
 #include "transport/https/http_message.hpp"
 
@@ -21,6 +23,9 @@ struct HttpsServerSettings {
   std::size_t maxBodyBytes = 16 * 1024;
   std::chrono::seconds idleTimeout{30};
   tls::PskServerSettings tls;
+  // Also offer the certificate framework (ECDHE-ECDSA, mutual authentication) when set.
+  std::optional<tls::CertificateServerCredentials> certificate;
+  tls::CertificatePeerResolver* certificateResolver = nullptr;
 };
 
 using RequestHandler = std::function<HttpResponse(const tls::AuthenticatedPeer& peer, const HttpRequest& request)>;

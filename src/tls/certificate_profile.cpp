@@ -1,0 +1,75 @@
+#include "tls/certificate_profile.hpp"
+
+#include <openssl/x509v3.h>
+
+#include "common/error.hpp"
+#include "tls/openssl_handles.hpp"
+#include "tls/psk_profile.hpp"
+
+namespace rspf::tls {
+namespace {
+
+void freeResolver(void*, void*, CRYPTO_EX_DATA*, int, long, void*) {}  // not owned
+void freeResolvedPeer(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<ResolvedPsk*>(p); }
+
+int resolverIndex() {
+  static int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, freeResolver);
+  return index;
+}
+int resolvedPeerIndex() {
+  static int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, freeResolvedPeer);
+  return index;
+}
+
+}  // namespace
+
+void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCredentials& c,
+                                     CertificatePeerResolver* resolver) {
+  if (SSL_CTX_use_certificate(ctx, c.certificate) != 1 || SSL_CTX_use_PrivateKey(ctx, c.privateKey) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1)
+    throw Error(ErrorCode::Config, "the MEF's certificate and key do not fit: " + drainOpenSslErrors());
+  std::string ciphers = std::string(kTls12PskCipherList) + ":" + kTls12EcdsaCipherList;
+  if (SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1)
+    throw Error(ErrorCode::Tls, "cannot set the certificate cipher suites: " + drainOpenSslErrors());
+  SSL_CTX_set1_groups_list(ctx, "P-256");
+  SSL_CTX_set1_cert_store(ctx, c.clientTrustAnchors);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  SSL_CTX_set_ex_data(ctx, resolverIndex(), resolver);
+}
+
+const ResolvedPsk* resolvedCertificatePeerOf(SSL* ssl) {
+  if (auto* cached = static_cast<const ResolvedPsk*>(SSL_get_ex_data(ssl, resolvedPeerIndex()))) return cached;
+  X509* leaf = SSL_get0_peer_certificate(ssl);
+  if (leaf == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return nullptr;
+  auto* resolver =
+      static_cast<CertificatePeerResolver*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), resolverIndex()));
+  if (resolver == nullptr) return nullptr;
+  auto resolved = resolver->resolve(*leaf);
+  if (!resolved) return nullptr;
+  auto* kept = new ResolvedPsk(std::move(*resolved));
+  SSL_set_ex_data(ssl, resolvedPeerIndex(), kept);
+  return kept;
+}
+
+void configureCertificateClient(SSL_CTX* ctx, const CertificateClientCredentials& c) {
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  if (SSL_CTX_set_cipher_list(ctx, kTls12EcdsaCipherList) != 1)
+    throw Error(ErrorCode::Tls, "cannot set the certificate cipher suites: " + drainOpenSslErrors());
+  SSL_CTX_set1_groups_list(ctx, "P-256");
+  if (SSL_CTX_use_certificate(ctx, c.certificate) != 1 || SSL_CTX_use_PrivateKey(ctx, c.privateKey) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1)
+    throw Error(ErrorCode::Config, "the certificate and key do not fit: " + drainOpenSslErrors());
+  SSL_CTX_set1_cert_store(ctx, c.serverTrustAnchors);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+}
+
+void expectServerName(SSL* ssl, const std::string& serverName) {
+  if (SSL_set_tlsext_host_name(ssl, serverName.c_str()) != 1 || SSL_set1_host(ssl, serverName.c_str()) != 1)
+    throw Error(ErrorCode::Tls, "cannot set the server name '" + serverName + "': " + drainOpenSslErrors());
+  SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+}
+
+}  // namespace rspf::tls

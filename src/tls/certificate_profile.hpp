@@ -1,0 +1,50 @@
+#pragma once
+// The (D)TLS certificate profile of TS-0003 10.2.3 (PROTOCOL.md section 2): ECDHE_ECDSA with EC P-256,
+// mutual authentication. A MEF listener may offer it beside the PSK suites: the client's offer
+// decides which framework runs.
+#include <openssl/ssl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "tls/psk_identity_resolver.hpp"
+
+namespace rspf::tls {
+
+// The mandatory TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 plus AES-128-GCM.
+inline constexpr const char* kTls12EcdsaCipherList = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA256";
+
+// Maps a verified client certificate to who the peer is (the Certificate-Based framework).
+class CertificatePeerResolver {
+ public:
+  virtual ~CertificatePeerResolver() = default;
+  // nullopt: the certificate names no registered identity; the connection is refused.
+  virtual std::optional<ResolvedPsk> resolve(X509& leaf) = 0;
+};
+
+// The server's own certificate and the anchors it verifies clients against (RFC 5280, in the handshake).
+struct CertificateServerCredentials {
+  X509* certificate = nullptr;      // not owned; up-referenced by the context
+  EVP_PKEY* privateKey = nullptr;   // not owned
+  X509_STORE* clientTrustAnchors = nullptr;  // not owned; up-referenced by the context
+};
+
+// Adds ECDHE-ECDSA suites and mutual authentication to a server context set up by configurePskServer.
+// For a PSK handshake nothing changes (no CertificateRequest is sent).
+void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCredentials& credentials,
+                                     CertificatePeerResolver* resolver);
+// The resolver's answer for a connection whose client certificate verified, else nullptr.
+const ResolvedPsk* resolvedCertificatePeerOf(SSL* ssl);
+
+// A client context for certificate authentication: its certificate and key, the server's trust
+// anchors; the server name is checked against the certificate (hostname verification).
+struct CertificateClientCredentials {
+  X509* certificate = nullptr;
+  EVP_PKEY* privateKey = nullptr;
+  X509_STORE* serverTrustAnchors = nullptr;
+};
+void configureCertificateClient(SSL_CTX* ctx, const CertificateClientCredentials& credentials);
+void expectServerName(SSL* ssl, const std::string& serverName);  // SNI and hostname check
+
+}  // namespace rspf::tls
