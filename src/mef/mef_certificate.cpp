@@ -13,10 +13,9 @@ std::optional<MefCertificate> mefCertificateFromEmbeddedCa(store::Store& store, 
                                                            const std::string& fqdn) {
   auto record = store.findCertificateAuthority("");
   if (!record) return std::nullopt;
-  auto authority = ca::EmbeddedCa::restore(record->certificateDer, record->sealedPrivateKey,
-                                           [&](crypto::ByteView sealed) {
-                                             return kek.open(sealed, "certificate_authorities/key/");
-                                           });
+  auto authority = ca::EmbeddedCa::restore(
+      record->certificateDer, record->sealedPrivateKey,
+      [&](crypto::ByteView sealed) { return kek.open(sealed, "certificate_authorities/key/"); });
   MefCertificate m;
   m.privateKey = ca::generateP256Key();
   auto issued = authority.issueServerCertificate(fqdn, *m.privateKey, std::chrono::hours(24));

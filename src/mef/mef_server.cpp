@@ -36,8 +36,9 @@ struct MefServer::Impl {
                  return router.handle(peer, request);
                }) {}
 
-  static transport::HttpsServerSettings serverSettings(const MefConfig& c, const std::optional<MefCertificate>& certificate,
-                                                      tls::CertificatePeerResolver* resolver) {
+  static transport::HttpsServerSettings serverSettings(const MefConfig& c,
+                                                       const std::optional<MefCertificate>& certificate,
+                                                       tls::CertificatePeerResolver* resolver) {
     transport::HttpsServerSettings s;
     s.host = c.host;
     s.port = c.port;

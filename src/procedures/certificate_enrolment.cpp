@@ -88,7 +88,8 @@ EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer&
   if (!request.hasChallengePassword())
     throw Error(ErrorCode::Forbidden, "the CSR carries no challengePassword (ask /csrattrs for it)");
   if (!request.challengePasswordMatches(granted.challengePassword))
-    throw Error(ErrorCode::Forbidden, "the CSR's challengePassword is not the one /csrattrs gives for the current enrolment");
+    throw Error(ErrorCode::Forbidden,
+                "the CSR's challengePassword is not the one /csrattrs gives for the current enrolment");
   ca::IssuancePolicy issuance{peer.principal, subjectTypeOf(policy), ca::keyPurposesForUsages(usagesOf(policy)),
                               policy.validity};
   auto issued = authority(label).issue(request, issuance);  // Forbidden for a foreign identifier or EKU

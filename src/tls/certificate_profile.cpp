@@ -41,8 +41,7 @@ const ResolvedPsk* resolvedCertificatePeerOf(SSL* ssl) {
   if (auto* cached = static_cast<const ResolvedPsk*>(SSL_get_ex_data(ssl, resolvedPeerIndex()))) return cached;
   X509* leaf = SSL_get0_peer_certificate(ssl);
   if (leaf == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return nullptr;
-  auto* resolver =
-      static_cast<CertificatePeerResolver*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), resolverIndex()));
+  auto* resolver = static_cast<CertificatePeerResolver*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), resolverIndex()));
   if (resolver == nullptr) return nullptr;
   auto resolved = resolver->resolve(*leaf);
   if (!resolved) return nullptr;

@@ -25,8 +25,8 @@ class CertificatePeerResolver {
 
 // The server's own certificate and the anchors it verifies clients against (RFC 5280, in the handshake).
 struct CertificateServerCredentials {
-  X509* certificate = nullptr;      // not owned; up-referenced by the context
-  EVP_PKEY* privateKey = nullptr;   // not owned
+  X509* certificate = nullptr;               // not owned; up-referenced by the context
+  EVP_PKEY* privateKey = nullptr;            // not owned
   X509_STORE* clientTrustAnchors = nullptr;  // not owned; up-referenced by the context
 };
 

@@ -1,0 +1,180 @@
+// The Certificate-Based framework and EST with clients nobody here wrote: an Enrolee first gets a
+// CSE-ID certificate by EST over its pre-provisioned-key session (rspf enrol --certificate), then
+// `openssl s_client` bootstraps with that certificate (mutual TLS) and `curl` speaks EST with it.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <regex>
+
+#include "procedures/certificate_enrolment.hpp"
+#include "support/loopback_deployment.hpp"
+
+namespace rspf::testing {
+namespace {
+
+constexpr const char* kCse = "cse1.test.example";
+
+class CertificateBootstrap : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    procedures::createCertificateAuthority(d.store(), store::KeyEncryptionKey::fromFile(d.dir() / "kek"), "",
+                                           {"test.example"}, {".test.example"}, std::chrono::hours(24 * 365));
+    store::EnrolmentPolicy policy;
+    policy.certificate = store::CertificatePolicy{"cse", {"SAEF"}, std::chrono::hours(24 * 30), ""};
+    d.addEnrolee(kCse, policy);
+    d.startMef();
+    auto r = d.enrol(kCse, {"--certificate"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    base = d.credentialFile(kCse).string();
+  }
+
+  std::string cert() const { return base + ".certificate.pem"; }
+  std::string key() const { return base + ".certificate-key.pem"; }
+  std::string anchors() const { return base + ".trust-anchors.pem"; }
+  std::string port() const { return std::to_string(d.mefPort()); }
+
+  ProcessResult sClient(const std::string& certFile, const std::string& keyFile) {
+    const std::string body = R"({"certificateEnrolment":false})";
+    std::string request =
+        "POST /enrolment/exchange HTTP/1.1\r\nHost: mef.test.example\r\nContent-Type: "
+        "application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    return runProcess({"openssl",
+                       "s_client",
+                       "-connect",
+                       "127.0.0.1:" + port(),
+                       "-tls1_2",
+                       "-cert",
+                       certFile,
+                       "-key",
+                       keyFile,
+                       "-CAfile",
+                       anchors(),
+                       "-servername",
+                       "mef.test.example",
+                       "-verify_hostname",
+                       "mef.test.example",
+                       "-verify_return_error",
+                       "-keymatexport",
+                       "EXPORTER-oneM2M-Bootstrap",
+                       "-keymatexportlen",
+                       "48",
+                       "-ign_eof"},
+                      request, std::chrono::seconds(15));
+  }
+
+  ProcessResult curl(std::vector<std::string> args) {
+    std::vector<std::string> all = {"curl",
+                                    "-sS",
+                                    "--fail-with-body",
+                                    "--cert",
+                                    cert(),
+                                    "--key",
+                                    key(),
+                                    "--cacert",
+                                    anchors(),
+                                    "--resolve",
+                                    "mef.test.example:" + port() + ":127.0.0.1"};
+    all.insert(all.end(), args.begin(), args.end());
+    return runProcess(all, "", std::chrono::seconds(15));
+  }
+
+  std::string url(const std::string& path) const { return "https://mef.test.example:" + port() + path; }
+
+  LoopbackDeployment d;
+  std::string base;
+};
+
+TEST_F(CertificateBootstrap, OpensslSClientBootstrapsWithTheEnrolledCertificate) {
+  auto r = sClient(cert(), key());
+  ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Verify return code: 0 (ok)"), std::string::npos) << r.out;  // the MEF's FQDN certificate
+  EXPECT_NE(r.out.find("ECDHE-ECDSA-AES128"), std::string::npos) << r.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("Keying material: ([0-9A-Fa-f]{96})"))) << r.out;
+  std::string relative = m[1].str().substr(0, 32);
+  for (auto& c : relative) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto key = d.store().findEnrolmentKeyOf(kCse);
+  ASSERT_TRUE(key);
+  EXPECT_EQ(key->relativeKeId, relative);
+  EXPECT_EQ(key->framework, "certificate");
+  EXPECT_NE(r.out.find("\"keId\":\"" + relative + "@mef.test.example\""), std::string::npos) << r.out;
+}
+
+TEST_F(CertificateBootstrap, ACertificateFromAnotherCaIsRefused) {
+  auto dir = d.dir().string();
+  runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+              dir + "/rogue.key", "-out", dir + "/rogue.pem", "-subj", "/CN=cse1.test.example", "-addext",
+              "subjectAltName=DNS:cse1.test.example", "-days", "1"});
+  auto before = d.store().findEnrolmentKeyOf(kCse)->relativeKeId;
+  auto r = sClient(dir + "/rogue.pem", dir + "/rogue.key");
+  EXPECT_EQ(r.out.find("HTTP/1.1 200"), std::string::npos) << r.out;
+  EXPECT_EQ(d.store().findEnrolmentKeyOf(kCse)->relativeKeId, before);
+  EXPECT_NE(d.mefLog().find("refused"), std::string::npos);
+}
+
+TEST_F(CertificateBootstrap, ACertificateNamingNoRegisteredEnroleeIsRefused) {
+  // Issued for cse1, then cse1 is removed: the SAN no longer names a registered Enrolee.
+  ASSERT_TRUE(d.store().removeEnrolee(kCse));
+  auto r = sClient(cert(), key());
+  EXPECT_EQ(r.out.find("HTTP/1.1 200"), std::string::npos) << r.out;
+  EXPECT_NE(d.mefLog().find("names 0 registered Enrolees"), std::string::npos) << d.mefLog();
+}
+
+TEST_F(CertificateBootstrap, CurlSpeaksEstWithTheCertificateAndEveryIssuedCertificateVerifies) {
+  auto dir = d.dir().string();
+  auto cacerts = curl({"-o", dir + "/cacerts.b64", url("/.well-known/est/cacerts")});
+  ASSERT_EQ(cacerts.exitCode, 0) << cacerts.err;
+  ASSERT_EQ(runProcess({"sh", "-c",
+                        "openssl base64 -d -in " + dir + "/cacerts.b64 | openssl pkcs7 -inform DER " +
+                            "-print_certs -out " + dir + "/ca.pem"})
+                .exitCode,
+            0);
+
+  auto attrs = curl({"-o", dir + "/attrs.b64", url("/.well-known/est/csrattrs")});
+  ASSERT_EQ(attrs.exitCode, 0) << attrs.err;
+  auto parsed = runProcess({"sh", "-c", "openssl base64 -d -in " + dir + "/attrs.b64 | openssl asn1parse -inform DER"});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(parsed.out, m, std::regex(":challengePassword[\\s\\S]*?STRING\\s*:(\\S+)")))
+      << parsed.out;
+  std::string challenge = m[1].str();
+
+  std::ofstream(dir + "/req.cnf") << "[req]\nprompt = no\ndistinguished_name = dn\nattributes = attrs\n"
+                                     "req_extensions = ext\n[dn]\nCN = cse1.test.example\n[attrs]\nchallengePassword = "
+                                  << challenge << "\n[ext]\nsubjectAltName = DNS:cse1.test.example\n";
+  ASSERT_EQ(
+      runProcess({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                  dir + "/new.key", "-config", dir + "/req.cnf", "-outform", "DER", "-out", dir + "/req.der"})
+          .exitCode,
+      0);
+  ASSERT_EQ(runProcess({"sh", "-c", "openssl base64 -in " + dir + "/req.der -out " + dir + "/req.b64"}).exitCode, 0);
+  auto enrolled = curl({"-H", "Content-Type: application/pkcs10", "--data-binary", "@" + dir + "/req.b64", "-o",
+                        dir + "/issued.b64", url("/.well-known/est/simpleenroll")});
+  ASSERT_EQ(enrolled.exitCode, 0) << enrolled.err;
+  ASSERT_EQ(runProcess({"sh", "-c",
+                        "openssl base64 -d -in " + dir + "/issued.b64 | openssl pkcs7 -inform DER " +
+                            "-print_certs -out " + dir + "/issued.pem"})
+                .exitCode,
+            0);
+  for (const std::string& c : {dir + "/issued.pem", cert()}) {
+    auto verify = runProcess({"openssl", "verify", "-CAfile", dir + "/ca.pem", c});
+    EXPECT_EQ(verify.exitCode, 0) << c << verify.out << verify.err;
+  }
+  EXPECT_EQ(d.store().listIssuedCertificates(kCse).size(), 2u);
+
+  // A CSR with a wrong challengePassword is refused with the JSON error body.
+  std::ofstream(dir + "/bad.cnf") << "[req]\nprompt = no\ndistinguished_name = dn\nattributes = attrs\n[dn]\nCN = x\n"
+                                     "[attrs]\nchallengePassword = wrong-password\n";
+  runProcess({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+              dir + "/bad.key", "-config", dir + "/bad.cnf", "-outform", "DER", "-out", dir + "/bad.der"});
+  runProcess({"sh", "-c", "openssl base64 -in " + dir + "/bad.der -out " + dir + "/bad.b64"});
+  auto refused = curl({"-H", "Content-Type: application/pkcs10", "--data-binary", "@" + dir + "/bad.b64",
+                       url("/.well-known/est/simpleenroll")});
+  EXPECT_NE(refused.exitCode, 0);
+  EXPECT_NE(refused.out.find("challengePassword"), std::string::npos) << refused.out;
+  EXPECT_EQ(d.store().listIssuedCertificates(kCse).size(), 2u);
+}
+
+}  // namespace
+}  // namespace rspf::testing
