@@ -115,7 +115,11 @@ int main(int argc, char** argv) {
   bool enrolJson = false;
   enrol->add_option("--mef", enrolOptions.mefUrl, "MEF URL, https://host:port")->required();
   enrol->add_option("--mef-fqdn", enrolOptions.mefFqdn, "MEF FQDN (SNI, and the suffix of KeId)")->required();
-  enrol->add_option("--kpm-id", enrolOptions.kpmId, "KpmId, the pre-provisioned key's identifier")->required();
+  enrol->add_option("--kpm-id", enrolOptions.kpmId, "KpmId, the pre-provisioned key's identifier (pre-provisioned key framework)");
+  std::string bootstrapCertificate, bootstrapKey, mefTrustAnchors;
+  enrol->add_option("--cert", bootstrapCertificate, "the Enrolee's certificate, PEM (certificate framework, instead of --kpm-id)");
+  enrol->add_option("--cert-key", bootstrapKey, "its private key, PEM (mode 0600)");
+  enrol->add_option("--mef-trust-anchors", mefTrustAnchors, "CA certificates the MEF's certificate must chain to, PEM");
   enrol->add_option("--kpm-file", kpmFile, "file holding Kpm in hex (else $RSPF_KPM)");
   enrol->add_option("--token", token, "enrolment token");
   enrol->add_option("--token-file", tokenFile, "file holding the enrolment token");
@@ -182,7 +186,15 @@ int main(int argc, char** argv) {
       return serveUntilSignalled(server, signals, config.readyFile, config.host, "Enrolment Target");
     }
     if (*enrol) {
-      enrolOptions.kpm = readKpm(kpmFile);
+      if (!bootstrapCertificate.empty()) {
+        if (bootstrapKey.empty() || mefTrustAnchors.empty())
+          throw Error(ErrorCode::Config, "--cert needs --cert-key and --mef-trust-anchors");
+        enrolOptions.certificateBootstrap = enrolee::CertificateBootstrapFiles{bootstrapCertificate, bootstrapKey, mefTrustAnchors};
+      } else if (enrolOptions.kpmId.empty()) {
+        throw Error(ErrorCode::Config, "name the bootstrap credential: --kpm-id (with --kpm-file) or --cert");
+      } else {
+        enrolOptions.kpm = readKpm(kpmFile);
+      }
       if (!tokenFile.empty()) token = readFirstLine(tokenFile, "the enrolment token");
       if (!token.empty()) enrolOptions.enrolmentToken = token;
       std::optional<enrolee::EnroledCertificate> certificate;

@@ -227,6 +227,15 @@ int runDemo(bool keep, bool verbose) {
            ".certificate.pem (SAN DNS:" + kCertificateEnroleeId + ", usages SAEF, ESData)";
   });
 
+  d.run("enrol again by certificate: the Certificate-Based framework, mutual TLS (rspf enrol --cert)", [&] {
+    auto base = (d.dir / (std::string(kCertificateEnroleeId) + ".json")).string();
+    auto out = requireSuccess(d.rspf({"enrol", "--mef", d.mefUrl, "--mef-fqdn", kMefFqdn, "--cert", base + ".certificate.pem",
+                                      "--cert-key", base + ".certificate-key.pem", "--mef-trust-anchors",
+                                      base + ".trust-anchors.pem", "--credentials", base + ".by-certificate.json"}),
+                              "certificate bootstrap");
+    return out + "(the MEF's own certificate, for " + kMefFqdn + ", was verified against the same trust anchor)";
+  });
+
   TimePoint shortExpiry{};
   d.run(std::string("enrol a short-lived Enrolee (Enrolment Expiry ") + std::to_string(kShortLifetimeSeconds) +
             "s) and connect it",

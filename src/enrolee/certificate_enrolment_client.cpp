@@ -20,7 +20,7 @@ std::string pathOf(const std::string& uri) {
   return uri.substr(slash);
 }
 
-transport::HttpResponse estRequest(transport::HttpsPskClient& client, transport::HttpRequest request,
+transport::HttpResponse estRequest(transport::HttpsClient& client, transport::HttpRequest request,
                                    std::string_view what) {
   auto response = client.request(request);
   if (response.status != 200) throwMefError(response, what);
@@ -29,7 +29,7 @@ transport::HttpResponse estRequest(transport::HttpsPskClient& client, transport:
 
 }  // namespace
 
-EnroledCertificate enrolCertificate(transport::HttpsPskClient& client, const std::string& estUri) {
+EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::string& estUri) {
   const std::string est = pathOf(estUri);
   EnroledCertificate result;
 

@@ -19,6 +19,6 @@ struct EnroledCertificate {
 
 // `estUri` is the instruction's uri (https://<MEF-FQDN>/.well-known/est[/<label>]); its path is used
 // on `client`'s session. Throws Error with the MEF's reason when a step is refused.
-EnroledCertificate enrolCertificate(transport::HttpsPskClient& client, const std::string& estUri);
+EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::string& estUri);
 
 }  // namespace rspf::enrolee

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "crypto/enrolment_key.hpp"
 #include "crypto/identifiers.hpp"
@@ -49,6 +50,21 @@ std::vector<TargetKey> deriveTargetKeys(const EnroleeCredentials& c) {
   return keys;
 }
 
+// The bootstrap handshake of the chosen framework.
+transport::HttpsClient connectToMef(const transport::HttpsEndpoint& endpoint, const EnrolOptions& options) {
+  if (!options.certificateBootstrap) {
+    crypto::requireAsciiIdentifier(options.kpmId, "KpmId");
+    return transport::HttpsClient(endpoint, tls::PskClientSettings{options.mefFqdn, options.tls13},
+                                  {options.kpmId, options.kpm});
+  }
+  const auto& files = *options.certificateBootstrap;
+  auto certificate = ca::loadCertificateFile(files.certificate);
+  auto key = ca::loadPrivateKeyFile(files.privateKey);
+  ca::X509StorePtr anchors(X509_STORE_new());
+  for (auto& anchor : ca::loadCertificatesFile(files.mefTrustAnchors)) X509_STORE_add_cert(anchors.get(), anchor.get());
+  return transport::HttpsClient(endpoint, options.mefFqdn, {certificate.get(), key.get(), anchors.get()});
+}
+
 }  // namespace
 
 void throwMefError(const transport::HttpResponse& response, std::string_view what) {
@@ -69,9 +85,7 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
   auto endpoint = transport::parseHttpsUrl(options.mefUrl);
   if (!endpoint)
     throw Error(ErrorCode::Config, "MEF URL must look like https://host:port, got '" + options.mefUrl + "'");
-  crypto::requireAsciiIdentifier(options.kpmId, "KpmId");
-  tls::PskClientSettings settings{options.mefFqdn, options.tls13};
-  transport::HttpsPskClient client(*endpoint, settings, {options.kpmId, options.kpm});
+  auto client = connectToMef(*endpoint, options);
 
   // 8.3.3.2: the Enrolee generates the same Enrolment Key material from the session.
   auto exported = client.exportKeyingMaterial(crypto::kExporterLabel, crypto::kExporterLength);
@@ -97,7 +111,7 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
     if (!expiry || !profile) throw Error(ErrorCode::Internal, "the MEF's expiry or keyProfile is malformed");
     c.mefUrl = options.mefUrl;
     c.mefFqdn = crypto::toLower(options.mefFqdn);
-    c.pskIdentity = options.kpmId;
+    c.pskIdentity = options.certificateBootstrap ? "" : options.kpmId;
     c.keId = material.keId;
     c.relativeKeId = material.relativeKeId;
     c.ke = std::move(material.ke);

@@ -1,5 +1,6 @@
 #pragma once
 // The Enrolee side of bootstrap and the Enrolment Exchange (seed 8.3.2.1, 8.3.3.1, 8.3.3.2).
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -9,11 +10,20 @@
 
 namespace rspf::enrolee {
 
+// The Certificate-Based framework (seed 8.3.2.2): the Enrolee's certificate and key, and the MEF
+// trust anchors it verifies the MEF's certificate (naming the MEF-FQDN) against.
+struct CertificateBootstrapFiles {
+  std::filesystem::path certificate;
+  std::filesystem::path privateKey;
+  std::filesystem::path mefTrustAnchors;
+};
+
 struct EnrolOptions {
   std::string mefUrl;   // https://host:port
   std::string mefFqdn;  // sent as SNI; the suffix of the KeId
-  std::string kpmId;
+  std::string kpmId;  // the pre-provisioned key framework: KpmId/Kpm ...
   crypto::SecretBytes kpm;
+  std::optional<CertificateBootstrapFiles> certificateBootstrap;  // ... or the certificate framework
   std::optional<std::string> enrolmentToken;
   bool certificateEnrolment = false;  // "supports certificate enrolment"
   bool mafEnrolment = false;          // "supports MAF-based procedures"

@@ -16,7 +16,7 @@ transport::HttpResponse requestTarget(EnroleeCredentials& c, const TargetRequest
   if (!endpoint) throw Error(ErrorCode::Config, "target URL must look like https://host:port");
   bool useKeId = r.identity == IdentityChoice::KeId || (r.identity == IdentityChoice::Automatic && !key->presented);
   tls::PskClientCredentials credentials{useKeId ? c.keId : key->keyIdentifier, key->key};
-  transport::HttpsPskClient client(*endpoint, tls::PskClientSettings{r.targetId, false}, std::move(credentials));
+  transport::HttpsClient client(*endpoint, tls::PskClientSettings{r.targetId, false}, std::move(credentials));
   key->presented = true;
   return client.request(r.request);
 }

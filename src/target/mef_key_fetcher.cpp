@@ -12,7 +12,7 @@ namespace rspf::target {
 ProvisionedKey MefKeyFetcher::fetch(const std::string& keId, int suid) const {
   auto endpoint = transport::parseHttpsUrl(own_.mefUrl);
   if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + own_.mefUrl);
-  transport::HttpsPskClient client(*endpoint, tls::PskClientSettings{own_.mefFqdn, false}, {own_.kreId, own_.kre},
+  transport::HttpsClient client(*endpoint, tls::PskClientSettings{own_.mefFqdn, false}, {own_.kreId, own_.kre},
                                    std::chrono::seconds(5));
   std::string suidText = (suid < 10 ? "0" : "") + std::to_string(suid);
   auto response =

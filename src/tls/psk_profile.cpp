@@ -145,6 +145,12 @@ std::string describeHandshakeFailure(const std::string& e) {
   if (has("no shared cipher") || has("no suitable") || has("handshake failure") || has("unsupported protocol") ||
       has("protocol version"))
     return "no common TLS version or PSK cipher suite (handshake failure)";
+  if (has("certificate verify failed"))
+    return "the server's certificate did not verify against the trust anchors or does not name the server";
+  if (has("certificate required") || has("peer did not return a certificate"))
+    return "the server requires a client certificate";
+  if (has("unknown ca") || has("bad certificate") || has("certificate unknown"))
+    return "the server refused this client certificate (untrusted or not registered)";
   if (has("wrong version number") || has("http request")) return "the peer is not a TLS 1.2 server at this address";
   if (e.empty()) return "the connection was closed during the TLS handshake";
   return "TLS handshake failed: " + e;

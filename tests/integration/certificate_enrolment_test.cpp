@@ -37,19 +37,19 @@ class CertificateEnrolment : public ::testing::Test {
     d.startMef();
   }
 
-  transport::HttpsPskClient session(const std::string& id, const std::string& kpmHex) {
+  transport::HttpsClient session(const std::string& id, const std::string& kpmHex) {
     auto endpoint = transport::parseHttpsUrl(d.mefUrl());
-    return transport::HttpsPskClient(*endpoint, {LoopbackDeployment::kMefFqdn, false},
+    return transport::HttpsClient(*endpoint, {LoopbackDeployment::kMefFqdn, false},
                                      {id + "-kpm", crypto::SecretBytes(*crypto::fromHex(kpmHex))});
   }
 
-  static void exchange(transport::HttpsPskClient& client) {
+  static void exchange(transport::HttpsClient& client) {
     auto r = client.request({"POST", "/enrolment/exchange", {}, R"({"certificateEnrolment":true})"});
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
   // The challengePassword from /csrattrs, read with `openssl asn1parse` (independent of our parser).
-  std::string challengeOf(transport::HttpsPskClient& client) {
+  std::string challengeOf(transport::HttpsClient& client) {
     auto r = client.request({"GET", "/.well-known/est/csrattrs", {}, ""});
     EXPECT_EQ(r.status, 200) << r.body;
     std::ofstream(d.dir() / "attrs.b64") << r.body;
@@ -78,7 +78,7 @@ class CertificateEnrolment : public ::testing::Test {
     return crypto::toBase64(crypto::asBytes(der));
   }
 
-  transport::HttpResponse simpleEnroll(transport::HttpsPskClient& client, const std::string& body) {
+  transport::HttpResponse simpleEnroll(transport::HttpsClient& client, const std::string& body) {
     return client.request({"POST", "/.well-known/est/simpleenroll", {{"Content-Type", "application/pkcs10"}}, body});
   }
 

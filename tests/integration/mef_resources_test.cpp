@@ -34,9 +34,9 @@ class MefResources : public ::testing::Test {
     return enrolee::CredentialFile{d.credentialFile(id), std::nullopt}.load();
   }
 
-  transport::HttpsPskClient connect(const std::string& identity, const crypto::SecretBytes& psk) {
+  transport::HttpsClient connect(const std::string& identity, const crypto::SecretBytes& psk) {
     auto endpoint = transport::parseHttpsUrl(d.mefUrl());
-    return transport::HttpsPskClient(*endpoint, {LoopbackDeployment::kMefFqdn, false}, {identity, psk});
+    return transport::HttpsClient(*endpoint, {LoopbackDeployment::kMefFqdn, false}, {identity, psk});
   }
 
   transport::HttpResponse fetch(const std::string& path, std::vector<std::pair<std::string, std::string>> headers) {

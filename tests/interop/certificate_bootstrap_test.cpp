@@ -178,3 +178,36 @@ TEST_F(CertificateBootstrap, CurlSpeaksEstWithTheCertificateAndEveryIssuedCertif
 
 }  // namespace
 }  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+TEST_F(CertificateBootstrap, RspfEnrolBootstrapsByCertificateAndChecksTheMefsCertificate) {
+  auto byCertificate = [&](const std::string& fqdn, const std::string& trustAnchors) {
+    return d.rspf({"enrol", "--mef", d.mefUrl(), "--mef-fqdn", fqdn, "--cert", cert(), "--cert-key", key(),
+                   "--mef-trust-anchors", trustAnchors, "--credentials", (d.dir() / "by-cert.json").string(), "--json"});
+  };
+  auto r = byCertificate("mef.test.example", anchors());
+  ASSERT_EQ(r.exitCode, 0) << r.err << d.mefLog();
+  auto keId = nlohmann::json::parse(r.out)["keId"].get<std::string>();
+  auto stored = d.store().findEnrolmentKeyOf(kCse);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(keId, stored->relativeKeId + "@mef.test.example");
+  EXPECT_EQ(stored->framework, "certificate");
+
+  // Another FQDN is refused (the MEF checks SNI; the Enrolee would check the certificate's name) ...
+  r = byCertificate("other.test.example", anchors());
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_NE(r.err.find("server name (SNI)"), std::string::npos) << r.err;
+  // ... and chain to the configured anchors.
+  auto dir = d.dir().string();
+  runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+              dir + "/other-ca.key", "-out", dir + "/other-ca.pem", "-subj", "/CN=other CA", "-days", "1"});
+  r = byCertificate("mef.test.example", dir + "/other-ca.pem");
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_NE(r.err.find("did not verify"), std::string::npos) << r.err;
+  EXPECT_EQ(d.store().findEnrolmentKeyOf(kCse)->relativeKeId, stored->relativeKeId);
+}
+
+}  // namespace
+}  // namespace rspf::testing

@@ -63,8 +63,9 @@ asio::ssl::context& sharedClientContext(const tls::PskClientSettings& settings) 
 }
 }  // namespace
 
-struct HttpsPskClient::Impl {
+struct HttpsClient::Impl {
   asio::io_context ioc;
+  std::optional<asio::ssl::context> ownContext;  // certificate authentication: per connection
   tls::PskClientSettings settings;
   tls::PskClientCredentials credentials;
   std::chrono::milliseconds timeout;
@@ -84,17 +85,35 @@ struct HttpsPskClient::Impl {
   }
 };
 
-HttpsPskClient::HttpsPskClient(const HttpsEndpoint& endpoint, const tls::PskClientSettings& settings,
-                               tls::PskClientCredentials credentials, std::chrono::milliseconds timeout)
+HttpsClient::HttpsClient(const HttpsEndpoint& endpoint, const tls::PskClientSettings& settings,
+                         tls::PskClientCredentials credentials, std::chrono::milliseconds timeout)
     : impl_(std::make_unique<Impl>()) {
   auto& d = *impl_;
   d.settings = settings;
   d.credentials = std::move(credentials);
   d.timeout = timeout;
-  d.hostHeader = endpoint.host + ":" + std::to_string(endpoint.port);
   d.stream.emplace(d.ioc, sharedClientContext(d.settings));
   tls::attachPskClientCredentials(d.stream->native_handle(), d.settings, &d.credentials);
+  connectAndHandshake(endpoint);
+  d.credentials.psk.clear();  // no longer needed once the handshake is done
+}
 
+HttpsClient::HttpsClient(const HttpsEndpoint& endpoint, const std::string& serverName,
+                         const tls::CertificateClientCredentials& credentials, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>()) {
+  auto& d = *impl_;
+  d.timeout = timeout;
+  d.ownContext.emplace(asio::ssl::context::tls_client);
+  tls::configureCertificateClient(d.ownContext->native_handle(), credentials);
+  d.stream.emplace(d.ioc, *d.ownContext);
+  tls::expectServerName(d.stream->native_handle(), serverName);
+  connectAndHandshake(endpoint);
+}
+
+void HttpsClient::connectAndHandshake(const HttpsEndpoint& endpoint) {
+  auto& d = *impl_;
+  const auto timeout = d.timeout;
+  d.hostHeader = endpoint.host + ":" + std::to_string(endpoint.port);
   beast::error_code ec;
   tcp::resolver resolver(d.ioc);
   auto results = resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
@@ -126,7 +145,7 @@ HttpsPskClient::HttpsPskClient(const HttpsEndpoint& endpoint, const tls::PskClie
   d.credentials.psk.clear();  // no longer needed once the handshake is done
 }
 
-HttpsPskClient::~HttpsPskClient() {
+HttpsClient::~HttpsClient() {
   if (!impl_ || !impl_->stream) return;
   // close_notify, and a short, bounded wait for the server's.
   auto& d = *impl_;
@@ -140,7 +159,7 @@ HttpsPskClient::~HttpsPskClient() {
   beast::get_lowest_layer(*d.stream).close();
 }
 
-HttpResponse HttpsPskClient::request(const HttpRequest& request) {
+HttpResponse HttpsClient::request(const HttpRequest& request) {
   auto& d = *impl_;
   http::request<http::string_body> req(http::string_to_verb(request.method), request.target, 11);
   req.set(http::field::host, d.hostHeader);
@@ -186,11 +205,11 @@ HttpResponse HttpsPskClient::request(const HttpRequest& request) {
   return response;
 }
 
-crypto::SecretBytes HttpsPskClient::exportKeyingMaterial(std::string_view label, std::size_t length) {
+crypto::SecretBytes HttpsClient::exportKeyingMaterial(std::string_view label, std::size_t length) {
   return tls::exportKeyingMaterial(impl_->stream->native_handle(), label, length);
 }
 
-std::string HttpsPskClient::cipherName() const { return SSL_get_cipher_name(impl_->stream->native_handle()); }
-std::string HttpsPskClient::protocolVersion() const { return SSL_get_version(impl_->stream->native_handle()); }
+std::string HttpsClient::cipherName() const { return SSL_get_cipher_name(impl_->stream->native_handle()); }
+std::string HttpsClient::protocolVersion() const { return SSL_get_version(impl_->stream->native_handle()); }
 
 }  // namespace rspf::transport

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "tls/certificate_profile.hpp"
 #include "tls/psk_profile.hpp"
 #include "transport/https/http_message.hpp"
 
@@ -18,15 +19,20 @@ struct HttpsEndpoint {
 // "https://host[:port][/...]"; nullopt when malformed.
 std::optional<HttpsEndpoint> parseHttpsUrl(std::string_view url);
 
-class HttpsPskClient {
+class HttpsClient {
  public:
   // Connects and completes the handshake; throws Error(Unavailable) when the server cannot be
   // reached and Error(Tls) with a readable reason when the handshake fails.
-  HttpsPskClient(const HttpsEndpoint& endpoint, const tls::PskClientSettings& settings,
-                 tls::PskClientCredentials credentials, std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  ~HttpsPskClient();
-  HttpsPskClient(const HttpsPskClient&) = delete;
-  HttpsPskClient& operator=(const HttpsPskClient&) = delete;
+  HttpsClient(const HttpsEndpoint& endpoint, const tls::PskClientSettings& settings,
+              tls::PskClientCredentials credentials, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Certificate authentication (ECDHE-ECDSA, mutual): the server's certificate must chain to
+  // `credentials.serverTrustAnchors` and name `serverName` (TS-0003 8.1.2.5; RFC 6125).
+  HttpsClient(const HttpsEndpoint& endpoint, const std::string& serverName,
+              const tls::CertificateClientCredentials& credentials,
+              std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  ~HttpsClient();
+  HttpsClient(const HttpsClient&) = delete;
+  HttpsClient& operator=(const HttpsClient&) = delete;
 
   HttpResponse request(const HttpRequest& request);
   crypto::SecretBytes exportKeyingMaterial(std::string_view label, std::size_t length);
@@ -35,6 +41,7 @@ class HttpsPskClient {
 
  private:
   struct Impl;
+  void connectAndHandshake(const HttpsEndpoint& endpoint);
   std::unique_ptr<Impl> impl_;
 };
 
