@@ -115,9 +115,11 @@ int main(int argc, char** argv) {
   bool enrolJson = false;
   enrol->add_option("--mef", enrolOptions.mefUrl, "MEF URL, https://host:port")->required();
   enrol->add_option("--mef-fqdn", enrolOptions.mefFqdn, "MEF FQDN (SNI, and the suffix of KeId)")->required();
-  enrol->add_option("--kpm-id", enrolOptions.kpmId, "KpmId, the pre-provisioned key's identifier (pre-provisioned key framework)");
+  enrol->add_option("--kpm-id", enrolOptions.kpmId,
+                    "KpmId, the pre-provisioned key's identifier (pre-provisioned key framework)");
   std::string bootstrapCertificate, bootstrapKey, mefTrustAnchors;
-  enrol->add_option("--cert", bootstrapCertificate, "the Enrolee's certificate, PEM (certificate framework, instead of --kpm-id)");
+  enrol->add_option("--cert", bootstrapCertificate,
+                    "the Enrolee's certificate, PEM (certificate framework, instead of --kpm-id)");
   enrol->add_option("--cert-key", bootstrapKey, "its private key, PEM (mode 0600)");
   enrol->add_option("--mef-trust-anchors", mefTrustAnchors, "CA certificates the MEF's certificate must chain to, PEM");
   enrol->add_option("--kpm-file", kpmFile, "file holding Kpm in hex (else $RSPF_KPM)");
@@ -132,6 +134,10 @@ int main(int argc, char** argv) {
       "--credential-key", credentialKey,
       "key file sealing the credential file's secrets (default: <credentials>.key, or $RSPF_CREDENTIAL_KEY)");
   enrol->add_flag("--json", enrolJson, "print the result as JSON");
+  bool renew = false;
+  enrol->add_flag("--renew", renew,
+                  "renew the certificate given by --cert/--cert-key (EST simplereenroll): a new key and certificate "
+                  "replace both files");
 
   // --- connect
   auto* connect = app.add_subcommand(
@@ -189,7 +195,8 @@ int main(int argc, char** argv) {
       if (!bootstrapCertificate.empty()) {
         if (bootstrapKey.empty() || mefTrustAnchors.empty())
           throw Error(ErrorCode::Config, "--cert needs --cert-key and --mef-trust-anchors");
-        enrolOptions.certificateBootstrap = enrolee::CertificateBootstrapFiles{bootstrapCertificate, bootstrapKey, mefTrustAnchors};
+        enrolOptions.certificateBootstrap =
+            enrolee::CertificateBootstrapFiles{bootstrapCertificate, bootstrapKey, mefTrustAnchors};
       } else if (enrolOptions.kpmId.empty()) {
         throw Error(ErrorCode::Config, "name the bootstrap credential: --kpm-id (with --kpm-file) or --cert");
       } else {
@@ -197,6 +204,18 @@ int main(int argc, char** argv) {
       }
       if (!tokenFile.empty()) token = readFirstLine(tokenFile, "the enrolment token");
       if (!token.empty()) enrolOptions.enrolmentToken = token;
+      if (renew) {
+        if (!enrolOptions.certificateBootstrap)
+          throw Error(ErrorCode::Config, "--renew needs --cert, --cert-key and --mef-trust-anchors");
+        auto renewed = enrolee::renewCertificate(enrolOptions);
+        auto newKey = std::filesystem::path(bootstrapKey + ".new");
+        std::filesystem::remove(newKey);
+        ca::savePrivateKeyPemFile(newKey, *renewed.privateKey);
+        ca::saveCertificatesPemFile(bootstrapCertificate, {renewed.certificate.get()});
+        std::filesystem::rename(newKey, bootstrapKey);
+        std::cout << "renewed " << bootstrapCertificate << " (new key in " << bootstrapKey << ")\n";
+        return 0;
+      }
       std::optional<enrolee::EnroledCertificate> certificate;
       auto result = enrolee::enrol(enrolOptions, certificate);
       enrolee::CredentialFile file{

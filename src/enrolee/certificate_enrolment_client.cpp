@@ -4,6 +4,7 @@
 
 #include "ca/certificate_request_builder.hpp"
 #include "ca/csr_attributes.hpp"
+#include "ca/general_names.hpp"
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
 #include "ca/pkcs7.hpp"
@@ -63,6 +64,27 @@ EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::s
   // 8.3.3.1 step 6: report success.
   auto done = client.request({"POST", "/enrolment/exchange/complete", {}, R"({"step":"certificateEnrolment"})"});
   if (done.status != 200) throwMefError(done, "certificate enrolment completion");
+  return result;
+}
+
+EnroledCertificate renewCertificate(transport::HttpsClient& client, const std::string& estPath, const X509& current) {
+  EnroledCertificate result;
+  auto cacerts = estRequest(client, {"GET", estPath + "/cacerts", {}, ""}, "EST cacerts");
+  for (auto& der : ca::certificatesFromPkcs7(ca::estBase64Decode(cacerts.body, "cacerts")))
+    result.trustAnchors.push_back(ca::parseCertificate(der));
+  ca::CsrAttributes attributes;
+  attributes.subjectAltNames = ca::subjectAltNamesOf(current);
+  result.privateKey = ca::generateP256Key();
+  std::string commonName = attributes.subjectAltNames.empty() ? "" : attributes.subjectAltNames.front().value;
+  auto csr = ca::buildCertificateRequest(*result.privateKey, commonName, attributes);
+  auto renewed = estRequest(
+      client, {"POST", estPath + "/simplereenroll", {{"Content-Type", "application/pkcs10"}}, ca::estBase64Encode(csr)},
+      "EST simplereenroll");
+  auto certificates = ca::certificatesFromPkcs7(ca::estBase64Decode(renewed.body, "simplereenroll"));
+  if (certificates.empty()) throw Error(ErrorCode::Internal, "the MEF's simplereenroll answer holds no certificate");
+  result.certificate = ca::parseCertificate(certificates.front());
+  if (X509_check_private_key(result.certificate.get(), result.privateKey.get()) != 1)
+    throw Error(ErrorCode::Internal, "the renewed certificate does not match the new key");
   return result;
 }
 

@@ -21,4 +21,8 @@ struct EnroledCertificate {
 // on `client`'s session. Throws Error with the MEF's reason when a step is refused.
 EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::string& estUri);
 
+// /simplereenroll on a session authenticated by `current` (RFC 7030 4.2.2): a new P-256 key, a CSR
+// naming the same subjectAltName. `estPath` is "/.well-known/est[/<label>]".
+EnroledCertificate renewCertificate(transport::HttpsClient& client, const std::string& estPath, const X509& current);
+
 }  // namespace rspf::enrolee

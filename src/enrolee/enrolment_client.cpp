@@ -67,6 +67,16 @@ transport::HttpsClient connectToMef(const transport::HttpsEndpoint& endpoint, co
 
 }  // namespace
 
+EnroledCertificate renewCertificate(const EnrolOptions& options) {
+  if (!options.certificateBootstrap) throw Error(ErrorCode::Config, "renewal needs the current certificate and key");
+  auto endpoint = transport::parseHttpsUrl(options.mefUrl);
+  if (!endpoint)
+    throw Error(ErrorCode::Config, "MEF URL must look like https://host:port, got '" + options.mefUrl + "'");
+  auto client = connectToMef(*endpoint, options);
+  auto current = ca::loadCertificateFile(options.certificateBootstrap->certificate);
+  return renewCertificate(client, "/.well-known/est", *current);
+}
+
 void throwMefError(const transport::HttpResponse& response, std::string_view what) {
   auto body = nlohmann::json::parse(response.body, nullptr, false);
   std::string reason = body.is_object() && body.contains("ErrorString") && body["ErrorString"].is_string()

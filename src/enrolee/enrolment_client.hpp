@@ -21,7 +21,7 @@ struct CertificateBootstrapFiles {
 struct EnrolOptions {
   std::string mefUrl;   // https://host:port
   std::string mefFqdn;  // sent as SNI; the suffix of the KeId
-  std::string kpmId;  // the pre-provisioned key framework: KpmId/Kpm ...
+  std::string kpmId;    // the pre-provisioned key framework: KpmId/Kpm ...
   crypto::SecretBytes kpm;
   std::optional<CertificateBootstrapFiles> certificateBootstrap;  // ... or the certificate framework
   std::optional<std::string> enrolmentToken;
@@ -38,6 +38,10 @@ EnroleeCredentials enrol(const EnrolOptions& options);
 // The same, and when the MEF instructs Certificate Enrolment (and the Enrolee said it supports it)
 // the EST steps on the same session; `certificate` is left empty otherwise.
 EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCertificate>& certificate);
+
+// Renews the certificate of options.certificateBootstrap by /simplereenroll on a session it
+// authenticates (no Enrolment Exchange): a new key pair and certificate for the same subject.
+EnroledCertificate renewCertificate(const EnrolOptions& options);
 
 // The MEF's error reply as an Error with its status and ErrorString.
 [[noreturn]] void throwMefError(const transport::HttpResponse& response, std::string_view what);

@@ -66,6 +66,12 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
       if (type && type->rfind("application/pkcs10", 0) != 0)
         throw Error(ErrorCode::BadRequest, "simpleenroll takes Content-Type application/pkcs10");
       est = est_.simpleEnroll(peer, label, request.body);
+    } else if (operation == "simplereenroll") {
+      requireMethod(request, "POST");
+      auto type = request.header("Content-Type");
+      if (type && type->rfind("application/pkcs10", 0) != 0)
+        throw Error(ErrorCode::BadRequest, "simplereenroll takes Content-Type application/pkcs10");
+      est = est_.simpleReenroll(peer, label, request.body);
     } else {
       throw Error(ErrorCode::NotFound, "no EST operation '" + operation.substr(0, 64) + "'");
     }

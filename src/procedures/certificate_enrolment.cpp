@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bootstrap/cert/certificate_framework.hpp"
 #include "ca/certificate_request.hpp"
 #include "ca/csr_attributes.hpp"
 #include "ca/extended_key_usage.hpp"
@@ -96,6 +97,29 @@ EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer&
   store_.recordIssuedCertificate(
       {issued.serialHex, label, peer.principal, peer.principal, issued.notBefore, issued.notAfter, now(), issued.der});
   spdlog::info("certificate {} issued to '{}' until {}", issued.serialHex, peer.principal, toRfc3339(issued.notAfter));
+  return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({issued.der})};
+}
+
+EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPeer& peer, const std::string& label,
+                                                     std::string_view body) {
+  if (peer.framework != bootstrap::kCertificateFramework)
+    throw Error(ErrorCode::Forbidden, "simplereenroll needs a session authenticated by the current certificate");
+  auto enrolee = store_.findEnroleeStatus(peer.principal);
+  if (!enrolee || !enrolee->enabled)
+    throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled or not registered");
+  if (!enrolee->policy.certificate)
+    throw Error(ErrorCode::Forbidden, "Certificate Enrolment is not granted to Enrolee '" + peer.principal + "'");
+  const auto& policy = *enrolee->policy.certificate;
+  if (policy.caLabel != label)
+    throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' may not enrol with CA label '" + label + "'");
+  auto request = ca::CertificateRequest::fromEstBody(body);
+  ca::IssuancePolicy issuance{peer.principal, subjectTypeOf(policy), ca::keyPurposesForUsages(usagesOf(policy)),
+                              policy.validity};
+  auto issued = authority(label).issue(request, issuance);  // same subject: the identifier is the principal's
+  store_.recordIssuedCertificate(
+      {issued.serialHex, label, peer.principal, peer.principal, issued.notBefore, issued.notAfter, now(), issued.der});
+  spdlog::info("certificate {} re-issued to '{}' until {}", issued.serialHex, peer.principal,
+               toRfc3339(issued.notAfter));
   return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({issued.der})};
 }
 

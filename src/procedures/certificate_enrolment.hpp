@@ -41,6 +41,10 @@ class EstRegistrationAuthority {
   // the certificate, answers certs-only PKCS#7 (steps 9-14).
   EstResponse simpleEnroll(const tls::AuthenticatedPeer& peer, const std::string& label, std::string_view body);
 
+  // /simplereenroll (RFC 7030 4.2.2): on a session authenticated by the current certificate; the new
+  // certificate names the same subject (the Enrolee the certificate was mapped to); a new key is allowed.
+  EstResponse simpleReenroll(const tls::AuthenticatedPeer& peer, const std::string& label, std::string_view body);
+
   // The enrolment-bound challengePassword (see kEstChallengeLabel).
   static std::string challengePasswordOf(const store::EnrolmentKey& enrolment);
 

@@ -40,7 +40,7 @@ class CertificateEnrolment : public ::testing::Test {
   transport::HttpsClient session(const std::string& id, const std::string& kpmHex) {
     auto endpoint = transport::parseHttpsUrl(d.mefUrl());
     return transport::HttpsClient(*endpoint, {LoopbackDeployment::kMefFqdn, false},
-                                     {id + "-kpm", crypto::SecretBytes(*crypto::fromHex(kpmHex))});
+                                  {id + "-kpm", crypto::SecretBytes(*crypto::fromHex(kpmHex))});
   }
 
   static void exchange(transport::HttpsClient& client) {
@@ -211,6 +211,24 @@ TEST_F(CertificateEnrolment, AChallengeOfAPreviousEnrolmentIsRefused) {
   exchange(second);
   auto r = simpleEnroll(second, opensslCsr("DNS:cse1.test.example", challenge));
   EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_TRUE(d.store().listIssuedCertificates(kCse).empty());
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+TEST_F(CertificateEnrolment, SimplereenrollIsRefusedOnAPreProvisionedKeySession) {
+  auto client = session(kCse, kpm);
+  exchange(client);
+  auto r = client.request({"POST",
+                           "/.well-known/est/simplereenroll",
+                           {{"Content-Type", "application/pkcs10"}},
+                           opensslCsr("DNS:cse1.test.example", challengeOf(client))});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(errorOf(r).find("current certificate"), std::string::npos) << r.body;
   EXPECT_TRUE(d.store().listIssuedCertificates(kCse).empty());
 }
 

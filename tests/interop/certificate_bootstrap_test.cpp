@@ -185,7 +185,8 @@ namespace {
 TEST_F(CertificateBootstrap, RspfEnrolBootstrapsByCertificateAndChecksTheMefsCertificate) {
   auto byCertificate = [&](const std::string& fqdn, const std::string& trustAnchors) {
     return d.rspf({"enrol", "--mef", d.mefUrl(), "--mef-fqdn", fqdn, "--cert", cert(), "--cert-key", key(),
-                   "--mef-trust-anchors", trustAnchors, "--credentials", (d.dir() / "by-cert.json").string(), "--json"});
+                   "--mef-trust-anchors", trustAnchors, "--credentials", (d.dir() / "by-cert.json").string(),
+                   "--json"});
   };
   auto r = byCertificate("mef.test.example", anchors());
   ASSERT_EQ(r.exitCode, 0) << r.err << d.mefLog();
@@ -207,6 +208,52 @@ TEST_F(CertificateBootstrap, RspfEnrolBootstrapsByCertificateAndChecksTheMefsCer
   EXPECT_NE(r.exitCode, 0);
   EXPECT_NE(r.err.find("did not verify"), std::string::npos) << r.err;
   EXPECT_EQ(d.store().findEnrolmentKeyOf(kCse)->relativeKeId, stored->relativeKeId);
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+TEST_F(CertificateBootstrap, RspfEnrolRenewReplacesKeyAndCertificateBySimplereenroll) {
+  auto serialOf = [](const std::string& file) {
+    return runProcess({"openssl", "x509", "-in", file, "-noout", "-serial"}).out;
+  };
+  auto oldSerial = serialOf(cert());
+  auto oldPublic = runProcess({"openssl", "pkey", "-in", key(), "-pubout"}).out;
+  auto r = d.rspf({"enrol", "--renew", "--mef", d.mefUrl(), "--mef-fqdn", "mef.test.example", "--cert", cert(),
+                   "--cert-key", key(), "--mef-trust-anchors", anchors()});
+  ASSERT_EQ(r.exitCode, 0) << r.err << d.mefLog();
+  EXPECT_NE(serialOf(cert()), oldSerial);
+  EXPECT_NE(runProcess({"openssl", "pkey", "-in", key(), "-pubout"}).out, oldPublic);
+  EXPECT_EQ(runProcess({"openssl", "verify", "-CAfile", anchors(), cert()}).exitCode, 0);
+  EXPECT_EQ(d.store().listIssuedCertificates(kCse).size(), 2u);
+  // The renewed certificate bootstraps.
+  auto again = sClient(cert(), key());
+  EXPECT_NE(again.out.find("HTTP/1.1 200 OK"), std::string::npos) << again.out;
+}
+
+TEST_F(CertificateBootstrap, CurlSimplereenrollNeedsTheSameSubjectAndACertificateSession) {
+  auto dir = d.dir().string();
+  auto csr = [&](const std::string& name, const std::string& san) {
+    std::ofstream(dir + "/" + name + ".cnf") << "[req]\nprompt = no\ndistinguished_name = dn\nreq_extensions = ext\n"
+                                                "[dn]\nCN = x\n[ext]\nsubjectAltName = "
+                                             << san << "\n";
+    runProcess({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                dir + "/" + name + ".key", "-config", dir + "/" + name + ".cnf", "-outform", "DER", "-out",
+                dir + "/" + name + ".der"});
+    runProcess({"sh", "-c", "openssl base64 -in " + dir + "/" + name + ".der -out " + dir + "/" + name + ".b64"});
+    return "@" + dir + "/" + name + ".b64";
+  };
+  auto same = curl({"-H", "Content-Type: application/pkcs10", "--data-binary", csr("same", "DNS:cse1.test.example"),
+                    "-o", dir + "/renewed.b64", url("/.well-known/est/simplereenroll")});
+  EXPECT_EQ(same.exitCode, 0) << same.err;
+  auto foreign = curl({"-H", "Content-Type: application/pkcs10", "--data-binary",
+                       csr("foreign", "DNS:cse9.test.example"), url("/.well-known/est/simplereenroll")});
+  EXPECT_NE(foreign.exitCode, 0);
+  EXPECT_NE(foreign.out.find("cse9.test.example"), std::string::npos) << foreign.out;
+  EXPECT_EQ(d.store().listIssuedCertificates(kCse).size(), 2u);  // EST at set-up + the renewal
 }
 
 }  // namespace
