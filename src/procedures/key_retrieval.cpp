@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "bootstrap/cert/certificate_framework.hpp"
 #include "bootstrap/reauth/re_authentication_key.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
@@ -50,8 +51,11 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
   // Step 3.b.i: the requester's ID must be the identity it authenticated with.
   if (request.requesterId.empty())
     throw Error(ErrorCode::BadRequest, "the requester's ID is required in X-M2M-Origin (or From)");
-  if (peer.framework != bootstrap::kReAuthenticationFramework)
-    throw Error(ErrorCode::Forbidden, "MEF Key Retrieval requires authentication with the target's KreId");
+  // 8.3.3.6 pre-conditions: a CSE/AE target authenticates with its KreId, or with a certificate
+  // registered to its identity (the Certificate-Based framework maps it to that identity).
+  if (peer.framework != bootstrap::kReAuthenticationFramework && peer.framework != bootstrap::kCertificateFramework)
+    throw Error(ErrorCode::Forbidden,
+                "MEF Key Retrieval requires authentication with the target's KreId or its certificate");
   if (!crypto::equalsIgnoreCase(request.requesterId, peer.principal))
     throw Error(ErrorCode::Forbidden, "requester ID '" + request.requesterId + "' is not the authenticated identity '" +
                                           peer.principal + "'");

@@ -1,14 +1,17 @@
 // Certificate Enrolment (seed 8.3.3.3) over a pre-provisioned-key session: `rspf enrol --certificate`
 // end to end, CSRs from the independent `openssl req`, and the refusals, each issuing nothing.
 #include <gtest/gtest.h>
+#include <openssl/x509.h>
 #include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <sstream>
 
+#include "admin/administration.hpp"
 #include "ca/pem.hpp"
 #include "crypto/encoding.hpp"
+#include "enrolee/enrolee_credentials.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "support/loopback_deployment.hpp"
 #include "transport/https/https_client.hpp"
@@ -230,6 +233,47 @@ TEST_F(CertificateEnrolment, SimplereenrollIsRefusedOnAPreProvisionedKeySession)
   EXPECT_EQ(r.status, 403);
   EXPECT_NE(errorOf(r).find("current certificate"), std::string::npos) << r.body;
   EXPECT_TRUE(d.store().listIssuedCertificates(kCse).empty());
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+#include <openssl/x509.h>
+
+#include "admin/administration.hpp"
+#include "ca/pem.hpp"
+#include "enrolee/enrolee_credentials.hpp"
+
+namespace rspf::testing {
+namespace {
+
+// 8.3.3.6 pre-conditions: a target may authenticate to the MEF for Key Retrieval with a
+// certificate registered to its identity.
+TEST_F(CertificateEnrolment, ATargetFetchesKeysWithItsCertificate) {
+  auto r = d.enrol(kCse, {"--certificate"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  admin::addTarget(d.store(), kCse, "CSE");
+  store::EnrolmentPolicy pair;
+  pair.directKeys = {{kCse, "SAEF"}};
+  d.addEnrolee("ae1.test.example", pair);
+  ASSERT_EQ(d.enrol("ae1.test.example").exitCode, 0);
+  auto ae1 = enrolee::CredentialFile{d.credentialFile("ae1.test.example"), std::nullopt}.load();
+
+  auto base = d.credentialFile(kCse).string();
+  auto certificate = ca::loadCertificateFile(base + ".certificate.pem");
+  auto key = ca::loadPrivateKeyFile(base + ".certificate-key.pem");
+  ca::X509StorePtr anchors(X509_STORE_new());
+  for (auto& a : ca::loadCertificatesFile(base + ".trust-anchors.pem")) X509_STORE_add_cert(anchors.get(), a.get());
+  transport::HttpsClient client(*transport::parseHttpsUrl(d.mefUrl()), LoopbackDeployment::kMefFqdn,
+                                {certificate.get(), key.get(), anchors.get()});
+  auto fetched = client.request({"GET", "/fetchCredentials/" + ae1.keId + "/22", {{"X-M2M-Origin", kCse}}, ""});
+  ASSERT_EQ(fetched.status, 200) << fetched.body;
+  auto body = nlohmann::json::parse(fetched.body);
+  EXPECT_EQ(body["Credential"], crypto::toBase64(ae1.findTargetKey(kCse, "SAEF")->key.view()));
+  EXPECT_EQ(body["EnroleeID"], "ae1.test.example");
+
+  auto other = client.request({"GET", "/fetchCredentials/" + ae1.keId + "/22", {{"X-M2M-Origin", "ae1.test.example"}}, ""});
+  EXPECT_EQ(other.status, 403);
 }
 
 }  // namespace
