@@ -80,7 +80,8 @@ nlohmann::json describePolicy(const store::EnrolmentPolicy& p) {
     j["certificate"] = {{"subjectType", p.certificate->subjectType},
                         {"usages", p.certificate->usages},
                         {"validity", formatDuration(p.certificate->validity)},
-                        {"caLabel", p.certificate->caLabel}};
+                        {"caLabel", p.certificate->caLabel},
+                        {"requireApproval", p.certificate->requireApproval}};
   if (p.maf)
     j["maf"] = {{"mafId", p.maf->mafId},
                 {"mafUri", p.maf->mafUri},

@@ -39,6 +39,7 @@ struct PolicyOptions {
   std::string certificateType, certificateValidity, certificateCa;
   std::vector<std::string> certificateUsages;
   bool clearCertificate = false;
+  std::string certificateApproval;
 
   void addTo(CLI::App* cmd, bool forUpdate) {
     cmd->add_option("--direct-key", directKeys,
@@ -66,6 +67,9 @@ struct PolicyOptions {
         ->allow_extra_args(false);
     cmd->add_option("--certificate-validity", certificateValidity, "certificate lifetime, e.g. 365d (default 365d)");
     cmd->add_option("--certificate-ca", certificateCa, "label of the CA that issues it (default: the default CA)");
+    cmd->add_option("--certificate-approval", certificateApproval,
+                    "required: hold each certificate request (202 + Retry-After) until `rspf admin ca approve`")
+        ->check(CLI::IsMember({"required", "none"}));
     if (forUpdate) cmd->add_flag("--clear-certificate", clearCertificate, "withdraw Certificate Enrolment");
     cmd->add_option("--maf-usage", mafUsages, "usage the MAF may serve (SAEF, ESPrim, ESData); repeatable")
         ->allow_extra_args(false);
@@ -377,6 +381,35 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       print(*o, {{"label", *showLabel}, {"certificate", pem}}, pem);
       return 0;
     });
+    on(caCmd->add_subcommand("pending", "List certificate requests held for approval"), [o] {
+      auto store = openStore(*o, false);
+      nlohmann::json all = nlohmann::json::array();
+      std::string text;
+      for (const auto& p : store->listPendingCertificateRequests()) {
+        all.push_back({{"enroleeId", p.enroleeId},
+                       {"caLabel", p.caLabel},
+                       {"publicKeySha256", p.publicKeySha256},
+                       {"createdAt", toRfc3339(p.createdAt)},
+                       {"approved", p.approved}});
+        text += p.enroleeId + "  key " + p.publicKeySha256.substr(0, 16) + "…  since " + toRfc3339(p.createdAt) +
+                (p.approved ? "  APPROVED" : "") + "\n";
+      }
+      print(*o, all, text.empty() ? "no pending certificate requests\n" : text);
+      return 0;
+    });
+    auto approveId = std::make_shared<std::string>();
+    auto* approve = caCmd->add_subcommand(
+        "approve", "Approve an Enrolee's held certificate request; its next simpleenroll with that key is issued");
+    approve->add_option("ENROLEE-ID", *approveId)->required();
+    on(approve, [o, approveId] {
+      auto store = openStore(*o, false);
+      if (!store->approveCertificateRequest(*approveId))
+        throw Error(ErrorCode::NotFound, "no certificate request of '" + *approveId + "' is pending");
+      print(*o, {{"enroleeId", *approveId}, {"action", "approved"}},
+            "approved the certificate request of " + *approveId + "\n");
+      return 0;
+    });
+
     auto enroleeId = std::make_shared<std::string>();
     auto* issued = caCmd->add_subcommand("issued", "List the certificates issued to an Enrolee");
     issued->add_option("ENROLEE-ID", *enroleeId)->required();

@@ -134,6 +134,9 @@ int main(int argc, char** argv) {
       "--credential-key", credentialKey,
       "key file sealing the credential file's secrets (default: <credentials>.key, or $RSPF_CREDENTIAL_KEY)");
   enrol->add_flag("--json", enrolJson, "print the result as JSON");
+  std::string approvalWait;
+  enrol->add_option("--approval-wait", approvalWait,
+                    "wait this long (e.g. 60s) for a certificate request held for approval");
   bool renew = false;
   enrol->add_flag("--renew", renew,
                   "renew the certificate given by --cert/--cert-key (EST simplereenroll): a new key and certificate "
@@ -192,6 +195,11 @@ int main(int argc, char** argv) {
       return serveUntilSignalled(server, signals, config.readyFile, config.host, "Enrolment Target");
     }
     if (*enrol) {
+      if (!approvalWait.empty()) {
+        auto d = parseDuration(approvalWait);
+        if (!d) throw Error(ErrorCode::Config, "--approval-wait takes a duration such as 60s");
+        enrolOptions.approvalWait = *d;
+      }
       if (!bootstrapCertificate.empty()) {
         if (bootstrapKey.empty() || mefTrustAnchors.empty())
           throw Error(ErrorCode::Config, "--cert needs --cert-key and --mef-trust-anchors");

@@ -2,6 +2,8 @@
 
 #include <openssl/x509.h>
 
+#include <thread>
+
 #include "ca/certificate_request_builder.hpp"
 #include "ca/csr_attributes.hpp"
 #include "ca/general_names.hpp"
@@ -30,7 +32,8 @@ transport::HttpResponse estRequest(transport::HttpsClient& client, transport::Ht
 
 }  // namespace
 
-EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::string& estUri) {
+EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::string& estUri,
+                                    std::chrono::seconds approvalWait) {
   const std::string est = pathOf(estUri);
   EnroledCertificate result;
 
@@ -50,9 +53,21 @@ EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::s
   result.privateKey = ca::generateP256Key();
   std::string commonName = attributes.subjectAltNames.empty() ? "" : attributes.subjectAltNames.front().value;
   auto csr = ca::buildCertificateRequest(*result.privateKey, commonName, attributes);
-  auto enrolled = estRequest(
-      client, {"POST", est + "/simpleenroll", {{"Content-Type", "application/pkcs10"}}, ca::estBase64Encode(csr)},
-      "EST simpleenroll");
+  transport::HttpRequest enroll{
+      "POST", est + "/simpleenroll", {{"Content-Type", "application/pkcs10"}}, ca::estBase64Encode(csr)};
+  auto deadline = std::chrono::steady_clock::now() + approvalWait;
+  auto enrolled = client.request(enroll);
+  // RFC 7030 4.2.3: 202 Accepted, Retry-After: held for approval.
+  while (enrolled.status == 202) {
+    auto retryAfter = std::chrono::seconds(std::stoll(enrolled.header("Retry-After").value_or("10")));
+    if (std::chrono::steady_clock::now() + retryAfter > deadline)
+      throw Error(ErrorCode::Unavailable,
+                  "the certificate request awaits the MEF administrator's approval (retry after " +
+                      std::to_string(retryAfter.count()) + " s; --approval-wait to wait)");
+    std::this_thread::sleep_for(retryAfter);
+    enrolled = client.request(enroll);
+  }
+  if (enrolled.status != 200) throwMefError(enrolled, "EST simpleenroll");
 
   // Steps 14-15: install the certificate with its key.
   auto certificates = ca::certificatesFromPkcs7(ca::estBase64Decode(enrolled.body, "simpleenroll"));

@@ -2,6 +2,7 @@
 // The Enrolee as EST client (seed 8.3.3.3; RFC 7030), on the session that ran the Enrolment Exchange:
 // trust anchors (/cacerts), CSR attributes (/csrattrs), a fresh P-256 key, the CSR echoing the
 // challengePassword, identifiers and EKUs, /simpleenroll, then the completion report.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,9 @@ struct EnroledCertificate {
 
 // `estUri` is the instruction's uri (https://<MEF-FQDN>/.well-known/est[/<label>]); its path is used
 // on `client`'s session. Throws Error with the MEF's reason when a step is refused.
-EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::string& estUri);
+// A request held for approval (202) is sent again after Retry-After until `approvalWait` has passed.
+EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::string& estUri,
+                                    std::chrono::seconds approvalWait = std::chrono::seconds(0));
 
 // /simplereenroll on a session authenticated by `current` (RFC 7030 4.2.2): a new P-256 key, a CSR
 // naming the same subjectAltName. `estPath` is "/.well-known/est[/<label>]".

@@ -137,7 +137,7 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
   // 8.3.3.1 steps 5-6: Certificate Enrolment when instructed.
   for (const auto& instruction : c.instructions)
     if (options.certificateEnrolment && instruction.value("type", "") == "certificateEnrolment")
-      certificate = enrolCertificate(client, instruction.value("uri", ""));
+      certificate = enrolCertificate(client, instruction.value("uri", ""), options.approvalWait);
   return c;
 }
 

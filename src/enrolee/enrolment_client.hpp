@@ -1,5 +1,6 @@
 #pragma once
 // The Enrolee side of bootstrap and the Enrolment Exchange (seed 8.3.2.1, 8.3.3.1, 8.3.3.2).
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@ struct EnrolOptions {
   bool certificateEnrolment = false;  // "supports certificate enrolment"
   bool mafEnrolment = false;          // "supports MAF-based procedures"
   bool tls13 = false;
+  std::chrono::seconds approvalWait{0};  // how long to wait for a certificate request held for approval
 };
 
 // Bootstraps with KpmId/Kpm, runs the exchange, verifies the MEF's KeId/KreId against its own

@@ -18,6 +18,9 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   if (c.threads < 1 || c.threads > 256) throw Error(ErrorCode::Config, "mef.threads must be 1 to 256");
   c.workers = static_cast<int>(cf.integer("mef.workers").value_or(8));
   if (c.workers < 1 || c.workers > 1024) throw Error(ErrorCode::Config, "mef.workers must be 1 to 1024");
+  c.estRetryAfter = std::chrono::seconds(cf.integer("mef.est_retry_after").value_or(10));
+  if (c.estRetryAfter.count() < 1 || c.estRetryAfter.count() > 86400)
+    throw Error(ErrorCode::Config, "mef.est_retry_after must be 1 to 86400 seconds");
   c.tls13 = cf.boolean("mef.tls13").value_or(false);
   c.maxBodyBytes = static_cast<std::size_t>(cf.integer("mef.max_body_bytes").value_or(16 * 1024));
   auto profile = cf.string("mef.key_profile").value_or("current");

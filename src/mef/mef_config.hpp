@@ -1,7 +1,9 @@
 #pragma once
 // `rspf mef --config FILE`:
-//   [mef]   fqdn, listen = "host:port", threads, workers, tls13, max_body_bytes, key_profile, ready_file
+//   [mef]   fqdn, listen = "host:port", threads, workers, tls13, max_body_bytes, key_profile, ready_file,
+//           est_retry_after (seconds, for certificate requests held for approval)
 //   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@ struct MefConfig {
   std::uint16_t port = 8443;
   int threads = 2;
   int workers = 8;
+  std::chrono::seconds estRetryAfter{10};
   bool tls13 = false;
   std::size_t maxBodyBytes = 16 * 1024;
   crypto::KeyProfile keyProfile = crypto::KeyProfile::Current;

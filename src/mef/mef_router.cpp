@@ -76,8 +76,10 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
       throw Error(ErrorCode::NotFound, "no EST operation '" + operation.substr(0, 64) + "'");
     }
     transport::HttpResponse r;
+    r.status = est.status;
     r.contentType = est.contentType;
-    r.headers.emplace_back("Content-Transfer-Encoding", "base64");
+    if (est.status == 202) r.headers.emplace_back("Retry-After", std::to_string(est.retryAfter.count()));
+    if (est.status == 200) r.headers.emplace_back("Content-Transfer-Encoding", "base64");
     r.body = std::move(est.body);
     return r;
   }

@@ -9,8 +9,9 @@ namespace rspf::mef {
 
 class MefRouter {
  public:
-  MefRouter(store::Store& store, const procedures::MefSettings& settings, store::KeyEncryptionKey kek)
-      : exchange_(store, settings), keyRetrieval_(store, settings), est_(store, std::move(kek)) {}
+  MefRouter(store::Store& store, const procedures::MefSettings& settings, store::KeyEncryptionKey kek,
+            std::chrono::seconds estRetryAfter)
+      : exchange_(store, settings), keyRetrieval_(store, settings), est_(store, std::move(kek), estRetryAfter) {}
 
   // Throws rspf::Error for refusals; the binding maps them to the wire.
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request);

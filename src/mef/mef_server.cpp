@@ -30,7 +30,7 @@ struct MefServer::Impl {
         frameworks({&reAuthentication, &preProvisioned}),
         certificateFramework(*store),
         certificate(mefCertificateFromEmbeddedCa(*store, kek, c.fqdn)),
-        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}, kek),
+        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}, kek, c.estRetryAfter),
         server(serverSettings(c, certificate, &certificateFramework), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
                  return router.handle(peer, request);

@@ -1,6 +1,7 @@
 #include "procedures/certificate_enrolment.hpp"
 
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "bootstrap/cert/certificate_framework.hpp"
 #include "ca/certificate_request.hpp"
@@ -91,6 +92,22 @@ EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer&
   if (!request.challengePasswordMatches(granted.challengePassword))
     throw Error(ErrorCode::Forbidden,
                 "the CSR's challengePassword is not the one /csrattrs gives for the current enrolment");
+  if (policy.requireApproval) {
+    // Held until an administrator approves it (rspf admin ca approve); then the same key is issued.
+    auto keyHash = crypto::toHex(crypto::sha256(request.publicKeyDer()));
+    auto pending = store_.findPendingCertificateRequest(peer.principal);
+    if (!pending || !pending->approved || pending->publicKeySha256 != keyHash) {
+      if (!pending || pending->publicKeySha256 != keyHash)
+        store_.holdCertificateRequest({peer.principal, label, keyHash, request.der(), now(), false});
+      spdlog::info("certificate request of '{}' held for approval", peer.principal);
+      return {
+          "application/json",
+          nlohmann::json{{"Status", true}, {"pending", "the certificate request awaits an administrator's approval"}}
+              .dump(),
+          202, retryAfter_};
+    }
+    store_.removePendingCertificateRequest(peer.principal);
+  }
   ca::IssuancePolicy issuance{peer.principal, subjectTypeOf(policy), ca::keyPurposesForUsages(usagesOf(policy)),
                               policy.validity};
   auto issued = authority(label).issue(request, issuance);  // Forbidden for a foreign identifier or EKU

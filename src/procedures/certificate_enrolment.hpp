@@ -27,11 +27,15 @@ inline constexpr const char* kCsrAttrsType = "application/csrattrs";
 struct EstResponse {
   std::string contentType;
   std::string body;  // base64 of the DER (RFC 7030 4.1.3)
+  int status = 200;  // 202: held for approval, retry after `retryAfter` (RFC 7030 4.2.3)
+  std::chrono::seconds retryAfter{0};
 };
 
 class EstRegistrationAuthority {
  public:
-  EstRegistrationAuthority(store::Store& store, store::KeyEncryptionKey kek) : store_(store), kek_(std::move(kek)) {}
+  EstRegistrationAuthority(store::Store& store, store::KeyEncryptionKey kek,
+                           std::chrono::seconds retryAfter = std::chrono::seconds(10))
+      : store_(store), kek_(std::move(kek)), retryAfter_(retryAfter) {}
 
   // /cacerts: the CA certificate as certs-only PKCS#7 (seed 8.3.3.3 steps 3-4).
   EstResponse cacerts(const std::string& label);
@@ -59,6 +63,7 @@ class EstRegistrationAuthority {
 
   store::Store& store_;
   store::KeyEncryptionKey kek_;
+  std::chrono::seconds retryAfter_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<ca::EmbeddedCa>> authorities_;
 };

@@ -33,7 +33,8 @@ struct CertificatePolicy {
   std::string subjectType = "cse";  // "cse" (CSE-ID, dNSName), "ae" (AE-ID, URI), "node", "device"
   std::vector<std::string> usages;  // communication security types: "SAEF", "ESPrim", "ESData", "MAF"
   std::chrono::seconds validity{std::chrono::hours(24 * 365)};
-  std::string caLabel;  // "" = the default CA
+  std::string caLabel;           // "" = the default CA
+  bool requireApproval = false;  // simpleenroll answers 202 until an administrator approves
   bool operator==(const CertificatePolicy&) const = default;
 };
 
@@ -121,6 +122,16 @@ struct IssuedCertificateRecord {
   TimePoint notAfter{};
   TimePoint issuedAt{};
   crypto::Bytes der;
+};
+
+// A certificate request held for approval (RFC 7030 4.2.3: 202 + Retry-After until then).
+struct PendingCertificateRequest {
+  std::string enroleeId;
+  std::string caLabel;
+  std::string publicKeySha256;  // hex SHA-256 of the CSR's SubjectPublicKeyInfo
+  crypto::Bytes csrDer;
+  TimePoint createdAt{};
+  bool approved = false;
 };
 
 }  // namespace rspf::store

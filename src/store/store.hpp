@@ -66,6 +66,13 @@ class Store {
   virtual void recordIssuedCertificate(const IssuedCertificateRecord& certificate) = 0;
   virtual std::vector<IssuedCertificateRecord> listIssuedCertificates(std::string_view enroleeId) = 0;
 
+  // --- Certificate requests held for approval: one per Enrolee (a new request replaces it).
+  virtual void holdCertificateRequest(const PendingCertificateRequest& request) = 0;
+  virtual std::optional<PendingCertificateRequest> findPendingCertificateRequest(std::string_view enroleeId) = 0;
+  virtual std::vector<PendingCertificateRequest> listPendingCertificateRequests() = 0;
+  virtual bool approveCertificateRequest(std::string_view enroleeId) = 0;  // false: none pending
+  virtual void removePendingCertificateRequest(std::string_view enroleeId) = 0;
+
   // Current schema version (for diagnostics and tests).
   virtual int schemaVersion() = 0;
 };

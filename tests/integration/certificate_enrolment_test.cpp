@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "admin/administration.hpp"
 #include "ca/pem.hpp"
@@ -272,8 +273,45 @@ TEST_F(CertificateEnrolment, ATargetFetchesKeysWithItsCertificate) {
   EXPECT_EQ(body["Credential"], crypto::toBase64(ae1.findTargetKey(kCse, "SAEF")->key.view()));
   EXPECT_EQ(body["EnroleeID"], "ae1.test.example");
 
-  auto other = client.request({"GET", "/fetchCredentials/" + ae1.keId + "/22", {{"X-M2M-Origin", "ae1.test.example"}}, ""});
+  auto other =
+      client.request({"GET", "/fetchCredentials/" + ae1.keId + "/22", {{"X-M2M-Origin", "ae1.test.example"}}, ""});
   EXPECT_EQ(other.status, 403);
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// RFC 7030 4.2.3: a policy may hold certificate requests for approval: 202 + Retry-After.
+TEST(CertificateApproval, HeldUntilApprovedThenIssued) {
+  LoopbackDeployment d;
+  procedures::createCertificateAuthority(d.store(), store::KeyEncryptionKey::fromFile(d.dir() / "kek"), "",
+                                         {"test.example"}, {}, std::chrono::hours(24));
+  store::EnrolmentPolicy policy;
+  policy.certificate = store::CertificatePolicy{"cse", {"SAEF"}, std::chrono::hours(24), "", true};
+  d.addEnrolee(kCse, policy);
+  d.startMef("est_retry_after = 1");
+
+  auto held = d.enrol(kCse, {"--certificate"});
+  EXPECT_NE(held.exitCode, 0);
+  EXPECT_NE(held.err.find("awaits the MEF administrator's approval"), std::string::npos) << held.err;
+  EXPECT_TRUE(d.store().listIssuedCertificates(kCse).empty());
+  ASSERT_TRUE(d.store().findPendingCertificateRequest(kCse));
+
+  ProcessResult waited;
+  std::thread enrol([&] { waited = d.enrol(kCse, {"--certificate", "--approval-wait", "20s"}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  auto list = d.rspf({"admin", "--config", (d.dir() / "mef.toml").string(), "ca", "pending", "--json"});
+  EXPECT_NE(list.out.find(kCse), std::string::npos) << list.out << list.err;
+  auto approved = d.rspf({"admin", "--config", (d.dir() / "mef.toml").string(), "ca", "approve", kCse});
+  EXPECT_EQ(approved.exitCode, 0) << approved.err;
+  enrol.join();
+  EXPECT_EQ(waited.exitCode, 0) << waited.err << d.mefLog();
+  EXPECT_EQ(d.store().listIssuedCertificates(kCse).size(), 1u);
+  EXPECT_FALSE(d.store().findPendingCertificateRequest(kCse));
+  EXPECT_NE(d.mefLog().find("held for approval"), std::string::npos);
 }
 
 }  // namespace

@@ -79,6 +79,17 @@ CREATE TABLE issued_certificates (
 );
 CREATE INDEX issued_certificates_by_enrolee ON issued_certificates(enrolee_id);
 )sql"},
+    // Certificate requests held for an administrator's approval (RFC 7030 4.2.3).
+    Migration{4, R"sql(
+CREATE TABLE pending_certificate_requests (
+  enrolee_id        TEXT PRIMARY KEY,
+  ca_label          TEXT NOT NULL,
+  public_key_sha256 TEXT NOT NULL,
+  csr               BLOB NOT NULL,
+  created_at        INTEGER NOT NULL,
+  approved          INTEGER NOT NULL DEFAULT 0
+);
+)sql"},
 };
 
 }  // namespace

@@ -22,7 +22,8 @@ std::string policyToJson(const EnrolmentPolicy& policy) {
     certificate = {{"subjectType", policy.certificate->subjectType},
                    {"usages", policy.certificate->usages},
                    {"validitySeconds", policy.certificate->validity.count()},
-                   {"caLabel", policy.certificate->caLabel}};
+                   {"caLabel", policy.certificate->caLabel},
+                   {"requireApproval", policy.certificate->requireApproval}};
   json out = {{"directKeys", std::move(directKeys)},
               {"certificate", std::move(certificate)},
               {"maf", std::move(maf)},
@@ -44,9 +45,10 @@ EnrolmentPolicy policyFromJson(std::string_view text) {
                          maf.at("credentialType").get<std::string>(), maf.at("usages").get<std::vector<std::string>>()};
     // Absent in policies stored before Certificate Enrolment existed.
     if (auto c = in.find("certificate"); c != in.end() && !c->is_null())
-      policy.certificate = CertificatePolicy{
-          c->at("subjectType").get<std::string>(), c->at("usages").get<std::vector<std::string>>(),
-          std::chrono::seconds(c->at("validitySeconds").get<std::int64_t>()), c->at("caLabel").get<std::string>()};
+      policy.certificate =
+          CertificatePolicy{c->at("subjectType").get<std::string>(), c->at("usages").get<std::vector<std::string>>(),
+                            std::chrono::seconds(c->at("validitySeconds").get<std::int64_t>()),
+                            c->at("caLabel").get<std::string>(), c->value("requireApproval", false)};
     policy.registrarCseId = in.at("registrarCseId").get<std::string>();
     policy.enrolmentExpiry = std::chrono::seconds(in.at("enrolmentExpirySeconds").get<std::int64_t>());
     const auto token = in.at("token").get<std::string>();

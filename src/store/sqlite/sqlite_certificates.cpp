@@ -67,3 +67,67 @@ std::vector<IssuedCertificateRecord> SqliteStore::listIssuedCertificates(std::st
 }
 
 }  // namespace rspf::store
+
+namespace rspf::store {
+namespace {
+
+constexpr std::string_view kUpsertPending =
+    "INSERT INTO pending_certificate_requests (enrolee_id, ca_label, public_key_sha256, csr, created_at, approved) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT(enrolee_id) DO UPDATE SET ca_label = excluded.ca_label, "
+    "public_key_sha256 = excluded.public_key_sha256, csr = excluded.csr, created_at = excluded.created_at, "
+    "approved = 0";
+constexpr std::string_view kSelectPending =
+    "SELECT enrolee_id, ca_label, public_key_sha256, csr, created_at, approved FROM pending_certificate_requests "
+    "WHERE enrolee_id = ?1";
+constexpr std::string_view kSelectAllPending =
+    "SELECT enrolee_id, ca_label, public_key_sha256, csr, created_at, approved FROM pending_certificate_requests "
+    "ORDER BY created_at, enrolee_id";
+constexpr std::string_view kApprovePending =
+    "UPDATE pending_certificate_requests SET approved = 1 WHERE enrolee_id = ?1";
+constexpr std::string_view kDeletePending = "DELETE FROM pending_certificate_requests WHERE enrolee_id = ?1";
+
+PendingCertificateRequest readPending(const sqlite::Statement& s) {
+  return {s.text(0), s.text(1), s.text(2), s.blob(3), fromUnix(s.integer(4)), s.integer(5) != 0};
+}
+
+}  // namespace
+
+void SqliteStore::holdCertificateRequest(const PendingCertificateRequest& r) {
+  std::lock_guard lock(writerMutex_);
+  writer_.statement(kUpsertPending)
+      .bindText(1, r.enroleeId)
+      .bindText(2, r.caLabel)
+      .bindText(3, r.publicKeySha256)
+      .bindBlob(4, r.csrDer)
+      .bindInt(5, toUnix(r.createdAt))
+      .run();
+}
+
+std::optional<PendingCertificateRequest> SqliteStore::findPendingCertificateRequest(std::string_view enroleeId) {
+  auto read = reader();
+  auto s = read->db.statement(kSelectPending);
+  s.bindText(1, enroleeId);
+  if (!s.step()) return std::nullopt;
+  return readPending(s);
+}
+
+std::vector<PendingCertificateRequest> SqliteStore::listPendingCertificateRequests() {
+  auto read = reader();
+  auto s = read->db.statement(kSelectAllPending);
+  std::vector<PendingCertificateRequest> out;
+  while (s.step()) out.push_back(readPending(s));
+  return out;
+}
+
+bool SqliteStore::approveCertificateRequest(std::string_view enroleeId) {
+  std::lock_guard lock(writerMutex_);
+  writer_.statement(kApprovePending).bindText(1, enroleeId).run();
+  return sqlite3_changes(writer_.get()) > 0;
+}
+
+void SqliteStore::removePendingCertificateRequest(std::string_view enroleeId) {
+  std::lock_guard lock(writerMutex_);
+  writer_.statement(kDeletePending).bindText(1, enroleeId).run();
+}
+
+}  // namespace rspf::store

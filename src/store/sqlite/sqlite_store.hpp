@@ -69,6 +69,11 @@ class SqliteStore final : public Store {
   std::optional<CertificateAuthorityRecord> findCertificateAuthority(std::string_view label) override;
   void recordIssuedCertificate(const IssuedCertificateRecord& certificate) override;
   std::vector<IssuedCertificateRecord> listIssuedCertificates(std::string_view enroleeId) override;
+  void holdCertificateRequest(const PendingCertificateRequest& request) override;
+  std::optional<PendingCertificateRequest> findPendingCertificateRequest(std::string_view enroleeId) override;
+  std::vector<PendingCertificateRequest> listPendingCertificateRequests() override;
+  bool approveCertificateRequest(std::string_view enroleeId) override;
+  void removePendingCertificateRequest(std::string_view enroleeId) override;
 
   void addToken(const EnrolmentToken& token) override;
   std::optional<EnrolmentToken> findToken(std::string_view tokenId) override;
