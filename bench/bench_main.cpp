@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "certificate_enrolment_bench.hpp"
 #include "psk_enrolment_bench.hpp"
 
 int main(int argc, char** argv) {
@@ -11,10 +12,14 @@ int main(int argc, char** argv) {
     std::cout << "usage: rspf_bench <benchmark> [options]\n\n"
                  "benchmarks:\n"
                  "  psk-enrolment   PSK enrolments/s of the MEF vs. a raw OpenSSL TLS-PSK server\n"
-                 "                  (rspf_bench psk-enrolment --help for its options)\n";
+                 "                  (rspf_bench psk-enrolment --help for its options)\n"
+                 "  certificate-enrolment\n"
+                 "                  certificate enrolments/s (mutual TLS + csrattrs + simpleenroll) vs. the\n"
+                 "                  crypto floor measured in the same run\n";
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "psk-enrolment") return rspf::bench::pskEnrolmentBench({args.begin() + 1, args.end()});
+  if (args[0] == "certificate-enrolment") return rspf::bench::certificateEnrolmentBench({args.begin() + 1, args.end()});
   std::cerr << "rspf_bench: unknown benchmark '" << args[0] << "' (try --help)\n";
   return 2;
 }

@@ -201,9 +201,8 @@ std::string rawExchange(Shared& s, const PskCredential& credential) {
 
 std::string rspfExchange(Shared& s, const PskCredential& credential) {
   try {
-    transport::HttpsPskClient client({s.target.host, s.target.port}, tls::PskClientSettings{s.target.serverName},
-                                     tls::PskClientCredentials{credential.identity, credential.psk},
-                                     s.settings.ioTimeout);
+    transport::HttpsClient client({s.target.host, s.target.port}, tls::PskClientSettings{s.target.serverName},
+                                  tls::PskClientCredentials{credential.identity, credential.psk}, s.settings.ioTimeout);
     transport::HttpRequest request;
     request.method = s.target.method;
     request.target = s.target.path;

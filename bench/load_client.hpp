@@ -30,7 +30,7 @@ struct LoadTarget {
 
 enum class ClientKind {
   Raw,   // raw OpenSSL, blocking socket, minimal HTTP/1.1 writer and reader
-  Rspf,  // the project's transport::HttpsPskClient (Asio/Beast), one per connection
+  Rspf,  // the project's transport::HttpsClient (Asio/Beast), one per connection
 };
 const char* clientKindName(ClientKind kind);
 

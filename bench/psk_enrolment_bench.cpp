@@ -50,7 +50,7 @@ const char* kUsage =
     "  --seconds S        length of each phase (default 5)\n"
     "  --enrolees M       Enrolees registered with the MEF, used in turn (default 64)\n"
     "  --mef-threads L    comma-separated MEF network thread counts, one phase each (default 1,2)\n"
-    "  --client K         raw (raw OpenSSL, default) | rspf (transport::HttpsPskClient)\n"
+    "  --client K         raw (raw OpenSSL, default) | rspf (transport::HttpsClient)\n"
     "  --mef-log L        file (the MEF's info log into the temp dir, default) | off\n"
     "  --store-dir DIR    where the temporary store directory goes (default: the temp directory)\n"
     "  --repeat R         run the phases R times (default 1)\n"

@@ -32,8 +32,7 @@ std::string readFile(const std::filesystem::path& p) {
 class CertificateEnrolment : public ::testing::Test {
  protected:
   void SetUp() override {
-    procedures::createCertificateAuthority(d.store(), store::KeyEncryptionKey::fromFile(d.dir() / "kek"), "",
-                                           {"test.example"}, {".test.example"}, std::chrono::hours(24 * 365));
+    d.createCertificateAuthority({"test.example"}, {".test.example"});
     store::EnrolmentPolicy policy;
     policy.certificate = store::CertificatePolicy{"cse", {"SAEF"}, std::chrono::hours(24 * 30), ""};
     kpm = d.addEnrolee(kCse, policy);
@@ -287,8 +286,7 @@ namespace {
 // RFC 7030 4.2.3: a policy may hold certificate requests for approval: 202 + Retry-After.
 TEST(CertificateApproval, HeldUntilApprovedThenIssued) {
   LoopbackDeployment d;
-  procedures::createCertificateAuthority(d.store(), store::KeyEncryptionKey::fromFile(d.dir() / "kek"), "",
-                                         {"test.example"}, {}, std::chrono::hours(24));
+  d.createCertificateAuthority({"test.example"});
   store::EnrolmentPolicy policy;
   policy.certificate = store::CertificatePolicy{"cse", {"SAEF"}, std::chrono::hours(24), "", true};
   d.addEnrolee(kCse, policy);

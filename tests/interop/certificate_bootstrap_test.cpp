@@ -18,8 +18,7 @@ constexpr const char* kCse = "cse1.test.example";
 class CertificateBootstrap : public ::testing::Test {
  protected:
   void SetUp() override {
-    procedures::createCertificateAuthority(d.store(), store::KeyEncryptionKey::fromFile(d.dir() / "kek"), "",
-                                           {"test.example"}, {".test.example"}, std::chrono::hours(24 * 365));
+    d.createCertificateAuthority({"test.example"}, {".test.example"});
     store::EnrolmentPolicy policy;
     policy.certificate = store::CertificatePolicy{"cse", {"SAEF"}, std::chrono::hours(24 * 30), ""};
     d.addEnrolee(kCse, policy);

@@ -13,31 +13,19 @@
 #include "procedures/enrolment_exchange.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "store/open_store.hpp"
+#include "support/derivation_vectors.hpp"
 #include "support/expectations.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rspf::procedures {
 namespace {
 
+using namespace rspf::testing::vectors;
 using rspf::testing::expectError;
 using rspf::testing::unhex;
 
 constexpr const char* kMefFqdn = "mef.example.com";
 constexpr const char* kEnroleeId = "enrolee.example.com";
-
-// Case 0 and case 1 of key-derivation.json (independently computed).
-constexpr const char* kExporter1 =
-    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f";
-constexpr const char* kRelative1 = "000102030405060708090a0b0c0d0e0f";
-constexpr const char* kKe1 = "101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f";
-constexpr const char* kKeId1 = "000102030405060708090a0b0c0d0e0f@mef.example.com";
-constexpr const char* kKre1 = "1814aa99e325442fde22bc6f07c8fa62f86fbe52119caacc47f85ce462a4670f";
-constexpr const char* kKreId1 = "f865c01789b3a957b7474a17b4dead5b@mef.example.com";
-constexpr const char* kExporter2 =
-    "e55761870f47db28acf649f2716f95070209060000acebe114823fbe5b3e86bf2a73fa0cde1a5aa29e6a72518a85557d";
-constexpr const char* kRelative2 = "e55761870f47db28acf649f2716f9507";
-constexpr const char* kKeId2 = "e55761870f47db28acf649f2716f9507@mef.example.com";
-constexpr const char* kKreId2 = "59d4b8d35703c9fdb3b68f4d6aea7eec@mef.example.com";
 
 bool holds(const crypto::SecretBytes& s, std::string_view hex) { return std::ranges::equal(s.view(), unhex(hex)); }
 

@@ -15,12 +15,14 @@
 #include "procedures/enrolment_exchange.hpp"
 #include "procedures/key_retrieval.hpp"
 #include "store/open_store.hpp"
+#include "support/derivation_vectors.hpp"
 #include "support/expectations.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rspf::procedures {
 namespace {
 
+using namespace rspf::testing::vectors;
 using rspf::testing::expectError;
 using rspf::testing::unhex;
 
@@ -31,12 +33,6 @@ constexpr const char* kCse = "cse1.example.com";
 constexpr const char* kAe = "ae7.cse1.example.com";
 constexpr const char* kMaf = "maf.example.com";
 
-// key-derivation.json case 0.
-constexpr const char* kExporter1 =
-    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f";
-constexpr const char* kRelative1 = "000102030405060708090a0b0c0d0e0f";
-constexpr const char* kKeId1 = "000102030405060708090a0b0c0d0e0f@mef.example.com";
-constexpr const char* kKe1 = "101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f";
 // base64 of the case 0 values.
 constexpr const char* kSaefCse1 = "sbVXu2jj9Wt9MDZUAxG4KY3PgHtHYlzH3LuHgLFeYyE=";    // SUID 22, cse1
 constexpr const char* kEsPrimCse1 = "bbITcvn15Y1lMRZA5Txs0abmWxe7SDkO/g+VAjI/M5Y=";  // SUID 24, cse1
@@ -44,10 +40,6 @@ constexpr const char* kEsDataAe7 = "VBEc1b0IDWSIpV6UaxqzsPG3S0D23EEcQAgMQfuxbqw=
 constexpr const char* kMafKey = "xBN0D3lPUqELiU3TDTEm+V8Gw8KP6iLnqSeomxA2YmQ=";      // SUID 21, maf
 constexpr const char* kKpsaCse1 = "0E+Mb0m/Bt7NH39QUOyLUXWgD4uZqYsSZbVQLAZSBuo=";    // 10.3.3, cse1
 constexpr const char* kKmMaf = "KKgjv+aD16z+0uU96nXmPznF/EvD1v/CsqpGkjfc9Ng=";       // 10.3.2, maf
-// key-derivation.json case 1, for a second Enrolee.
-constexpr const char* kExporter2 =
-    "e55761870f47db28acf649f2716f95070209060000acebe114823fbe5b3e86bf2a73fa0cde1a5aa29e6a72518a85557d";
-constexpr const char* kKeId2 = "e55761870f47db28acf649f2716f9507@mef.example.com";
 
 tls::AuthenticatedPeer peerWithExporter(std::string principal, std::string framework, std::string exporterHex) {
   tls::AuthenticatedPeer p;

@@ -5,6 +5,7 @@
 
 #include "admin/administration.hpp"
 #include "crypto/encoding.hpp"
+#include "procedures/certificate_enrolment.hpp"
 
 namespace rspf::testing {
 namespace {
@@ -42,6 +43,12 @@ std::string LoopbackDeployment::addEnrolee(const std::string& enroleeId, const s
 void LoopbackDeployment::addTargetIdentity(const std::string& targetId) {
   addEnrolee(targetId);
   admin::addTarget(*store_, targetId, "CSE");
+}
+
+void LoopbackDeployment::createCertificateAuthority(const std::vector<std::string>& dnsSubtrees,
+                                                    const std::vector<std::string>& uriSubtrees) {
+  procedures::createCertificateAuthority(*store_, store::KeyEncryptionKey::fromFile(dir() / "kek"), "", dnsSubtrees,
+                                         uriSubtrees, std::chrono::hours(24 * 365));
 }
 
 void LoopbackDeployment::startMef(const std::string& extraMefToml) {

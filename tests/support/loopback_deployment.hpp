@@ -29,6 +29,10 @@ class LoopbackDeployment {
   // Registers an Enrolee and an Enrolment Target with the same identity.
   void addTargetIdentity(const std::string& targetId);
 
+  // Creates the store's default embedded CA with these name constraints (one year).
+  void createCertificateAuthority(const std::vector<std::string>& dnsSubtrees,
+                                  const std::vector<std::string>& uriSubtrees = {});
+
   // Starts `rspf mef`; `extraMefToml` lines are appended to its [mef] table.
   void startMef(const std::string& extraMefToml = "");
   void stopMef();
