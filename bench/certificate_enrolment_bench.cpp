@@ -12,6 +12,7 @@
 #include <string>
 
 #include "admin/administration.hpp"
+#include "bench_options.hpp"
 #include "certificate_load_client.hpp"
 #include "ecdsa_crypto_floor.hpp"
 #include "enrolee/enrolment_client.hpp"
@@ -50,26 +51,6 @@ const char* kUsage =
     "P-256 key), close. The crypto floor (2 ECDSA P-256 signs + 3 verifies + 1 ECDH per enrolment, one\n"
     "thread, OpenSSL EVP) is measured in the same run, before and after the load.\n";
 
-int toInt(const std::string& flag, const std::string& v, int min) {
-  try {
-    std::size_t used = 0;
-    int n = std::stoi(v, &used);
-    if (used == v.size() && n >= min) return n;
-  } catch (const std::exception&) {
-  }
-  throw std::invalid_argument(flag + " takes an integer >= " + std::to_string(min) + ", got '" + v + "'");
-}
-
-double toDouble(const std::string& flag, const std::string& v) {
-  try {
-    std::size_t used = 0;
-    double d = std::stod(v, &used);
-    if (used == v.size() && d > 0) return d;
-  } catch (const std::exception&) {
-  }
-  throw std::invalid_argument(flag + " takes a positive number, got '" + v + "'");
-}
-
 // nullopt: --help was asked for.
 std::optional<Options> parse(const std::vector<std::string>& args) {
   Options o;
@@ -84,10 +65,10 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
       throw std::invalid_argument("unknown option '" + a + "' (see --help)");
     if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
     const std::string& v = args[++i];
-    if (a == "--clients") o.clients = toInt(a, v, 1);
-    if (a == "--seconds") o.seconds = toDouble(a, v);
-    if (a == "--enrolees") o.enrolees = toInt(a, v, 1);
-    if (a == "--min-ratio") o.minRatio = toDouble(a, v);
+    if (a == "--clients") o.clients = intOption(a, v, 1);
+    if (a == "--seconds") o.seconds = positiveOption(a, v);
+    if (a == "--enrolees") o.enrolees = intOption(a, v, 1);
+    if (a == "--min-ratio") o.minRatio = positiveOption(a, v);
   }
   if (o.enrolees < o.clients)
     throw std::invalid_argument("--enrolees must be at least --clients (one Enrolee is never on two connections)");

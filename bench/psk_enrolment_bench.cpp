@@ -15,6 +15,7 @@
 #include <string>
 
 #include "admin/administration.hpp"
+#include "bench_options.hpp"
 #include "crypto/primitives.hpp"
 #include "load_client.hpp"
 #include "machine_facts.hpp"
@@ -60,26 +61,6 @@ const char* kUsage =
     "Phases: a raw OpenSSL TLS 1.2 PSK server (one thread), then the MEF per thread count; each phase\n"
     "loads its server with the same client code: TCP connect, full PSK handshake, one request, close.\n";
 
-int toInt(const std::string& flag, const std::string& v, int min) {
-  try {
-    std::size_t used = 0;
-    int n = std::stoi(v, &used);
-    if (used == v.size() && n >= min) return n;
-  } catch (const std::exception&) {
-  }
-  throw std::invalid_argument(flag + " takes an integer >= " + std::to_string(min) + ", got '" + v + "'");
-}
-
-double toDouble(const std::string& flag, const std::string& v) {
-  try {
-    std::size_t used = 0;
-    double d = std::stod(v, &used);
-    if (used == v.size() && d > 0) return d;
-  } catch (const std::exception&) {
-  }
-  throw std::invalid_argument(flag + " takes a positive number, got '" + v + "'");
-}
-
 // nullopt: --help was asked for.
 std::optional<Options> parse(const std::vector<std::string>& args) {
   Options o;
@@ -97,18 +78,18 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
     if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
     const std::string& v = args[++i];
     if (a == "--clients") {
-      o.clients = toInt(a, v, 1);
+      o.clients = intOption(a, v, 1);
     } else if (a == "--seconds") {
-      o.seconds = toDouble(a, v);
+      o.seconds = positiveOption(a, v);
     } else if (a == "--enrolees") {
-      o.enrolees = toInt(a, v, 1);
+      o.enrolees = intOption(a, v, 1);
     } else if (a == "--mef-threads") {
       o.mefThreads.clear();
       std::size_t start = 0;
       while (start <= v.size()) {
         auto comma = v.find(',', start);
         if (comma == std::string::npos) comma = v.size();
-        o.mefThreads.push_back(toInt(a, v.substr(start, comma - start), 1));
+        o.mefThreads.push_back(intOption(a, v.substr(start, comma - start), 1));
         start = comma + 1;
       }
     } else if (a == "--client") {
@@ -120,12 +101,12 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
     } else if (a == "--store-dir") {
       o.storeDir = v;
     } else if (a == "--repeat") {
-      o.repeat = toInt(a, v, 1);
+      o.repeat = intOption(a, v, 1);
     } else if (a == "--only") {
       if (v != "baseline" && v != "rspf") throw std::invalid_argument("--only takes baseline or rspf");
       o.only = v;
     } else if (a == "--min-ratio") {
-      o.minRatio = toDouble(a, v);
+      o.minRatio = positiveOption(a, v);
     }
   }
   return o;
