@@ -18,7 +18,8 @@ std::optional<MefCertificate> mefCertificateFromEmbeddedCa(store::Store& store, 
       [&](crypto::ByteView sealed) { return kek.open(sealed, "certificate_authorities/key/"); });
   MefCertificate m;
   m.privateKey = ca::generateP256Key();
-  auto issued = authority.issueServerCertificate(fqdn, *m.privateKey, std::chrono::hours(24));
+  auto issued = authority.issueServerCertificate(
+      fqdn, *m.privateKey, std::chrono::hours(24 * 90));  // a MEF restarted within 90 days always has a valid one
   m.certificate = ca::parseCertificate(issued.der);
   m.clientTrustAnchors.reset(X509_STORE_new());
   auto anchor = ca::duplicate(authority.certificate());

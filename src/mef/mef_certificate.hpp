@@ -21,7 +21,7 @@ struct MefCertificate {
 };
 
 // With the store's default embedded CA: a fresh P-256 key and a certificate for `fqdn` (dNSName),
-// valid one day, and that CA as the client trust anchor. nullopt when the store has no CA.
+// valid 90 days (a new one at every start), and that CA as the client trust anchor. nullopt when the store has no CA.
 std::optional<MefCertificate> mefCertificateFromEmbeddedCa(store::Store& store, const store::KeyEncryptionKey& kek,
                                                            const std::string& fqdn);
 
