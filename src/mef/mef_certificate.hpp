@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "ca/openssl_objects.hpp"
+#include "mef/mef_config.hpp"
 #include "store/key_encryption_key.hpp"
 #include "store/store.hpp"
 #include "tls/certificate_profile.hpp"
@@ -20,9 +21,11 @@ struct MefCertificate {
   }
 };
 
-// With the store's default embedded CA: a fresh P-256 key and a certificate for `fqdn` (dNSName),
-// valid 90 days (a new one at every start), and that CA as the client trust anchor. nullopt when the store has no CA.
-std::optional<MefCertificate> mefCertificateFromEmbeddedCa(store::Store& store, const store::KeyEncryptionKey& kek,
-                                                           const std::string& fqdn);
+// The configured certificate and key, else (with the store's default embedded CA) a fresh P-256 key
+// and a certificate for `fqdn` (dNSName) valid 90 days, issued at every start. Client trust anchors:
+// the configured ones, else the embedded CA. nullopt when there is neither a configured certificate
+// nor an embedded CA: the MEF then offers the PSK frameworks only.
+std::optional<MefCertificate> mefCertificate(store::Store& store, const store::KeyEncryptionKey& kek,
+                                             const std::string& fqdn, const MefCertificateFiles& files);
 
 }  // namespace rspf::mef

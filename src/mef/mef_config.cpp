@@ -32,6 +32,10 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   if (!store) throw Error(ErrorCode::Config, file.string() + ": 'store.sqlite' is required");
   c.storePath = *store;
   c.kekFile = cf.path("store.kek_file");
+  c.certificateFiles = {cf.path("tls.certificate"), cf.path("tls.private_key"), cf.path("tls.client_trust_anchors"),
+                        cf.path("tls.crl")};
+  if (c.certificateFiles.certificate.has_value() != c.certificateFiles.privateKey.has_value())
+    throw Error(ErrorCode::Config, "tls.certificate and tls.private_key go together");
   return c;
 }
 

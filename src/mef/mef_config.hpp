@@ -12,6 +12,17 @@
 
 namespace rspf::mef {
 
+// [tls]: the MEF's certificate for the Certificate-Based framework. Without certificate and
+// private_key, a certificate is issued at start by the store's embedded CA (if it has one); without
+// client_trust_anchors, Enrolee certificates must chain to that CA. `crl` (PEM or DER) turns on
+// CRL checking of Enrolee certificates.
+struct MefCertificateFiles {
+  std::optional<std::filesystem::path> certificate;
+  std::optional<std::filesystem::path> privateKey;
+  std::optional<std::filesystem::path> clientTrustAnchors;
+  std::optional<std::filesystem::path> crl;
+};
+
 struct MefConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
@@ -25,6 +36,7 @@ struct MefConfig {
   std::optional<std::filesystem::path> readyFile;
   std::filesystem::path storePath;
   std::optional<std::filesystem::path> kekFile;
+  MefCertificateFiles certificateFiles;
 };
 
 MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)

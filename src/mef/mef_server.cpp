@@ -29,7 +29,7 @@ struct MefServer::Impl {
         reAuthentication(*store, c.fqdn),
         frameworks({&reAuthentication, &preProvisioned}),
         certificateFramework(*store),
-        certificate(mefCertificateFromEmbeddedCa(*store, kek, c.fqdn)),
+        certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
         router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}, kek, c.estRetryAfter),
         server(serverSettings(c, certificate, &certificateFramework), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {

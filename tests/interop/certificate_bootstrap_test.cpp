@@ -7,6 +7,7 @@
 #include <fstream>
 #include <regex>
 
+#include "ca/embedded_ca.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "support/loopback_deployment.hpp"
 
@@ -253,6 +254,44 @@ TEST_F(CertificateBootstrap, CurlSimplereenrollNeedsTheSameSubjectAndACertificat
   EXPECT_NE(foreign.exitCode, 0);
   EXPECT_NE(foreign.out.find("cse9.test.example"), std::string::npos) << foreign.out;
   EXPECT_EQ(d.store().listIssuedCertificates(kCse).size(), 2u);  // EST at set-up + the renewal
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// With tls.crl configured, a revoked Enrolee certificate no longer bootstraps; others still do.
+TEST_F(CertificateBootstrap, ARevokedCertificateIsRefusedWithCrlCheckingOn) {
+  auto kek = store::KeyEncryptionKey::fromFile(d.dir() / "kek");
+  auto record = d.store().findCertificateAuthority("");
+  ASSERT_TRUE(record);
+  auto authority = ca::EmbeddedCa::restore(record->certificateDer, record->sealedPrivateKey, [&](crypto::ByteView s) {
+    return kek.open(s, "certificate_authorities/key/");
+  });
+  auto writeCrl = [&](const std::vector<std::string>& serials) {
+    auto crl = authority.createCrl(serials, now() + std::chrono::hours(24));
+    std::ofstream(d.dir() / "crl.der", std::ios::binary)
+        .write(reinterpret_cast<const char*>(crl.data()), static_cast<std::streamsize>(crl.size()));
+  };
+
+  writeCrl({});  // nothing revoked: the certificate still bootstraps with checking on
+  d.stopMef();
+  d.startMef("\n[tls]\ncrl = \"crl.der\"");
+  auto ok = sClient(cert(), key());
+  EXPECT_NE(ok.out.find("HTTP/1.1 200 OK"), std::string::npos) << ok.out << d.mefLog();
+
+  auto serial = d.store().listIssuedCertificates(kCse).front().serialHex;
+  writeCrl({serial});
+  d.stopMef();
+  d.startMef("\n[tls]\ncrl = \"crl.der\"");
+  auto before = d.store().findEnrolmentKeyOf(kCse)->relativeKeId;
+  auto refused = sClient(cert(), key());
+  EXPECT_EQ(refused.out.find("HTTP/1.1 200"), std::string::npos) << refused.out;
+  EXPECT_EQ(d.store().findEnrolmentKeyOf(kCse)->relativeKeId, before);
+  EXPECT_NE(d.mefLog().find("CRL checking of Enrolee certificates on"), std::string::npos);
+  EXPECT_NE((refused.err + d.mefLog()).find("certificate revoked"), std::string::npos) << refused.err << d.mefLog();
 }
 
 }  // namespace
