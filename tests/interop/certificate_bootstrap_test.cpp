@@ -6,8 +6,13 @@
 
 #include <fstream>
 #include <regex>
+#include <thread>
 
+#include "ca/certificate_request.hpp"
+#include "ca/certificate_request_builder.hpp"
 #include "ca/embedded_ca.hpp"
+#include "ca/key_pair.hpp"
+#include "ca/pem.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "support/loopback_deployment.hpp"
 
@@ -292,6 +297,39 @@ TEST_F(CertificateBootstrap, ARevokedCertificateIsRefusedWithCrlCheckingOn) {
   EXPECT_EQ(d.store().findEnrolmentKeyOf(kCse)->relativeKeId, before);
   EXPECT_NE(d.mefLog().find("CRL checking of Enrolee certificates on"), std::string::npos);
   EXPECT_NE((refused.err + d.mefLog()).find("certificate revoked"), std::string::npos) << refused.err << d.mefLog();
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// An expired certificate of a registered Enrolee fails path validation in the handshake.
+TEST_F(CertificateBootstrap, AnExpiredCertificateIsRefused) {
+  auto kek = store::KeyEncryptionKey::fromFile(d.dir() / "kek");
+  auto record = d.store().findCertificateAuthority("");
+  ASSERT_TRUE(record);
+  auto authority = ca::EmbeddedCa::restore(record->certificateDer, record->sealedPrivateKey, [&](crypto::ByteView s) {
+    return kek.open(s, "certificate_authorities/key/");
+  });
+  auto key = ca::generateP256Key();
+  ca::CsrAttributes attributes;
+  attributes.subjectAltNames = {ca::subjectAltNameFor(kCse, ca::SubjectType::CseId)};
+  auto request = ca::CertificateRequest::fromDer(ca::buildCertificateRequest(*key, kCse, attributes));
+  auto issued =
+      authority.issue(request, {kCse, ca::SubjectType::CseId, {ca::KeyPurpose::ClientAuth}, std::chrono::seconds(1)});
+  auto dir = d.dir().string();
+  ca::saveCertificatesPemFile(dir + "/short.pem", {ca::parseCertificate(issued.der).get()});
+  ca::savePrivateKeyPemFile(dir + "/short.key", *key);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+
+  auto before = d.store().findEnrolmentKeyOf(kCse)->relativeKeId;
+  auto r = sClient(dir + "/short.pem", dir + "/short.key");
+  EXPECT_EQ(r.out.find("HTTP/1.1 200"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("certificate expired"), std::string::npos) << r.err;
+  EXPECT_NE(d.mefLog().find("client certificate: certificate has expired"), std::string::npos) << d.mefLog();
+  EXPECT_EQ(d.store().findEnrolmentKeyOf(kCse)->relativeKeId, before);
 }
 
 }  // namespace

@@ -77,6 +77,8 @@ class Session : public std::enable_shared_from_this<Session> {
       std::string detail = ec ? ec.message() : "the peer's credential names no registered identity";
       std::string queued = tls::drainOpenSslErrors();
       if (!queued.empty()) detail += " (" + queued + ")";
+      if (long verify = SSL_get_verify_result(ssl); verify != X509_V_OK)
+        detail += ": client certificate: " + std::string(X509_verify_cert_error_string(verify));
       spdlog::info("TLS handshake from {} refused: {}", remote_, detail);
       return;  // the socket closes when the session is released
     }
