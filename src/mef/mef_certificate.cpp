@@ -11,17 +11,10 @@
 #include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "common/openssl_errors.hpp"
+#include "procedures/certificate_enrolment.hpp"
 
 namespace rspf::mef {
 namespace {
-
-std::optional<ca::EmbeddedCa> embeddedCa(store::Store& store, const store::KeyEncryptionKey& kek) {
-  auto record = store.findCertificateAuthority("");
-  if (!record) return std::nullopt;
-  return ca::EmbeddedCa::restore(record->certificateDer, record->sealedPrivateKey, [&](crypto::ByteView sealed) {
-    return kek.open(sealed, "certificate_authorities/key/");
-  });
-}
 
 void addAnchor(X509_STORE* anchors, const X509& certificate) {
   auto copy = ca::duplicate(certificate);
@@ -53,7 +46,7 @@ void addCrl(X509_STORE* anchors, const std::filesystem::path& file) {
 
 std::optional<MefCertificate> mefCertificate(store::Store& store, const store::KeyEncryptionKey& kek,
                                              const std::string& fqdn, const MefCertificateFiles& files) {
-  auto authority = embeddedCa(store, kek);
+  auto authority = procedures::loadCertificateAuthority(store, kek, "");
   if (!files.certificate && !authority) return std::nullopt;
   MefCertificate m;
   if (files.certificate) {

@@ -140,6 +140,14 @@ EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPee
   return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({issued.der})};
 }
 
+std::optional<ca::EmbeddedCa> loadCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek,
+                                                       const std::string& label) {
+  auto record = store.findCertificateAuthority(label);
+  if (!record) return std::nullopt;
+  return ca::EmbeddedCa::restore(record->certificateDer, record->sealedPrivateKey,
+                                 [&](crypto::ByteView sealed) { return kek.open(sealed, caWhere(label)); });
+}
+
 std::string createCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek,
                                        const std::string& label, const std::vector<std::string>& permittedDnsSubtrees,
                                        const std::vector<std::string>& permittedUriSubtrees,

@@ -68,6 +68,10 @@ class EstRegistrationAuthority {
   std::map<std::string, std::unique_ptr<ca::EmbeddedCa>> authorities_;
 };
 
+// The embedded CA `label` from the store, its key opened with `kek`; nullopt when there is none.
+std::optional<ca::EmbeddedCa> loadCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek,
+                                                       const std::string& label);
+
 // Admin: creates and stores the embedded CA `label` (its key sealed under `kek`); returns its PEM.
 std::string createCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek,
                                        const std::string& label, const std::vector<std::string>& permittedDnsSubtrees,

@@ -59,7 +59,7 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
   if (!crypto::equalsIgnoreCase(request.requesterId, peer.principal))
     throw Error(ErrorCode::Forbidden, "requester ID '" + request.requesterId + "' is not the authenticated identity '" +
                                           peer.principal + "'");
-  auto requester = store_.findEnrolee(peer.principal);
+  auto requester = store_.findEnroleeStatus(peer.principal);  // no Kpm to unseal
   if (!requester || !requester->enabled)
     throw Error(ErrorCode::Forbidden, "requester '" + peer.principal + "' is disabled or no longer registered");
   auto target = store_.findTarget(peer.principal);
@@ -81,7 +81,7 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
 
   auto key = store_.findEnrolmentKey(relativeKeId);
   if (!key || key->expiry <= now()) throw Error(ErrorCode::NotFound, kUnknownKey);
-  auto enrolee = store_.findEnrolee(key->enroleeId);
+  auto enrolee = store_.findEnroleeStatus(key->enroleeId);
   if (!enrolee || !enrolee->enabled) throw Error(ErrorCode::NotFound, kUnknownKey);
 
   // Step 3.b.ii: is this target allowed to fetch credentials for this Enrolee and usage?

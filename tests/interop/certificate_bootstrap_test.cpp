@@ -269,12 +269,7 @@ namespace {
 
 // With tls.crl configured, a revoked Enrolee certificate no longer bootstraps; others still do.
 TEST_F(CertificateBootstrap, ARevokedCertificateIsRefusedWithCrlCheckingOn) {
-  auto kek = store::KeyEncryptionKey::fromFile(d.dir() / "kek");
-  auto record = d.store().findCertificateAuthority("");
-  ASSERT_TRUE(record);
-  auto authority = ca::EmbeddedCa::restore(record->certificateDer, record->sealedPrivateKey, [&](crypto::ByteView s) {
-    return kek.open(s, "certificate_authorities/key/");
-  });
+  auto authority = d.certificateAuthority();
   auto writeCrl = [&](const std::vector<std::string>& serials) {
     auto crl = authority.createCrl(serials, now() + std::chrono::hours(24));
     std::ofstream(d.dir() / "crl.der", std::ios::binary)
@@ -307,12 +302,7 @@ namespace {
 
 // An expired certificate of a registered Enrolee fails path validation in the handshake.
 TEST_F(CertificateBootstrap, AnExpiredCertificateIsRefused) {
-  auto kek = store::KeyEncryptionKey::fromFile(d.dir() / "kek");
-  auto record = d.store().findCertificateAuthority("");
-  ASSERT_TRUE(record);
-  auto authority = ca::EmbeddedCa::restore(record->certificateDer, record->sealedPrivateKey, [&](crypto::ByteView s) {
-    return kek.open(s, "certificate_authorities/key/");
-  });
+  auto authority = d.certificateAuthority();
   auto key = ca::generateP256Key();
   ca::CsrAttributes attributes;
   attributes.subjectAltNames = {ca::subjectAltNameFor(kCse, ca::SubjectType::CseId)};

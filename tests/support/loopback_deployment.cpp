@@ -51,6 +51,12 @@ void LoopbackDeployment::createCertificateAuthority(const std::vector<std::strin
                                          uriSubtrees, std::chrono::hours(24 * 365));
 }
 
+ca::EmbeddedCa LoopbackDeployment::certificateAuthority() {
+  auto loaded = procedures::loadCertificateAuthority(*store_, store::KeyEncryptionKey::fromFile(dir() / "kek"), "");
+  if (!loaded) throw std::runtime_error("the deployment has no embedded CA");
+  return std::move(*loaded);
+}
+
 void LoopbackDeployment::startMef(const std::string& extraMefToml) {
   std::filesystem::remove(dir() / "mef.ready");
   writeFile(dir() / "mef.toml", std::string("[mef]\nfqdn = \"") + kMefFqdn +

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ca/embedded_ca.hpp"
 #include "common/child_process.hpp"
 #include "store/open_store.hpp"
 #include "support/temp_dir.hpp"
@@ -32,6 +33,9 @@ class LoopbackDeployment {
   // Creates the store's default embedded CA with these name constraints (one year).
   void createCertificateAuthority(const std::vector<std::string>& dnsSubtrees,
                                   const std::vector<std::string>& uriSubtrees = {});
+
+  // The default embedded CA, its key opened with the deployment's KEK (to sign test certificates, CRLs).
+  ca::EmbeddedCa certificateAuthority();
 
   // Starts `rspf mef`; `extraMefToml` lines are appended to its [mef] table.
   void startMef(const std::string& extraMefToml = "");
