@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "ca/pem.hpp"
+#include "ca_server/ca_server.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
@@ -85,7 +86,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "rspf: oneM2M Remote Security Provisioning Frameworks (TS-0003 8.3).\n"
       "Roles: the M2M Enrolment Function (mef), an Enrolment Target (target), the Enrolee (enrol,\n"
-      "connect) and the MEF's administration (admin). `rspf demo` runs them all on loopback.",
+      "connect), the MEF's administration (admin) and a CA serving MEFs over EST (ca serve).\n"
+      "`rspf demo` runs them all on loopback.",
       "rspf"};
   app.require_subcommand(1);
   std::string logLevel = "info";
@@ -100,6 +102,13 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
 
   // --- target
+  auto* caCommand = app.add_subcommand("ca", "The Certificate Authority as an EST server of its own");
+  caCommand->require_subcommand(1);
+  auto* caServe = caCommand->add_subcommand(
+      "serve", "Serve the store's CA over EST (RFC 7030, mutual TLS) to MEFs in upstream-CA mode");
+  std::string caConfig;
+  caServe->add_option("--config", caConfig, "CA server configuration file (TOML)")->required();
+
   auto* target = app.add_subcommand("target", "Run an Enrolment Target (CSE or AE) that fetches keys from the MEF");
   std::string targetConfig;
   target->add_option("--config", targetConfig, "target configuration file (TOML)")
@@ -187,6 +196,12 @@ int main(int argc, char** argv) {
       auto config = mef::loadMefConfig(mefConfig);
       mef::MefServer server(config);
       return serveUntilSignalled(server, signals, config.readyFile, config.host, "MEF");
+    }
+    if (*caServe) {
+      auto signals = blockTerminationSignals();
+      auto config = ca_server::loadCaServerConfig(caConfig);
+      ca_server::CaServer server(config);
+      return serveUntilSignalled(server, signals, config.readyFile, config.host, "EST Certificate Authority");
     }
     if (*target) {
       auto signals = blockTerminationSignals();

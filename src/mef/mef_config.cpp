@@ -36,6 +36,19 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
                         cf.path("tls.crl")};
   if (c.certificateFiles.certificate.has_value() != c.certificateFiles.privateKey.has_value())
     throw Error(ErrorCode::Config, "tls.certificate and tls.private_key go together");
+  if (auto url = cf.string("upstream_ca.url")) {
+    UpstreamCaConfig u;
+    u.url = *url;
+    u.serverName = cf.string("upstream_ca.server_name").value_or("");
+    auto anchors = cf.path("upstream_ca.trust_anchors");
+    if (!anchors) throw Error(ErrorCode::Config, "upstream_ca.trust_anchors is required with upstream_ca.url");
+    u.trustAnchors = *anchors;
+    u.certificate = cf.path("upstream_ca.certificate");
+    u.privateKey = cf.path("upstream_ca.private_key");
+    if (u.certificate.has_value() != u.privateKey.has_value())
+      throw Error(ErrorCode::Config, "upstream_ca.certificate and upstream_ca.private_key go together");
+    c.upstreamCa = std::move(u);
+  }
   return c;
 }
 

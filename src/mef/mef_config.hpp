@@ -23,6 +23,18 @@ struct MefCertificateFiles {
   std::optional<std::filesystem::path> crl;
 };
 
+// [upstream_ca]: forward certificate requests to an upstream RFC 7030 server (e.g. `rspf ca serve`)
+// over mutual TLS instead of issuing with the embedded CA. The MEF authenticates with `certificate`
+// and `private_key`, else with its own certificate ([tls] or the embedded CA); the upstream's
+// certificate must chain to `trust_anchors` and name `server_name` (default: the URL's host).
+struct UpstreamCaConfig {
+  std::string url;
+  std::string serverName;
+  std::filesystem::path trustAnchors;
+  std::optional<std::filesystem::path> certificate;
+  std::optional<std::filesystem::path> privateKey;
+};
+
 struct MefConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
@@ -37,6 +49,7 @@ struct MefConfig {
   std::filesystem::path storePath;
   std::optional<std::filesystem::path> kekFile;
   MefCertificateFiles certificateFiles;
+  std::optional<UpstreamCaConfig> upstreamCa;
 };
 
 MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)

@@ -11,25 +11,20 @@ transport::HttpResponse ok(const nlohmann::json& body) {
   return r;
 }
 
-void requireMethod(const transport::HttpRequest& request, std::string_view method) {
-  if (request.method != method)
-    throw Error(ErrorCode::BadRequest, std::string(request.target) + " takes " + std::string(method));
-}
-
-std::vector<std::string> pathSegments(std::string_view target) {
-  target = target.substr(0, target.find('?'));
-  std::vector<std::string> segments;
-  std::size_t start = 1;
-  while (start <= target.size()) {
-    auto end = target.find('/', start);
-    if (end == std::string_view::npos) end = target.size();
-    segments.emplace_back(target.substr(start, end - start));
-    start = end + 1;
-  }
-  return segments;
-}
-
 }  // namespace
+
+transport::HttpResponse toHttpResponse(procedures::EstResponse est) {
+  transport::HttpResponse r;
+  r.status = est.status;
+  r.contentType = est.contentType;
+  if (est.status == 202) r.headers.emplace_back("Retry-After", std::to_string(est.retryAfter.count()));
+  if (est.status == 200) r.headers.emplace_back("Content-Transfer-Encoding", "base64");
+  r.body = std::move(est.body);
+  return r;
+}
+
+using transport::pathSegments;
+using transport::requireMethod;
 
 transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
   auto segments = pathSegments(request.target);
@@ -75,13 +70,7 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
     } else {
       throw Error(ErrorCode::NotFound, "no EST operation '" + operation.substr(0, 64) + "'");
     }
-    transport::HttpResponse r;
-    r.status = est.status;
-    r.contentType = est.contentType;
-    if (est.status == 202) r.headers.emplace_back("Retry-After", std::to_string(est.retryAfter.count()));
-    if (est.status == 200) r.headers.emplace_back("Content-Transfer-Encoding", "base64");
-    r.body = std::move(est.body);
-    return r;
+    return toHttpResponse(std::move(est));
   }
   throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
 }

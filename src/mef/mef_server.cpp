@@ -8,6 +8,7 @@
 #include "bootstrap/reauth/re_authentication_key.hpp"
 #include "mef/mef_certificate.hpp"
 #include "mef/mef_router.hpp"
+#include "mef/upstream_ca.hpp"
 #include "store/open_store.hpp"
 #include "transport/https/https_server.hpp"
 
@@ -30,7 +31,8 @@ struct MefServer::Impl {
         frameworks({&reAuthentication, &preProvisioned}),
         certificateFramework(*store),
         certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
-        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}, kek, c.estRetryAfter),
+        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}, kek, c.estRetryAfter,
+               c.upstreamCa ? upstreamEstSettings(*c.upstreamCa, certificate) : nullptr),
         server(serverSettings(c, certificate, &certificateFramework), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
                  return router.handle(peer, request);
