@@ -5,10 +5,13 @@
 #include <iostream>
 
 #include "admin/administration.hpp"
+#include "admin/bootstrap_instruction_configuration.hpp"
+#include "admin/configuration_key.hpp"
 #include "ca/pem.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/text_file.hpp"
 #include "crypto/encoding.hpp"
 #include "mef/mef_config.hpp"
 #include "procedures/certificate_enrolment.hpp"
@@ -142,6 +145,32 @@ std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create,
   auto key = store::KeyEncryptionKey::load(kek);
   if (kekOut) kekOut->emplace(key);
   return store::openSqliteStore(path, std::move(key));
+}
+
+// The MEF configuration the bundle commands need (its configuration key, URI, FQDN).
+mef::MefConfig requireMefConfig(const AdminOptions& o, const char* command) {
+  if (o.config.empty()) throw Error(ErrorCode::Config, std::string(command) + " needs --config MEF.toml");
+  return mef::loadMefConfig(o.config);
+}
+
+std::filesystem::path requireConfigurationKeyFile(const mef::MefConfig& c) {
+  if (!c.configurationKey)
+    throw Error(ErrorCode::Config,
+                "name the configuration key in the MEF configuration: [mef] configuration_key = FILE");
+  return *c.configurationKey;
+}
+
+// Replaces `file` with `content`, mode 0600 (a bundle may hold an enrolment token).
+void writePrivateFile(const std::filesystem::path& file, const std::string& content) {
+  auto temp = file.string() + ".tmp";
+  std::filesystem::remove(temp);
+  {
+    std::ofstream out(temp, std::ios::binary);
+    std::filesystem::permissions(temp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    out << content;
+    if (!out.flush()) throw Error(ErrorCode::Config, "cannot write " + file.string());
+  }
+  std::filesystem::rename(temp, file);
 }
 
 void print(const AdminOptions& o, const nlohmann::json& j, const std::string& text) {
@@ -286,6 +315,52 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       });
     }
 
+    struct BundleOptions {
+      std::string id, out, token, tokenFile, mefUri, trustAnchors;
+    };
+    auto bundle = std::make_shared<BundleOptions>();
+    auto* bundleCmd = enrolee->add_subcommand("bundle",
+                                              "Export the Enrolee's Bootstrap Instruction Configuration (seed 9.2.2.1) "
+                                              "signed by the MEF's configuration key");
+    bundleCmd->add_option("ENROLEE-ID", bundle->id)->required();
+    bundleCmd->add_option("--out", bundle->out, "bundle file to write (mode 0600)")->required();
+    bundleCmd->add_option("--token", bundle->token, "enrolment token to include (from `rspf admin token create`)");
+    bundleCmd->add_option("--token-file", bundle->tokenFile, "file holding the enrolment token to include");
+    bundleCmd->add_option("--mef-uri", bundle->mefUri, "MEF URI for the Enrolee (default: [mef] uri)");
+    bundleCmd->add_option("--mef-trust-anchors", bundle->trustAnchors,
+                          "PEM certificates the MEF's certificate chains to (default: the embedded CA's, if any)");
+    on(bundleCmd, [o, bundle] {
+      auto mefConfig = requireMefConfig(*o, "enrolee bundle");
+      auto key = admin::loadConfigurationKey(requireConfigurationKeyFile(mefConfig));
+      auto store = openStore(*o, false);
+      admin::MefIdentity mefIdentity{bundle->mefUri.empty() ? mefConfig.uri : bundle->mefUri, mefConfig.fqdn, "", {}};
+      if (!bundle->trustAnchors.empty()) {
+        mefIdentity.trustAnchorsPem = readTextFile(bundle->trustAnchors, "MEF trust anchors");
+        ca::parseCertificates({reinterpret_cast<const std::uint8_t*>(mefIdentity.trustAnchorsPem.data()),
+                               mefIdentity.trustAnchorsPem.size()});
+      }
+      if (!bundle->token.empty() && !bundle->tokenFile.empty())
+        throw Error(ErrorCode::Config, "give --token or --token-file, not both");
+      if (!bundle->tokenFile.empty()) {
+        auto text = readTextFile(bundle->tokenFile, "the enrolment token");
+        mefIdentity.enrolmentToken = text.substr(0, text.find_first_of("\r\n"));
+      } else if (!bundle->token.empty()) {
+        mefIdentity.enrolmentToken = bundle->token;
+      }
+      auto instructions = admin::bootstrapInstructionsFor(*store, bundle->id, mefIdentity);
+      writePrivateFile(bundle->out, config::signBootstrapInstructions(instructions, *key));
+      print(*o,
+            {{"enroleeId", bundle->id},
+             {"out", bundle->out},
+             {"mefUri", instructions.mefUri},
+             {"enrolmentToken", instructions.enrolmentToken.has_value()},
+             {"mefTrustAnchors", !instructions.mefTrustAnchorsPem.empty()}},
+            "wrote the Bootstrap Instruction Configuration of " + bundle->id + " to " + bundle->out +
+                " (signed by the configuration key" +
+                (instructions.enrolmentToken ? "; holds an enrolment token" : "") + ")\n");
+      return 0;
+    });
+
     auto policyId = std::make_shared<std::string>();
     auto policyOptions = std::make_shared<PolicyOptions>();
     auto* policyCmd = enrolee->add_subcommand("policy", "Change what an Enrolee is provisioned with");
@@ -303,6 +378,29 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       return 0;
     });
   }
+
+  // config-key
+  auto* configKey = admin->add_subcommand(
+      "config-key", "The MEF's configuration key, which signs Bootstrap Instruction Configuration bundles");
+  configKey->require_subcommand(1);
+  on(configKey->add_subcommand("init",
+                               "Create the configuration key ([mef] configuration_key) if absent; print "
+                               "its public key, the signer devices must trust"),
+     [o] {
+       auto file = requireConfigurationKeyFile(requireMefConfig(*o, "config-key init"));
+       bool created = admin::initConfigurationKey(file);
+       auto pem = ca::publicKeyPem(*admin::loadConfigurationKey(file));
+       print(*o, {{"file", file.string()}, {"created", created}, {"publicKey", pem}},
+             (created ? "created configuration key " : "configuration key exists: ") + file.string() +
+                 " (mode 0600)\npublic key (give it to devices as --bundle-signer):\n" + pem);
+       return 0;
+     });
+  on(configKey->add_subcommand("show", "Print the configuration key's public key (PEM)"), [o] {
+    auto file = requireConfigurationKeyFile(requireMefConfig(*o, "config-key show"));
+    auto pem = ca::publicKeyPem(*admin::loadConfigurationKey(file));
+    print(*o, {{"file", file.string()}, {"publicKey", pem}}, pem);
+    return 0;
+  });
 
   // target
   auto* target = admin->add_subcommand("target", "Enrolment Targets allowed to perform MEF Key Retrieval");

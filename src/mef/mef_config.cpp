@@ -36,6 +36,9 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
                         cf.path("tls.crl")};
   if (c.certificateFiles.certificate.has_value() != c.certificateFiles.privateKey.has_value())
     throw Error(ErrorCode::Config, "tls.certificate and tls.private_key go together");
+  c.configurationKey = cf.path("mef.configuration_key");
+  c.uri = cf.string("mef.uri").value_or("https://" + c.fqdn + ":" + std::to_string(c.port));
+  c.observability = observability::loadObservabilitySettings(cf);
   return c;
 }
 

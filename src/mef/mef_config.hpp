@@ -2,13 +2,17 @@
 // `rspf mef --config FILE`:
 //   [mef]   fqdn, listen = "host:port", threads, workers, tls13, max_body_bytes, key_profile, ready_file,
 //           est_retry_after (seconds, for certificate requests held for approval)
+//           configuration_key (the EC P-256 key signing Bootstrap Instruction Configuration bundles),
+//           uri (the MEF URI Enrolees are configured with; default https://<fqdn>:<port>)
 //   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
+//   [observability] listen, ready_file (observability/observability_settings.hpp)
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 
 #include "crypto/provisioned_keys.hpp"
+#include "observability/observability_settings.hpp"
 
 namespace rspf::mef {
 
@@ -37,6 +41,9 @@ struct MefConfig {
   std::filesystem::path storePath;
   std::optional<std::filesystem::path> kekFile;
   MefCertificateFiles certificateFiles;
+  std::optional<std::filesystem::path> configurationKey;
+  std::string uri;  // the MEF URI of Bootstrap Instruction Configuration (seed table 9.2.2.1-2)
+  std::optional<observability::ObservabilitySettings> observability;
 };
 
 MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)

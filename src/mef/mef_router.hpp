@@ -11,7 +11,10 @@ class MefRouter {
  public:
   MefRouter(store::Store& store, const procedures::MefSettings& settings, store::KeyEncryptionKey kek,
             std::chrono::seconds estRetryAfter)
-      : exchange_(store, settings), keyRetrieval_(store, settings), est_(store, std::move(kek), estRetryAfter) {}
+      : exchange_(store, settings),
+        keyRetrieval_(store, settings),
+        est_(store, std::move(kek), estRetryAfter),
+        observer_(settings.observer) {}
 
   // Throws rspf::Error for refusals; the binding maps them to the wire.
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request);
@@ -20,6 +23,7 @@ class MefRouter {
   procedures::EnrolmentExchange exchange_;
   procedures::MefKeyRetrieval keyRetrieval_;
   procedures::EstRegistrationAuthority est_;
+  procedures::ProcedureObserver* observer_;  // may be null
 };
 
 }  // namespace rspf::mef

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
+#include "common/log_fields.hpp"
 #include "crypto/enrolment_key.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "procedures/json_body.hpp"
@@ -91,11 +92,19 @@ nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const 
   key.createdAt = issuedAt;
   key.expiry = issuedAt + policy.enrolmentExpiry;  // Enrolment Expiry (10.7)
 
+  auto writeStarted = std::chrono::steady_clock::now();
   auto refusal = store_.commitEnrolment(key, tokenUse, issuedAt);
+  if (settings_.observer)
+    settings_.observer->storeWrite("commit_enrolment", std::chrono::steady_clock::now() - writeStarted);
   if (refusal != store::TokenRefusal::None) {
     spdlog::info("enrolment of '{}' refused: {}", enrolee->enroleeId, store::describe(refusal));
     throw Error(ErrorCode::Forbidden, std::string(store::describe(refusal)));
   }
+  ScopedLogFields fields({{"event", "enrolled"},
+                          {"enroleeId", enrolee->enroleeId},
+                          {"framework", peer.framework},
+                          {"keId", material.keId},
+                          {"expiry", toRfc3339(key.expiry)}});
   spdlog::info("enrolled '{}' by {}: KeId {} expires {}", enrolee->enroleeId, peer.framework, material.keId,
                toRfc3339(key.expiry));
   return {{"keId", material.keId},

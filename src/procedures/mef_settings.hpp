@@ -2,6 +2,7 @@
 #include <string>
 
 #include "crypto/provisioned_keys.hpp"
+#include "procedures/procedure_observer.hpp"
 
 namespace rspf::procedures {
 
@@ -9,6 +10,7 @@ namespace rspf::procedures {
 struct MefSettings {
   std::string fqdn;  // MEF-FQDN, the suffix of every KeId / KreId it generates
   crypto::KeyProfile keyProfile = crypto::KeyProfile::Current;
+  ProcedureObserver* observer = nullptr;  // metrics; not owned, may be null
 };
 
 }  // namespace rspf::procedures
