@@ -43,6 +43,7 @@ struct PolicyOptions {
   std::vector<std::string> certificateUsages;
   bool clearCertificate = false;
   std::string certificateApproval;
+  std::string enrolmentApproval;
 
   void addTo(CLI::App* cmd, bool forUpdate) {
     cmd->add_option("--direct-key", directKeys,
@@ -57,6 +58,9 @@ struct PolicyOptions {
                     "Enrolment Expiry: lifetime of each Enrolment Key (e.g. 90s, 12h, 30d; default 30d)");
     cmd->add_option("--token", token, "enrolment token: optional or required")
         ->check(CLI::IsMember({"optional", "required"}));
+    cmd->add_option("--enrolment-approval", enrolmentApproval,
+                    "webhook: each Enrolment Exchange waits for the MEF's [approval] webhook to approve it")
+        ->check(CLI::IsMember({"webhook", "none"}));
     cmd->add_option("--maf-id", mafId, "MAF-ID (FQDN) for Remote MAF Enrolment");
     cmd->add_option("--maf-uri", mafUri, "MAF URI");
     cmd->add_option("--maf-credential", mafCredential, "symmetric or certificate")
@@ -95,6 +99,7 @@ struct PolicyOptions {
     }
     if (!token.empty())
       p.token = token == "required" ? store::TokenRequirement::Required : store::TokenRequirement::Optional;
+    if (!enrolmentApproval.empty()) p.requireEnrolmentApproval = enrolmentApproval == "webhook";
     if (clearCertificate) p.certificate.reset();
     if (!certificateType.empty() || !certificateUsages.empty() || !certificateValidity.empty() ||
         !certificateCa.empty()) {
@@ -193,8 +198,8 @@ std::string enroleeLine(const nlohmann::json& e) {
 std::string enroleeDetail(const nlohmann::json& e) {
   std::string s = enroleeLine(e);
   const auto& p = e["policy"];
-  s +=
-      "  policy: expiry " + p["enrolmentExpiry"].get<std::string>() + ", token " + p["token"].get<std::string>() + "\n";
+  s += "  policy: expiry " + p["enrolmentExpiry"].get<std::string>() + ", token " + p["token"].get<std::string>() +
+       ", approval " + p["enrolmentApproval"].get<std::string>() + "\n";
   for (const auto& d : p["directKeys"])
     s += "    direct key  " + d["targetId"].get<std::string>() + " (" + d["usage"].get<std::string>() + ")\n";
   if (!p["registrarCseId"].get<std::string>().empty())

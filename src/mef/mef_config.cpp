@@ -39,6 +39,10 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   c.configurationKey = cf.path("mef.configuration_key");
   c.uri = cf.string("mef.uri").value_or("https://" + c.fqdn + ":" + std::to_string(c.port));
   c.observability = observability::loadObservabilitySettings(cf);
+  c.approvalWebhook = cf.string("approval.webhook");
+  c.approvalTimeout = std::chrono::milliseconds(cf.integer("approval.timeout_ms").value_or(5000));
+  if (c.approvalTimeout.count() < 1 || c.approvalTimeout.count() > 60000)
+    throw Error(ErrorCode::Config, "approval.timeout_ms must be 1 to 60000");
   return c;
 }
 

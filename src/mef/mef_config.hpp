@@ -6,6 +6,7 @@
 //           uri (the MEF URI Enrolees are configured with; default https://<fqdn>:<port>)
 //   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
+//   [approval] webhook = "http://host:port/path", timeout_ms (default 5000): enrolment approval
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -44,6 +45,8 @@ struct MefConfig {
   std::optional<std::filesystem::path> configurationKey;
   std::string uri;  // the MEF URI of Bootstrap Instruction Configuration (seed table 9.2.2.1-2)
   std::optional<observability::ObservabilitySettings> observability;
+  std::optional<std::string> approvalWebhook;  // for Enrolees whose policy requires approval
+  std::chrono::milliseconds approvalTimeout{5000};
 };
 
 MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)

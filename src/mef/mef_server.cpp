@@ -6,6 +6,7 @@
 #include "bootstrap/framework_chain.hpp"
 #include "bootstrap/psk/pre_provisioned_key.hpp"
 #include "bootstrap/reauth/re_authentication_key.hpp"
+#include "mef/approval_webhook.hpp"
 #include "mef/mef_certificate.hpp"
 #include "mef/mef_router.hpp"
 #include "observability/observability_server.hpp"
@@ -17,6 +18,7 @@ namespace rspf::mef {
 
 struct MefServer::Impl {
   observability::PrometheusMetrics metrics;
+  std::optional<ApprovalWebhook> approvalWebhook;
   std::unique_ptr<store::Store> store;
   bootstrap::PreProvisionedKeyFramework preProvisioned;
   bootstrap::ReAuthenticationFramework reAuthentication;
@@ -28,13 +30,18 @@ struct MefServer::Impl {
   std::optional<observability::ObservabilityServer> observabilityServer;
 
   Impl(const MefConfig& c, std::unique_ptr<store::Store> s, store::KeyEncryptionKey kek)
-      : store(std::move(s)),
+      : approvalWebhook(c.approvalWebhook
+                            ? std::optional<ApprovalWebhook>(std::in_place, *c.approvalWebhook, c.approvalTimeout)
+                            : std::nullopt),
+        store(std::move(s)),
         preProvisioned(*store),
         reAuthentication(*store, c.fqdn),
         frameworks({&reAuthentication, &preProvisioned}),
         certificateFramework(*store),
         certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
-        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile, &metrics}, kek, c.estRetryAfter),
+        router(*store,
+               procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr},
+               kek, c.estRetryAfter),
         server(serverSettings(c, certificate, &certificateFramework, &metrics), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
                  return router.handle(peer, request);

@@ -84,6 +84,10 @@ TEST_F(AdminCli, EnroleeLifecycle) {
   EXPECT_EQ(policy["directKeys"].size(), 1u);
   EXPECT_EQ(policy["directKeys"][0]["targetId"], "cse2.test.example");
   EXPECT_EQ(policy["token"], "optional");
+  EXPECT_EQ(policy["enrolmentApproval"], "none");
+  EXPECT_EQ(
+      adminJson({"enrolee", "policy", "ae1.test.example", "--enrolment-approval", "webhook"})["enrolmentApproval"],
+      "webhook");
 
   EXPECT_EQ(admin({"enrolee", "remove", "ae2.test.example"}).exitCode, 0);
   EXPECT_EQ(adminJson({"enrolee", "list"}).size(), 1u);
