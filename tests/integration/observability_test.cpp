@@ -4,12 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "admin/administration.hpp"
 #include "crypto/encoding.hpp"
+#include "observability/observability_server.hpp"
 #include "support/loopback_deployment.hpp"
 
 namespace rspf::testing {
@@ -130,6 +132,21 @@ TEST_F(Observability, HealthzAnswersOkForTheMefAndTheTarget) {
   EXPECT_EQ(targetMetrics.status, 200);
   EXPECT_EQ(sample(targetMetrics.body, "rspf_handshakes_total", {{"outcome", "accepted"}}), 1) << targetMetrics.body;
   EXPECT_EQ(sample(targetMetrics.body, "rspf_http_requests_total", {{"status_class", "2xx"}}), 1) << targetMetrics.body;
+}
+
+TEST(ObservabilityServer, HealthzIsUnavailableWhenTheHealthCheckFails) {
+  std::atomic<bool> healthy{false};
+  observability::ObservabilityServer server({"127.0.0.1", 0, std::nullopt},
+                                            {[] { return std::string("m 1\n"); }, [&] { return healthy.load(); }});
+  server.start();
+  auto base = "http://127.0.0.1:" + std::to_string(server.port());
+  auto down = httpGet(base + "/healthz");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(nlohmann::json::parse(down.body), nlohmann::json({{"status", "unavailable"}}));
+  healthy = true;
+  EXPECT_EQ(httpGet(base + "/healthz").status, 200);
+  EXPECT_EQ(httpGet(base + "/metrics").body, "m 1\n");
+  server.stop();
 }
 
 TEST_F(Observability, JsonLogLinesParseAndHoldNoKey) {
