@@ -98,6 +98,26 @@ TEST_F(Observability, MetricsCountARealEnrolmentAndKeyRetrieval) {
   EXPECT_GE(sample(m, "rspf_store_write_duration_seconds_count", {{"operation", "commit_enrolment"}}), 2) << m;
 }
 
+TEST(ObservabilityOfEst, CertificateEnrolmentsAreCountedPendingThenSuccess) {
+  LoopbackDeployment d;
+  d.createCertificateAuthority({"test.example"});
+  store::EnrolmentPolicy policy;
+  policy.certificate = store::CertificatePolicy{"cse", {"SAEF"}, std::chrono::hours(24), "", true};
+  d.addEnrolee(kTarget, policy);
+  d.startMef(std::string("est_retry_after = 1") + kObservability);
+  std::string metricsUrl = "http://" + d.waitForMefReadyFile("obs.ready") + "/metrics";
+  EXPECT_NE(d.enrol(kTarget, {"--certificate"}).exitCode, 0);  // held for approval: 202
+  policy.certificate->requireApproval = false;                 // each attempt has a new key: approve by policy instead
+  d.store().setEnroleePolicy(kTarget, policy);
+  auto issued = d.enrol(kTarget, {"--certificate"});
+  ASSERT_EQ(issued.exitCode, 0) << issued.err;
+  auto m = httpGet(metricsUrl).body;
+  EXPECT_GE(sample(m, "rspf_procedures_total", {{"procedure", "certificate_enrolment"}, {"outcome", "pending"}}), 1)
+      << m;
+  EXPECT_EQ(sample(m, "rspf_procedures_total", {{"procedure", "certificate_enrolment"}, {"outcome", "success"}}), 1)
+      << m;
+}
+
 TEST_F(Observability, RefusalsAreCountedByOutcome) {
   d.store().setEnroleeEnabled(kEnrolee, false);
   d.startMef(kObservability);
