@@ -165,19 +165,6 @@ std::filesystem::path requireConfigurationKeyFile(const mef::MefConfig& c) {
   return *c.configurationKey;
 }
 
-// Replaces `file` with `content`, mode 0600 (a bundle may hold an enrolment token).
-void writePrivateFile(const std::filesystem::path& file, const std::string& content) {
-  auto temp = file.string() + ".tmp";
-  std::filesystem::remove(temp);
-  {
-    std::ofstream out(temp, std::ios::binary);
-    std::filesystem::permissions(temp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    out << content;
-    if (!out.flush()) throw Error(ErrorCode::Config, "cannot write " + file.string());
-  }
-  std::filesystem::rename(temp, file);
-}
-
 void print(const AdminOptions& o, const nlohmann::json& j, const std::string& text) {
   if (o.json)
     std::cout << j.dump(2) << "\n";
@@ -353,7 +340,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
         mefIdentity.enrolmentToken = bundle->token;
       }
       auto instructions = admin::bootstrapInstructionsFor(*store, bundle->id, mefIdentity);
-      writePrivateFile(bundle->out, config::signBootstrapInstructions(instructions, *key));
+      writePrivateTextFile(bundle->out, config::signBootstrapInstructions(instructions, *key));
       print(*o,
             {{"enroleeId", bundle->id},
              {"out", bundle->out},

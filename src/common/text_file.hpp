@@ -10,6 +10,10 @@ namespace rspf {
 // The whole file; Error(Config) "cannot read <what> <file>" otherwise.
 std::string readTextFile(const std::filesystem::path& file, std::string_view what);
 
+// Replaces `file` with `content` in a file created with mode 0600 from the start (never readable by
+// others, not even for an instant), written, synced and renamed into place. Throws Error(Config).
+void writePrivateTextFile(const std::filesystem::path& file, std::string_view content);
+
 // A server's ready file: "host:port\n", written beside and renamed, so a reader never sees half of it.
 void writeReadyFile(const std::filesystem::path& file, const std::string& host, std::uint16_t port);
 
