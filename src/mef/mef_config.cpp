@@ -49,6 +49,13 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
       throw Error(ErrorCode::Config, "upstream_ca.certificate and upstream_ca.private_key go together");
     c.upstreamCa = std::move(u);
   }
+  c.configurationKey = cf.path("mef.configuration_key");
+  c.uri = cf.string("mef.uri").value_or("https://" + c.fqdn + ":" + std::to_string(c.port));
+  c.observability = observability::loadObservabilitySettings(cf);
+  c.approvalWebhook = cf.string("approval.webhook");
+  c.approvalTimeout = std::chrono::milliseconds(cf.integer("approval.timeout_ms").value_or(5000));
+  if (c.approvalTimeout.count() < 1 || c.approvalTimeout.count() > 60000)
+    throw Error(ErrorCode::Config, "approval.timeout_ms must be 1 to 60000");
   return c;
 }
 

@@ -2,13 +2,18 @@
 // `rspf mef --config FILE`:
 //   [mef]   fqdn, listen = "host:port", threads, workers, tls13, max_body_bytes, key_profile, ready_file,
 //           est_retry_after (seconds, for certificate requests held for approval)
+//           configuration_key (the EC P-256 key signing Bootstrap Instruction Configuration bundles),
+//           uri (the MEF URI Enrolees are configured with; default https://<fqdn>:<port>)
 //   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
+//   [observability] listen, ready_file (observability/observability_settings.hpp)
+//   [approval] webhook = "http://host:port/path", timeout_ms (default 5000): enrolment approval
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 
 #include "crypto/provisioned_keys.hpp"
+#include "observability/observability_settings.hpp"
 
 namespace rspf::mef {
 
@@ -50,6 +55,11 @@ struct MefConfig {
   std::optional<std::filesystem::path> kekFile;
   MefCertificateFiles certificateFiles;
   std::optional<UpstreamCaConfig> upstreamCa;
+  std::optional<std::filesystem::path> configurationKey;
+  std::string uri;  // the MEF URI of Bootstrap Instruction Configuration (seed table 9.2.2.1-2)
+  std::optional<observability::ObservabilitySettings> observability;
+  std::optional<std::string> approvalWebhook;  // for Enrolees whose policy requires approval
+  std::chrono::milliseconds approvalTimeout{5000};
 };
 
 MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)

@@ -11,6 +11,25 @@ transport::HttpResponse ok(const nlohmann::json& body) {
   return r;
 }
 
+std::string_view outcomeOfResult(const nlohmann::json&) { return "success"; }
+std::string_view outcomeOfResult(const procedures::EstResponse& r) { return r.status == 202 ? "pending" : "success"; }
+
+// Runs one procedure and reports its outcome (success, or the refusal's error code) to `observer`.
+template <typename Run>
+auto observed(procedures::ProcedureObserver* observer, procedures::Procedure procedure, Run&& run) {
+  try {
+    auto result = run();
+    if (observer) observer->outcome(procedure, outcomeOfResult(result));
+    return result;
+  } catch (const Error& e) {
+    if (observer) observer->outcome(procedure, procedures::outcomeOf(e.code()));
+    throw;
+  } catch (...) {
+    if (observer) observer->outcome(procedure, "error");
+    throw;
+  }
+}
+
 }  // namespace
 
 transport::HttpResponse toHttpResponse(procedures::EstResponse est) {
@@ -30,7 +49,8 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
   auto segments = pathSegments(request.target);
   if (segments.size() == 2 && segments[0] == "enrolment" && segments[1] == "exchange") {
     requireMethod(request, "POST");
-    return ok(exchange_.run(peer, procedures::EnrolmentExchangeRequest::parse(request.body)));
+    return ok(observed(observer_, procedures::Procedure::EnrolmentExchange,
+                       [&] { return exchange_.run(peer, procedures::EnrolmentExchangeRequest::parse(request.body)); }));
   }
   if (segments.size() == 3 && segments[0] == "enrolment" && segments[1] == "exchange" && segments[2] == "complete") {
     requireMethod(request, "POST");
@@ -42,7 +62,8 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
     retrieval.keyIdentifier = segments[1];
     if (segments.size() == 3) retrieval.suid = segments[2];
     retrieval.requesterId = request.header("X-M2M-Origin").value_or(request.header("From").value_or(""));
-    return ok(keyRetrieval_.run(peer, retrieval));
+    return ok(
+        observed(observer_, procedures::Procedure::KeyRetrieval, [&] { return keyRetrieval_.run(peer, retrieval); }));
   }
   // EST (RFC 7030 3.2.2): /.well-known/est[/<label>]/<operation>
   if ((segments.size() == 3 || segments.size() == 4) && segments[0] == ".well-known" && segments[1] == "est") {
@@ -60,13 +81,15 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
       auto type = request.header("Content-Type");
       if (type && type->rfind("application/pkcs10", 0) != 0)
         throw Error(ErrorCode::BadRequest, "simpleenroll takes Content-Type application/pkcs10");
-      est = est_.simpleEnroll(peer, label, request.body);
+      est = observed(observer_, procedures::Procedure::CertificateEnrolment,
+                     [&] { return est_.simpleEnroll(peer, label, request.body); });
     } else if (operation == "simplereenroll") {
       requireMethod(request, "POST");
       auto type = request.header("Content-Type");
       if (type && type->rfind("application/pkcs10", 0) != 0)
         throw Error(ErrorCode::BadRequest, "simplereenroll takes Content-Type application/pkcs10");
-      est = est_.simpleReenroll(peer, label, request.body);
+      est = observed(observer_, procedures::Procedure::CertificateEnrolment,
+                     [&] { return est_.simpleReenroll(peer, label, request.body); });
     } else {
       throw Error(ErrorCode::NotFound, "no EST operation '" + operation.substr(0, 64) + "'");
     }

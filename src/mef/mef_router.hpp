@@ -16,7 +16,8 @@ class MefRouter {
             std::chrono::seconds estRetryAfter, std::shared_ptr<const ca::UpstreamEstSettings> upstreamCa = nullptr)
       : exchange_(store, settings),
         keyRetrieval_(store, settings),
-        est_(store, std::move(kek), estRetryAfter, std::move(upstreamCa)) {}
+        est_(store, std::move(kek), estRetryAfter, std::move(upstreamCa)),
+        observer_(settings.observer) {}
 
   // Throws rspf::Error for refusals; the binding maps them to the wire.
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request);
@@ -25,6 +26,7 @@ class MefRouter {
   procedures::EnrolmentExchange exchange_;
   procedures::MefKeyRetrieval keyRetrieval_;
   procedures::EstRegistrationAuthority est_;
+  procedures::ProcedureObserver* observer_;  // may be null
 };
 
 }  // namespace rspf::mef

@@ -6,15 +6,20 @@
 #include "bootstrap/framework_chain.hpp"
 #include "bootstrap/psk/pre_provisioned_key.hpp"
 #include "bootstrap/reauth/re_authentication_key.hpp"
+#include "mef/approval_webhook.hpp"
 #include "mef/mef_certificate.hpp"
 #include "mef/mef_router.hpp"
 #include "mef/upstream_ca.hpp"
+#include "observability/observability_server.hpp"
+#include "observability/prometheus_metrics.hpp"
 #include "store/open_store.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::mef {
 
 struct MefServer::Impl {
+  observability::PrometheusMetrics metrics;
+  std::optional<ApprovalWebhook> approvalWebhook;
   std::unique_ptr<store::Store> store;
   bootstrap::PreProvisionedKeyFramework preProvisioned;
   bootstrap::ReAuthenticationFramework reAuthentication;
@@ -23,24 +28,46 @@ struct MefServer::Impl {
   std::optional<MefCertificate> certificate;
   MefRouter router;
   transport::HttpsServer server;
+  std::optional<observability::ObservabilityServer> observabilityServer;
 
   Impl(const MefConfig& c, std::unique_ptr<store::Store> s, store::KeyEncryptionKey kek)
-      : store(std::move(s)),
+      : approvalWebhook(c.approvalWebhook
+                            ? std::optional<ApprovalWebhook>(std::in_place, *c.approvalWebhook, c.approvalTimeout)
+                            : std::nullopt),
+        store(std::move(s)),
         preProvisioned(*store),
         reAuthentication(*store, c.fqdn),
         frameworks({&reAuthentication, &preProvisioned}),
         certificateFramework(*store),
         certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
-        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}, kek, c.estRetryAfter,
-               c.upstreamCa ? upstreamEstSettings(*c.upstreamCa, certificate) : nullptr),
-        server(serverSettings(c, certificate, &certificateFramework), frameworks,
+        router(*store,
+               procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr},
+               kek, c.estRetryAfter, c.upstreamCa ? upstreamEstSettings(*c.upstreamCa, certificate) : nullptr),
+        server(serverSettings(c, certificate, &certificateFramework, &metrics), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
                  return router.handle(peer, request);
-               }) {}
+               }) {
+    if (c.observability)
+      observabilityServer.emplace(
+          *c.observability,
+          observability::ObservabilityHandlers{[this] { return metrics.render(); }, [this] { return healthy(); }});
+  }
+
+  // /healthz: the listener is up and the store answers a read.
+  bool healthy() {
+    if (!server.listening()) return false;
+    try {
+      return store->schemaVersion() > 0;
+    } catch (const std::exception& e) {
+      spdlog::warn("health check: the store does not answer: {}", e.what());
+      return false;
+    }
+  }
 
   static transport::HttpsServerSettings serverSettings(const MefConfig& c,
                                                        const std::optional<MefCertificate>& certificate,
-                                                       tls::CertificatePeerResolver* resolver) {
+                                                       tls::CertificatePeerResolver* resolver,
+                                                       transport::ServerObserver* observer) {
     transport::HttpsServerSettings s;
     s.host = c.host;
     s.port = c.port;
@@ -49,6 +76,7 @@ struct MefServer::Impl {
     s.maxBodyBytes = c.maxBodyBytes;
     s.tls.serverName = c.fqdn;
     s.tls.tls13 = c.tls13;
+    s.observer = observer;
     if (certificate) {
       s.certificate = certificate->credentials();
       s.certificateResolver = resolver;
@@ -67,8 +95,14 @@ MefServer::MefServer(const MefConfig& config) {
 
 MefServer::~MefServer() = default;
 std::uint16_t MefServer::port() const { return impl_->server.port(); }
-void MefServer::start() { impl_->server.start(); }
-void MefServer::stop() { impl_->server.stop(); }
+void MefServer::start() {
+  impl_->server.start();
+  if (impl_->observabilityServer) impl_->observabilityServer->start();
+}
+void MefServer::stop() {
+  if (impl_->observabilityServer) impl_->observabilityServer->stop();
+  impl_->server.stop();
+}
 void MefServer::wait() { impl_->server.wait(); }
 
 }  // namespace rspf::mef

@@ -12,6 +12,7 @@
 #include "tls/certificate_profile.hpp"
 #include "tls/psk_profile.hpp"
 #include "transport/https/http_message.hpp"
+#include "transport/https/server_observer.hpp"
 
 namespace rspf::transport {
 
@@ -26,6 +27,7 @@ struct HttpsServerSettings {
   // Also offer the certificate framework (ECDHE-ECDSA, mutual authentication) when set.
   std::optional<tls::CertificateServerCredentials> certificate;
   tls::CertificatePeerResolver* certificateResolver = nullptr;
+  ServerObserver* observer = nullptr;  // metrics; not owned, may be null
 };
 
 using RequestHandler = std::function<HttpResponse(const tls::AuthenticatedPeer& peer, const HttpRequest& request)>;
@@ -41,6 +43,7 @@ class HttpsServer {
   HttpsServer& operator=(const HttpsServer&) = delete;
 
   std::uint16_t port() const;
+  bool listening() const;  // started, not stopped, and accepting connections
   void start();
   void stop();  // safe from any thread, including a signal-watching one
   void wait();  // until stopped
