@@ -91,6 +91,15 @@ class Store {
   virtual bool approveCertificateRequest(std::string_view enroleeId) = 0;  // false: none pending
   virtual void removePendingCertificateRequest(std::string_view enroleeId) = 0;
 
+  // --- Audit log. An entry is queued and committed with the store's next write (the writer thread
+  // does not make its caller wait); flushAudit waits until everything queued is durable. Each entry
+  // carries HMAC(audit key, previous entry's MAC ‖ this entry), the key derived from the KEK, so an
+  // entry edited or removed breaks the chain (verifyAudit).
+  virtual void appendAudit(AuditEntry entry) = 0;
+  virtual void flushAudit() = 0;
+  virtual std::vector<AuditEntry> tailAudit(std::size_t count) = 0;  // the last `count`, oldest first
+  virtual AuditVerification verifyAudit() = 0;
+
   // Current schema version (for diagnostics and tests).
   virtual int schemaVersion() = 0;
 };

@@ -105,6 +105,19 @@ CREATE INDEX bootstrap_identities_by_enrolee ON bootstrap_identities(enrolee_id)
 ALTER TABLE issued_certificates ADD COLUMN revoked_at INTEGER;
 ALTER TABLE issued_certificates ADD COLUMN revocation_reason TEXT NOT NULL DEFAULT '';
 )sql"},
+    // The audit log (issue 5 item 7): append-only, each entry's MAC chained to the previous one.
+    Migration{6, R"sql(
+CREATE TABLE audit_log (
+  seq     INTEGER PRIMARY KEY,
+  at      INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  detail  TEXT NOT NULL,
+  mac     BLOB NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "common/error.hpp"
 #include "crypto/identifiers.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -130,32 +132,41 @@ std::size_t SqliteStore::queuedEnrolments() {
 
 void SqliteStore::runWriter() {
   std::vector<PendingEnrolment> batch;
+  std::vector<AuditEntry> audit;
   batch.reserve(kMaxBatch);
   for (;;) {
     {
       std::unique_lock lock(queueMutex_);
-      queueReady_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued was committed
+      queueReady_.wait(lock, [this] { return stopping_ || !queue_.empty() || !auditQueue_.empty(); });
+      if (queue_.empty() && auditQueue_.empty()) return;  // stopping, and everything queued was committed
       const std::size_t n = std::min(queue_.size(), kMaxBatch);
       std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      audit.swap(auditQueue_);
       batchSize_.store(n);
     }
-    commitBatch(batch);
+    commitBatch(batch, audit);
+    {
+      std::lock_guard lock(queueMutex_);
+      auditCommitted_ += audit.size();
+      auditDone_.notify_all();
+    }
     batch.clear();
+    audit.clear();
     batchSize_.store(0);
   }
 }
 
-// One transaction for the batch, one savepoint per enrolment; the callers learn their outcome
-// after the COMMIT (synchronous=FULL: one fdatasync for all of them).
-void SqliteStore::commitBatch(std::vector<PendingEnrolment>& batch) {
+// One transaction for the batch, one savepoint per enrolment, then the queued audit entries; the
+// callers learn their outcome after the COMMIT (synchronous=FULL: one fdatasync for all of them).
+void SqliteStore::commitBatch(std::vector<PendingEnrolment>& batch, const std::vector<AuditEntry>& audit) {
   std::vector<Outcome> outcomes(batch.size());
   try {
     std::lock_guard lock(writerMutex_);
     try {
       writer_.statement(kBegin).run();
       for (std::size_t i = 0; i < batch.size(); ++i) outcomes[i] = applyEnrolment(batch[i]);
+      if (!audit.empty()) appendAuditInTransaction(audit);
       writer_.statement(kCommit).run();
     } catch (...) {
       // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled the transaction back.
@@ -167,6 +178,7 @@ void SqliteStore::commitBatch(std::vector<PendingEnrolment>& batch) {
   } catch (...) {
     // Nothing of the batch is durable: every enrolment fails, with its own error if it had one.
     const Failure failure = currentFailure();
+    if (!audit.empty()) spdlog::error("store: {} audit entries were lost: {}", audit.size(), failure.message);
     for (Outcome& o : outcomes)
       if (!std::holds_alternative<Failure>(o)) o = failure;
   }

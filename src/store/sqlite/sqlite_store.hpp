@@ -89,6 +89,11 @@ class SqliteStore final : public Store {
   std::vector<EnrolmentToken> listTokens() override;
   bool revokeToken(std::string_view tokenId) override;
 
+  void appendAudit(AuditEntry entry) override;
+  void flushAudit() override;
+  std::vector<AuditEntry> tailAudit(std::size_t count) override;
+  AuditVerification verifyAudit() override;
+
   int schemaVersion() override;
 
   // Diagnostics and tests (not part of Store): transactions the writer thread committed so far
@@ -141,10 +146,14 @@ class SqliteStore final : public Store {
   std::optional<Enrolee> findEnroleeWhere(std::string_view sql, std::string_view value);
   std::optional<EnrolmentKey> findEnrolmentKeyWhere(std::string_view sql, std::string_view value);
 
+  // Appends the queued audit entries inside the writer's open transaction, chained to the last
+  // entry in the database (read under the write lock: another process may have appended).
+  void appendAuditInTransaction(const std::vector<AuditEntry>& entries);
+
   // Writer thread.
   static Failure currentFailure();  // the exception being handled
   void runWriter();
-  void commitBatch(std::vector<PendingEnrolment>& batch);
+  void commitBatch(std::vector<PendingEnrolment>& batch, const std::vector<AuditEntry>& audit);
   Outcome applyEnrolment(PendingEnrolment& item);
   TokenRefusal enrolInSavepoint(PendingEnrolment& item);
   // Checks and consumes the token for `item` inside the writer's transaction.
@@ -164,6 +173,11 @@ class SqliteStore final : public Store {
   std::mutex queueMutex_;
   std::condition_variable queueReady_;
   std::deque<PendingEnrolment> queue_;
+  std::vector<AuditEntry> auditQueue_;
+  std::uint64_t auditQueued_ = 0;     // entries ever queued (under queueMutex_)
+  std::uint64_t auditCommitted_ = 0;  // of those, committed or failed (under queueMutex_)
+  std::condition_variable auditDone_;
+  crypto::SecretBytes auditKey_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> commitBatches_{0};
   std::atomic<std::size_t> batchSize_{0};
