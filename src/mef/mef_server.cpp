@@ -21,6 +21,8 @@ struct MefServer::Impl {
   observability::PrometheusMetrics metrics;
   std::optional<ApprovalWebhook> approvalWebhook;
   std::unique_ptr<store::Store> store;
+  procedures::AuditTrail audit;
+  procedures::HandshakeAudit handshakeAudit;
   bootstrap::PreProvisionedKeyFramework preProvisioned;
   bootstrap::ReAuthenticationFramework reAuthentication;
   bootstrap::FrameworkChain frameworks;
@@ -35,15 +37,18 @@ struct MefServer::Impl {
                             ? std::optional<ApprovalWebhook>(std::in_place, *c.approvalWebhook, c.approvalTimeout)
                             : std::nullopt),
         store(std::move(s)),
+        audit(*store),
+        handshakeAudit(audit, &metrics),
         preProvisioned(*store),
         reAuthentication(*store, c.fqdn),
         frameworks({&reAuthentication, &preProvisioned}),
         certificateFramework(*store),
         certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
         router(*store,
-               procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr},
+               procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr,
+                                       &audit},
                kek, c.estRetryAfter, c.upstreamCa ? upstreamEstSettings(*c.upstreamCa, certificate) : nullptr),
-        server(serverSettings(c, certificate, &certificateFramework, &metrics), frameworks,
+        server(serverSettings(c, certificate, &certificateFramework, &handshakeAudit), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
                  return router.handle(peer, request);
                }) {
