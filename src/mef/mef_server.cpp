@@ -46,7 +46,7 @@ struct MefServer::Impl {
         certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
         router(*store,
                procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr,
-                                       &audit},
+                                       &audit, c.rekeyGrace},
                kek, c.estRetryAfter, c.upstreamCa ? upstreamEstSettings(*c.upstreamCa, certificate) : nullptr),
         server(serverSettings(c, certificate, &certificateFramework, &handshakeAudit), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {

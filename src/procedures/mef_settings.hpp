@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <string>
 
 #include "crypto/provisioned_keys.hpp"
@@ -16,6 +17,9 @@ struct MefSettings {
   ProcedureObserver* observer = nullptr;  // metrics; not owned, may be null
   EnrolmentApprover* approver = nullptr;  // for policies requiring approval; not owned, may be null
   AuditTrail* audit = nullptr;            // the audit log; not owned, may be null
+  // How long a replaced Enrolment Key (and every key derived from it) is still served after an
+  // Enrolment Exchange rotated it (issue 5 item 3). 0: not at all.
+  std::chrono::seconds rekeyGrace{300};
 };
 
 }  // namespace rspf::procedures

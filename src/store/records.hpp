@@ -102,6 +102,9 @@ struct EnrolmentKey {
   std::string tokenId;                      // the enrolment token used, if any
   std::string tokenAux;                     // that token's auxiliary information
   std::vector<std::string> completedSteps;  // "certificateEnrolment", "mafEnrolment"
+  // Replaced by a newer key and served only until `expiry`, which the rotation capped at the end of
+  // its grace period (Store::commitEnrolment).
+  bool retired = false;
 };
 
 // A CSE / AE / MAF identity allowed to perform MEF Key Retrieval (seed 8.3.3.6).

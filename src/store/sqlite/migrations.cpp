@@ -118,6 +118,26 @@ CREATE TABLE audit_log (
   mac     BLOB NOT NULL
 );
 )sql"},
+    // Enrolment Keys replaced by a newer one, still served until their grace period ends (issue 5
+    // item 3: re-authentication rotates Ke; the old KeId stops being served after a grace period).
+    Migration{7, R"sql(
+CREATE TABLE retired_enrolment_keys (
+  relative_ke_id  TEXT PRIMARY KEY,
+  enrolee_id      TEXT NOT NULL REFERENCES enrolees(enrolee_id) ON DELETE CASCADE,
+  ke_sealed       BLOB NOT NULL,
+  kre_id          TEXT NOT NULL,
+  kre_sealed      BLOB NOT NULL,
+  framework       TEXT NOT NULL,
+  key_profile     TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  expiry          INTEGER NOT NULL,
+  token_id        TEXT NOT NULL,
+  token_aux       TEXT NOT NULL,
+  completed_steps TEXT NOT NULL
+);
+CREATE INDEX retired_enrolment_keys_by_expiry ON retired_enrolment_keys(expiry);
+CREATE INDEX retired_enrolment_keys_by_enrolee ON retired_enrolment_keys(enrolee_id);
+)sql"},
 };
 
 }  // namespace

@@ -58,7 +58,8 @@ class SqliteStore final : public Store {
   std::vector<BootstrapIdentity> listBootstrapIdentities(std::string_view enroleeId) override;
   bool removeBootstrapIdentity(std::string_view kind, std::string_view value) override;
 
-  TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now) override;
+  TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now,
+                               std::chrono::seconds previousKeyGrace = std::chrono::seconds(0)) override;
   std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyOf(std::string_view enroleeId) override;
@@ -119,6 +120,7 @@ class SqliteStore final : public Store {
     std::string completedStepsJson;
     std::optional<crypto::Bytes> tokenHash;
     TimePoint now{};
+    std::chrono::seconds previousKeyGrace{0};
     std::promise<Outcome> outcome;
   };
 
