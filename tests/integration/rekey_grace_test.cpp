@@ -72,3 +72,60 @@ TEST_F(RekeyGrace, WithoutAGracePeriodTheReplacedKeyStopsAtOnce) {
 
 }  // namespace
 }  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// `rspf enrol --reauth` re-keys with the KreId/Kre of the credential file; `--renew-before` re-keys
+// only when the credentials are about to expire (issue 5 items 3 and 4).
+class Reauthentication : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::EnrolmentPolicy p;
+    p.enrolmentExpiry = std::chrono::hours(1);
+    d.addEnrolee(kEnrolee, p);
+    d.startMef();
+    ASSERT_EQ(d.enrol(kEnrolee).exitCode, 0);
+    first = d.store().findEnrolmentKeyOf(kEnrolee)->relativeKeId;
+  }
+  ProcessResult enrolAgain(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"enrol", "--credentials", d.credentialFile(kEnrolee).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return d.rspf(args);
+  }
+  LoopbackDeployment d;
+  std::string first;
+};
+
+TEST_F(Reauthentication, ReauthRekeysWithoutTheBootstrapCredential) {
+  auto r = enrolAgain({"--reauth"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  auto key = d.store().findEnrolmentKeyOf(kEnrolee);
+  ASSERT_TRUE(key);
+  EXPECT_NE(key->relativeKeId, first);
+  EXPECT_EQ(key->framework, "reauth");
+  // The new credentials re-authenticate in turn; the old KreId no longer does.
+  EXPECT_EQ(enrolAgain({"--reauth"}).exitCode, 0);
+}
+
+TEST_F(Reauthentication, RenewBeforeRekeysOnlyWhenExpiryIsNear) {
+  auto early = enrolAgain({"--renew-before", "10m"});
+  ASSERT_EQ(early.exitCode, 0) << early.err;
+  EXPECT_NE(early.out.find("nothing to do"), std::string::npos) << early.out;
+  EXPECT_EQ(d.store().findEnrolmentKeyOf(kEnrolee)->relativeKeId, first);
+
+  auto due = enrolAgain({"--renew-before", "2h"});
+  ASSERT_EQ(due.exitCode, 0) << due.err;
+  auto key = d.store().findEnrolmentKeyOf(kEnrolee);
+  EXPECT_NE(key->relativeKeId, first);
+  EXPECT_EQ(key->framework, "reauth");
+}
+
+TEST_F(Reauthentication, ReauthWithoutCredentialsSaysWhatIsMissing) {
+  auto r = d.rspf({"enrol", "--reauth", "--credentials", (d.dir() / "none.json").string()});
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_NE(r.err.find("needs the credential file of an earlier enrolment"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace rspf::testing
