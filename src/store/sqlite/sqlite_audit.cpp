@@ -68,6 +68,8 @@ void SqliteStore::appendAudit(AuditEntry entry) {
 void SqliteStore::flushAudit() {
   std::unique_lock lock(queueMutex_);
   const auto target = auditQueued_;
+  auditFlushWanted_ = true;
+  queueReady_.notify_one();
   auditDone_.wait(lock, [&] { return auditCommitted_ >= target; });
 }
 

@@ -151,6 +151,13 @@ void SqliteStore::runWriter() {
       std::unique_lock lock(queueMutex_);
       queueReady_.wait(lock, [this] { return stopping_ || !queue_.empty() || !auditQueue_.empty(); });
       if (queue_.empty() && auditQueue_.empty()) return;  // stopping, and everything queued was committed
+      // Audit entries alone wait a little for an enrolment to share its commit (a bootstrap's entry
+      // comes just before its exchange), unless someone waits for them or the store closes.
+      if (queue_.empty())
+        queueReady_.wait_for(lock, kAuditCommitDelay, [this] {
+          return stopping_ || !queue_.empty() || auditFlushWanted_ || auditQueue_.size() >= kMaxBatch;
+        });
+      auditFlushWanted_ = false;
       const std::size_t n = std::min(queue_.size(), kMaxBatch);
       std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));

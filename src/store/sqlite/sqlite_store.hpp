@@ -36,6 +36,8 @@ class SqliteStore final : public Store {
  public:
   static constexpr std::size_t kMaxBatch = 64;  // enrolments per transaction
   static constexpr std::size_t kReaders = 4;    // read connections, opened on first use
+  // How long queued audit entries alone may wait for an enrolment to share its commit.
+  static constexpr std::chrono::milliseconds kAuditCommitDelay{20};
 
   // Creates the database (mode 0600) if needed, migrates it and checks the KEK against it.
   SqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek);
@@ -176,6 +178,7 @@ class SqliteStore final : public Store {
   std::condition_variable queueReady_;
   std::deque<PendingEnrolment> queue_;
   std::vector<AuditEntry> auditQueue_;
+  bool auditFlushWanted_ = false;     // flushAudit is waiting: commit without delay
   std::uint64_t auditQueued_ = 0;     // entries ever queued (under queueMutex_)
   std::uint64_t auditCommitted_ = 0;  // of those, committed or failed (under queueMutex_)
   std::condition_variable auditDone_;
