@@ -94,11 +94,16 @@ std::string LoopbackDeployment::startTarget(const std::string& targetId, const s
                         "\"\n\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + targetId +
                         "-kpm\"\nkpm_file = \"" + kpmFile(targetId).filename().string() + "\"\ncredentials = \"" +
                         targetId + "-own.json\"\n" + extraToml + "\n");
+  return startRole(targetId, "target", config, ready);
+}
+
+std::string LoopbackDeployment::startRole(const std::string& id, const char* role, const std::filesystem::path& config,
+                                          const std::filesystem::path& readyFile) {
   auto child = std::make_unique<ChildProcess>(
-      std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", "target", "--config", config.string()},
-      dir() / (targetId + ".log"));
-  std::string url = "https://" + waitForReadyFile(ready, *child);
-  targets_[targetId] = std::move(child);
+      std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", role, "--config", config.string()},
+      dir() / (id + ".log"));
+  std::string url = "https://" + waitForReadyFile(readyFile, *child);
+  targets_[id] = std::move(child);
   return url;
 }
 
@@ -123,12 +128,7 @@ std::string LoopbackDeployment::startMaf(const std::string& mafId, bool certific
                         mafId + "-key.pem\"\n" + (certificateEnrolees ? "enrolee_trust_anchors = \"ca.pem\"\n" : "") +
                         "\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn +
                         "\"\ntrust_anchors = \"ca.pem\"\n");
-  auto child = std::make_unique<ChildProcess>(
-      std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", "maf", "--config", config.string()},
-      dir() / (mafId + ".log"));
-  std::string url = "https://" + waitForReadyFile(ready, *child);
-  targets_[mafId] = std::move(child);
-  return url;
+  return startRole(mafId, "maf", config, ready);
 }
 
 ProcessResult LoopbackDeployment::rspf(std::vector<std::string> args, const std::string& input,

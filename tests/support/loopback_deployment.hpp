@@ -71,6 +71,10 @@ class LoopbackDeployment {
   std::string targetLog(const std::string& targetId) const;
 
  private:
+  // Starts `rspf <role> --config <config>` logging to <dir>/<id>.log; waits for its ready file.
+  std::string startRole(const std::string& id, const char* role, const std::filesystem::path& config,
+                        const std::filesystem::path& readyFile);
+
   TempDir dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<ChildProcess> mef_;
