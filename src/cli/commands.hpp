@@ -1,5 +1,6 @@
 #pragma once
 #include <functional>
+#include <optional>
 // Subcommands of `rspf` defined outside cli/main.cpp.
 namespace CLI {
 class App;
@@ -10,6 +11,9 @@ namespace rspf::cli {
 // `rspf admin ...`: adds its subcommands to `app`; after parsing, the returned function runs the
 // chosen one (when `admin` was given) and returns the exit status.
 std::function<int()> addAdminCommands(CLI::App& app);
+
+// `rspf maf-connect`: the returned function runs it when it was chosen, else returns nullopt.
+std::function<std::optional<int>()> addMafConnectCommand(CLI::App& app);
 
 }  // namespace rspf::cli
 

@@ -17,7 +17,9 @@
 #include "config/bootstrap_instruction_bundle.hpp"
 #include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
+#include "enrolee/remote_maf_enrolment.hpp"
 #include "enrolee/target_connection.hpp"
+#include "maf/maf_server.hpp"
 #include "mef/mef_server.hpp"
 #include "observability/json_log_formatter.hpp"
 #include "target/enrolment_target_server.hpp"
@@ -119,6 +121,11 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   logFormatOption(target);
 
+  auto* mafCommand = app.add_subcommand("maf", "Run a MAF (M2M Authentication Function) as Enrolment Target");
+  std::string mafConfig;
+  mafCommand->add_option("--config", mafConfig, "MAF configuration file (TOML)")->required()->check(CLI::ExistingFile);
+  logFormatOption(mafCommand);
+
   // --- enrol
   auto* enrol =
       app.add_subcommand("enrol", "Enrol with a MEF by a pre-provisioned key (KpmId/Kpm) and keep the credentials");
@@ -147,7 +154,9 @@ int main(int argc, char** argv) {
   enrol->add_option("--token-file", tokenFile, "file holding the enrolment token");
   enrol->add_flag("--certificate", enrolOptions.certificateEnrolment,
                   "tell the MEF this Enrolee supports Certificate Enrolment");
-  enrol->add_flag("--maf", enrolOptions.mafEnrolment, "tell the MEF this Enrolee supports MAF-based procedures");
+  enrol->add_flag("--maf", enrolOptions.mafEnrolment,
+                  "tell the MEF this Enrolee supports MAF-based procedures; perform Remote MAF Enrolment when "
+                  "instructed");
   enrol->add_flag("--tls13", enrolOptions.tls13, "allow TLS 1.3 (the MEF must allow it too)");
   enrol->add_option("--credentials", credentials, "credential file to write (mode 0600)")->capture_default_str();
   enrol->add_option(
@@ -201,6 +210,7 @@ int main(int argc, char** argv) {
   demo->add_flag("--verbose", verbose, "show the servers' logs at the end");
 
   auto runAdmin = rspf::cli::addAdminCommands(app);
+  auto runMafConnect = rspf::cli::addMafConnectCommand(app);
 
   try {
     app.parse(argc, argv);
@@ -227,6 +237,12 @@ int main(int argc, char** argv) {
       auto config = target::loadTargetConfig(targetConfig);
       target::EnrolmentTargetServer server(config);
       return serveUntilSignalled(server, signals, config.readyFile, config.host, "Enrolment Target");
+    }
+    if (*mafCommand) {
+      auto signals = blockTerminationSignals();
+      auto config = maf::loadMafConfig(mafConfig);
+      maf::MafServer server(config);
+      return serveUntilSignalled(server, signals, config.readyFile, config.host, "MAF");
     }
     if (*enrol) {
       if (!bundleFile.empty() || !bundleSigner.empty()) {
@@ -332,6 +348,18 @@ int main(int argc, char** argv) {
                                 {"instructions", result.instructions},
                                 {"credentials", credentials},
                                 {"certificateFiles", certificateFiles}};
+      // 8.3.3.1 steps 7-8: Remote MAF Enrolment when instructed (the credentials are saved first).
+      if (enrolOptions.mafEnrolment && enrolee::mafInstructionOf(result)) {
+        auto mafCertificate = enrolee::certificateFilesBeside(credentials);
+        if (!certificate && enrolOptions.certificateBootstrap)
+          mafCertificate = {bootstrapCertificate, bootstrapKey, mefTrustAnchors};
+        auto enrolled = enrolee::performRemoteMafEnrolment(result, mafCertificate);
+        file.save(result);
+        summary["mafEnrolment"] = {{"mafId", enrolled.mafId},
+                                   {"credentialType", enrolled.credentialType},
+                                   {"kmId", enrolled.kmId},
+                                   {"usages", enrolled.usages}};
+      }
       if (enrolJson) {
         std::cout << summary.dump(2) << "\n";
       } else {
@@ -343,6 +371,13 @@ int main(int argc, char** argv) {
         for (const auto& i : result.instructions)
           if (i.value("type", "") == "configuration")
             std::cout << "  registrar CSE-ID " << i.value("registrarCseId", "") << "\n";
+        if (summary.contains("mafEnrolment")) {
+          const auto& m = summary["mafEnrolment"];
+          std::cout << "  MAF      " << m["mafId"].get<std::string>() << " (" << m["credentialType"].get<std::string>()
+                    << ")";
+          if (!m["kmId"].get<std::string>().empty()) std::cout << ", KmId " << m["kmId"].get<std::string>();
+          std::cout << "\n";
+        }
         std::cout << "  saved to " << credentials << "\n";
         if (certificate)
           std::cout << "  certificate " << certificateFiles["certificate"].get<std::string>() << " (key "
@@ -366,6 +401,7 @@ int main(int argc, char** argv) {
       return response.status >= 200 && response.status < 300 ? 0 : 1;
     }
     if (*demo) return rspf::demo::runDemo(keep, verbose);
+    if (auto status = runMafConnect()) return *status;
     return runAdmin();
   } catch (const Error& e) {
     std::cerr << "rspf: error: " << e.what() << "\n";

@@ -12,6 +12,8 @@
 
 #include "admin/administration.hpp"
 #include "ca/certificate_verifier.hpp"
+#include "ca/embedded_ca.hpp"
+#include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
 #include "cli/commands.hpp"
 #include "common/child_process.hpp"
@@ -32,6 +34,8 @@ constexpr const char* kTargetId = "cse1.demo.example";
 constexpr const char* kEnroleeId = "ae1.demo.example";
 constexpr const char* kShortLivedId = "ae2.demo.example";
 constexpr const char* kCertificateEnroleeId = "cse2.demo.example";
+constexpr const char* kMafId = "maf.demo.example";
+constexpr const char* kMafEnroleeId = "ae3.demo.example";
 constexpr int kShortLifetimeSeconds = 3;
 
 struct Demo {
@@ -39,7 +43,7 @@ struct Demo {
   fs::path exe = currentExecutable();
   int step = 0;
   bool ok = true;
-  std::string mefUrl, targetUrl;
+  std::string mefUrl, targetUrl, mafUrl;
 
   // Runs one step; `body` returns the line to show (or throws). Stops the demo on failure.
   bool run(const std::string& title, const std::function<std::string()>& body) {
@@ -117,11 +121,13 @@ int runDemo(bool keep, bool verbose) {
     return 1;
   }
   d.dir = pattern;
-  std::cout
-      << "rspf demo: the pre-provisioned symmetric key framework and Certificate Enrolment end to end on loopback\n"
-      << "           (MEF " << kMefFqdn << ", Enrolment Target " << kTargetId << ", folder " << d.dir.string() << ")\n";
+  std::cout << "rspf demo: the pre-provisioned symmetric key framework, Certificate Enrolment and Remote MAF Enrolment "
+               "end to "
+               "end on loopback\n"
+            << "           (MEF " << kMefFqdn << ", Enrolment Target " << kTargetId << ", folder " << d.dir.string()
+            << ")\n";
   auto started = Steady::now();
-  std::unique_ptr<ChildProcess> mef, target;
+  std::unique_ptr<ChildProcess> mef, target, maf;
   std::string token;
 
   d.run("set up the MEF's store: Enrolees with generated Kpm, policies, a target, a token", [&] {
@@ -150,6 +156,8 @@ int runDemo(bool keep, bool verbose) {
     store::EnrolmentPolicy cse2;
     cse2.certificate = store::CertificatePolicy{"cse", {"SAEF", "ESData"}, std::chrono::hours(24 * 30), ""};
     add(kCertificateEnroleeId, cse2);
+    admin::addTarget(*store, kMafId, "MAF");
+    add(kMafEnroleeId, {});  // its MAF instruction follows once the MAF listens
     auto issued = procedures::issueEnrolmentToken(kEnroleeId, "site=plant-3; use=meter", std::nullopt);
     store->addToken(issued.record);
     d.writeFile(d.dir / "token", issued.value + "\n");
@@ -236,6 +244,45 @@ int runDemo(bool keep, bool verbose) {
     return out + "(the MEF's own certificate, for " + kMefFqdn + ", was verified against the same trust anchor)";
   });
 
+  d.run("start the MAF with a certificate from the embedded CA; it fetches keys from the MEF by it (rspf maf)", [&] {
+    auto kek = store::KeyEncryptionKey::fromFile(d.dir / "kek");
+    auto store = store::openSqliteStore(d.dir / "mef.db", kek);
+    auto authority = procedures::loadCertificateAuthority(*store, kek, "");
+    if (!authority) throw std::runtime_error("the store has no embedded CA");
+    auto key = ca::generateP256Key();
+    auto issued = authority->issueServerCertificate(kMafId, *key, std::chrono::hours(24));
+    auto certificate = ca::parseCertificate(issued.der);
+    ca::saveCertificatesPemFile(d.dir / "maf.pem", {certificate.get()});
+    ca::savePrivateKeyPemFile(d.dir / "maf-key.pem", *key);
+    d.writeFile(d.dir / "ca.pem", authority->certificatePem());
+    d.writeFile(d.dir / "maf.toml", std::string("[maf]\nid = \"") + kMafId +
+                                        "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"maf.ready\"\ncertificate = "
+                                        "\"maf.pem\"\ncertificate_key = \"maf-key.pem\"\nenrolee_trust_anchors = "
+                                        "\"ca.pem\"\n\n[mef]\nurl = \"" +
+                                        d.mefUrl + "\"\nfqdn = \"" + kMefFqdn + "\"\ntrust_anchors = \"ca.pem\"\n");
+    maf = std::make_unique<ChildProcess>(
+        std::vector<std::string>{d.exe.string(), "maf", "--config", (d.dir / "maf.toml").string()}, d.dir / "maf.log");
+    d.mafUrl = "https://" + waitForReadyFile(d.dir / "maf.ready", *maf);
+    store::EnrolmentPolicy ae3;
+    ae3.maf = store::MafInstruction{kMafId, d.mafUrl, "symmetric", {"SAEF"}};
+    ae3.enrolmentExpiry = std::chrono::hours(1);
+    store->setEnroleePolicy(kMafEnroleeId, ae3);
+    return "listening at " + d.mafUrl + "; " + kMafEnroleeId + " may use it for SAEF (symmetric credential)";
+  });
+
+  d.run(
+      "Remote MAF Enrolment: KeId in the first MAF handshake, Km fetched from the MEF, a KmId assigned "
+      "(rspf enrol --maf)",
+      [&] { return requireSuccess(d.enrol(kMafEnroleeId, "", {"--maf"}), "Remote MAF Enrolment"); });
+
+  d.run("use the MAF with the KmId for SAEF; a use outside the allowed usages (ESData) is refused", [&] {
+    auto credentials = (d.dir / (std::string(kMafEnroleeId) + ".json")).string();
+    auto out = requireSuccess(d.rspf({"maf-connect", "--credentials", credentials, "--use", "SAEF"}), "MAF use");
+    auto refused = d.rspf({"maf-connect", "--credentials", credentials, "--use", "ESData"});
+    if (refused.exitCode == 0) throw std::runtime_error("the MAF served a usage the MEF did not allow");
+    return out + "refused as expected: " + Demo::lastLine(refused.err);
+  });
+
   TimePoint shortExpiry{};
   d.run(std::string("enrol a short-lived Enrolee (Enrolment Expiry ") + std::to_string(kShortLifetimeSeconds) +
             "s) and connect it",
@@ -260,17 +307,20 @@ int runDemo(bool keep, bool verbose) {
 
   d.run("stop the servers", [&] {
     int a = target ? target->terminate() : 0;
+    int m = maf ? maf->terminate() : 0;
     int b = mef ? mef->terminate() : 0;
-    if (a != 0 || b != 0)
-      throw std::runtime_error("exit status target " + std::to_string(a) + ", MEF " + std::to_string(b));
-    return std::string("both exited cleanly");
+    if (a != 0 || m != 0 || b != 0)
+      throw std::runtime_error("exit status target " + std::to_string(a) + ", MAF " + std::to_string(m) + ", MEF " +
+                               std::to_string(b));
+    return std::string("all exited cleanly");
   });
   target.reset();
+  maf.reset();
   mef.reset();
 
   auto total = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started).count();
   if (verbose || !d.ok) {
-    for (const char* log : {"mef.log", "target.log"}) {
+    for (const char* log : {"mef.log", "target.log", "maf.log"}) {
       std::ifstream in(d.dir / log);
       if (!in) continue;
       std::cout << "---- " << log << "\n" << in.rdbuf() << "\n";

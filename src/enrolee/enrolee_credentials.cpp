@@ -97,11 +97,13 @@ void CredentialFile::save(const EnroleeCredentials& c) const {
   auto key = credentialKey(*this, true);
   nlohmann::json targets = nlohmann::json::array();
   for (const auto& t : c.targetKeys) {
-    targets.push_back({{"targetId", t.targetId},
-                       {"usage", t.usage},
-                       {"keyIdentifier", t.keyIdentifier},
-                       {"presented", t.presented},
-                       {"key", seal(key, t.key, c.keId + "/target/" + t.keyIdentifier)}});
+    nlohmann::json target = {{"targetId", t.targetId},
+                             {"usage", t.usage},
+                             {"keyIdentifier", t.keyIdentifier},
+                             {"presented", t.presented},
+                             {"key", seal(key, t.key, c.keId + "/target/" + t.keyIdentifier)}};
+    if (!t.kmId.empty()) target["kmId"] = t.kmId;
+    targets.push_back(std::move(target));
   }
   nlohmann::json j = {{"format", kFormat},
                       {"mefUrl", c.mefUrl},
@@ -150,6 +152,7 @@ EnroleeCredentials CredentialFile::load() const {
       tk.usage = t.at("usage").get<std::string>();
       tk.keyIdentifier = t.at("keyIdentifier").get<std::string>();
       tk.presented = t.at("presented").get<bool>();
+      tk.kmId = t.value("kmId", "");
       tk.key = open(key, t.at("key"), c.keId + "/target/" + tk.keyIdentifier);
       c.targetKeys.push_back(std::move(tk));
     }

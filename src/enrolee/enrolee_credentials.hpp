@@ -29,6 +29,7 @@ struct TargetKey {
   std::string keyIdentifier;  // derived key identifier (PROTOCOL.md 3)
   crypto::SecretBytes key;
   bool presented = false;  // KeId was already presented once; later handshakes use keyIdentifier
+  std::string kmId;        // MAF only: the KmId the MAF assigned (Remote MAF Enrolment, seed 8.3.3.4)
 };
 
 struct EnroleeCredentials {

@@ -14,8 +14,11 @@ transport::HttpResponse requestTarget(EnroleeCredentials& c, const TargetRequest
     throw Error(ErrorCode::Config, "the Enrolment Key expired at " + toRfc3339(c.expiry) + "; enrol again");
   auto endpoint = transport::parseHttpsUrl(r.targetUrl);
   if (!endpoint) throw Error(ErrorCode::Config, "target URL must look like https://host:port");
+  if (r.identity == IdentityChoice::KmId && key->kmId.empty())
+    throw Error(ErrorCode::Config, "no KmId was assigned by '" + r.targetId + "'; present KeId first");
+  bool useKmId = r.identity == IdentityChoice::KmId || (r.identity == IdentityChoice::Automatic && !key->kmId.empty());
   bool useKeId = r.identity == IdentityChoice::KeId || (r.identity == IdentityChoice::Automatic && !key->presented);
-  tls::PskClientCredentials credentials{useKeId ? c.keId : key->keyIdentifier, key->key};
+  tls::PskClientCredentials credentials{useKmId ? key->kmId : useKeId ? c.keId : key->keyIdentifier, key->key};
   transport::HttpsClient client(*endpoint, tls::PskClientSettings{r.targetId, false}, std::move(credentials));
   key->presented = true;
   return client.request(r.request);

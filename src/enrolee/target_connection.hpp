@@ -9,7 +9,8 @@
 
 namespace rspf::enrolee {
 
-enum class IdentityChoice { Automatic, KeId, DerivedKeyIdentifier };
+// Automatic: the KmId a MAF assigned, else KeId the first time, else the derived key identifier.
+enum class IdentityChoice { Automatic, KeId, DerivedKeyIdentifier, KmId };
 
 struct TargetRequest {
   std::string targetUrl;  // https://host:port

@@ -59,10 +59,14 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
   if (!crypto::equalsIgnoreCase(request.requesterId, peer.principal))
     throw Error(ErrorCode::Forbidden, "requester ID '" + request.requesterId + "' is not the authenticated identity '" +
                                           peer.principal + "'");
-  auto requester = store_.findEnroleeStatus(peer.principal);  // no Kpm to unseal
-  if (!requester || !requester->enabled)
-    throw Error(ErrorCode::Forbidden, "requester '" + peer.principal + "' is disabled or no longer registered");
   auto target = store_.findTarget(peer.principal);
+  auto requester = store_.findEnroleeStatus(peer.principal);  // no Kpm to unseal
+  // A MAF's credentials with the MEF are "arranged on a case-by-case basis" (8.3.3.6 pre-conditions):
+  // a MAF registered as an Enrolment Target and authenticated by its certificate needs no enrolment.
+  const bool mafByCertificate =
+      target && target->type == "MAF" && peer.framework == bootstrap::kCertificateFramework && !requester;
+  if (!mafByCertificate && (!requester || !requester->enabled))
+    throw Error(ErrorCode::Forbidden, "requester '" + peer.principal + "' is disabled or no longer registered");
   if (!target) throw Error(ErrorCode::Forbidden, "'" + peer.principal + "' is not a registered Enrolment Target");
 
   // Step 3.a: the key identifier, and the Enrolment Key it names.
@@ -113,11 +117,15 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
   std::string credentialId = crypto::makeCredentialId(crypto::credentialTypeOf(usage), keyIdentifier);
   spdlog::info("key retrieval: '{}' fetched {} for Enrolee '{}' ({})", target->targetId, credentialId,
                enrolee->enroleeId, crypto::usageName(usage));
-  return {{"Status", true},
-          {"Credential", crypto::toBase64(credential.view())},
-          {"CredentialId", credentialId},
-          {"EnroleeID", enrolee->enroleeId},
-          {"Lifetime", toRfc3339(key->expiry)}};
+  nlohmann::json answer = {{"Status", true},
+                           {"Credential", crypto::toBase64(credential.view())},
+                           {"CredentialId", credentialId},
+                           {"EnroleeID", enrolee->enroleeId},
+                           {"Lifetime", toRfc3339(key->expiry)}};
+  // 8.3.3.4: "The MEF can also provide limits on what communication security type ... may be
+  // facilitated by the MAF for this Enrolee" (project choice: the member "Usages").
+  if (usage == crypto::Usage::MAF) answer["Usages"] = enrolee->policy.maf->usages;
+  return answer;
 }
 
 }  // namespace rspf::procedures

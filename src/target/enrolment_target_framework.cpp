@@ -49,6 +49,9 @@ std::optional<tls::ResolvedPsk> EnrolmentTargetFramework::resolve(std::string_vi
   resolved.principal = cached->enroleeId;
   resolved.attributes["credentialId"] = cached->credentialId;
   resolved.attributes["lifetime"] = toRfc3339(cached->lifetime);
+  std::string usages;
+  for (const auto& u : cached->usages) usages += (usages.empty() ? "" : ",") + u;
+  if (!cached->usages.empty()) resolved.attributes[kUsagesAttribute] = usages;
   return resolved;
 }
 

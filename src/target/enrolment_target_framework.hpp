@@ -12,6 +12,8 @@
 namespace rspf::target {
 
 inline constexpr const char* kTargetKeyFramework = "target-key";
+// The AuthenticatedPeer attribute with the usages the MEF allowed (comma-separated; MAF keys only).
+inline constexpr const char* kUsagesAttribute = "usages";
 
 class EnrolmentTargetFramework : public tls::PskIdentityResolver {
  public:

@@ -2,9 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
-#include <thread>
-
 #include "common/error.hpp"
 #include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
@@ -12,6 +9,7 @@
 #include "observability/observability_server.hpp"
 #include "observability/prometheus_metrics.hpp"
 #include "target/enrolment_target_framework.hpp"
+#include "target/expiry_sweeper.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::target {
@@ -60,10 +58,7 @@ struct EnrolmentTargetServer::Impl {
   EnrolmentTargetFramework framework;
   transport::HttpsServer server;
   std::optional<observability::ObservabilityServer> observabilityServer;
-  std::thread sweeper;
-  std::mutex mutex;
-  std::condition_variable wake;
-  bool stopping = false;
+  ExpirySweeper sweeper{cache, [this](const std::string& credentialId) { rule.erase(credentialId); }};
 
   explicit Impl(const TargetConfig& c)
       : config(c),
@@ -108,17 +103,6 @@ struct EnrolmentTargetServer::Impl {
     if (request.target == "/serviceSubscribedAppRule") return json(rule.toJson());
     throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
   }
-
-  // Erases keys (and their ServiceSubscribedAppRule entries) once past their Lifetime.
-  void sweep() {
-    std::unique_lock lock(mutex);
-    while (!wake.wait_for(lock, std::chrono::seconds(1), [this] { return stopping; })) {
-      for (const auto& credentialId : cache.eraseExpired(now())) {
-        rule.erase(credentialId);
-        spdlog::info("erased {}: past its Lifetime", credentialId);
-      }
-    }
-  }
 };
 
 EnrolmentTargetServer::EnrolmentTargetServer(const TargetConfig& config) : impl_(std::make_unique<Impl>(config)) {}
@@ -133,22 +117,18 @@ std::uint16_t EnrolmentTargetServer::port() const { return impl_->server.port();
 void EnrolmentTargetServer::start() {
   impl_->server.start();
   if (impl_->observabilityServer) impl_->observabilityServer->start();
-  impl_->sweeper = std::thread([this] { impl_->sweep(); });
+  impl_->sweeper.start();
 }
 
 void EnrolmentTargetServer::stop() {
-  {
-    std::lock_guard lock(impl_->mutex);
-    impl_->stopping = true;
-  }
-  impl_->wake.notify_all();
+  impl_->sweeper.stop();
   if (impl_->observabilityServer) impl_->observabilityServer->stop();
   impl_->server.stop();
 }
 
 void EnrolmentTargetServer::wait() {
   impl_->server.wait();
-  if (impl_->sweeper.joinable()) impl_->sweeper.join();
+  impl_->sweeper.join();
 }
 
 }  // namespace rspf::target

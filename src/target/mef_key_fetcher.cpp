@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ca/embedded_ca.hpp"
+#include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
@@ -9,14 +11,33 @@
 
 namespace rspf::target {
 
-ProvisionedKey MefKeyFetcher::fetch(const std::string& keId, int suid) const {
+MefKeyFetcher::MefKeyFetcher(std::string targetId, MefCertificateCredentials certificate)
+    : targetId_(std::move(targetId)) {
+  own_.mefUrl = certificate.mefUrl;
+  own_.mefFqdn = certificate.mefFqdn;
+  credentialExpiry_ = ca::describeIssuedCertificate(ca::certificateDer(*certificate.certificate)).notAfter;
+  certificate_ = std::move(certificate);
+}
+
+transport::HttpResponse MefKeyFetcher::get(const std::string& path) const {
   auto endpoint = transport::parseHttpsUrl(own_.mefUrl);
   if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + own_.mefUrl);
+  transport::HttpRequest request{"GET", path, {{"X-M2M-Origin", targetId_}}, ""};
+  if (certificate_) {
+    transport::HttpsClient client(
+        *endpoint, own_.mefFqdn,
+        {certificate_->certificate.get(), certificate_->privateKey.get(), certificate_->mefTrustAnchors.get()},
+        std::chrono::seconds(5));
+    return client.request(request);
+  }
   transport::HttpsClient client(*endpoint, tls::PskClientSettings{own_.mefFqdn, false}, {own_.kreId, own_.kre},
-                                   std::chrono::seconds(5));
+                                std::chrono::seconds(5));
+  return client.request(request);
+}
+
+ProvisionedKey MefKeyFetcher::fetch(const std::string& keId, int suid) const {
   std::string suidText = (suid < 10 ? "0" : "") + std::to_string(suid);
-  auto response =
-      client.request({"GET", "/fetchCredentials/" + keId + "/" + suidText, {{"X-M2M-Origin", targetId_}}, ""});
+  auto response = get("/fetchCredentials/" + keId + "/" + suidText);
   if (response.status != 200) enrolee::throwMefError(response, "MEF Key Retrieval");
   auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (!body.is_object() || !body.value("Status", false))
@@ -32,6 +53,7 @@ ProvisionedKey MefKeyFetcher::fetch(const std::string& keId, int suid) const {
     key.enroleeId = body.at("EnroleeID").get<std::string>();
     key.credentialId = body.at("CredentialId").get<std::string>();
     key.lifetime = *lifetime;
+    if (body.contains("Usages")) key.usages = body.at("Usages").get<std::vector<std::string>>();
     return key;
   } catch (const nlohmann::json::exception&) {
     throw Error(ErrorCode::Internal, "the MEF's key retrieval answer has wrong types");

@@ -17,6 +17,9 @@ struct ProvisionedKey {
   std::string enroleeId;
   std::string credentialId;
   TimePoint lifetime{};  // the key is not used at or after this instant
+  // For a MAF: the communication security types it may facilitate for this Enrolee (the MEF's
+  // "Usages", seed 8.3.3.4); empty for a CSE/AE target.
+  std::vector<std::string> usages;
 };
 
 class ProvisionedKeyCache {

@@ -229,6 +229,39 @@ TEST_F(KeyRetrievalTest, CertificateMafIsNotGivenASymmetricKey) {
   expectFetchError(ErrorCode::Forbidden, targetPeer(kMaf), {kKeId1, "21", kMaf});
 }
 
+// 8.3.3.6 pre-conditions: a MAF's credentials with the MEF are arranged case by case; a MAF
+// registered as a target and authenticated by its certificate needs no enrolment of its own. The
+// answer carries the usages it may serve for this Enrolee (8.3.3.4, project choice "Usages").
+TEST_F(KeyRetrievalTest, MafByCertificateIsGivenKmAndTheUsagesItMayServe) {
+  constexpr const char* kMaf2 = "maf2.example.com";
+  admin::addTarget(*store, kMaf2, "MAF");
+  auto policy = enroleePolicy();
+  policy.maf = store::MafInstruction{kMaf2, "https://maf2.example.com", "symmetric", {"SAEF", "ESData"}};
+  ASSERT_TRUE(store->setEnroleePolicy(kEnroleeId, policy));
+  enrol();
+  MefKeyRetrieval retrieval(*store, settings);
+  auto body = retrieval.run(targetPeer(kMaf2, "certificate"), {kKeId1, "21", kMaf2});
+  EXPECT_EQ(body.at("Usages"), nlohmann::json::array({"SAEF", "ESData"}));
+  EXPECT_EQ(body.at("Credential"), crypto::toBase64(crypto::deriveUsageConstrainedKey(unhex(kKe1), 21, kMaf2).view()));
+  EXPECT_EQ(body.at("CredentialId"), "11-000102030405060708090a0b0c0d0e0f-21@mef.example.com");
+  // Other usages carry no "Usages".
+  EXPECT_FALSE(fetch(kCse, kKeId1, "22").contains("Usages"));
+  // Without the certificate it is no enrolled Enrolee (no KreId), and another Enrolee's key is refused.
+  expectFetchError(ErrorCode::Forbidden, targetPeer(kMaf2), {kKeId1, "21", kMaf2}, "no longer registered");
+  expectFetchError(ErrorCode::Forbidden, targetPeer(kMaf2, "certificate"), {kKeId1, "22", kMaf2}, "not authorized");
+}
+
+TEST_F(KeyRetrievalTest, CseTargetByCertificateStillNeedsItsEnrolment) {
+  constexpr const char* kCse2 = "cse2.example.com";
+  admin::addTarget(*store, kCse2, "CSE");
+  auto policy = enroleePolicy();
+  policy.directKeys.push_back({kCse2, "SAEF"});
+  ASSERT_TRUE(store->setEnroleePolicy(kEnroleeId, policy));
+  enrol();
+  expectFetchError(ErrorCode::Forbidden, targetPeer(kCse2, "certificate"), {kKeId1, "22", kCse2},
+                   "no longer registered");
+}
+
 TEST_F(KeyRetrievalTest, UnknownKeIdIsNotFound) {
   enrol();
   expectFetchError(ErrorCode::NotFound, targetPeer(kCse),

@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "admin/administration.hpp"
+#include "ca/key_pair.hpp"
+#include "ca/pem.hpp"
 #include "crypto/encoding.hpp"
 #include "procedures/certificate_enrolment.hpp"
 
@@ -92,12 +94,41 @@ std::string LoopbackDeployment::startTarget(const std::string& targetId, const s
                         "\"\n\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + targetId +
                         "-kpm\"\nkpm_file = \"" + kpmFile(targetId).filename().string() + "\"\ncredentials = \"" +
                         targetId + "-own.json\"\n" + extraToml + "\n");
+  return startRole(targetId, "target", config, ready);
+}
+
+std::string LoopbackDeployment::startRole(const std::string& id, const char* role, const std::filesystem::path& config,
+                                          const std::filesystem::path& readyFile) {
   auto child = std::make_unique<ChildProcess>(
-      std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", "target", "--config", config.string()},
-      dir() / (targetId + ".log"));
-  std::string url = "https://" + waitForReadyFile(ready, *child);
-  targets_[targetId] = std::move(child);
+      std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", role, "--config", config.string()},
+      dir() / (id + ".log"));
+  std::string url = "https://" + waitForReadyFile(readyFile, *child);
+  targets_[id] = std::move(child);
   return url;
+}
+
+void LoopbackDeployment::issueMafCertificate(const std::string& mafId) {
+  auto authority = certificateAuthority();
+  auto key = ca::generateP256Key();
+  auto issued = authority.issueServerCertificate(mafId, *key, std::chrono::hours(24 * 30));
+  auto certificate = ca::parseCertificate(issued.der);
+  ca::saveCertificatesPemFile(dir() / (mafId + ".pem"), {certificate.get()});
+  std::filesystem::remove(dir() / (mafId + "-key.pem"));
+  ca::savePrivateKeyPemFile(dir() / (mafId + "-key.pem"), *key);
+  writeFile(dir() / "ca.pem", authority.certificatePem());
+}
+
+std::string LoopbackDeployment::startMaf(const std::string& mafId, bool certificateEnrolees) {
+  issueMafCertificate(mafId);
+  auto config = dir() / (mafId + ".toml");
+  auto ready = dir() / (mafId + ".ready");
+  std::filesystem::remove(ready);
+  writeFile(config, "[maf]\nid = \"" + mafId + "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" +
+                        ready.filename().string() + "\"\ncertificate = \"" + mafId + ".pem\"\ncertificate_key = \"" +
+                        mafId + "-key.pem\"\n" + (certificateEnrolees ? "enrolee_trust_anchors = \"ca.pem\"\n" : "") +
+                        "\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn +
+                        "\"\ntrust_anchors = \"ca.pem\"\n");
+  return startRole(mafId, "maf", config, ready);
 }
 
 ProcessResult LoopbackDeployment::rspf(std::vector<std::string> args, const std::string& input,

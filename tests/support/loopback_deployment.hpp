@@ -51,6 +51,13 @@ class LoopbackDeployment {
   std::string startTarget(const std::string& targetId, const std::string& usage = "SAEF",
                           const std::string& extraToml = "");
 
+  // A certificate for `mafId` (dNSName; serverAuth and clientAuth) from the default embedded CA:
+  // <dir>/<mafId>.pem and <dir>/<mafId>-key.pem; the CA certificate in <dir>/ca.pem.
+  void issueMafCertificate(const std::string& mafId);
+  // Starts `rspf maf` for `mafId` with a certificate from issueMafCertificate; it trusts the
+  // embedded CA for the MEF and, when `certificateEnrolees`, for Enrolee certificates. Returns its URL.
+  std::string startMaf(const std::string& mafId, bool certificateEnrolees = true);
+
   // `rspf <args>` to completion.
   ProcessResult rspf(std::vector<std::string> args, const std::string& input = "",
                      const std::vector<std::string>& environment = {});
@@ -64,6 +71,10 @@ class LoopbackDeployment {
   std::string targetLog(const std::string& targetId) const;
 
  private:
+  // Starts `rspf <role> --config <config>` logging to <dir>/<id>.log; waits for its ready file.
+  std::string startRole(const std::string& id, const char* role, const std::filesystem::path& config,
+                        const std::filesystem::path& readyFile);
+
   TempDir dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<ChildProcess> mef_;

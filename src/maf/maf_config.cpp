@@ -1,0 +1,36 @@
+#include "maf/maf_config.hpp"
+
+#include "common/error.hpp"
+#include "config/config_file.hpp"
+#include "crypto/identifiers.hpp"
+
+namespace rspf::maf {
+
+MafConfig loadMafConfig(const std::filesystem::path& file) {
+  config::ConfigFile cf(file);
+  MafConfig c;
+  c.id = crypto::toLower(cf.requireString("maf.id"));
+  crypto::requireAsciiIdentifier(c.id, "maf.id");
+  auto listen = config::parseHostPort(cf.string("maf.listen").value_or("127.0.0.1:9444"), "maf.listen");
+  c.host = listen.host;
+  c.port = listen.port;
+  c.threads = static_cast<int>(cf.integer("maf.threads").value_or(2));
+  c.readyFile = cf.path("maf.ready_file");
+  auto certificate = cf.path("maf.certificate");
+  auto key = cf.path("maf.certificate_key");
+  auto mefAnchors = cf.path("mef.trust_anchors");
+  if (!certificate || !key || !mefAnchors)
+    throw Error(ErrorCode::Config,
+                "maf.certificate, maf.certificate_key and mef.trust_anchors are required: the MAF authenticates "
+                "to the MEF by certificate");
+  c.certificate = *certificate;
+  c.certificateKey = *key;
+  c.mefTrustAnchors = *mefAnchors;
+  c.enroleeTrustAnchors = cf.path("maf.enrolee_trust_anchors");
+  c.mefUrl = cf.requireString("mef.url");
+  c.mefFqdn = crypto::toLower(cf.requireString("mef.fqdn"));
+  c.observability = observability::loadObservabilitySettings(cf);
+  return c;
+}
+
+}  // namespace rspf::maf

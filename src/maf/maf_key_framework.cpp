@@ -1,0 +1,31 @@
+#include "maf/maf_key_framework.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/identifiers.hpp"
+
+namespace rspf::maf {
+
+std::optional<tls::ResolvedPsk> MafKeyFramework::resolve(std::string_view pskIdentity) {
+  std::string keyIdentity(pskIdentity);
+  if (isKmIdForm(pskIdentity)) {
+    auto relativeKeId = kmIds_.relativeKeIdOf(pskIdentity);
+    if (!relativeKeId) {
+      spdlog::info("refused psk_identity '{}': no such KmId (present KeId to enrol again)", pskIdentity.substr(0, 128));
+      return std::nullopt;
+    }
+    keyIdentity = crypto::makeKeId(*relativeKeId, mefFqdn_);
+  }
+  auto parsed = crypto::parseKeyIdentifier(keyIdentity);
+  auto resolved = keys_.resolve(keyIdentity);
+  if (!resolved) {
+    // Expired, or no longer served by the MEF: its KmId goes with it.
+    if (parsed) kmIds_.eraseKey(parsed->relativeKeId);
+    return std::nullopt;
+  }
+  resolved->framework = kMafKeyFramework;
+  resolved->attributes[kKmIdAttribute] = kmIds_.assign(parsed->relativeKeId, resolved->attributes["credentialId"]);
+  return resolved;
+}
+
+}  // namespace rspf::maf
