@@ -146,4 +146,83 @@ nlohmann::json describeToken(const store::EnrolmentToken& t) {
           {"usedBy", t.usedBy}};
 }
 
+void setEnroleeEnabled(store::Store& store, const std::string& enroleeId, bool enabled) {
+  if (!store.setEnroleeEnabled(enroleeId, enabled)) throw Error(ErrorCode::NotFound, "no Enrolee '" + enroleeId + "'");
+}
+
+void removeEnrolee(store::Store& store, const std::string& enroleeId) {
+  if (!store.removeEnrolee(enroleeId)) throw Error(ErrorCode::NotFound, "no Enrolee '" + enroleeId + "'");
+}
+
+void removeTarget(store::Store& store, const std::string& targetId) {
+  if (!store.removeTarget(targetId)) throw Error(ErrorCode::NotFound, "no Enrolment Target '" + targetId + "'");
+}
+
+void revokeEnrolmentToken(store::Store& store, const std::string& tokenId) {
+  if (!store.revokeToken(tokenId)) throw Error(ErrorCode::NotFound, "no token '" + tokenId + "'");
+}
+
+void approveCertificateRequest(store::Store& store, const std::string& enroleeId) {
+  if (!store.approveCertificateRequest(enroleeId))
+    throw Error(ErrorCode::NotFound, "no certificate request of '" + enroleeId + "' is pending");
+}
+
+store::EnrolmentPolicy changeEnroleePolicy(store::Store& store, const std::string& enroleeId,
+                                           const std::function<void(store::EnrolmentPolicy&)>& change) {
+  auto e = store.findEnrolee(enroleeId);
+  if (!e) throw Error(ErrorCode::NotFound, "no Enrolee '" + enroleeId + "'");
+  change(e->policy);
+  validatePolicy(e->policy);
+  if (!store.setEnroleePolicy(enroleeId, e->policy)) throw Error(ErrorCode::NotFound, "no Enrolee '" + enroleeId + "'");
+  return e->policy;
+}
+
+procedures::IssuedEnrolmentToken createEnrolmentToken(store::Store& store, const std::string& boundEnroleeId,
+                                                      const std::string& auxInfo,
+                                                      std::optional<std::chrono::seconds> validity) {
+  if (!boundEnroleeId.empty() && !store.findEnroleeStatus(boundEnroleeId))
+    throw Error(ErrorCode::NotFound, "no Enrolee '" + boundEnroleeId + "'");
+  if (validity && validity->count() <= 0) throw Error(ErrorCode::BadRequest, "a token's validity must be positive");
+  std::optional<TimePoint> expiresAt;
+  if (validity) expiresAt = now() + *validity;
+  auto issued = procedures::issueEnrolmentToken(boundEnroleeId, auxInfo, expiresAt);
+  store.addToken(issued.record);
+  return issued;
+}
+
+nlohmann::json describePendingCertificateRequest(const store::PendingCertificateRequest& p) {
+  return {{"enroleeId", p.enroleeId},
+          {"caLabel", p.caLabel},
+          {"publicKeySha256", p.publicKeySha256},
+          {"createdAt", toRfc3339(p.createdAt)},
+          {"approved", p.approved}};
+}
+
+nlohmann::json describeIssuedCertificate(const store::IssuedCertificateRecord& c) {
+  return {{"serial", c.serialHex},
+          {"caLabel", c.caLabel},
+          {"subject", c.subject},
+          {"notBefore", toRfc3339(c.notBefore)},
+          {"notAfter", toRfc3339(c.notAfter)},
+          {"issuedAt", toRfc3339(c.issuedAt)},
+          {"revokedAt", c.revokedAt ? nlohmann::json(toRfc3339(*c.revokedAt)) : nlohmann::json()},
+          {"revocationReason", c.revocationReason}};
+}
+
+nlohmann::json describeEnroleeIn(store::Store& store, const std::string& enroleeId, const std::string& mefFqdn) {
+  auto e = store.findEnrolee(enroleeId);
+  if (!e) throw Error(ErrorCode::NotFound, "no Enrolee '" + enroleeId + "'");
+  e->bootstrapIdentities = store.listBootstrapIdentities(e->enroleeId);
+  return describeEnrolee(*e, store.findEnrolmentKeyOf(e->enroleeId), mefFqdn);
+}
+
+nlohmann::json describeEnrolees(store::Store& store, const std::string& mefFqdn) {
+  nlohmann::json all = nlohmann::json::array();
+  for (auto& e : store.listEnrolees()) {
+    e.bootstrapIdentities = store.listBootstrapIdentities(e.enroleeId);
+    all.push_back(describeEnrolee(e, store.findEnrolmentKeyOf(e.enroleeId), mefFqdn));
+  }
+  return all;
+}
+
 }  // namespace rspf::admin

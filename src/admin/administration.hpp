@@ -4,8 +4,11 @@
 // (and later an admin API) call these.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <functional>
 #include <optional>
 
+#include "procedures/enrolment_token.hpp"
 #include "store/store.hpp"
 
 namespace rspf::admin {
@@ -30,11 +33,32 @@ AddEnroleeResult addEnrolee(store::Store& store, AddEnroleeRequest request);
 void validatePolicy(const store::EnrolmentPolicy& policy);
 void addTarget(store::Store& store, const std::string& targetId, const std::string& type);
 
+// These throw Error(NotFound) naming what does not exist.
+void setEnroleeEnabled(store::Store& store, const std::string& enroleeId, bool enabled);
+void removeEnrolee(store::Store& store, const std::string& enroleeId);
+void removeTarget(store::Store& store, const std::string& targetId);
+void revokeEnrolmentToken(store::Store& store, const std::string& tokenId);
+void approveCertificateRequest(store::Store& store, const std::string& enroleeId);
+// Applies `change` to the Enrolee's policy, validates the result and stores it; returns it.
+// Throws Error(NotFound), Error(BadRequest) (then nothing changes).
+store::EnrolmentPolicy changeEnroleePolicy(store::Store& store, const std::string& enroleeId,
+                                           const std::function<void(store::EnrolmentPolicy&)>& change);
+// Issues and stores an enrolment token, optionally bound to an existing Enrolee; its value is in
+// the result only. Throws Error(NotFound) for an unknown Enrolee.
+procedures::IssuedEnrolmentToken createEnrolmentToken(store::Store& store, const std::string& boundEnroleeId,
+                                                      const std::string& auxInfo,
+                                                      std::optional<std::chrono::seconds> validity);
+
 // Views without secrets, for `--json` and readable output.
 nlohmann::json describeEnrolee(const store::Enrolee& enrolee, const std::optional<store::EnrolmentKey>& key,
                                const std::string& mefFqdn);
 nlohmann::json describePolicy(const store::EnrolmentPolicy& policy);
 nlohmann::json describeTarget(const store::EnrolmentTarget& target);
 nlohmann::json describeToken(const store::EnrolmentToken& token);
+nlohmann::json describePendingCertificateRequest(const store::PendingCertificateRequest& request);
+nlohmann::json describeIssuedCertificate(const store::IssuedCertificateRecord& certificate);
+// One Enrolee with its bootstrap identities and current enrolment (Error(NotFound)), or all of them.
+nlohmann::json describeEnroleeIn(store::Store& store, const std::string& enroleeId, const std::string& mefFqdn);
+nlohmann::json describeEnrolees(store::Store& store, const std::string& mefFqdn);
 
 }  // namespace rspf::admin

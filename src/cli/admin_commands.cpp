@@ -10,8 +10,11 @@
 #include "admin/bootstrap_identity_registration.hpp"
 #include "admin/bootstrap_instruction_configuration.hpp"
 #include "admin/configuration_key.hpp"
+#include "admin/enrolee_document.hpp"
+#include "admin/enrolee_import.hpp"
 #include "ca/pem.hpp"
 #include "cli/commands.hpp"
+#include "cli/import_progress.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
 #include "common/text_file.hpp"
@@ -25,6 +28,8 @@
 
 namespace rspf::cli {
 namespace {
+
+constexpr std::size_t kMaxImportBytes = 64 * 1024 * 1024;
 
 struct AdminOptions {
   std::string config;
@@ -120,10 +125,7 @@ struct PolicyOptions {
   void applyTo(store::EnrolmentPolicy& p) const {
     if (clearDirectKeys) p.directKeys.clear();
     for (const auto& d : directKeys) {
-      auto colon = d.rfind(':');
-      if (colon == std::string::npos || colon == 0 || colon + 1 == d.size())
-        throw Error(ErrorCode::Config, "--direct-key takes TARGET-ID:USAGE, got '" + d + "'");
-      store::DirectKeyPair pair{d.substr(0, colon), d.substr(colon + 1)};
+      auto pair = admin::parseDirectKeyPair(d);
       if (std::find(p.directKeys.begin(), p.directKeys.end(), pair) == p.directKeys.end()) p.directKeys.push_back(pair);
     }
     if (!registrarCseId.empty()) p.registrarCseId = registrarCseId;
@@ -320,14 +322,9 @@ std::function<int()> addAdminCommands(CLI::App& app) {
 
     on(enrolee->add_subcommand("list", "List Enrolees"), [o] {
       auto store = openStore(*o, false);
-      nlohmann::json all = nlohmann::json::array();
+      auto all = admin::describeEnrolees(*store, o->mefFqdn);
       std::string text;
-      for (auto& e : store->listEnrolees()) {
-        e.bootstrapIdentities = store->listBootstrapIdentities(e.enroleeId);
-        auto j = admin::describeEnrolee(e, store->findEnrolmentKeyOf(e.enroleeId), o->mefFqdn);
-        text += enroleeLine(j);
-        all.push_back(std::move(j));
-      }
+      for (const auto& j : all) text += enroleeLine(j);
       print(*o, all, text.empty() ? "no Enrolees\n" : text);
       return 0;
     });
@@ -337,10 +334,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     show->add_option("ENROLEE-ID", *showId)->required();
     on(show, [o, showId] {
       auto store = openStore(*o, false);
-      auto e = store->findEnrolee(*showId);
-      if (!e) throw Error(ErrorCode::NotFound, "no Enrolee '" + *showId + "'");
-      e->bootstrapIdentities = store->listBootstrapIdentities(e->enroleeId);
-      auto j = admin::describeEnrolee(*e, store->findEnrolmentKeyOf(e->enroleeId), o->mefFqdn);
+      auto j = admin::describeEnroleeIn(*store, *showId, o->mefFqdn);
       print(*o, j, enroleeDetail(j));
       return 0;
     });
@@ -354,9 +348,10 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       std::string verb = name;
       on(cmd, [o, target, verb] {
         auto store = openStore(*o, false);
-        bool done =
-            verb == "remove" ? store->removeEnrolee(*target) : store->setEnroleeEnabled(*target, verb == "enable");
-        if (!done) throw Error(ErrorCode::NotFound, "no Enrolee '" + *target + "'");
+        if (verb == "remove")
+          admin::removeEnrolee(*store, *target);
+        else
+          admin::setEnroleeEnabled(*store, *target, verb == "enable");
         recordAdminChange(*store, "admin.enrolee." + verb, *target);
         print(*o, {{"enroleeId", *target}, {"action", verb}}, verb + "d Enrolee " + *target + "\n");
         return 0;
@@ -417,15 +412,53 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     policyOptions->addTo(policyCmd, true);
     on(policyCmd, [o, policyId, policyOptions] {
       auto store = openStore(*o, false);
-      auto e = store->findEnrolee(*policyId);
-      if (!e) throw Error(ErrorCode::NotFound, "no Enrolee '" + *policyId + "'");
-      policyOptions->applyTo(e->policy);
-      admin::validatePolicy(e->policy);
-      store->setEnroleePolicy(*policyId, e->policy);
-      auto j = admin::describePolicy(e->policy);
+      auto policy =
+          admin::changeEnroleePolicy(*store, *policyId, [&](store::EnrolmentPolicy& p) { policyOptions->applyTo(p); });
+      auto j = admin::describePolicy(policy);
       recordAdminChange(*store, "admin.enrolee.policy", *policyId);
       print(*o, j, "policy of " + *policyId + " updated\n" + j.dump(2) + "\n");
       return 0;
+    });
+  }
+
+  // enrolee import
+  {
+    auto file = std::make_shared<std::string>();
+    auto format = std::make_shared<std::string>();
+    auto* import = enrolee->add_subcommand(
+        "import",
+        "Register Enrolees in bulk from CSV (with a header) or a JSON array: each row is imported whole or rejected "
+        "with its reason");
+    import->add_option("FILE", *file, "the CSV or JSON file")->required();
+    import->add_option("--format", *format, "csv or json (default: from the file name's extension)")
+        ->check(CLI::IsMember({"csv", "json"}));
+    on(import, [o, file, format] {
+      auto extension = std::filesystem::path(*file).extension().string();
+      auto parsed = admin::parseImportFormat(!format->empty() ? *format : extension.empty() ? "" : extension.substr(1));
+      if (!parsed) throw Error(ErrorCode::Config, "name the import's format: --format csv or --format json");
+      auto rows = admin::parseImportRows(readTextFile(*file, "the import", kMaxImportBytes), *parsed);
+      auto store = openStore(*o, false);
+      ImportProgress progress;
+      auto report = admin::importEnrolees(*store, rows,
+                                          [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+      std::string text;
+      for (const auto& row : report.rows) {
+        if (!row.imported) {
+          std::cerr << "row " << row.number << (row.enroleeId.empty() ? "" : " (" + row.enroleeId + ")")
+                    << " rejected: " << row.reason << "\n";
+          continue;
+        }
+        text += "imported " + row.enroleeId + "\n";
+        if (row.generatedKpm) {
+          auto hex = crypto::toHex(row.generatedKpm->view());
+          text += "  Kpm (shown once; provision it to the Enrolee): " + hex + "\n";
+          crypto::wipe(hex.data(), hex.size());
+        }
+      }
+      text += std::to_string(report.imported()) + " imported, " + std::to_string(report.rejected()) + " rejected\n";
+      print(*o, admin::describeImportReport(report), text);
+      crypto::wipe(text.data(), text.size());
+      return report.rejected() == 0 ? 0 : 1;
     });
   }
 
@@ -487,7 +520,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     remove->add_option("TARGET-ID", *removeId)->required();
     on(remove, [o, removeId] {
       auto store = openStore(*o, false);
-      if (!store->removeTarget(*removeId)) throw Error(ErrorCode::NotFound, "no Enrolment Target '" + *removeId + "'");
+      admin::removeTarget(*store, *removeId);
       recordAdminChange(*store, "admin.target.remove", *removeId);
       print(*o, {{"targetId", *removeId}, {"action", "removed"}}, "removed Enrolment Target " + *removeId + "\n");
       return 0;
@@ -537,11 +570,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       nlohmann::json all = nlohmann::json::array();
       std::string text;
       for (const auto& p : store->listPendingCertificateRequests()) {
-        all.push_back({{"enroleeId", p.enroleeId},
-                       {"caLabel", p.caLabel},
-                       {"publicKeySha256", p.publicKeySha256},
-                       {"createdAt", toRfc3339(p.createdAt)},
-                       {"approved", p.approved}});
+        all.push_back(admin::describePendingCertificateRequest(p));
         text += p.enroleeId + "  key " + p.publicKeySha256.substr(0, 16) + "…  since " + toRfc3339(p.createdAt) +
                 (p.approved ? "  APPROVED" : "") + "\n";
       }
@@ -554,8 +583,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     approve->add_option("ENROLEE-ID", *approveId)->required();
     on(approve, [o, approveId] {
       auto store = openStore(*o, false);
-      if (!store->approveCertificateRequest(*approveId))
-        throw Error(ErrorCode::NotFound, "no certificate request of '" + *approveId + "' is pending");
+      admin::approveCertificateRequest(*store, *approveId);
       recordAdminChange(*store, "admin.ca.approve", *approveId);
       print(*o, {{"enroleeId", *approveId}, {"action", "approved"}},
             "approved the certificate request of " + *approveId + "\n");
@@ -612,14 +640,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       nlohmann::json all = nlohmann::json::array();
       std::string text;
       for (const auto& c : store->listIssuedCertificates(*enroleeId)) {
-        all.push_back({{"serial", c.serialHex},
-                       {"caLabel", c.caLabel},
-                       {"subject", c.subject},
-                       {"notBefore", toRfc3339(c.notBefore)},
-                       {"notAfter", toRfc3339(c.notAfter)},
-                       {"issuedAt", toRfc3339(c.issuedAt)},
-                       {"revokedAt", c.revokedAt ? nlohmann::json(toRfc3339(*c.revokedAt)) : nlohmann::json()},
-                       {"revocationReason", c.revocationReason}});
+        all.push_back(admin::describeIssuedCertificate(c));
         text += c.serialHex + "  " + c.subject + "  until " + toRfc3339(c.notAfter) +
                 (c.revokedAt ? "  REVOKED (" + c.revocationReason + ")" : "") + "\n";
       }
@@ -642,16 +663,12 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     create->add_option("--expires", *expires, "validity, e.g. 7d (default: no expiry)");
     on(create, [o, bound, aux, expires] {
       auto store = openStore(*o, false);
-      std::optional<TimePoint> expiresAt;
+      std::optional<std::chrono::seconds> validity;
       if (!expires->empty()) {
-        auto d = parseDuration(*expires);
-        if (!d) throw Error(ErrorCode::Config, "--expires takes a duration such as 12h or 7d");
-        expiresAt = now() + *d;
+        validity = parseDuration(*expires);
+        if (!validity) throw Error(ErrorCode::Config, "--expires takes a duration such as 12h or 7d");
       }
-      if (!bound->empty() && !store->findEnrolee(*bound))
-        throw Error(ErrorCode::NotFound, "no Enrolee '" + *bound + "'");
-      auto issued = procedures::issueEnrolmentToken(*bound, *aux, expiresAt);
-      store->addToken(issued.record);
+      auto issued = admin::createEnrolmentToken(*store, *bound, *aux, validity);
       recordAdminChange(*store, "admin.token.create", issued.record.tokenId);
       print(*o, {{"tokenId", issued.record.tokenId}, {"token", issued.value}},
             "token " + issued.record.tokenId + " (shown once): " + issued.value + "\n");
@@ -677,7 +694,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     revoke->add_option("TOKEN-ID", *revokeId)->required();
     on(revoke, [o, revokeId] {
       auto store = openStore(*o, false);
-      if (!store->revokeToken(*revokeId)) throw Error(ErrorCode::NotFound, "no token '" + *revokeId + "'");
+      admin::revokeEnrolmentToken(*store, *revokeId);
       recordAdminChange(*store, "admin.token.revoke", *revokeId);
       print(*o, {{"tokenId", *revokeId}, {"action", "revoked"}}, "revoked token " + *revokeId + "\n");
       return 0;

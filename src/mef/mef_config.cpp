@@ -62,6 +62,7 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   c.approvalTimeout = std::chrono::milliseconds(cf.integer("approval.timeout_ms").value_or(5000));
   if (c.approvalTimeout.count() < 1 || c.approvalTimeout.count() > 60000)
     throw Error(ErrorCode::Config, "approval.timeout_ms must be 1 to 60000");
+  c.adminApi = admin_api::loadAdminApiSettings(cf);
   return c;
 }
 

@@ -7,11 +7,13 @@
 //   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
 //   [approval] webhook = "http://host:port/path", timeout_ms (default 5000): enrolment approval
+//   [admin_api] listen, client_trust_anchors, token_file, ... (admin_api/admin_api_settings.hpp)
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 
+#include "admin_api/admin_api_settings.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
 
@@ -61,6 +63,7 @@ struct MefConfig {
   std::optional<observability::ObservabilitySettings> observability;
   std::optional<std::string> approvalWebhook;  // for Enrolees whose policy requires approval
   std::chrono::milliseconds approvalTimeout{5000};
+  std::optional<admin_api::AdminApiSettings> adminApi;  // the Admin REST API, off by default
 };
 
 MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "admin_api/admin_api_server.hpp"
 #include "bootstrap/cert/certificate_framework.hpp"
 #include "bootstrap/framework_chain.hpp"
 #include "bootstrap/psk/pre_provisioned_key.hpp"
@@ -31,6 +32,7 @@ struct MefServer::Impl {
   MefRouter router;
   transport::HttpsServer server;
   std::optional<observability::ObservabilityServer> observabilityServer;
+  std::optional<admin_api::AdminApiServer> adminApi;
 
   Impl(const MefConfig& c, std::unique_ptr<store::Store> s, store::KeyEncryptionKey kek)
       : approvalWebhook(c.approvalWebhook
@@ -56,6 +58,9 @@ struct MefServer::Impl {
       observabilityServer.emplace(
           *c.observability,
           observability::ObservabilityHandlers{[this] { return metrics.render(); }, [this] { return healthy(); }});
+    if (c.adminApi)
+      adminApi.emplace(*c.adminApi, *store, kek, admin_api::AdminContext{c.fqdn, c.uri, c.configurationKey},
+                       certificate ? std::optional(certificate->credentials()) : std::nullopt);
   }
 
   // /healthz: the listener is up and the store answers a read.
@@ -103,8 +108,10 @@ std::uint16_t MefServer::port() const { return impl_->server.port(); }
 void MefServer::start() {
   impl_->server.start();
   if (impl_->observabilityServer) impl_->observabilityServer->start();
+  if (impl_->adminApi) impl_->adminApi->start();
 }
 void MefServer::stop() {
+  if (impl_->adminApi) impl_->adminApi->stop();
   if (impl_->observabilityServer) impl_->observabilityServer->stop();
   impl_->server.stop();
 }

@@ -54,7 +54,8 @@ void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCreden
     throw Error(ErrorCode::Tls, "cannot set the certificate cipher suites: " + drainOpenSslErrors());
   SSL_CTX_set1_groups_list(ctx, "P-256");
   SSL_CTX_set1_cert_store(ctx, c.clientTrustAnchors);
-  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  SSL_CTX_set_verify(
+      ctx, c.clientCertificateOptional ? SSL_VERIFY_PEER : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
   SSL_CTX_set_cert_verify_callback(ctx, verifyClientCertificate, resolver);
 }
 

@@ -40,6 +40,9 @@ struct CertificateServerCredentials {
   X509* certificate = nullptr;               // not owned; up-referenced by the context
   EVP_PKEY* privateKey = nullptr;            // not owned
   X509_STORE* clientTrustAnchors = nullptr;  // not owned; up-referenced by the context
+  // A client may finish the handshake without a certificate (one it presents must still verify and
+  // resolve); the server then decides per request (the admin API's bearer token).
+  bool clientCertificateOptional = false;
 };
 
 // Adds ECDHE-ECDSA suites and mutual authentication to a server context set up by configurePskServer.

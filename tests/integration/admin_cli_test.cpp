@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 #include "common/child_process.hpp"
@@ -173,6 +174,38 @@ TEST(RspfCli, DemoPassesEveryStep) {
   EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("every step passed"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
+}
+
+TEST_F(AdminCli, BulkImportReportsEachRejectedRowAndImportsNothingHalf) {
+  ASSERT_EQ(admin({"init"}).exitCode, 0);
+  ASSERT_EQ(admin({"enrolee", "add", "existing.test.example", "--gba-impi", "impi-1@ims.test.example"}).exitCode, 0);
+  std::ofstream(dir / "enrolees.csv") << "enroleeId,kpmId,gbaImpi,directKeys,expiry\n"
+                                         "ae1.test.example,ae1-kpm,,cse1.test.example:SAEF,1d\n"
+                                         "ae2.test.example,ae2-kpm,impi-1@ims.test.example,,\n"  // IMPI taken
+                                         "ae3.test.example,ae3-kpm,,cse1.test.example:Nope,\n"
+                                         "ae4.test.example,,impi-4@ims.test.example,,\n";
+  auto r = admin({"enrolee", "import", (dir / "enrolees.csv").string()});
+  EXPECT_EQ(r.exitCode, 1) << r.err;
+  EXPECT_NE(r.err.find("row 2 (ae2.test.example) rejected:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("row 3 (ae3.test.example) rejected:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Nope"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("processed 4 of 4 rows"), std::string::npos) << r.err;  // not a terminal: a plain count
+  EXPECT_NE(r.out.find("imported ae1.test.example"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Kpm (shown once"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 imported, 2 rejected"), std::string::npos) << r.out;
+
+  auto list = adminJson({"enrolee", "list"});
+  std::vector<std::string> ids;
+  for (const auto& e : list) ids.push_back(e["enroleeId"]);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"ae1.test.example", "ae4.test.example", "existing.test.example"}));
+
+  // JSON, all good: exit status 0; the report as JSON.
+  std::ofstream(dir / "more.json") << R"([{"enroleeId": "ae5.test.example", "gbaImpi": "impi-5@ims.test.example"}])";
+  auto json = admin({"enrolee", "import", (dir / "more.json").string(), "--json"});
+  EXPECT_EQ(json.exitCode, 0) << json.err;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["imported"], 1);
+  EXPECT_EQ(admin({"enrolee", "import", (dir / "enrolees.csv").string(), "--format", "json"}).exitCode, 1);
 }
 
 }  // namespace
