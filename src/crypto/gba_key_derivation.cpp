@@ -57,4 +57,8 @@ std::string bootstrappingTransactionId(ByteView rand, std::string_view bsfFqdn) 
   return toBase64(rand) + "@" + std::string(bsfFqdn);
 }
 
+std::string gbaPskIdentity(std::string_view btid, bool uicc) {
+  return std::string(uicc ? kGbaUiccPskIdentityPrefix : kGbaPskIdentityPrefix) + std::string(btid);
+}
+
 }  // namespace rspf::crypto

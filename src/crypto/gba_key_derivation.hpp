@@ -33,4 +33,11 @@ SecretBytes deriveNafKey(const SecretBytes& ks, GbaKeyKind kind, ByteView rand, 
 // B-TID = base64(RAND) "@" BSF-FQDN (TS 33.220 4.5.2 step 6).
 std::string bootstrappingTransactionId(ByteView rand, std::string_view bsfFqdn);
 
+// TLS-PSK with a NAF (TS 33.222 5.4; TS 24.109 annex F): the server's psk_identity_hint, and the
+// client's psk_identity = prefix "." B-TID (GBA_U with Ks_int_NAF: the "-uicc" prefix).
+inline constexpr const char* kGbaPskIdentityHint = "3GPP-bootstrapping";
+inline constexpr std::string_view kGbaPskIdentityPrefix = "3GPP-bootstrapping.";
+inline constexpr std::string_view kGbaUiccPskIdentityPrefix = "3GPP-bootstrapping-uicc.";
+std::string gbaPskIdentity(std::string_view btid, bool uicc);
+
 }  // namespace rspf::crypto

@@ -5,6 +5,7 @@
 #include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "crypto/enrolment_key.hpp"
+#include "crypto/gba_key_derivation.hpp"
 #include "crypto/identifiers.hpp"
 #include "transport/https/https_client.hpp"
 
@@ -52,6 +53,16 @@ std::vector<TargetKey> deriveTargetKeys(const EnroleeCredentials& c) {
 
 // The bootstrap handshake of the chosen framework.
 transport::HttpsClient connectToMef(const transport::HttpsEndpoint& endpoint, const EnrolOptions& options) {
+  if (options.gba) {
+    tls::PskClientCredentials credentials(crypto::gbaPskIdentity(options.gba->btid, options.gbaUicc), {});
+    credentials.pskForCipherSuite = [key = *options.gba, fqdn = options.mefFqdn,
+                                     uicc = options.gbaUicc](std::uint16_t cipherSuite) {
+      return crypto::deriveNafKey(key.ks, uicc ? crypto::GbaKeyKind::U : crypto::GbaKeyKind::Me, key.rand, key.impi,
+                                  crypto::nafId(fqdn, cipherSuite));
+    };
+    return transport::HttpsClient(endpoint, tls::PskClientSettings{options.mefFqdn, options.tls13},
+                                  std::move(credentials));
+  }
   if (!options.certificateBootstrap) {
     crypto::requireAsciiIdentifier(options.kpmId, "KpmId");
     return transport::HttpsClient(endpoint, tls::PskClientSettings{options.mefFqdn, options.tls13},
@@ -121,7 +132,9 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
     if (!expiry || !profile) throw Error(ErrorCode::Internal, "the MEF's expiry or keyProfile is malformed");
     c.mefUrl = options.mefUrl;
     c.mefFqdn = crypto::toLower(options.mefFqdn);
-    c.pskIdentity = options.certificateBootstrap ? "" : options.kpmId;
+    c.pskIdentity = options.gba                    ? crypto::gbaPskIdentity(options.gba->btid, options.gbaUicc)
+                    : options.certificateBootstrap ? ""
+                                                   : options.kpmId;
     c.keId = material.keId;
     c.relativeKeId = material.relativeKeId;
     c.ke = std::move(material.ke);

@@ -7,6 +7,7 @@
 
 #include "enrolee/certificate_enrolment_client.hpp"
 #include "enrolee/enrolee_credentials.hpp"
+#include "enrolee/gba_bootstrap.hpp"
 #include "transport/https/http_message.hpp"
 
 namespace rspf::enrolee {
@@ -24,7 +25,11 @@ struct EnrolOptions {
   std::string mefFqdn;  // sent as SNI; the suffix of the KeId
   std::string kpmId;    // the pre-provisioned key framework: KpmId/Kpm ...
   crypto::SecretBytes kpm;
-  std::optional<CertificateBootstrapFiles> certificateBootstrap;  // ... or the certificate framework
+  std::optional<CertificateBootstrapFiles> certificateBootstrap;  // ... or the certificate framework ...
+  // ... or GBA (seed 8.3.2.3): psk_identity 3GPP-bootstrapping[-uicc].<B-TID>, psk Ks_NAF (GBA_ME,
+  // Ks_ext_NAF) or, with gbaUicc, Ks_int_NAF (GBA_U), derived for NAF_Id = MEF-FQDN || the suite.
+  std::optional<BootstrappedKey> gba;
+  bool gbaUicc = false;
   std::optional<std::string> enrolmentToken;
   bool certificateEnrolment = false;  // "supports certificate enrolment"
   bool mafEnrolment = false;          // "supports MAF-based procedures"

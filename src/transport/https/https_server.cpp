@@ -73,6 +73,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // Certificate-Based framework now maps the certificate to a registered identity.
     const tls::ResolvedPsk* resolved = nullptr;
     if (!ec) resolved = tls::pskAuthenticated(ssl) ? tls::resolvedPskOf(ssl) : tls::resolvedCertificatePeerOf(ssl);
+    static const tls::ResolvedPsk kAnonymous{};
+    if (!ec && resolved == nullptr && settings_.anonymousClients && SSL_get0_peer_certificate(ssl) == nullptr &&
+        !tls::pskAuthenticated(ssl))
+      resolved = &kAnonymous;  // server-authenticated only (e.g. the BSF's Ub)
     if (ec || resolved == nullptr) {
       std::string detail = ec ? ec.message() : "the peer's credential names no registered identity";
       std::string queued = tls::drainOpenSslErrors();
