@@ -70,6 +70,12 @@ EstRegistrationAuthority::Grant EstRegistrationAuthority::grant(const tls::Authe
   return {*enrolee->policy.certificate, challengePasswordOf(*key)};
 }
 
+void EstRegistrationAuthority::recordIssued(const ca::IssuedCertificate& issued, const std::string& label,
+                                            const std::string& enroleeId) {
+  store_.recordIssuedCertificate(
+      {issued.serialHex, label, enroleeId, enroleeId, issued.notBefore, issued.notAfter, now(), issued.der, {}, {}});
+}
+
 EstResponse EstRegistrationAuthority::cacerts(const std::string& label) {
   return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({authority(label).certificateDer()})};
 }
@@ -111,8 +117,7 @@ EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer&
   ca::IssuancePolicy issuance{peer.principal, subjectTypeOf(policy), ca::keyPurposesForUsages(usagesOf(policy)),
                               policy.validity};
   auto issued = authority(label).issue(request, issuance);  // Forbidden for a foreign identifier or EKU
-  store_.recordIssuedCertificate(
-      {issued.serialHex, label, peer.principal, peer.principal, issued.notBefore, issued.notAfter, now(), issued.der});
+  recordIssued(issued, label, peer.principal);
   spdlog::info("certificate {} issued to '{}' until {}", issued.serialHex, peer.principal, toRfc3339(issued.notAfter));
   return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({issued.der})};
 }
@@ -133,8 +138,7 @@ EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPee
   ca::IssuancePolicy issuance{peer.principal, subjectTypeOf(policy), ca::keyPurposesForUsages(usagesOf(policy)),
                               policy.validity};
   auto issued = authority(label).issue(request, issuance);  // same subject: the identifier is the principal's
-  store_.recordIssuedCertificate(
-      {issued.serialHex, label, peer.principal, peer.principal, issued.notBefore, issued.notAfter, now(), issued.der});
+  recordIssued(issued, label, peer.principal);
   spdlog::info("certificate {} re-issued to '{}' until {}", issued.serialHex, peer.principal,
                toRfc3339(issued.notAfter));
   return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({issued.der})};

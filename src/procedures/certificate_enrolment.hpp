@@ -60,6 +60,7 @@ class EstRegistrationAuthority {
   // The Enrolee's certificate policy, after checking it may enrol a certificate now with `label`.
   Grant grant(const tls::AuthenticatedPeer& peer, const std::string& label);
   const ca::EmbeddedCa& authority(const std::string& label);
+  void recordIssued(const ca::IssuedCertificate& issued, const std::string& label, const std::string& enroleeId);
 
   store::Store& store_;
   store::KeyEncryptionKey kek_;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/time.hpp"
@@ -58,6 +59,21 @@ struct Enrolee {
   bool enabled = true;
   EnrolmentPolicy policy;
   TimePoint createdAt{};
+};
+
+// How an Enrolee is recognised by a bootstrap framework other than by its KpmId: the certificate
+// information of TS-0003 8.1.2.4, or its GBA identity (seed 8.3.2.3). One (kind, value) names at most
+// one Enrolee.
+struct BootstrapIdentity {
+  static constexpr std::string_view kRawPublicKey = "raw-public-key";           // value: RFC 6920 ni URI
+  static constexpr std::string_view kDeviceCertificate = "device-certificate";  // value: device ID
+  static constexpr std::string_view kGba = "gba";                               // value: IMPI
+  std::string kind;
+  std::string value;
+  std::string enroleeId;
+  std::string trustAnchorPem;  // device-certificate: the anchor the device certificate chains to
+  TimePoint createdAt{};
+  bool operator==(const BootstrapIdentity&) const = default;
 };
 
 // What the Enrolment Exchange needs to know about an Enrolee: no secret (Kpm stays sealed).
@@ -122,6 +138,8 @@ struct IssuedCertificateRecord {
   TimePoint notAfter{};
   TimePoint issuedAt{};
   crypto::Bytes der;
+  std::optional<TimePoint> revokedAt;  // set once: revocation is final (RFC 5280 5.3.1)
+  std::string revocationReason;        // RFC 5280 CRLReason name, e.g. "keyCompromise"
 };
 
 // A certificate request held for approval (RFC 7030 4.2.3: 202 + Retry-After until then).

@@ -35,6 +35,18 @@ class Store {
   virtual bool setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) = 0;
   virtual bool removeEnrolee(std::string_view enroleeId) = 0;  // and its Enrolment Key
 
+  // --- Bootstrap identities (records.hpp). add throws Error(Conflict) when (kind, value) is
+  // registered, Error(NotFound) when the Enrolee does not exist. They go with their Enrolee.
+  virtual void addBootstrapIdentity(const BootstrapIdentity& identity) = 0;
+  virtual std::optional<BootstrapIdentity> findBootstrapIdentity(std::string_view kind, std::string_view value) = 0;
+  virtual std::vector<BootstrapIdentity> listBootstrapIdentities(std::string_view enroleeId) = 0;
+  virtual bool removeBootstrapIdentity(std::string_view kind, std::string_view value) = 0;
+  // The Enrolee a bootstrap identity names (e.g. kind "gba", value IMPI), without unsealing anything.
+  std::optional<EnroleeStatus> findEnroleeByBootstrapIdentity(std::string_view kind, std::string_view value) {
+    auto identity = findBootstrapIdentity(kind, value);
+    return identity ? findEnroleeStatus(identity->enroleeId) : std::nullopt;
+  }
+
   // --- Enrolment Keys. One current key per Enrolee.
   // In one transaction: if `token` is given, check and consume it (single use: of two concurrent
   // uses exactly one commits), record its id and auxiliary information on `key`, then replace the
@@ -65,6 +77,10 @@ class Store {
   virtual std::optional<CertificateAuthorityRecord> findCertificateAuthority(std::string_view label) = 0;
   virtual void recordIssuedCertificate(const IssuedCertificateRecord& certificate) = 0;
   virtual std::vector<IssuedCertificateRecord> listIssuedCertificates(std::string_view enroleeId) = 0;
+  virtual std::optional<IssuedCertificateRecord> findIssuedCertificate(std::string_view serialHex) = 0;
+  // Marks an issued certificate revoked; false when no such certificate exists or it already is.
+  virtual bool revokeCertificate(std::string_view serialHex, std::string_view reason, TimePoint at) = 0;
+  virtual std::vector<IssuedCertificateRecord> listRevokedCertificates(std::string_view caLabel) = 0;
 
   // --- Certificate requests held for approval: one per Enrolee (a new request replaces it).
   virtual void holdCertificateRequest(const PendingCertificateRequest& request) = 0;

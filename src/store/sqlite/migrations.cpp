@@ -90,6 +90,21 @@ CREATE TABLE pending_certificate_requests (
   approved          INTEGER NOT NULL DEFAULT 0
 );
 )sql"},
+    // Bootstrap identities other than a KpmId (TS-0003 8.1.2.4 registration information; GBA's
+    // IMPI), and certificate revocation.
+    Migration{5, R"sql(
+CREATE TABLE bootstrap_identities (
+  kind         TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  enrolee_id   TEXT NOT NULL REFERENCES enrolees(enrolee_id) ON DELETE CASCADE,
+  trust_anchor TEXT NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (kind, value)
+);
+CREATE INDEX bootstrap_identities_by_enrolee ON bootstrap_identities(enrolee_id);
+ALTER TABLE issued_certificates ADD COLUMN revoked_at INTEGER;
+ALTER TABLE issued_certificates ADD COLUMN revocation_reason TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 }  // namespace

@@ -13,9 +13,31 @@ constexpr std::string_view kSelectCa =
 constexpr std::string_view kInsertIssued =
     "INSERT INTO issued_certificates (serial, ca_label, enrolee_id, subject, not_before, not_after, issued_at, "
     "certificate) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-constexpr std::string_view kSelectIssued =
-    "SELECT serial, ca_label, enrolee_id, subject, not_before, not_after, issued_at, certificate "
-    "FROM issued_certificates WHERE enrolee_id = ?1 ORDER BY issued_at, serial";
+#define RSPF_SELECT_ISSUED                                                                                    \
+  "SELECT serial, ca_label, enrolee_id, subject, not_before, not_after, issued_at, certificate, revoked_at, " \
+  "revocation_reason FROM issued_certificates "
+constexpr std::string_view kSelectIssued = RSPF_SELECT_ISSUED "WHERE enrolee_id = ?1 ORDER BY issued_at, serial";
+constexpr std::string_view kSelectIssuedBySerial = RSPF_SELECT_ISSUED "WHERE serial = ?1";
+constexpr std::string_view kSelectRevoked =
+    RSPF_SELECT_ISSUED "WHERE ca_label = ?1 AND revoked_at IS NOT NULL ORDER BY revoked_at, serial";
+#undef RSPF_SELECT_ISSUED
+constexpr std::string_view kRevoke =
+    "UPDATE issued_certificates SET revoked_at = ?2, revocation_reason = ?3 WHERE serial = ?1 AND revoked_at IS NULL";
+
+IssuedCertificateRecord readIssued(const sqlite::Statement& s) {
+  std::optional<TimePoint> revokedAt;
+  if (!s.isNull(8)) revokedAt = fromUnix(s.integer(8));
+  return {s.text(0),
+          s.text(1),
+          s.text(2),
+          s.text(3),
+          fromUnix(s.integer(4)),
+          fromUnix(s.integer(5)),
+          fromUnix(s.integer(6)),
+          s.blob(7),
+          revokedAt,
+          s.text(9)};
+}
 
 }  // namespace
 
@@ -60,9 +82,30 @@ std::vector<IssuedCertificateRecord> SqliteStore::listIssuedCertificates(std::st
   auto s = read->db.statement(kSelectIssued);
   s.bindText(1, enroleeId);
   std::vector<IssuedCertificateRecord> out;
-  while (s.step())
-    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), fromUnix(s.integer(4)), fromUnix(s.integer(5)),
-                   fromUnix(s.integer(6)), s.blob(7)});
+  while (s.step()) out.push_back(readIssued(s));
+  return out;
+}
+
+std::optional<IssuedCertificateRecord> SqliteStore::findIssuedCertificate(std::string_view serialHex) {
+  auto read = reader();
+  auto s = read->db.statement(kSelectIssuedBySerial);
+  s.bindText(1, serialHex);
+  if (!s.step()) return std::nullopt;
+  return readIssued(s);
+}
+
+bool SqliteStore::revokeCertificate(std::string_view serialHex, std::string_view reason, TimePoint at) {
+  std::lock_guard lock(writerMutex_);
+  writer_.statement(kRevoke).bindText(1, serialHex).bindInt(2, toUnix(at)).bindText(3, reason).run();
+  return sqlite3_changes(writer_.get()) > 0;
+}
+
+std::vector<IssuedCertificateRecord> SqliteStore::listRevokedCertificates(std::string_view caLabel) {
+  auto read = reader();
+  auto s = read->db.statement(kSelectRevoked);
+  s.bindText(1, caLabel);
+  std::vector<IssuedCertificateRecord> out;
+  while (s.step()) out.push_back(readIssued(s));
   return out;
 }
 

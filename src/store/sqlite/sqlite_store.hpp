@@ -53,6 +53,11 @@ class SqliteStore final : public Store {
   bool setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) override;
   bool removeEnrolee(std::string_view enroleeId) override;
 
+  void addBootstrapIdentity(const BootstrapIdentity& identity) override;
+  std::optional<BootstrapIdentity> findBootstrapIdentity(std::string_view kind, std::string_view value) override;
+  std::vector<BootstrapIdentity> listBootstrapIdentities(std::string_view enroleeId) override;
+  bool removeBootstrapIdentity(std::string_view kind, std::string_view value) override;
+
   TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now) override;
   std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) override;
@@ -69,6 +74,9 @@ class SqliteStore final : public Store {
   std::optional<CertificateAuthorityRecord> findCertificateAuthority(std::string_view label) override;
   void recordIssuedCertificate(const IssuedCertificateRecord& certificate) override;
   std::vector<IssuedCertificateRecord> listIssuedCertificates(std::string_view enroleeId) override;
+  std::optional<IssuedCertificateRecord> findIssuedCertificate(std::string_view serialHex) override;
+  bool revokeCertificate(std::string_view serialHex, std::string_view reason, TimePoint at) override;
+  std::vector<IssuedCertificateRecord> listRevokedCertificates(std::string_view caLabel) override;
   void holdCertificateRequest(const PendingCertificateRequest& request) override;
   std::optional<PendingCertificateRequest> findPendingCertificateRequest(std::string_view enroleeId) override;
   std::vector<PendingCertificateRequest> listPendingCertificateRequests() override;
