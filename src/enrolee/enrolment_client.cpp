@@ -1,6 +1,7 @@
 #include "enrolee/enrolment_client.hpp"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "ca/pem.hpp"
 #include "common/error.hpp"
@@ -95,6 +96,23 @@ void throwMefError(const transport::HttpResponse& response, std::string_view wha
                            : "no reason given";
   throw Error(errorCodeOfStatus(response.status),
               std::string(what) + " refused (" + std::to_string(response.status) + "): " + reason);
+}
+
+EnroleeCredentials enrolWithGba(EnrolOptions options, const BsfEndpoint& bsf, SimulatedUsim& usim,
+                                const BootstrappedKeyFile& keyFile, std::optional<EnroledCertificate>& certificate,
+                                bool& reusedBootstrapping) {
+  options.gba = bootstrappedKey(bsf, usim, keyFile, reusedBootstrapping);
+  if (!reusedBootstrapping) return enrol(options, certificate);
+  try {
+    return enrol(options, certificate);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::Tls) throw;
+    spdlog::info("the MEF refused the kept B-TID {} ({}); bootstrapping again", options.gba->btid, e.what());
+  }
+  reusedBootstrapping = false;
+  options.gba = runBootstrapping(bsf, usim);
+  keyFile.save(*options.gba);
+  return enrol(options, certificate);
 }
 
 EnroleeCredentials enrol(const EnrolOptions& options) {

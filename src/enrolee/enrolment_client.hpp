@@ -46,6 +46,13 @@ EnroleeCredentials enrol(const EnrolOptions& options);
 // the EST steps on the same session; `certificate` is left empty otherwise.
 EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCertificate>& certificate);
 
+// GBA (seed 8.3.2.3 steps 1-3): a still-valid kept Ks/B-TID or a new Ub run, then enrol() with it.
+// When the MEF refuses a kept B-TID (the BSF forgot or expired it early), bootstraps again once.
+// `reusedBootstrapping` says whether the kept Ks served.
+EnroleeCredentials enrolWithGba(EnrolOptions options, const BsfEndpoint& bsf, SimulatedUsim& usim,
+                                const BootstrappedKeyFile& keyFile, std::optional<EnroledCertificate>& certificate,
+                                bool& reusedBootstrapping);
+
 // Renews the certificate of options.certificateBootstrap by /simplereenroll on a session it
 // authenticates (no Enrolment Exchange): a new key pair and certificate for the same subject.
 EnroledCertificate renewCertificate(const EnrolOptions& options);

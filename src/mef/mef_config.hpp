@@ -3,6 +3,8 @@
 //   [mef]   fqdn, listen = "host:port", threads, workers, tls13, max_body_bytes, key_profile, ready_file,
 //           est_retry_after (seconds, for certificate requests held for approval)
 //   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
+//   [tls]   certificate, private_key, client_trust_anchors, crl
+//   [gba]   bsf_url, bsf_fqdn, bsf_trust_anchors, key_cache_lifetime
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -23,6 +25,16 @@ struct MefCertificateFiles {
   std::optional<std::filesystem::path> crl;
 };
 
+// [gba]: the MEF as GBA NAF (seed 8.3.2.3). Zn to the BSF at bsf_url, whose certificate must name
+// bsf_fqdn and chain to bsf_trust_anchors; the MEF authenticates with its own certificate ([tls] or
+// the embedded CA's). Ks_NAF is kept at most key_cache_lifetime (and never past the B-TID's expiry).
+struct MefGbaSettings {
+  std::string bsfUrl;
+  std::string bsfFqdn;
+  std::filesystem::path bsfTrustAnchors;
+  std::chrono::seconds keyCacheLifetime{300};
+};
+
 struct MefConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
@@ -37,6 +49,7 @@ struct MefConfig {
   std::filesystem::path storePath;
   std::optional<std::filesystem::path> kekFile;
   MefCertificateFiles certificateFiles;
+  std::optional<MefGbaSettings> gba;
 };
 
 MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)
