@@ -8,9 +8,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "ca/pem.hpp"
 #include "bsf/bsf_server.hpp"
 #include "bsf/subscriber_store.hpp"
+#include "ca/pem.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
@@ -161,7 +161,8 @@ int main(int argc, char** argv) {
                     "file keeping the bootstrapped Ks and B-TID for reuse (default: <credentials>.gba)");
 
   // --- bsf
-  auto* bsf = app.add_subcommand("bsf", "Run the GBA Bootstrapping Server Function with its HSS, or manage subscribers");
+  auto* bsf =
+      app.add_subcommand("bsf", "Run the GBA Bootstrapping Server Function with its HSS, or manage subscribers");
   std::string bsfConfig;
   bsf->add_option("--config", bsfConfig, "BSF configuration file (TOML); see docs/configuration.md")
       ->check(CLI::ExistingFile);
@@ -173,7 +174,8 @@ int main(int argc, char** argv) {
   for (auto* cmd : {subscriberAdd, subscriberList})
     cmd->add_option("--config", subscriberConfig, "BSF configuration file")->required()->check(CLI::ExistingFile);
   subscriberList->add_flag("--json", subscriberJson, "print JSON");
-  subscriberAdd->add_option("--impi", impi, "IMS Private Identity, e.g. 001010123456789@ims.mnc001.mcc001.3gppnetwork.org")
+  subscriberAdd
+      ->add_option("--impi", impi, "IMS Private Identity, e.g. 001010123456789@ims.mnc001.mcc001.3gppnetwork.org")
       ->required();
   subscriberAdd->add_option("--k-file", kFile, "file holding K, 32 hex digits (mode 0600)")->required();
   subscriberAdd->add_option("--opc-file", opcFile, "file holding OPc, 32 hex digits (mode 0600)");
@@ -339,7 +341,8 @@ int main(int argc, char** argv) {
                                 {"instructions", result.instructions},
                                 {"credentials", credentials},
                                 {"certificateFiles", certificateFiles}};
-      if (gba || enrolOptions.gbaUicc) summary["gba"] = {{"pskIdentity", result.pskIdentity}, {"reusedBootstrapping", gbaReused}};
+      if (gba || enrolOptions.gbaUicc)
+        summary["gba"] = {{"pskIdentity", result.pskIdentity}, {"reusedBootstrapping", gbaReused}};
       if (enrolJson) {
         std::cout << summary.dump(2) << "\n";
       } else {

@@ -1,7 +1,7 @@
 #include "enrolee/enrolment_client.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "ca/pem.hpp"
 #include "common/error.hpp"

@@ -5,11 +5,11 @@
 #include "bootstrap/cert/certificate_framework.hpp"
 #include "bootstrap/framework_chain.hpp"
 #include "bootstrap/gba/gba_framework.hpp"
+#include "bootstrap/psk/pre_provisioned_key.hpp"
+#include "bootstrap/reauth/re_authentication_key.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "crypto/gba_key_derivation.hpp"
-#include "bootstrap/psk/pre_provisioned_key.hpp"
-#include "bootstrap/reauth/re_authentication_key.hpp"
 #include "mef/mef_certificate.hpp"
 #include "mef/mef_router.hpp"
 #include "store/open_store.hpp"
@@ -30,13 +30,14 @@ struct GbaNaf {
   GbaNaf(const MefConfig& c, const MefCertificate& certificate, store::Store& store)
       : bsfTrustAnchors(loadAnchors(c.gba->bsfTrustAnchors)),
         znCredentials{certificate.certificate.get(), certificate.privateKey.get(), bsfTrustAnchors.get()},
-        framework(c.fqdn, bootstrap::httpsZnKeyFetch({c.gba->bsfUrl, c.gba->bsfFqdn}, znCredentials),
-                  [&store](std::string_view impi) -> std::optional<std::string> {
-                    auto enrolee = store.findEnroleeByBootstrapIdentity(store::BootstrapIdentity::kGba, impi);
-                    if (!enrolee) return std::nullopt;
-                    return enrolee->enroleeId;
-                  },
-                  c.gba->keyCacheLifetime) {}
+        framework(
+            c.fqdn, bootstrap::httpsZnKeyFetch({c.gba->bsfUrl, c.gba->bsfFqdn}, znCredentials),
+            [&store](std::string_view impi) -> std::optional<std::string> {
+              auto enrolee = store.findEnroleeByBootstrapIdentity(store::BootstrapIdentity::kGba, impi);
+              if (!enrolee) return std::nullopt;
+              return enrolee->enroleeId;
+            },
+            c.gba->keyCacheLifetime) {}
 
   static ca::X509StorePtr loadAnchors(const std::filesystem::path& file) {
     ca::X509StorePtr anchors(X509_STORE_new());
@@ -45,7 +46,8 @@ struct GbaNaf {
   }
 };
 
-std::optional<GbaNaf> gbaNaf(const MefConfig& c, const std::optional<MefCertificate>& certificate, store::Store& store) {
+std::optional<GbaNaf> gbaNaf(const MefConfig& c, const std::optional<MefCertificate>& certificate,
+                             store::Store& store) {
   if (!c.gba) return std::nullopt;
   if (!certificate)
     throw Error(ErrorCode::Config,

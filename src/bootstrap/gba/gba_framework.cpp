@@ -36,11 +36,11 @@ std::optional<NafKeys> GbaFramework::keysFor(const std::string& btid, const cryp
 }
 
 std::optional<tls::ResolvedPsk> GbaFramework::resolveInHandshake(std::string_view identity,
-                                                                  const tls::HandshakeContext& context) {
+                                                                 const tls::HandshakeContext& context) {
   bool uicc = identity.starts_with(crypto::kGbaUiccPskIdentityPrefix);
   if (!uicc && !identity.starts_with(crypto::kGbaPskIdentityPrefix)) return std::nullopt;
-  std::string btid(identity.substr(uicc ? crypto::kGbaUiccPskIdentityPrefix.size()
-                                        : crypto::kGbaPskIdentityPrefix.size()));
+  std::string btid(
+      identity.substr(uicc ? crypto::kGbaUiccPskIdentityPrefix.size() : crypto::kGbaPskIdentityPrefix.size()));
   if (btid.empty() || context.cipherSuite == 0) return std::nullopt;
   auto nafId = crypto::nafId(mefFqdn_, context.cipherSuite);
   std::optional<NafKeys> keys;

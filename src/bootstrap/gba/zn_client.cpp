@@ -12,7 +12,8 @@ namespace {
 
 crypto::SecretBytes base64Key(const nlohmann::json& body, const char* field) {
   auto bytes = crypto::fromBase64(body.at(field).get<std::string>());
-  if (!bytes || bytes->empty()) throw Error(ErrorCode::Unavailable, std::string("the BSF's ") + field + " is malformed");
+  if (!bytes || bytes->empty())
+    throw Error(ErrorCode::Unavailable, std::string("the BSF's ") + field + " is malformed");
   crypto::SecretBytes key(*bytes);
   crypto::wipe(bytes->data(), bytes->size());
   return key;
@@ -26,17 +27,13 @@ ZnKeyFetch httpsZnKeyFetch(ZnEndpoint zn, const tls::CertificateClientCredential
   return [endpoint = *endpoint, fqdn = zn.fqdn, &credentials](const std::string& btid,
                                                               crypto::ByteView nafId) -> std::optional<NafKeys> {
     transport::HttpsClient client(endpoint, fqdn, credentials, std::chrono::seconds(5));
-    auto response = client.request({"GET",
-                                    "/zn/keys?btid=" + transport::percentEncode(btid) +
-                                        "&nafId=" + crypto::toHex(nafId),
-                                    {},
-                                    ""});
+    auto response = client.request(
+        {"GET", "/zn/keys?btid=" + transport::percentEncode(btid) + "&nafId=" + crypto::toHex(nafId), {}, ""});
     if (response.status == 404) return std::nullopt;
     auto body = nlohmann::json::parse(response.body, nullptr, false);
     if (response.status != 200) {
       std::string reason = body.is_object() && body.contains("ErrorString") ? body["ErrorString"].dump() : "";
-      throw Error(ErrorCode::Unavailable,
-                  "the BSF refused Zn (" + std::to_string(response.status) + "): " + reason);
+      throw Error(ErrorCode::Unavailable, "the BSF refused Zn (" + std::to_string(response.status) + "): " + reason);
     }
     try {
       NafKeys keys;
