@@ -50,9 +50,16 @@ store::sqlite::Connection open(const std::filesystem::path& path) {
     throw Error(ErrorCode::Store, "cannot open the subscriber store '" + path.string() +
                                       "': " + (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   sqlite3_busy_timeout(db.get(), 5000);
+  // WAL: one fdatasync per commit (an SQN step, a bootstrapping session), durable before the answer.
+  store::sqlite::execute(db.get(), "PRAGMA journal_mode=WAL", "setting the WAL journal mode");
   store::sqlite::execute(db.get(), "PRAGMA synchronous=FULL", "setting synchronous=FULL");
   store::sqlite::execute(db.get(), "PRAGMA foreign_keys=ON", "enabling foreign keys");
   store::sqlite::execute(db.get(), kSchema, "creating the subscriber tables");
+  for (const char* suffix : {"-wal", "-shm"}) {
+    std::string sibling = path.string() + suffix;
+    if (::chmod(sibling.c_str(), 0600) != 0 && errno != ENOENT)
+      throw Error(ErrorCode::Store, "cannot restrict the permissions of '" + sibling + "': " + std::strerror(errno));
+  }
   return db;
 }
 
