@@ -233,6 +233,11 @@ int main(int argc, char** argv) {
     if (*bsf) {
       if (*subscriberAdd || *subscriberList) {
         auto config = bsf::loadBsfConfig(subscriberConfig);
+        if (*subscriberAdd && config.kekFile && !std::filesystem::exists(*config.kekFile)) {
+          store::KeyEncryptionKey::generateFile(*config.kekFile);
+          std::cerr << "created key-encryption key " << config.kekFile->string()
+                    << " (mode 0600; back it up apart from the store)\n";
+        }
         bsf::SubscriberStore store(config.storePath, store::KeyEncryptionKey::load(config.kekFile));
         if (*subscriberList) {
           nlohmann::json all = nlohmann::json::array();
