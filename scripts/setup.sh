@@ -13,6 +13,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   gnutls-bin curl python3 procps
+  libosmocore-utils  # osmo-auc-gen: an independent Milenage for tests (a tool only; libosmocore is GPL, never linked)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

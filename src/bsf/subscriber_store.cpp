@@ -65,6 +65,16 @@ store::sqlite::Connection open(const std::filesystem::path& path) {
 
 std::string gussJson(const GbaUserSecuritySettings& guss) { return nlohmann::json(guss.nafFqdns).dump(); }
 
+// Columns 0-3: impi, sqn, guss, uicc (K and OPc are not read here).
+Subscriber subscriberRow(const store::sqlite::Statement& q) {
+  Subscriber s;
+  s.impi = q.text(0);
+  s.sqn = static_cast<std::uint64_t>(q.integer(1));
+  s.guss.nafFqdns = nlohmann::json::parse(q.text(2)).get<std::vector<std::string>>();
+  s.guss.uicc = q.integer(3) != 0;
+  return s;
+}
+
 }  // namespace
 
 bool GbaUserSecuritySettings::allowsNaf(std::string_view fqdn) const {
@@ -102,16 +112,12 @@ void SubscriberStore::addSubscriber(const Subscriber& s) {
 
 std::optional<Subscriber> SubscriberStore::findSubscriber(std::string_view impi) {
   std::lock_guard lock(mutex_);
-  auto q = db_.statement("SELECT impi, k, opc, sqn, guss, uicc FROM subscribers WHERE impi = ?1");
+  auto q = db_.statement("SELECT impi, sqn, guss, uicc, k, opc FROM subscribers WHERE impi = ?1");
   q.bindText(1, impi);
   if (!q.step()) return std::nullopt;
-  Subscriber s;
-  s.impi = q.text(0);
-  s.k = kek_.open(q.blob(1), where("subscribers", "k", s.impi));
-  s.opc = kek_.open(q.blob(2), where("subscribers", "opc", s.impi));
-  s.sqn = static_cast<std::uint64_t>(q.integer(3));
-  s.guss.nafFqdns = nlohmann::json::parse(q.text(4)).get<std::vector<std::string>>();
-  s.guss.uicc = q.integer(5) != 0;
+  Subscriber s = subscriberRow(q);
+  s.k = kek_.open(q.blob(4), where("subscribers", "k", s.impi));
+  s.opc = kek_.open(q.blob(5), where("subscribers", "opc", s.impi));
   return s;
 }
 
@@ -119,14 +125,7 @@ std::vector<Subscriber> SubscriberStore::listSubscribers() {
   std::lock_guard lock(mutex_);
   auto q = db_.statement("SELECT impi, sqn, guss, uicc FROM subscribers ORDER BY impi");
   std::vector<Subscriber> out;
-  while (q.step()) {
-    Subscriber s;
-    s.impi = q.text(0);
-    s.sqn = static_cast<std::uint64_t>(q.integer(1));
-    s.guss.nafFqdns = nlohmann::json::parse(q.text(2)).get<std::vector<std::string>>();
-    s.guss.uicc = q.integer(3) != 0;
-    out.push_back(std::move(s));
-  }
+  while (q.step()) out.push_back(subscriberRow(q));
   return out;
 }
 
