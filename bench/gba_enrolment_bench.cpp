@@ -142,7 +142,7 @@ int gbaEnrolmentBench(const std::vector<std::string>& args) {
                 o.seconds);
     for (const auto& f : machineFacts(dir.path())) std::printf("  %-10s %s\n", f.name.c_str(), f.value.c_str());
 
-    std::atomic<std::uint64_t> successes{0}, failures{0};
+    std::atomic<std::uint64_t> successes{0}, failures{0}, ubMicros{0}, enrolMicros{0};
     std::mutex failureMutex;
     std::string firstFailure;
     const auto start = std::chrono::steady_clock::now();
@@ -157,8 +157,13 @@ int gbaEnrolmentBench(const std::vector<std::string>& args) {
         options.mefFqdn = kMefFqdn;
         while (std::chrono::steady_clock::now() < deadline) {
           try {
+            auto t0 = std::chrono::steady_clock::now();
             options.gba = enrolee::runBootstrapping(bsf, usim);
+            auto t1 = std::chrono::steady_clock::now();
             enrolee::enrol(options);
+            auto t2 = std::chrono::steady_clock::now();
+            ubMicros += std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0).count();
+            enrolMicros += std::chrono::duration_cast<std::chrono::microseconds>(t2 - t1).count();
             ++successes;
           } catch (const std::exception& e) {
             ++failures;
@@ -179,6 +184,10 @@ int gbaEnrolmentBench(const std::vector<std::string>& args) {
         "exchange)\n",
         static_cast<double>(successes) / elapsed, static_cast<unsigned long long>(successes.load()),
         static_cast<unsigned long long>(failures.load()), elapsed);
+    if (successes > 0)
+      std::printf("  mean latency: Ub %.2f ms, TLS-PSK (with Zn) + exchange %.2f ms\n",
+                  static_cast<double>(ubMicros) / 1000.0 / static_cast<double>(successes),
+                  static_cast<double>(enrolMicros) / 1000.0 / static_cast<double>(successes));
     if (!firstFailure.empty()) std::printf("  first failure: %s\n", firstFailure.c_str());
     if (o.keep) std::printf("kept %s\n", dir.path().c_str());
     spdlog::shutdown();
