@@ -117,6 +117,8 @@ transport::HttpResponse BootstrappingFunction::answer(const std::string& impi, c
   if (digest.require("opaque") != pending->opaque)
     throw Error(ErrorCode::BadRequest, "the Digest opaque does not match the challenge");
   std::string uri = digest.require("uri");
+  if (uri != std::string_view(request.target).substr(0, request.target.find('?')))
+    throw Error(ErrorCode::BadRequest, "the Digest uri must be the request-URI (RFC 2617 3.2.2.5)");
   std::string nc = digest.require("nc");
   std::string cnonce = digest.require("cnonce");
   std::string response = digest.require("response");

@@ -61,6 +61,20 @@ TEST_F(GbaEnrolment, EnrolsThenReusesTheBootstrappedKey) {
   EXPECT_TRUE(contains(kept.out, "\"ks\"")) << kept.out;
 }
 
+TEST_F(GbaEnrolment, AKeptBtidTheBsfForgotLeadsToANewBootstrapping) {
+  auto usim = gba->createUsim("cse1", kImpi);
+  ASSERT_EQ(gba->enrol(kCse, usim).exitCode, 0);
+  // The BSF loses its sessions (say, a restored backup); the MEF's cache is bypassed by a restart.
+  auto wiped = runProcess({"sqlite3", (d.dir() / "bsf.db").string(), "DELETE FROM bootstrapping_sessions;"});
+  ASSERT_EQ(wiped.exitCode, 0) << wiped.err;
+  d.stopMef();
+  d.startMef(gba->mefToml());
+  auto again = gba->enrol(kCse, usim, {"--json"});
+  ASSERT_EQ(again.exitCode, 0) << again.err << d.mefLog();
+  EXPECT_FALSE(nlohmann::json::parse(again.out)["gba"]["reusedBootstrapping"].get<bool>());
+  EXPECT_TRUE(contains(d.mefLog(), "unknown or expired")) << d.mefLog();
+}
+
 TEST_F(GbaEnrolment, GbaUEnrolsWithKsIntNaf) {
   ASSERT_EQ(gba->addSubscriber("uicc@ims.test.example", LoopbackDeployment::kMefFqdn, true).exitCode, 0);
   gba->registerEnrolee("cse2.test.example", "uicc@ims.test.example");
