@@ -40,14 +40,25 @@ void validatePolicy(const store::EnrolmentPolicy& policy) {
 
 AddEnroleeResult addEnrolee(store::Store& store, AddEnroleeRequest request) {
   crypto::requireAsciiIdentifier(request.enroleeId, "Enrolee-ID");
-  crypto::requireAsciiIdentifier(request.kpmId, "KpmId");
+  if (request.kpmId.empty() && request.bootstrapIdentities.empty())
+    throw Error(ErrorCode::BadRequest,
+                "an Enrolee needs a bootstrap credential: a KpmId, a raw public key, a device certificate or an IMPI");
+  if (!request.kpmId.empty()) crypto::requireAsciiIdentifier(request.kpmId, "KpmId");
   if (request.kpmId.size() > 128) throw Error(ErrorCode::BadRequest, "KpmId must be at most 128 characters");
   validatePolicy(request.policy);
   AddEnroleeResult result;
   store::Enrolee enrolee;
   enrolee.enroleeId = request.enroleeId;
   enrolee.kpmId = request.kpmId;
-  if (request.kpm) {
+  enrolee.createdAt = now();
+  for (auto& identity : request.bootstrapIdentities) {
+    identity.enroleeId = request.enroleeId;
+    identity.createdAt = enrolee.createdAt;
+  }
+  enrolee.bootstrapIdentities = std::move(request.bootstrapIdentities);
+  if (request.kpmId.empty()) {
+    if (request.kpm) throw Error(ErrorCode::BadRequest, "a Kpm needs its KpmId");
+  } else if (request.kpm) {
     if (request.kpm->size() < 16) throw Error(ErrorCode::BadRequest, "Kpm must be at least 16 bytes (128 bits)");
     enrolee.kpm = std::move(*request.kpm);
   } else {
@@ -55,7 +66,6 @@ AddEnroleeResult addEnrolee(store::Store& store, AddEnroleeRequest request) {
     result.generatedKpm = enrolee.kpm;
   }
   enrolee.policy = std::move(request.policy);
-  enrolee.createdAt = now();
   store.addEnrolee(enrolee);
   return result;
 }
@@ -97,7 +107,10 @@ nlohmann::json describeEnrolee(const store::Enrolee& e, const std::optional<stor
                       {"enabled", e.enabled},
                       {"createdAt", toRfc3339(e.createdAt)},
                       {"policy", describePolicy(e.policy)},
+                      {"bootstrapIdentities", nlohmann::json::array()},
                       {"enrolment", nullptr}};
+  for (const auto& identity : e.bootstrapIdentities)
+    j["bootstrapIdentities"].push_back({{"kind", identity.kind}, {"value", identity.value}});
   if (key) {
     j["enrolment"] = {{"keId", crypto::makeKeId(key->relativeKeId, mefFqdn.empty() ? "?" : mefFqdn)},
                       {"kreId", key->kreId},

@@ -14,16 +14,18 @@ inline constexpr std::size_t kGeneratedKpmBytes = 32;
 
 struct AddEnroleeRequest {
   std::string enroleeId;
-  std::string kpmId;
-  std::optional<crypto::SecretBytes> kpm;  // nullopt: generate one
+  std::string kpmId;                       // empty: no pre-provisioned key
+  std::optional<crypto::SecretBytes> kpm;  // with a KpmId; nullopt: generate one
   store::EnrolmentPolicy policy;
+  std::vector<store::BootstrapIdentity> bootstrapIdentities = {};  // bootstrap_identity_registration.hpp
 };
 
 struct AddEnroleeResult {
   std::optional<crypto::SecretBytes> generatedKpm;  // to show once
 };
 
-// Throws Error(BadRequest) for an invalid identifier or policy, Error(Conflict) when it exists.
+// Throws Error(BadRequest) for an invalid identifier or policy, or an Enrolee with neither a KpmId
+// nor another bootstrap identity; Error(Conflict) when it or one of its identities exists.
 AddEnroleeResult addEnrolee(store::Store& store, AddEnroleeRequest request);
 void validatePolicy(const store::EnrolmentPolicy& policy);
 void addTarget(store::Store& store, const std::string& targetId, const std::string& type);

@@ -23,9 +23,13 @@ class NoPskIdentities : public tls::PskIdentityResolver {
 // NAF is authorised; here, that its certificate names the NAF_Id's FQDN).
 class NafCertificateResolver : public tls::CertificatePeerResolver {
  public:
-  std::optional<tls::ResolvedPsk> resolve(X509& leaf) override {
+  std::optional<tls::ResolvedPsk> resolve(const tls::PresentedCertificate& presented) override {
+    if (!presented.chainVerified) {
+      spdlog::info("Zn client certificate refused: {}", X509_verify_cert_error_string(presented.verifyError));
+      return std::nullopt;
+    }
     std::string names;
-    for (const auto& name : ca::subjectAltNamesOf(leaf)) {
+    for (const auto& name : ca::subjectAltNamesOf(presented.leaf)) {
       if (name.kind != ca::SubjectAltName::Kind::Dns) continue;
       if (!names.empty()) names += ',';
       names += name.value;

@@ -106,6 +106,14 @@ std::string certificatePem(const X509& certificate) {
   return bioText(bio.get());
 }
 
+std::string crlPem(ByteView crlDer) {
+  BioPtr bio(checkPtr(BIO_new(BIO_s_mem()), "BIO_new"));
+  // PEM_write_bio returns the number of bytes written.
+  check(PEM_write_bio(bio.get(), "X509 CRL", "", crlDer.data(), static_cast<long>(crlDer.size())) > 0 ? 1 : 0,
+        "PEM_write_bio");
+  return bioText(bio.get());
+}
+
 X509Ptr duplicate(const X509& certificate) { return X509Ptr(checkPtr(X509_dup(&certificate), "X509_dup")); }
 
 X509Ptr loadCertificateFile(const std::filesystem::path& file) {

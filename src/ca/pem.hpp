@@ -16,6 +16,7 @@ X509Ptr parseCertificate(ByteView derOrPem);
 std::vector<X509Ptr> parseCertificates(ByteView derOrPem);
 Bytes certificateDer(const X509& certificate);
 std::string certificatePem(const X509& certificate);
+std::string crlPem(ByteView crlDer);  // "-----BEGIN X509 CRL-----"
 X509Ptr duplicate(const X509& certificate);
 
 // Files: Error(Config) names the file when it cannot be read or parsed.

@@ -5,13 +5,16 @@
 #include <iostream>
 
 #include "admin/administration.hpp"
+#include "admin/bootstrap_identity_registration.hpp"
 #include "ca/pem.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/text_file.hpp"
 #include "crypto/encoding.hpp"
 #include "mef/mef_config.hpp"
 #include "procedures/certificate_enrolment.hpp"
+#include "procedures/certificate_revocation.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "store/open_store.hpp"
 
@@ -24,6 +27,35 @@ struct AdminOptions {
   std::string kekFile;
   std::string mefFqdn;
   bool json = false;
+};
+
+// The bootstrap credentials other than a Kpm (TS-0003 8.1.2.4; GBA), for `enrolee add`.
+struct BootstrapIdentityOptions {
+  std::string rawPublicKey;  // file, or an ni URI
+  std::string deviceId;
+  std::string deviceTrustAnchor;  // file
+  std::string gbaImpi;
+
+  void addTo(CLI::App* cmd) {
+    cmd->add_option("--raw-public-key", rawPublicKey,
+                    "raw public key Enrolee: a PEM public key or certificate file, or its ni:///sha-256;... name");
+    cmd->add_option("--device-id", deviceId, "device certificate Enrolee: its device ID (OID or URN)")
+        ->needs(cmd->add_option("--device-trust-anchor", deviceTrustAnchor,
+                                "PEM file of the CA(s) the device certificate chains to"));
+    cmd->get_option("--device-trust-anchor")->needs("--device-id");
+    cmd->add_option("--gba-impi", gbaImpi, "GBA Enrolee: its IMPI at the BSF");
+  }
+
+  std::vector<store::BootstrapIdentity> identities() const {
+    std::vector<store::BootstrapIdentity> out;
+    if (!rawPublicKey.empty())
+      out.push_back(admin::rawPublicKeyIdentity(
+          rawPublicKey.starts_with("ni:") ? rawPublicKey : readTextFile(rawPublicKey, "raw public key")));
+    if (!deviceId.empty())
+      out.push_back(admin::deviceCertificateIdentity(deviceId, readTextFile(deviceTrustAnchor, "device trust anchor")));
+    if (!gbaImpi.empty()) out.push_back(admin::gbaIdentity(gbaImpi));
+    return out;
+  }
 };
 
 // Policy options shared by `enrolee add` and `enrolee policy`.
@@ -213,27 +245,36 @@ std::function<int()> addAdminCommands(CLI::App& app) {
   auto* enrolee = admin->add_subcommand("enrolee", "Enrolees: add, list, show, enable, disable, remove, policy");
   enrolee->require_subcommand(1);
   {
-    auto* add = enrolee->add_subcommand("add", "Register an Enrolee with its pre-provisioned key (Kpm)");
+    auto* add = enrolee->add_subcommand(
+        "add",
+        "Register an Enrolee with its bootstrap credential: a pre-provisioned key (Kpm), a raw public key, a device "
+        "certificate or a GBA IMPI (one or more)");
     auto id = std::make_shared<std::string>();
     auto kpmId = std::make_shared<std::string>();
     auto kpmFile = std::make_shared<std::string>();
+    auto credentials = std::make_shared<BootstrapIdentityOptions>();
     auto policy = std::make_shared<PolicyOptions>();
     add->add_option("ENROLEE-ID", *id, "assigned CSE-ID or AE-ID (FQDN form)")->required();
-    add->add_option("--kpm-id", *kpmId, "KpmId, the identity the Enrolee presents in the handshake")->required();
+    add->add_option("--kpm-id", *kpmId, "KpmId, the identity the Enrolee presents in a pre-provisioned key handshake");
     add->add_option(
         "--kpm-file", *kpmFile,
         "file holding Kpm as hex (at least 16 bytes); without it a 32-byte Kpm is generated and printed once");
+    credentials->addTo(add);
     policy->addTo(add, false);
-    on(add, [o, id, kpmId, kpmFile, policy] {
-      auto store = openStore(*o, false);
+    on(add, [o, id, kpmId, kpmFile, credentials, policy] {
+      if (!kpmFile->empty() && kpmId->empty()) throw Error(ErrorCode::BadRequest, "--kpm-file needs --kpm-id");
       admin::AddEnroleeRequest request;
       request.enroleeId = *id;
       request.kpmId = *kpmId;
       if (!kpmFile->empty()) request.kpm = readHexKeyFile(*kpmFile, "Kpm");
+      request.bootstrapIdentities = credentials->identities();
       policy->applyTo(request.policy);
+      auto store = openStore(*o, false);
       auto result = admin::addEnrolee(*store, std::move(request));
       nlohmann::json j = {{"enroleeId", *id}, {"kpmId", *kpmId}};
-      std::string text = "added Enrolee " + *id + " (KpmId " + *kpmId + ")\n";
+      std::string text = "added Enrolee " + *id + (kpmId->empty() ? "" : " (KpmId " + *kpmId + ")") + "\n";
+      for (const auto& identity : store->listBootstrapIdentities(*id))
+        text += "  " + identity.kind + " " + identity.value + "\n";
       if (result.generatedKpm) {
         auto hex = crypto::toHex(result.generatedKpm->view());
         j["kpm"] = hex;
@@ -248,7 +289,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       auto store = openStore(*o, false);
       nlohmann::json all = nlohmann::json::array();
       std::string text;
-      for (const auto& e : store->listEnrolees()) {
+      for (auto& e : store->listEnrolees()) {
+        e.bootstrapIdentities = store->listBootstrapIdentities(e.enroleeId);
         auto j = admin::describeEnrolee(e, store->findEnrolmentKeyOf(e.enroleeId), o->mefFqdn);
         text += enroleeLine(j);
         all.push_back(std::move(j));
@@ -264,6 +306,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       auto store = openStore(*o, false);
       auto e = store->findEnrolee(*showId);
       if (!e) throw Error(ErrorCode::NotFound, "no Enrolee '" + *showId + "'");
+      e->bootstrapIdentities = store->listBootstrapIdentities(e->enroleeId);
       auto j = admin::describeEnrolee(*e, store->findEnrolmentKeyOf(e->enroleeId), o->mefFqdn);
       print(*o, j, enroleeDetail(j));
       return 0;
@@ -410,6 +453,47 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       return 0;
     });
 
+    auto serial = std::make_shared<std::string>();
+    auto reason = std::make_shared<std::string>("unspecified");
+    auto* revoke = caCmd->add_subcommand(
+        "revoke", "Revoke an issued certificate: the MEF refuses it at once; publish a new CRL for other parties");
+    revoke->add_option("SERIAL", *serial, "serial number in hex, as `ca issued` lists it")->required();
+    revoke->add_option("--reason", *reason, "RFC 5280 reason, e.g. keyCompromise, superseded")->capture_default_str();
+    on(revoke, [o, serial, reason] {
+      auto store = openStore(*o, false);
+      auto record = procedures::revokeCertificate(*store, *serial, *reason);
+      print(*o,
+            {{"serial", record.serialHex},
+             {"enroleeId", record.enroleeId},
+             {"reason", record.revocationReason},
+             {"revokedAt", toRfc3339(*record.revokedAt)}},
+            "revoked certificate " + record.serialHex + " of " + record.enroleeId + " (" + record.revocationReason +
+                ")\n");
+      return 0;
+    });
+    auto crlLabel = std::make_shared<std::string>();
+    auto crlValidity = std::make_shared<std::string>("7d");
+    auto crlOut = std::make_shared<std::string>();
+    auto* crl = caCmd->add_subcommand("crl", "Write the CA's certificate revocation list (PEM), signed by the CA");
+    crl->add_option("--label", *crlLabel, "CA label");
+    crl->add_option("--next-update", *crlValidity, "how long relying parties may use this CRL")->capture_default_str();
+    crl->add_option("--out", *crlOut, "file to write (default: standard output)");
+    on(crl, [o, crlLabel, crlValidity, crlOut] {
+      std::optional<store::KeyEncryptionKey> kek;
+      auto store = openStore(*o, false, &kek);
+      auto validity = parseDuration(*crlValidity);
+      if (!validity || validity->count() == 0)
+        throw Error(ErrorCode::Config, "--next-update takes a duration such as 7d");
+      auto pem = ca::crlPem(procedures::certificateRevocationList(*store, *kek, *crlLabel, *validity));
+      if (crlOut->empty()) {
+        std::cout << pem;
+      } else {
+        std::ofstream(*crlOut) << pem;
+        if (!o->json) std::cout << "CRL written to " << *crlOut << "\n";
+      }
+      return 0;
+    });
+
     auto enroleeId = std::make_shared<std::string>();
     auto* issued = caCmd->add_subcommand("issued", "List the certificates issued to an Enrolee");
     issued->add_option("ENROLEE-ID", *enroleeId)->required();
@@ -423,8 +507,11 @@ std::function<int()> addAdminCommands(CLI::App& app) {
                        {"subject", c.subject},
                        {"notBefore", toRfc3339(c.notBefore)},
                        {"notAfter", toRfc3339(c.notAfter)},
-                       {"issuedAt", toRfc3339(c.issuedAt)}});
-        text += c.serialHex + "  " + c.subject + "  until " + toRfc3339(c.notAfter) + "\n";
+                       {"issuedAt", toRfc3339(c.issuedAt)},
+                       {"revokedAt", c.revokedAt ? nlohmann::json(toRfc3339(*c.revokedAt)) : nlohmann::json()},
+                       {"revocationReason", c.revocationReason}});
+        text += c.serialHex + "  " + c.subject + "  until " + toRfc3339(c.notAfter) +
+                (c.revokedAt ? "  REVOKED (" + c.revocationReason + ")" : "") + "\n";
       }
       print(*o, all, text.empty() ? "no certificates\n" : text);
       return 0;

@@ -169,7 +169,7 @@ int runDemo(bool keep, bool verbose) {
     auto kek = store::KeyEncryptionKey::generateFile(d.dir / "kek");
     auto store = store::openSqliteStore(d.dir / "mef.db", kek);
     auto add = [&](const std::string& id, store::EnrolmentPolicy policy) {
-      auto result = admin::addEnrolee(*store, {id, id + "-kpm", std::nullopt, std::move(policy)});
+      auto result = admin::addEnrolee(*store, {id, id + "-kpm", std::nullopt, std::move(policy), {}});
       auto hex = crypto::toHex(result.generatedKpm->view());
       d.writeFile(d.dir / (id + ".kpm"), hex + "\n");
       crypto::wipe(hex.data(), hex.size());

@@ -52,15 +52,6 @@ struct EnrolmentPolicy {
   bool operator==(const EnrolmentPolicy&) const = default;
 };
 
-struct Enrolee {
-  std::string enroleeId;  // assigned CSE-ID or AE-ID (FQDN form)
-  std::string kpmId;      // KpmId; empty when the Enrolee has no pre-provisioned key
-  crypto::SecretBytes kpm;
-  bool enabled = true;
-  EnrolmentPolicy policy;
-  TimePoint createdAt{};
-};
-
 // How an Enrolee is recognised by a bootstrap framework other than by its KpmId: the certificate
 // information of TS-0003 8.1.2.4, or its GBA identity (seed 8.3.2.3). One (kind, value) names at most
 // one Enrolee.
@@ -74,6 +65,17 @@ struct BootstrapIdentity {
   std::string trustAnchorPem;  // device-certificate: the anchor the device certificate chains to
   TimePoint createdAt{};
   bool operator==(const BootstrapIdentity&) const = default;
+};
+
+struct Enrolee {
+  std::string enroleeId;  // assigned CSE-ID or AE-ID (FQDN form)
+  std::string kpmId;      // KpmId; empty when the Enrolee has no pre-provisioned key
+  crypto::SecretBytes kpm;
+  bool enabled = true;
+  EnrolmentPolicy policy;
+  TimePoint createdAt{};
+  // Stored by addEnrolee in the same transaction; read back with Store::listBootstrapIdentities.
+  std::vector<BootstrapIdentity> bootstrapIdentities;
 };
 
 // What the Enrolment Exchange needs to know about an Enrolee: no secret (Kpm stays sealed).

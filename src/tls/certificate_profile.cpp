@@ -9,16 +9,37 @@
 namespace rspf::tls {
 namespace {
 
-void freeResolver(void*, void*, CRYPTO_EX_DATA*, int, long, void*) {}  // not owned
 void freeResolvedPeer(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<ResolvedPsk*>(p); }
 
-int resolverIndex() {
-  static int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, freeResolver);
-  return index;
-}
 int resolvedPeerIndex() {
   static int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, freeResolvedPeer);
   return index;
+}
+
+// Replaces OpenSSL's chain verification for client certificates: path validation against the
+// context's store, then the resolver's decision (SSL_CTX_set_cert_verify_callback). Returning 0
+// fails the handshake; the reason stays in the verify result for the server's log.
+int verifyClientCertificate(X509_STORE_CTX* context, void* arg) {
+  auto* resolver = static_cast<CertificatePeerResolver*>(arg);
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(context, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  X509* leaf = X509_STORE_CTX_get0_cert(context);
+  if (resolver == nullptr || ssl == nullptr || leaf == nullptr) return 0;
+  const bool verified = X509_verify_cert(context) == 1;
+  const int error = X509_STORE_CTX_get_error(context);
+  std::optional<ResolvedPsk> resolved;
+  try {
+    resolved = resolver->resolve({*leaf, X509_STORE_CTX_get0_untrusted(context), verified, error});
+  } catch (const std::exception&) {
+    resolved.reset();  // the resolver logged why; a failure to decide is a refusal
+  }
+  if (!resolved) {
+    if (verified) X509_STORE_CTX_set_error(context, X509_V_ERR_APPLICATION_VERIFICATION);
+    return 0;
+  }
+  X509_STORE_CTX_set_error(context, X509_V_OK);
+  delete static_cast<ResolvedPsk*>(SSL_get_ex_data(ssl, resolvedPeerIndex()));
+  SSL_set_ex_data(ssl, resolvedPeerIndex(), new ResolvedPsk(std::move(*resolved)));
+  return 1;
 }
 
 }  // namespace
@@ -35,20 +56,12 @@ void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCreden
   SSL_CTX_set1_cert_store(ctx, c.clientTrustAnchors);
   SSL_CTX_set_verify(
       ctx, c.clientCertificateRequired ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, nullptr);
-  SSL_CTX_set_ex_data(ctx, resolverIndex(), resolver);
+  SSL_CTX_set_cert_verify_callback(ctx, verifyClientCertificate, resolver);
 }
 
 const ResolvedPsk* resolvedCertificatePeerOf(SSL* ssl) {
-  if (auto* cached = static_cast<const ResolvedPsk*>(SSL_get_ex_data(ssl, resolvedPeerIndex()))) return cached;
-  X509* leaf = SSL_get0_peer_certificate(ssl);
-  if (leaf == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return nullptr;
-  auto* resolver = static_cast<CertificatePeerResolver*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), resolverIndex()));
-  if (resolver == nullptr) return nullptr;
-  auto resolved = resolver->resolve(*leaf);
-  if (!resolved) return nullptr;
-  auto* kept = new ResolvedPsk(std::move(*resolved));
-  SSL_set_ex_data(ssl, resolvedPeerIndex(), kept);
-  return kept;
+  if (SSL_get0_peer_certificate(ssl) == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return nullptr;
+  return static_cast<const ResolvedPsk*>(SSL_get_ex_data(ssl, resolvedPeerIndex()));
 }
 
 void configureCertificateClient(SSL_CTX* ctx, const CertificateClientCredentials& c) {

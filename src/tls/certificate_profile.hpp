@@ -15,12 +15,24 @@ namespace rspf::tls {
 // The mandatory TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 plus AES-128-GCM.
 inline constexpr const char* kTls12EcdsaCipherList = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA256";
 
-// Maps a verified client certificate to who the peer is (the Certificate-Based framework).
+// What a client presented in a certificate handshake, with the result of RFC 5280 path validation
+// against the listener's client trust anchors.
+struct PresentedCertificate {
+  X509& leaf;
+  STACK_OF(X509) * intermediates = nullptr;  // untrusted, as the client sent them; may be null
+  bool chainVerified = false;
+  int verifyError = 0;  // X509_V_OK, or why the chain did not verify
+};
+
+// Maps a client certificate to who the peer is (the Certificate-Based framework). It decides in
+// the handshake: a chain that did not verify against the listener's anchors may still be accepted
+// for an identity registered with its own trust anchor or raw public key (TS-0003 8.1.2.4).
 class CertificatePeerResolver {
  public:
   virtual ~CertificatePeerResolver() = default;
-  // nullopt: the certificate names no registered identity; the connection is refused.
-  virtual std::optional<ResolvedPsk> resolve(X509& leaf) = 0;
+  // nullopt: the certificate names no registered identity; the handshake fails.
+  // Called on a network thread during the handshake.
+  virtual std::optional<ResolvedPsk> resolve(const PresentedCertificate& presented) = 0;
 };
 
 // The server's own certificate and the anchors it verifies clients against (RFC 5280, in the handshake).
@@ -37,7 +49,7 @@ struct CertificateServerCredentials {
 // For a PSK handshake nothing changes (no CertificateRequest is sent).
 void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCredentials& credentials,
                                      CertificatePeerResolver* resolver);
-// The resolver's answer for a connection whose client certificate verified, else nullptr.
+// The resolver's answer for a connection whose client certificate it accepted, else nullptr.
 const ResolvedPsk* resolvedCertificatePeerOf(SSL* ssl);
 
 // A client context for certificate authentication: its certificate and key, the server's trust

@@ -145,6 +145,28 @@ TEST_F(GbaEnrolment, ZnRefusesAClientWithoutCertificate) {
   EXPECT_TRUE(contains(malformed.body, "malformed Digest")) << malformed.body;
 }
 
+TEST_F(GbaEnrolment, ZnRefusesANafCertificateFromAnotherCa) {
+  // A self-signed certificate naming the MEF: it does not chain to the BSF's NAF trust anchors.
+  auto made = runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                          "-subj", "/CN=mef.test.example", "-addext", "subjectAltName=DNS:mef.test.example", "-days",
+                          "1", "-keyout", (d.dir() / "rogue.key").string(), "-out", (d.dir() / "rogue.pem").string()});
+  ASSERT_EQ(made.exitCode, 0) << made.err;
+  auto certificate = ca::loadCertificateFile(d.dir() / "rogue.pem");
+  auto key = ca::loadPrivateKeyFile(d.dir() / "rogue.key");
+  auto anchors = ca::loadCertificatesFile(gba->trustAnchors());
+  ca::X509StorePtr store(X509_STORE_new());
+  X509_STORE_add_cert(store.get(), anchors.front().get());
+  try {
+    transport::HttpsClient client(*transport::parseHttpsUrl(gba->url()), GbaDeployment::kBsfFqdn,
+                                  tls::CertificateClientCredentials{certificate.get(), key.get(), store.get()});
+    auto r = client.request({"GET", "/zn/keys?btid=x&nafId=00", {}, ""});
+    ADD_FAILURE() << "the BSF answered a rogue NAF: " << r.status << " " << r.body;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Tls) << e.what();
+  }
+  EXPECT_TRUE(contains(gba->log(), "Zn client certificate refused")) << gba->log();
+}
+
 class GbaShortLifetime : public GbaEnrolment {
  protected:
   void SetUp() override { start("2s"); }

@@ -124,7 +124,7 @@ TEST_F(CertificateBootstrap, ACertificateNamingNoRegisteredEnroleeIsRefused) {
   ASSERT_TRUE(d.store().removeEnrolee(kCse));
   auto r = sClient(cert(), key());
   EXPECT_EQ(r.out.find("HTTP/1.1 200"), std::string::npos) << r.out;
-  EXPECT_NE(d.mefLog().find("names 0 registered Enrolees"), std::string::npos) << d.mefLog();
+  EXPECT_NE(d.mefLog().find("names 0 registered identities"), std::string::npos) << d.mefLog();
 }
 
 TEST_F(CertificateBootstrap, CurlSpeaksEstWithTheCertificateAndEveryIssuedCertificateVerifies) {
@@ -320,6 +320,58 @@ TEST_F(CertificateBootstrap, AnExpiredCertificateIsRefused) {
   EXPECT_NE(r.err.find("certificate expired"), std::string::npos) << r.err;
   EXPECT_NE(d.mefLog().find("client certificate: certificate has expired"), std::string::npos) << d.mefLog();
   EXPECT_EQ(d.store().findEnrolmentKeyOf(kCse)->relativeKeId, before);
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// `rspf admin ca revoke` takes effect at the running MEF at once (it reads the store), and
+// `rspf admin ca crl` publishes the revocation in a CRL that `openssl verify` honours.
+TEST_F(CertificateBootstrap, AnAdministratorsRevocationIsEnforcedAtOnceAndPublishedInTheCrl) {
+  auto dir = d.dir().string();
+  auto admin = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"admin", "--store", dir + "/mef.db", "--kek-file", dir + "/kek"});
+    return d.rspf(args);
+  };
+  ASSERT_NE(sClient(cert(), key()).out.find("HTTP/1.1 200"), std::string::npos);
+  auto serialOut = runProcess({"openssl", "x509", "-in", cert(), "-noout", "-serial"});
+  ASSERT_EQ(serialOut.exitCode, 0);
+  std::string serial = serialOut.out.substr(serialOut.out.find('=') + 1);
+  serial.erase(serial.find_last_not_of("\r\n") + 1);  // openssl prints it in upper case: accepted as is
+
+  auto badReason = admin({"ca", "revoke", serial, "--reason", "boredom"});
+  EXPECT_NE(badReason.exitCode, 0);
+  EXPECT_NE(badReason.err.find("revocation reason must be one of"), std::string::npos) << badReason.err;
+  EXPECT_FALSE(d.store().listIssuedCertificates(kCse).front().revokedAt);
+  auto unknown = admin({"ca", "revoke", "0123456789abcdef"});
+  EXPECT_NE(unknown.exitCode, 0);
+  EXPECT_NE(unknown.err.find("no certificate with serial number"), std::string::npos) << unknown.err;
+
+  auto revoked = admin({"ca", "revoke", serial, "--reason", "keyCompromise"});
+  ASSERT_EQ(revoked.exitCode, 0) << revoked.err;
+  auto again = admin({"ca", "revoke", serial});
+  EXPECT_NE(again.exitCode, 0);
+  EXPECT_NE(again.err.find("already revoked"), std::string::npos) << again.err;
+
+  auto before = d.store().findEnrolmentKeyOf(kCse)->relativeKeId;
+  auto refused = sClient(cert(), key());
+  EXPECT_EQ(refused.out.find("HTTP/1.1 200"), std::string::npos) << refused.out;
+  EXPECT_EQ(d.store().findEnrolmentKeyOf(kCse)->relativeKeId, before);
+  EXPECT_NE(d.mefLog().find("revoked (keyCompromise)"), std::string::npos) << d.mefLog();
+  EXPECT_NE(admin({"ca", "issued", kCse}).out.find("REVOKED (keyCompromise)"), std::string::npos);
+
+  auto crl = admin({"ca", "crl", "--out", dir + "/crl.pem"});
+  ASSERT_EQ(crl.exitCode, 0) << crl.err;
+  auto text = runProcess({"openssl", "crl", "-in", dir + "/crl.pem", "-noout", "-text"});
+  EXPECT_NE(text.out.find("Serial Number: " + serial), std::string::npos) << text.out;
+  auto verified =
+      runProcess({"openssl", "verify", "-crl_check", "-CAfile", anchors(), "-CRLfile", dir + "/crl.pem", cert()});
+  EXPECT_NE(verified.exitCode, 0);
+  EXPECT_NE((verified.out + verified.err).find("certificate revoked"), std::string::npos)
+      << verified.out << verified.err;
 }
 
 }  // namespace

@@ -74,6 +74,22 @@ TEST_F(SqliteStoreIdentities, IdentitiesGoWithTheirEnrolee) {
   EXPECT_FALSE(store->removeBootstrapIdentity(BootstrapIdentity::kDeviceCertificate, "1.0.2.481.1.100.3030.10"));
 }
 
+TEST_F(SqliteStoreIdentities, AnEnroleeIsAddedWithItsIdentitiesOrNotAtAll) {
+  auto store = open();
+  store->addEnrolee(sampleEnrolee("cse-a.example.com", ""));
+  store->addBootstrapIdentity(deviceIdentity("cse-a.example.com"));
+  auto b = sampleEnrolee("cse-b.example.com", "");
+  b.bootstrapIdentities = {{std::string(BootstrapIdentity::kGba), "impi-b", "cse-b.example.com", "", kT0},
+                           deviceIdentity("cse-b.example.com")};  // the device ID is taken
+  EXPECT_EQ(errorCodeOf([&] { store->addEnrolee(b); }), ErrorCode::Conflict);
+  EXPECT_FALSE(store->findEnroleeStatus("cse-b.example.com"));
+  EXPECT_FALSE(store->findBootstrapIdentity(BootstrapIdentity::kGba, "impi-b"));
+
+  b.bootstrapIdentities.pop_back();
+  store->addEnrolee(b);
+  EXPECT_EQ(store->findEnroleeByBootstrapIdentity(BootstrapIdentity::kGba, "impi-b")->enroleeId, "cse-b.example.com");
+}
+
 IssuedCertificateRecord issued(std::string serial, std::string caLabel) {
   return {std::move(serial),
           std::move(caLabel),

@@ -62,8 +62,9 @@ ProcessResult GbaDeployment::addSubscriber(const std::string& impi, const std::s
 }
 
 void GbaDeployment::registerEnrolee(const std::string& enroleeId, const std::string& impi) {
-  d_.addEnrolee(enroleeId);
-  d_.store().addBootstrapIdentity({std::string(store::BootstrapIdentity::kGba), impi, enroleeId, "", now()});
+  auto r = d_.rspf({"admin", "--store", (d_.dir() / "mef.db").string(), "--kek-file", (d_.dir() / "kek").string(),
+                    "enrolee", "add", enroleeId, "--gba-impi", impi});
+  if (r.exitCode != 0) throw std::runtime_error("rspf admin enrolee add --gba-impi failed: " + r.err);
 }
 
 std::filesystem::path GbaDeployment::createUsim(const std::string& name, const std::string& impi, std::uint64_t sqn,

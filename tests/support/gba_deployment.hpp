@@ -23,7 +23,7 @@ class GbaDeployment {
   // `rspf bsf subscriber add`; `guss` comma-separated. Returns the command's result.
   ProcessResult addSubscriber(const std::string& impi, const std::string& guss, bool uicc = false,
                               const std::string& kHex = kSet1K, const std::string& opcHex = kSet1Opc);
-  // Registers `impi` as the GBA identity of a new Enrolee `enroleeId` (the store API of main).
+  // `rspf admin enrolee add <enroleeId> --gba-impi <impi>`.
   void registerEnrolee(const std::string& enroleeId, const std::string& impi);
   // A USIM file <dir>/<name>.usim.
   std::filesystem::path createUsim(const std::string& name, const std::string& impi, std::uint64_t sqn = 0,

@@ -2,31 +2,98 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "ca/general_names.hpp"
+#include "ca/pem.hpp"
+#include "ca/raw_public_key.hpp"
+#include "ca/serial_number.hpp"
+#include "common/error.hpp"
+#include "crypto/encoding.hpp"
 
 namespace rspf::bootstrap {
 namespace {
 
 constexpr std::string_view kAeUriScheme = "onem2m://";
 
+void addOnce(std::vector<std::string>& principals, const std::string& principal) {
+  if (std::find(principals.begin(), principals.end(), principal) == principals.end()) principals.push_back(principal);
+}
+
 }  // namespace
 
-std::optional<tls::ResolvedPsk> CertificateFramework::resolve(X509& leaf) {
-  std::vector<std::string> matches;
-  for (const auto& name : ca::subjectAltNamesOf(leaf)) {
+const ca::CertificateVerifier& CertificateFramework::verifierFor(const std::string& trustAnchorPem) {
+  std::lock_guard lock(verifiersMutex_);
+  auto& verifier = verifiers_[trustAnchorPem];
+  if (!verifier) {
+    std::vector<crypto::Bytes> anchors;
+    for (const auto& anchor : ca::parseCertificates(crypto::asBytes(trustAnchorPem)))
+      anchors.push_back(ca::certificateDer(*anchor));
+    verifier = std::make_unique<ca::CertificateVerifier>(anchors);
+  }
+  return *verifier;
+}
+
+void CertificateFramework::addRegisteredNames(const tls::PresentedCertificate& presented,
+                                              std::vector<std::string>& principals) {
+  if (!presented.chainVerified) return;
+  for (const auto& name : ca::subjectAltNamesOf(presented.leaf)) {
     std::string candidate;
     if (name.kind == ca::SubjectAltName::Kind::Dns) candidate = name.value;
-    if (name.kind == ca::SubjectAltName::Kind::Uri && name.value.rfind(kAeUriScheme, 0) == 0)
+    if (name.kind == ca::SubjectAltName::Kind::Uri && name.value.starts_with(kAeUriScheme))
       candidate = name.value.substr(kAeUriScheme.size());
-    if (!candidate.empty() && store_.findEnroleeStatus(candidate)) matches.push_back(candidate);
+    if (!candidate.empty() && (store_.findEnroleeStatus(candidate) || store_.findTarget(candidate)))
+      addOnce(principals, candidate);
   }
-  if (matches.size() != 1) {
-    spdlog::info("client certificate refused: its subjectAltName names {} registered Enrolees", matches.size());
+}
+
+void CertificateFramework::addDeviceIdentities(const tls::PresentedCertificate& presented,
+                                               std::vector<std::string>& principals) {
+  for (const auto& name : ca::subjectAltNamesOf(presented.leaf)) {
+    if (name.kind == ca::SubjectAltName::Kind::Other) continue;
+    auto identity = store_.findBootstrapIdentity(store::BootstrapIdentity::kDeviceCertificate, name.value);
+    if (!identity) continue;
+    try {
+      auto verified = verifierFor(identity->trustAnchorPem).verify(presented.leaf, presented.intermediates);
+      ca::requireRegisteredIdentity(verified, identity->value, ca::SubjectType::DeviceId);
+      addOnce(principals, identity->enroleeId);
+    } catch (const Error& e) {
+      spdlog::info("device certificate for '{}' refused: {}", identity->enroleeId, e.what());
+    }
+  }
+}
+
+void CertificateFramework::addRawPublicKey(const tls::PresentedCertificate& presented,
+                                           std::vector<std::string>& principals) {
+  const EVP_PKEY* key = X509_get0_pubkey(&presented.leaf);
+  if (key == nullptr) return;
+  auto ni = ca::niIdentifier(*key);
+  if (auto identity = store_.findBootstrapIdentity(store::BootstrapIdentity::kRawPublicKey, ni))
+    addOnce(principals, identity->enroleeId);
+}
+
+std::optional<tls::ResolvedPsk> CertificateFramework::resolve(const tls::PresentedCertificate& presented) {
+  if (presented.chainVerified) {
+    const std::string serial = ca::serialHex(*X509_get0_serialNumber(&presented.leaf));
+    if (auto issued = store_.findIssuedCertificate(serial); issued && issued->revokedAt) {
+      spdlog::info("client certificate {} refused: revoked ({})", serial, issued->revocationReason);
+      return std::nullopt;
+    }
+  }
+  std::vector<std::string> principals;
+  addRegisteredNames(presented, principals);
+  addDeviceIdentities(presented, principals);
+  addRawPublicKey(presented, principals);
+  if (principals.size() != 1) {
+    spdlog::info("client certificate refused: it names {} registered identities{}", principals.size(),
+                 presented.chainVerified
+                     ? ""
+                     : std::string(" (chain: ") + X509_verify_cert_error_string(presented.verifyError) + ")");
     return std::nullopt;
   }
   tls::ResolvedPsk resolved;
   resolved.framework = kCertificateFramework;
-  resolved.principal = matches.front();
+  resolved.principal = principals.front();
   return resolved;
 }
 

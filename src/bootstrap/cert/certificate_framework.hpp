@@ -1,9 +1,22 @@
 #pragma once
-// Certificate-Based Remote Security Provisioning Framework (seed 8.3.2.2), for CSE-ID and AE-ID
-// certificates (TS-0003 8.1.2.1): the client certificate has verified against the MEF's client
-// trust anchors in the handshake (RFC 5280 path validation, name constraints); its subjectAltName
-// must then equal exactly one registered Enrolee-ID (a CSE-ID as dNSName, an AE-ID as
-// onem2m://<AE-ID> URI). Device and raw-public-key Enrolees are not handled yet.
+// Certificate-Based Remote Security Provisioning Framework (seed 8.3.2.2). The client certificate
+// is mapped to exactly one registered identity, by the certificate information the MEF holds for it
+// (TS-0003 8.1.2.4), verified per 8.1.2.5:
+//   - CSE-ID / AE-ID certificate: the chain verified against the MEF's client trust anchors (RFC 5280
+//     path validation, name constraints, CRL when configured) and the subjectAltName equals the
+//     registered Enrolee-ID (a CSE-ID as dNSName, an AE-ID as onem2m://<AE-ID> URI), or the ID of a
+//     registered Enrolment Target (Key Retrieval, 8.3.3.6);
+//   - device certificate: the chain verifies against the trust anchor registered with the device ID,
+//     and that device ID is among the subjectAltName entries;
+//   - raw public key: the RFC 6920 ni name of the presented key is the registered one (OpenSSL 3.0
+//     has no RFC 7250 raw public keys in TLS: the key arrives in a certificate, whose issuer and
+//     signature are ignored; the handshake proves possession of the private key).
+// A certificate the embedded CA issued and an administrator revoked is refused at once.
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "ca/certificate_verifier.hpp"
 #include "store/store.hpp"
 #include "tls/certificate_profile.hpp"
 
@@ -14,10 +27,18 @@ inline constexpr const char* kCertificateFramework = "certificate";
 class CertificateFramework : public tls::CertificatePeerResolver {
  public:
   explicit CertificateFramework(store::Store& store) : store_(store) {}
-  std::optional<tls::ResolvedPsk> resolve(X509& leaf) override;
+  std::optional<tls::ResolvedPsk> resolve(const tls::PresentedCertificate& presented) override;
 
  private:
+  // Enrolees and targets the certificate names, by each rule above.
+  void addRegisteredNames(const tls::PresentedCertificate& presented, std::vector<std::string>& principals);
+  void addDeviceIdentities(const tls::PresentedCertificate& presented, std::vector<std::string>& principals);
+  void addRawPublicKey(const tls::PresentedCertificate& presented, std::vector<std::string>& principals);
+  const ca::CertificateVerifier& verifierFor(const std::string& trustAnchorPem);
+
   store::Store& store_;
+  std::mutex verifiersMutex_;
+  std::map<std::string, std::unique_ptr<ca::CertificateVerifier>> verifiers_;  // by trust anchor PEM
 };
 
 }  // namespace rspf::bootstrap

@@ -27,6 +27,11 @@ void SqliteStore::addBootstrapIdentity(const BootstrapIdentity& identity) {
   sqlite::WriteTransaction tx(writer_.get());
   if (!writer_.statement(kEnroleeExists).bindText(1, identity.enroleeId).step())
     throw Error(ErrorCode::NotFound, "no Enrolee '" + identity.enroleeId + "'");
+  insertBootstrapIdentity(identity);
+  tx.commit();
+}
+
+void SqliteStore::insertBootstrapIdentity(const BootstrapIdentity& identity) {
   if (writer_.statement(kIdentityExists).bindText(1, identity.kind).bindText(2, identity.value).step())
     throw Error(ErrorCode::Conflict,
                 "the " + identity.kind + " identity '" + identity.value + "' is already registered");
@@ -37,7 +42,6 @@ void SqliteStore::addBootstrapIdentity(const BootstrapIdentity& identity) {
       .bindText(4, identity.trustAnchorPem)
       .bindInt(5, toUnix(identity.createdAt))
       .run();
-  tx.commit();
 }
 
 std::optional<BootstrapIdentity> SqliteStore::findBootstrapIdentity(std::string_view kind, std::string_view value) {

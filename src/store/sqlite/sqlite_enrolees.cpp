@@ -56,6 +56,11 @@ void SqliteStore::addEnrolee(const Enrolee& enrolee) {
       .bindText(5, policyJson)
       .bindInt(6, toUnix(enrolee.createdAt))
       .run();
+  for (const auto& identity : enrolee.bootstrapIdentities) {
+    if (identity.enroleeId != enrolee.enroleeId)
+      throw Error(ErrorCode::BadRequest, "a bootstrap identity names another Enrolee");
+    insertBootstrapIdentity(identity);
+  }
   tx.commit();
 }
 

@@ -136,6 +136,7 @@ class SqliteStore final : public Store {
   void checkKeyEncryptionKey();
   Enrolee readEnrolee(const sqlite::Statement& row, sqlite::PolicyCache& policies) const;
   EnrolmentKey readEnrolmentKey(const sqlite::Statement& row) const;
+  void insertBootstrapIdentity(const BootstrapIdentity& identity);  // in the caller's write transaction
   std::optional<Enrolee> findEnroleeWhere(std::string_view sql, std::string_view value);
   std::optional<EnrolmentKey> findEnrolmentKeyWhere(std::string_view sql, std::string_view value);
 
