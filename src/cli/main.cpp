@@ -293,6 +293,9 @@ int main(int argc, char** argv) {
       } else if (gba || enrolOptions.gbaUicc) {
         if (usimFile.empty() || bsfEndpoint.url.empty() || bsfEndpoint.fqdn.empty() || bsfEndpoint.trustAnchors.empty())
           throw Error(ErrorCode::Config, "--gba needs --usim, --bsf, --bsf-fqdn and --bsf-trust-anchors");
+        if (enrolOptions.tls13)
+          throw Error(ErrorCode::Config,
+                      "GBA runs over TLS 1.2 (TS 33.222 profiles it; NAF_Id needs its suite): drop --tls13");
       } else if (enrolOptions.kpmId.empty()) {
         throw Error(ErrorCode::Config, "name the bootstrap credential: --kpm-id (with --kpm-file), --cert or --gba");
       } else {

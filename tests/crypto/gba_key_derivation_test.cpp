@@ -2,14 +2,12 @@
 // an independent computation from PROTOCOL.md section 6 over TS 35.207 set 1's CK || IK (not a
 // 3GPP-published vector: TS 33.220 publishes none).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include <fstream>
 
 #include "crypto/encoding.hpp"
 #include "crypto/gba_key_derivation.hpp"
 #include "crypto/primitives.hpp"
 #include "support/expectations.hpp"
+#include "support/gba_vectors.hpp"
 
 namespace rspf::crypto {
 namespace {
@@ -17,11 +15,7 @@ namespace {
 using rspf::testing::hexOf;
 using rspf::testing::unhex;
 
-nlohmann::json gbaVector() {
-  std::ifstream in(std::string(RSPF_VECTORS_DIR) + "/gba-milenage.json");
-  if (!in) throw std::runtime_error("cannot open gba-milenage.json");
-  return nlohmann::json::parse(in).at("gba");
-}
+nlohmann::json gbaVector() { return rspf::testing::loadGbaMilenageVectors().at("gba"); }
 
 std::uint16_t cipherSuiteOf(const nlohmann::json& v) {
   return static_cast<std::uint16_t>(std::stoul(v.at("cipher_suite").get<std::string>(), nullptr, 16));

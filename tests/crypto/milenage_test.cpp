@@ -1,12 +1,10 @@
 // Milenage (TS 35.206) against the published test sets 1 and 2 of TS 35.207 (section 4; the same
 // values appear in TS 35.208 section 4.3), as copied into tests/vectors/gba-milenage.json.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include <fstream>
 
 #include "crypto/milenage.hpp"
 #include "support/expectations.hpp"
+#include "support/gba_vectors.hpp"
 
 namespace rspf::crypto {
 namespace {
@@ -14,18 +12,12 @@ namespace {
 using rspf::testing::hexOf;
 using rspf::testing::unhex;
 
-nlohmann::json loadGbaVectors() {
-  std::ifstream in(std::string(RSPF_VECTORS_DIR) + "/gba-milenage.json");
-  if (!in) throw std::runtime_error("cannot open gba-milenage.json");
-  return nlohmann::json::parse(in);
-}
-
 SecretBytes secret(const nlohmann::json& v, const char* field) {
   return SecretBytes(unhex(v.at(field).get<std::string>()));
 }
 
 TEST(Milenage, ReproducesTs35207TestSets) {
-  auto sets = loadGbaVectors().at("milenage");
+  auto sets = rspf::testing::loadGbaMilenageVectors().at("milenage");
   ASSERT_EQ(sets.size(), 2u);
   for (const auto& v : sets) {
     SCOPED_TRACE(v.at("set").get<std::string>());
