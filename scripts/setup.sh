@@ -11,6 +11,7 @@ PACKAGES=(
   libboost1.81-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libsqlite3-dev sqlite3
+  prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnutls-bin curl python3 procps
   libosmocore-utils  # osmo-auc-gen: an independent Milenage for tests (a tool only; libosmocore is GPL, never linked)

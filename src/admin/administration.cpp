@@ -84,6 +84,7 @@ nlohmann::json describePolicy(const store::EnrolmentPolicy& p) {
                       {"registrarCseId", p.registrarCseId},
                       {"enrolmentExpiry", formatDuration(p.enrolmentExpiry)},
                       {"token", p.token == store::TokenRequirement::Required ? "required" : "optional"},
+                      {"enrolmentApproval", p.requireEnrolmentApproval ? "webhook" : "none"},
                       {"maf", nullptr},
                       {"certificate", nullptr}};
   if (p.certificate)

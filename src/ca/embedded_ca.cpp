@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ca/general_names.hpp"
+#include "ca/issuance_check.hpp"
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
 #include "ca/serial_number.hpp"
@@ -172,34 +173,11 @@ crypto::Bytes EmbeddedCa::certificateDer() const { return ca::certificateDer(*ce
 std::string EmbeddedCa::certificatePem() const { return ca::certificatePem(*certificate_); }
 
 IssuedCertificate EmbeddedCa::issue(const CertificateRequest& request, const IssuancePolicy& policy) const {
-  auto granted = subjectAltNameFor(policy.identifier, policy.subjectType);
-  if (policy.allowedKeyPurposes.empty())
-    throw Error(ErrorCode::Config, "the issuance policy for '" + policy.identifier + "' grants no key usage");
   if (policy.validity <= std::chrono::seconds(0))
     throw Error(ErrorCode::Config, "the issuance policy for '" + policy.identifier + "' has no positive validity");
-
-  // The CSR may name only what the policy grants (seed 8.3.3.3 step 9, PROTOCOL.md 4.2).
-  for (const auto& asked : request.requestedSubjectAltNames())
-    if (!sameName(asked, granted))
-      throw Error(ErrorCode::Forbidden, "the CSR asks for subjectAltName '" + asked.describe() +
-                                            "', which is not granted to this Enrolee (granted: '" + granted.describe() +
-                                            "')");
-  std::vector<std::string> grantedOids;
-  for (auto p : policy.allowedKeyPurposes) grantedOids.emplace_back(oidOf(p));
-  std::vector<std::string> ekus;
-  for (const auto& asked : request.requestedExtendedKeyUsages()) {
-    if (std::find(grantedOids.begin(), grantedOids.end(), asked) == grantedOids.end()) {
-      std::string grantedText;
-      for (const auto& g : grantedOids) grantedText += (grantedText.empty() ? "" : ", ") + describeEku(g);
-      throw Error(ErrorCode::Forbidden, "the CSR asks for extended key usage " + describeEku(asked) +
-                                            ", which is not granted to this Enrolee (granted: " + grantedText + ")");
-    }
-    if (std::find(ekus.begin(), ekus.end(), asked) == ekus.end()) ekus.push_back(asked);
-  }
-  if (ekus.empty()) ekus = grantedOids;
-
-  return sign(request.publicKey(), subjectNameFor(policy.identifier, policy.subjectType), {granted}, ekus,
-              policy.validity);
+  auto granted = grantRequest(request, policy);  // the CSR names only what the policy grants
+  return sign(request.publicKey(), subjectNameFor(policy.identifier, policy.subjectType), {granted.subjectAltName},
+              granted.extendedKeyUsages, policy.validity);
 }
 
 IssuedCertificate EmbeddedCa::issueServerCertificate(std::string_view fqdn, const EVP_PKEY& publicKey,
@@ -278,6 +256,21 @@ IssuedCertificate EmbeddedCa::sign(const EVP_PKEY& subjectKey, const SubjectName
                            timeOf(X509_get0_notBefore(cert.get())),
                            timeOf(X509_get0_notAfter(cert.get())),
                            names,
+                           ekus};
+}
+
+IssuedCertificate describeIssuedCertificate(crypto::ByteView der) {
+  auto cert = parseCertificate(der);
+  std::vector<std::string> ekus;
+  using EkuPtr = OpenSslPtr<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free>;
+  EkuPtr eku(static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert.get(), NID_ext_key_usage, nullptr, nullptr)));
+  for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku.get()); ++i)
+    ekus.push_back(dottedOid(sk_ASN1_OBJECT_value(eku.get(), i)));
+  return IssuedCertificate{ca::certificateDer(*cert),
+                           serialHex(*X509_get0_serialNumber(cert.get())),
+                           timeOf(X509_get0_notBefore(cert.get())),
+                           timeOf(X509_get0_notAfter(cert.get())),
+                           subjectAltNamesOf(*cert),
                            ekus};
 }
 

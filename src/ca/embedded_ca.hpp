@@ -48,6 +48,10 @@ struct IssuedCertificate {
   std::vector<std::string> extendedKeyUsages;  // dotted OIDs
 };
 
+// The description of a certificate another CA issued (an upstream EST server's answer). Throws
+// Error(BadRequest) when the DER is not a certificate.
+IssuedCertificate describeIssuedCertificate(crypto::ByteView der);
+
 class EmbeddedCa {
  public:
   // Certificates are back-dated this much against clock skew of the relying parties (project choice).

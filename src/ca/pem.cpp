@@ -114,6 +114,14 @@ std::string crlPem(ByteView crlDer) {
   return bioText(bio.get());
 }
 
+X509StorePtr loadTrustStoreFile(const std::filesystem::path& file) {
+  X509StorePtr anchors(checkPtr(X509_STORE_new(), "X509_STORE_new"));
+  for (const auto& anchor : loadCertificatesFile(file))
+    if (X509_STORE_add_cert(anchors.get(), anchor.get()) != 1)
+      throw Error(ErrorCode::Config, "cannot use the trust anchors of " + file.string() + ": " + takeOpenSslErrors());
+  return anchors;
+}
+
 X509Ptr duplicate(const X509& certificate) { return X509Ptr(checkPtr(X509_dup(&certificate), "X509_dup")); }
 
 X509Ptr loadCertificateFile(const std::filesystem::path& file) {

@@ -22,6 +22,8 @@ X509Ptr duplicate(const X509& certificate);
 // Files: Error(Config) names the file when it cannot be read or parsed.
 X509Ptr loadCertificateFile(const std::filesystem::path& file);
 std::vector<X509Ptr> loadCertificatesFile(const std::filesystem::path& file);
+// A trust store holding the certificates of a PEM file. Throws Error(Config).
+X509StorePtr loadTrustStoreFile(const std::filesystem::path& file);
 // Writes the certificates as PEM (replacing the file; certificates are public).
 void saveCertificatesPemFile(const std::filesystem::path& file, const std::vector<const X509*>& certificates);
 

@@ -6,6 +6,8 @@
 
 #include "admin/administration.hpp"
 #include "admin/bootstrap_identity_registration.hpp"
+#include "admin/bootstrap_instruction_configuration.hpp"
+#include "admin/configuration_key.hpp"
 #include "ca/pem.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
@@ -50,9 +52,9 @@ struct BootstrapIdentityOptions {
     std::vector<store::BootstrapIdentity> out;
     if (!rawPublicKey.empty())
       out.push_back(admin::rawPublicKeyIdentity(
-          rawPublicKey.starts_with("ni:") ? rawPublicKey : readTextFile(rawPublicKey, "raw public key")));
+          rawPublicKey.starts_with("ni:") ? rawPublicKey : readTextFile(rawPublicKey, "the raw public key")));
     if (!deviceId.empty())
-      out.push_back(admin::deviceCertificateIdentity(deviceId, readTextFile(deviceTrustAnchor, "device trust anchor")));
+      out.push_back(admin::deviceCertificateIdentity(deviceId, readTextFile(deviceTrustAnchor, "the device trust anchor")));
     if (!gbaImpi.empty()) out.push_back(admin::gbaIdentity(gbaImpi));
     return out;
   }
@@ -72,6 +74,7 @@ struct PolicyOptions {
   std::vector<std::string> certificateUsages;
   bool clearCertificate = false;
   std::string certificateApproval;
+  std::string enrolmentApproval;
 
   void addTo(CLI::App* cmd, bool forUpdate) {
     cmd->add_option("--direct-key", directKeys,
@@ -86,6 +89,9 @@ struct PolicyOptions {
                     "Enrolment Expiry: lifetime of each Enrolment Key (e.g. 90s, 12h, 30d; default 30d)");
     cmd->add_option("--token", token, "enrolment token: optional or required")
         ->check(CLI::IsMember({"optional", "required"}));
+    cmd->add_option("--enrolment-approval", enrolmentApproval,
+                    "webhook: each Enrolment Exchange waits for the MEF's [approval] webhook to approve it")
+        ->check(CLI::IsMember({"webhook", "none"}));
     cmd->add_option("--maf-id", mafId, "MAF-ID (FQDN) for Remote MAF Enrolment");
     cmd->add_option("--maf-uri", mafUri, "MAF URI");
     cmd->add_option("--maf-credential", mafCredential, "symmetric or certificate")
@@ -124,10 +130,12 @@ struct PolicyOptions {
     }
     if (!token.empty())
       p.token = token == "required" ? store::TokenRequirement::Required : store::TokenRequirement::Optional;
+    if (!enrolmentApproval.empty()) p.requireEnrolmentApproval = enrolmentApproval == "webhook";
     if (clearCertificate) p.certificate.reset();
     if (!certificateType.empty() || !certificateUsages.empty() || !certificateValidity.empty() ||
-        !certificateCa.empty()) {
+        !certificateCa.empty() || !certificateApproval.empty()) {
       if (!p.certificate) p.certificate.emplace();
+      if (!certificateApproval.empty()) p.certificate->requireApproval = certificateApproval == "required";
       if (!certificateType.empty()) p.certificate->subjectType = certificateType;
       if (!certificateUsages.empty()) p.certificate->usages = certificateUsages;
       if (!certificateCa.empty()) p.certificate->caLabel = certificateCa;
@@ -176,6 +184,19 @@ std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create,
   return store::openSqliteStore(path, std::move(key));
 }
 
+// The MEF configuration the bundle commands need (its configuration key, URI, FQDN).
+mef::MefConfig requireMefConfig(const AdminOptions& o, const char* command) {
+  if (o.config.empty()) throw Error(ErrorCode::Config, std::string(command) + " needs --config MEF.toml");
+  return mef::loadMefConfig(o.config);
+}
+
+std::filesystem::path requireConfigurationKeyFile(const mef::MefConfig& c) {
+  if (!c.configurationKey)
+    throw Error(ErrorCode::Config,
+                "name the configuration key in the MEF configuration: [mef] configuration_key = FILE");
+  return *c.configurationKey;
+}
+
 void print(const AdminOptions& o, const nlohmann::json& j, const std::string& text) {
   if (o.json)
     std::cout << j.dump(2) << "\n";
@@ -196,8 +217,8 @@ std::string enroleeLine(const nlohmann::json& e) {
 std::string enroleeDetail(const nlohmann::json& e) {
   std::string s = enroleeLine(e);
   const auto& p = e["policy"];
-  s +=
-      "  policy: expiry " + p["enrolmentExpiry"].get<std::string>() + ", token " + p["token"].get<std::string>() + "\n";
+  s += "  policy: expiry " + p["enrolmentExpiry"].get<std::string>() + ", token " + p["token"].get<std::string>() +
+       ", approval " + p["enrolmentApproval"].get<std::string>() + "\n";
   for (const auto& d : p["directKeys"])
     s += "    direct key  " + d["targetId"].get<std::string>() + " (" + d["usage"].get<std::string>() + ")\n";
   if (!p["registrarCseId"].get<std::string>().empty())
@@ -329,6 +350,52 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       });
     }
 
+    struct BundleOptions {
+      std::string id, out, token, tokenFile, mefUri, trustAnchors;
+    };
+    auto bundle = std::make_shared<BundleOptions>();
+    auto* bundleCmd = enrolee->add_subcommand("bundle",
+                                              "Export the Enrolee's Bootstrap Instruction Configuration (seed 9.2.2.1) "
+                                              "signed by the MEF's configuration key");
+    bundleCmd->add_option("ENROLEE-ID", bundle->id)->required();
+    bundleCmd->add_option("--out", bundle->out, "bundle file to write (mode 0600)")->required();
+    bundleCmd->add_option("--token", bundle->token, "enrolment token to include (from `rspf admin token create`)");
+    bundleCmd->add_option("--token-file", bundle->tokenFile, "file holding the enrolment token to include");
+    bundleCmd->add_option("--mef-uri", bundle->mefUri, "MEF URI for the Enrolee (default: [mef] uri)");
+    bundleCmd->add_option("--mef-trust-anchors", bundle->trustAnchors,
+                          "PEM certificates the MEF's certificate chains to (default: the embedded CA's, if any)");
+    on(bundleCmd, [o, bundle] {
+      auto mefConfig = requireMefConfig(*o, "enrolee bundle");
+      auto key = admin::loadConfigurationKey(requireConfigurationKeyFile(mefConfig));
+      auto store = openStore(*o, false);
+      admin::MefIdentity mefIdentity{bundle->mefUri.empty() ? mefConfig.uri : bundle->mefUri, mefConfig.fqdn, "", {}};
+      if (!bundle->trustAnchors.empty()) {
+        mefIdentity.trustAnchorsPem = readTextFile(bundle->trustAnchors, "MEF trust anchors");
+        ca::parseCertificates({reinterpret_cast<const std::uint8_t*>(mefIdentity.trustAnchorsPem.data()),
+                               mefIdentity.trustAnchorsPem.size()});
+      }
+      if (!bundle->token.empty() && !bundle->tokenFile.empty())
+        throw Error(ErrorCode::Config, "give --token or --token-file, not both");
+      if (!bundle->tokenFile.empty()) {
+        auto text = readTextFile(bundle->tokenFile, "the enrolment token");
+        mefIdentity.enrolmentToken = text.substr(0, text.find_first_of("\r\n"));
+      } else if (!bundle->token.empty()) {
+        mefIdentity.enrolmentToken = bundle->token;
+      }
+      auto instructions = admin::bootstrapInstructionsFor(*store, bundle->id, mefIdentity);
+      writePrivateTextFile(bundle->out, config::signBootstrapInstructions(instructions, *key));
+      print(*o,
+            {{"enroleeId", bundle->id},
+             {"out", bundle->out},
+             {"mefUri", instructions.mefUri},
+             {"enrolmentToken", instructions.enrolmentToken.has_value()},
+             {"mefTrustAnchors", !instructions.mefTrustAnchorsPem.empty()}},
+            "wrote the Bootstrap Instruction Configuration of " + bundle->id + " to " + bundle->out +
+                " (signed by the configuration key" +
+                (instructions.enrolmentToken ? "; holds an enrolment token" : "") + ")\n");
+      return 0;
+    });
+
     auto policyId = std::make_shared<std::string>();
     auto policyOptions = std::make_shared<PolicyOptions>();
     auto* policyCmd = enrolee->add_subcommand("policy", "Change what an Enrolee is provisioned with");
@@ -346,6 +413,29 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       return 0;
     });
   }
+
+  // config-key
+  auto* configKey = admin->add_subcommand(
+      "config-key", "The MEF's configuration key, which signs Bootstrap Instruction Configuration bundles");
+  configKey->require_subcommand(1);
+  on(configKey->add_subcommand("init",
+                               "Create the configuration key ([mef] configuration_key) if absent; print "
+                               "its public key, the signer devices must trust"),
+     [o] {
+       auto file = requireConfigurationKeyFile(requireMefConfig(*o, "config-key init"));
+       bool created = admin::initConfigurationKey(file);
+       auto pem = ca::publicKeyPem(*admin::loadConfigurationKey(file));
+       print(*o, {{"file", file.string()}, {"created", created}, {"publicKey", pem}},
+             (created ? "created configuration key " : "configuration key exists: ") + file.string() +
+                 " (mode 0600)\npublic key (give it to devices as --bundle-signer):\n" + pem);
+       return 0;
+     });
+  on(configKey->add_subcommand("show", "Print the configuration key's public key (PEM)"), [o] {
+    auto file = requireConfigurationKeyFile(requireMefConfig(*o, "config-key show"));
+    auto pem = ca::publicKeyPem(*admin::loadConfigurationKey(file));
+    print(*o, {{"file", file.string()}, {"publicKey", pem}}, pem);
+    return 0;
+  });
 
   // target
   auto* target = admin->add_subcommand("target", "Enrolment Targets allowed to perform MEF Key Retrieval");

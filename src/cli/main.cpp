@@ -11,25 +11,32 @@
 #include "bsf/bsf_server.hpp"
 #include "bsf/subscriber_store.hpp"
 #include "ca/pem.hpp"
+#include "ca_server/ca_server.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/text_file.hpp"
+#include "config/bootstrap_instruction_bundle.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
 #include "crypto/milenage.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "enrolee/target_connection.hpp"
 #include "mef/mef_server.hpp"
+#include "observability/json_log_formatter.hpp"
 #include "target/enrolment_target_server.hpp"
 
 namespace {
 
 using namespace rspf;
 
-void setUpLogging(const std::string& level) {
+void setUpLogging(const std::string& level, const std::string& format) {
   auto logger = spdlog::stderr_color_mt("rspf");
   spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%P] %v");
+  if (observability::parseLogFormat(format) == observability::LogFormat::Json)
+    spdlog::set_formatter(std::make_unique<observability::JsonLogFormatter>());
+  else
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%P] %v");
   spdlog::set_level(spdlog::level::from_str(level));
 }
 
@@ -43,21 +50,11 @@ sigset_t blockTerminationSignals() {
   return set;
 }
 
-void writeReadyFile(const std::optional<std::filesystem::path>& file, const std::string& host, std::uint16_t port) {
-  if (!file) return;
-  auto temp = file->string() + ".tmp";
-  {
-    std::ofstream out(temp);
-    out << host << ":" << port << "\n";
-  }
-  std::filesystem::rename(temp, *file);
-}
-
 template <typename Server>
 int serveUntilSignalled(Server& server, const sigset_t& signals, const std::optional<std::filesystem::path>& readyFile,
                         const std::string& host, const char* role) {
   server.start();
-  writeReadyFile(readyFile, host, server.port());
+  if (readyFile) writeReadyFile(*readyFile, host, server.port());
   spdlog::info("{} listening on {}:{}", role, host, server.port());
   int signal = 0;
   sigwait(&signals, &signal);
@@ -89,8 +86,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "rspf: oneM2M Remote Security Provisioning Frameworks (TS-0003 8.3).\n"
       "Roles: the M2M Enrolment Function (mef), an Enrolment Target (target), the Enrolee (enrol,\n"
-      "connect), the GBA BSF with its HSS (bsf) and the MEF's administration (admin). `rspf demo` runs them\n"
-      "all on loopback.",
+      "connect), the GBA BSF with its HSS (bsf), the MEF's administration (admin) and a CA serving MEFs\n"
+      "over EST (ca serve). `rspf demo` runs them all on loopback.",
       "rspf"};
   app.require_subcommand(1);
   std::string logLevel = "info";
@@ -103,13 +100,28 @@ int main(int argc, char** argv) {
   mef->add_option("--config", mefConfig, "MEF configuration file (TOML); see docs/configuration.md")
       ->required()
       ->check(CLI::ExistingFile);
+  std::string logFormat = "text";
+  auto logFormatOption = [&logFormat](CLI::App* command) {
+    command->add_option("--log-format", logFormat, "text, or json: one JSON object per line")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+  };
+  logFormatOption(mef);
 
   // --- target
+  auto* caCommand = app.add_subcommand("ca", "The Certificate Authority as an EST server of its own");
+  caCommand->require_subcommand(1);
+  auto* caServe = caCommand->add_subcommand(
+      "serve", "Serve the store's CA over EST (RFC 7030, mutual TLS) to MEFs in upstream-CA mode");
+  std::string caConfig;
+  caServe->add_option("--config", caConfig, "CA server configuration file (TOML)")->required();
+
   auto* target = app.add_subcommand("target", "Run an Enrolment Target (CSE or AE) that fetches keys from the MEF");
   std::string targetConfig;
   target->add_option("--config", targetConfig, "target configuration file (TOML)")
       ->required()
       ->check(CLI::ExistingFile);
+  logFormatOption(target);
 
   // --- enrol
   auto* enrol =
@@ -118,8 +130,15 @@ int main(int argc, char** argv) {
   std::string kpmFile, tokenFile, credentials = "rspf-credentials.json", credentialKey;
   std::string token;
   bool enrolJson = false;
-  enrol->add_option("--mef", enrolOptions.mefUrl, "MEF URL, https://host:port")->required();
-  enrol->add_option("--mef-fqdn", enrolOptions.mefFqdn, "MEF FQDN (SNI, and the suffix of KeId)")->required();
+  enrol->add_option("--mef", enrolOptions.mefUrl, "MEF URL, https://host:port (required unless --bundle gives it)");
+  enrol->add_option("--mef-fqdn", enrolOptions.mefFqdn,
+                    "MEF FQDN (SNI, and the suffix of KeId; required unless --bundle gives it)");
+  std::string bundleFile, bundleSigner;
+  enrol->add_option("--bundle", bundleFile,
+                    "signed Bootstrap Instruction Configuration (`rspf admin enrolee bundle`): defaults for --mef, "
+                    "--mef-fqdn, --kpm-id, --mef-trust-anchors and --token");
+  enrol->add_option("--bundle-signer", bundleSigner,
+                    "the trusted configuration key (PEM public key or certificate) the bundle must be signed by");
   enrol->add_option("--kpm-id", enrolOptions.kpmId,
                     "KpmId, the pre-provisioned key's identifier (pre-provisioned key framework)");
   std::string bootstrapCertificate, bootstrapKey, mefTrustAnchors;
@@ -223,7 +242,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    setUpLogging(logLevel);
+    setUpLogging(logLevel, logFormat);
     if (*mef) {
       auto signals = blockTerminationSignals();
       auto config = mef::loadMefConfig(mefConfig);
@@ -273,6 +292,12 @@ int main(int argc, char** argv) {
       bsf::BsfServer server(config);
       return serveUntilSignalled(server, signals, config.readyFile, config.host, "BSF");
     }
+    if (*caServe) {
+      auto signals = blockTerminationSignals();
+      auto config = ca_server::loadCaServerConfig(caConfig);
+      ca_server::CaServer server(config);
+      return serveUntilSignalled(server, signals, config.readyFile, config.host, "EST Certificate Authority");
+    }
     if (*target) {
       auto signals = blockTerminationSignals();
       auto config = target::loadTargetConfig(targetConfig);
@@ -280,6 +305,22 @@ int main(int argc, char** argv) {
       return serveUntilSignalled(server, signals, config.readyFile, config.host, "Enrolment Target");
     }
     if (*enrol) {
+      if (!bundleFile.empty() || !bundleSigner.empty()) {
+        if (bundleFile.empty() || bundleSigner.empty())
+          throw Error(ErrorCode::Config, "--bundle and --bundle-signer go together");
+        auto instructions = config::verifyBootstrapInstructions(readTextFile(bundleFile, "the bundle"),
+                                                                *config::loadBundleSigner(bundleSigner));
+        if (enrolOptions.mefUrl.empty()) enrolOptions.mefUrl = instructions.mefUri;
+        if (enrolOptions.mefFqdn.empty()) enrolOptions.mefFqdn = instructions.mefFqdn;
+        if (enrolOptions.kpmId.empty() && bootstrapCertificate.empty()) enrolOptions.kpmId = instructions.kpmId;
+        if (token.empty() && tokenFile.empty() && instructions.enrolmentToken) token = *instructions.enrolmentToken;
+        if (mefTrustAnchors.empty() && !bootstrapCertificate.empty() && !instructions.mefTrustAnchorsPem.empty()) {
+          mefTrustAnchors = credentials + ".mef-trust-anchors.pem";
+          std::ofstream(mefTrustAnchors, std::ios::binary | std::ios::trunc) << instructions.mefTrustAnchorsPem;
+        }
+      }
+      if (enrolOptions.mefUrl.empty() || enrolOptions.mefFqdn.empty())
+        throw Error(ErrorCode::Config, "name the MEF: --mef and --mef-fqdn, or --bundle with --bundle-signer");
       if (!approvalWait.empty()) {
         auto d = parseDuration(approvalWait);
         if (!d) throw Error(ErrorCode::Config, "--approval-wait takes a duration such as 60s");

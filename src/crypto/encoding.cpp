@@ -68,6 +68,18 @@ std::optional<Bytes> fromHex(std::string_view hex) {
 std::string toBase64(ByteView bytes) { return encode64(bytes, kBase64, true); }
 std::string toBase64Url(ByteView bytes) { return encode64(bytes, kBase64Url, false); }
 
+std::optional<Bytes> fromBase64Url(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string standard;
+  standard.reserve(text.size() + 2);
+  for (char c : text) {
+    if (c == '+' || c == '/' || c == '=') return std::nullopt;
+    standard += c == '-' ? '+' : c == '_' ? '/' : c;
+  }
+  while (standard.size() % 4 != 0) standard += '=';
+  return fromBase64(standard);
+}
+
 std::optional<Bytes> fromBase64(std::string_view text) {
   std::array<int, 256> value{};
   value.fill(-1);

@@ -12,6 +12,7 @@ std::string toHex(ByteView bytes);  // lowercase
 std::optional<Bytes> fromHex(std::string_view hex);
 std::string toBase64(ByteView bytes);
 std::optional<Bytes> fromBase64(std::string_view text);
-std::string toBase64Url(ByteView bytes);  // no padding
+std::string toBase64Url(ByteView bytes);                    // no padding
+std::optional<Bytes> fromBase64Url(std::string_view text);  // unpadded base64url only
 
 }  // namespace rspf::crypto

@@ -51,6 +51,26 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
     }
     c.gba = std::move(gba);
   }
+  if (auto url = cf.string("upstream_ca.url")) {
+    UpstreamCaConfig u;
+    u.url = *url;
+    u.serverName = cf.string("upstream_ca.server_name").value_or("");
+    auto anchors = cf.path("upstream_ca.trust_anchors");
+    if (!anchors) throw Error(ErrorCode::Config, "upstream_ca.trust_anchors is required with upstream_ca.url");
+    u.trustAnchors = *anchors;
+    u.certificate = cf.path("upstream_ca.certificate");
+    u.privateKey = cf.path("upstream_ca.private_key");
+    if (u.certificate.has_value() != u.privateKey.has_value())
+      throw Error(ErrorCode::Config, "upstream_ca.certificate and upstream_ca.private_key go together");
+    c.upstreamCa = std::move(u);
+  }
+  c.configurationKey = cf.path("mef.configuration_key");
+  c.uri = cf.string("mef.uri").value_or("https://" + c.fqdn + ":" + std::to_string(c.port));
+  c.observability = observability::loadObservabilitySettings(cf);
+  c.approvalWebhook = cf.string("approval.webhook");
+  c.approvalTimeout = std::chrono::milliseconds(cf.integer("approval.timeout_ms").value_or(5000));
+  if (c.approvalTimeout.count() < 1 || c.approvalTimeout.count() > 60000)
+    throw Error(ErrorCode::Config, "approval.timeout_ms must be 1 to 60000");
   return c;
 }
 

@@ -2,15 +2,20 @@
 // `rspf mef --config FILE`:
 //   [mef]   fqdn, listen = "host:port", threads, workers, tls13, max_body_bytes, key_profile, ready_file,
 //           est_retry_after (seconds, for certificate requests held for approval)
+//           configuration_key (the EC P-256 key signing Bootstrap Instruction Configuration bundles),
+//           uri (the MEF URI Enrolees are configured with; default https://<fqdn>:<port>)
 //   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
 //   [tls]   certificate, private_key, client_trust_anchors, crl
 //   [gba]   bsf_url, bsf_fqdn, bsf_trust_anchors, key_cache_lifetime
+//   [observability] listen, ready_file (observability/observability_settings.hpp)
+//   [approval] webhook = "http://host:port/path", timeout_ms (default 5000): enrolment approval
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 
 #include "crypto/provisioned_keys.hpp"
+#include "observability/observability_settings.hpp"
 
 namespace rspf::mef {
 
@@ -35,6 +40,18 @@ struct MefGbaSettings {
   std::chrono::seconds keyCacheLifetime{300};
 };
 
+// [upstream_ca]: forward certificate requests to an upstream RFC 7030 server (e.g. `rspf ca serve`)
+// over mutual TLS instead of issuing with the embedded CA. The MEF authenticates with `certificate`
+// and `private_key`, else with its own certificate ([tls] or the embedded CA); the upstream's
+// certificate must chain to `trust_anchors` and name `server_name` (default: the URL's host).
+struct UpstreamCaConfig {
+  std::string url;
+  std::string serverName;
+  std::filesystem::path trustAnchors;
+  std::optional<std::filesystem::path> certificate;
+  std::optional<std::filesystem::path> privateKey;
+};
+
 struct MefConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
@@ -50,6 +67,12 @@ struct MefConfig {
   std::optional<std::filesystem::path> kekFile;
   MefCertificateFiles certificateFiles;
   std::optional<MefGbaSettings> gba;
+  std::optional<UpstreamCaConfig> upstreamCa;
+  std::optional<std::filesystem::path> configurationKey;
+  std::string uri;  // the MEF URI of Bootstrap Instruction Configuration (seed table 9.2.2.1-2)
+  std::optional<observability::ObservabilitySettings> observability;
+  std::optional<std::string> approvalWebhook;  // for Enrolees whose policy requires approval
+  std::chrono::milliseconds approvalTimeout{5000};
 };
 
 MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)

@@ -11,31 +11,46 @@ transport::HttpResponse ok(const nlohmann::json& body) {
   return r;
 }
 
-void requireMethod(const transport::HttpRequest& request, std::string_view method) {
-  if (request.method != method)
-    throw Error(ErrorCode::BadRequest, std::string(request.target) + " takes " + std::string(method));
-}
+std::string_view outcomeOfResult(const nlohmann::json&) { return "success"; }
+std::string_view outcomeOfResult(const procedures::EstResponse& r) { return r.status == 202 ? "pending" : "success"; }
 
-std::vector<std::string> pathSegments(std::string_view target) {
-  target = target.substr(0, target.find('?'));
-  std::vector<std::string> segments;
-  std::size_t start = 1;
-  while (start <= target.size()) {
-    auto end = target.find('/', start);
-    if (end == std::string_view::npos) end = target.size();
-    segments.emplace_back(target.substr(start, end - start));
-    start = end + 1;
+// Runs one procedure and reports its outcome (success, or the refusal's error code) to `observer`.
+template <typename Run>
+auto observed(procedures::ProcedureObserver* observer, procedures::Procedure procedure, Run&& run) {
+  try {
+    auto result = run();
+    if (observer) observer->outcome(procedure, outcomeOfResult(result));
+    return result;
+  } catch (const Error& e) {
+    if (observer) observer->outcome(procedure, procedures::outcomeOf(e.code()));
+    throw;
+  } catch (...) {
+    if (observer) observer->outcome(procedure, "error");
+    throw;
   }
-  return segments;
 }
 
 }  // namespace
+
+transport::HttpResponse toHttpResponse(procedures::EstResponse est) {
+  transport::HttpResponse r;
+  r.status = est.status;
+  r.contentType = est.contentType;
+  if (est.status == 202) r.headers.emplace_back("Retry-After", std::to_string(est.retryAfter.count()));
+  if (est.status == 200) r.headers.emplace_back("Content-Transfer-Encoding", "base64");
+  r.body = std::move(est.body);
+  return r;
+}
+
+using transport::pathSegments;
+using transport::requireMethod;
 
 transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
   auto segments = pathSegments(request.target);
   if (segments.size() == 2 && segments[0] == "enrolment" && segments[1] == "exchange") {
     requireMethod(request, "POST");
-    return ok(exchange_.run(peer, procedures::EnrolmentExchangeRequest::parse(request.body)));
+    return ok(observed(observer_, procedures::Procedure::EnrolmentExchange,
+                       [&] { return exchange_.run(peer, procedures::EnrolmentExchangeRequest::parse(request.body)); }));
   }
   if (segments.size() == 3 && segments[0] == "enrolment" && segments[1] == "exchange" && segments[2] == "complete") {
     requireMethod(request, "POST");
@@ -47,7 +62,8 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
     retrieval.keyIdentifier = segments[1];
     if (segments.size() == 3) retrieval.suid = segments[2];
     retrieval.requesterId = request.header("X-M2M-Origin").value_or(request.header("From").value_or(""));
-    return ok(keyRetrieval_.run(peer, retrieval));
+    return ok(
+        observed(observer_, procedures::Procedure::KeyRetrieval, [&] { return keyRetrieval_.run(peer, retrieval); }));
   }
   // EST (RFC 7030 3.2.2): /.well-known/est[/<label>]/<operation>
   if ((segments.size() == 3 || segments.size() == 4) && segments[0] == ".well-known" && segments[1] == "est") {
@@ -65,23 +81,19 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
       auto type = request.header("Content-Type");
       if (type && type->rfind("application/pkcs10", 0) != 0)
         throw Error(ErrorCode::BadRequest, "simpleenroll takes Content-Type application/pkcs10");
-      est = est_.simpleEnroll(peer, label, request.body);
+      est = observed(observer_, procedures::Procedure::CertificateEnrolment,
+                     [&] { return est_.simpleEnroll(peer, label, request.body); });
     } else if (operation == "simplereenroll") {
       requireMethod(request, "POST");
       auto type = request.header("Content-Type");
       if (type && type->rfind("application/pkcs10", 0) != 0)
         throw Error(ErrorCode::BadRequest, "simplereenroll takes Content-Type application/pkcs10");
-      est = est_.simpleReenroll(peer, label, request.body);
+      est = observed(observer_, procedures::Procedure::CertificateEnrolment,
+                     [&] { return est_.simpleReenroll(peer, label, request.body); });
     } else {
       throw Error(ErrorCode::NotFound, "no EST operation '" + operation.substr(0, 64) + "'");
     }
-    transport::HttpResponse r;
-    r.status = est.status;
-    r.contentType = est.contentType;
-    if (est.status == 202) r.headers.emplace_back("Retry-After", std::to_string(est.retryAfter.count()));
-    if (est.status == 200) r.headers.emplace_back("Content-Transfer-Encoding", "base64");
-    r.body = std::move(est.body);
-    return r;
+    return toHttpResponse(std::move(est));
   }
   throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
 }

@@ -7,11 +7,17 @@
 
 namespace rspf::mef {
 
+// An EST answer on the wire (RFC 7030 4.1.3, 4.2.3): base64 bodies, Retry-After with 202.
+transport::HttpResponse toHttpResponse(procedures::EstResponse est);
+
 class MefRouter {
  public:
   MefRouter(store::Store& store, const procedures::MefSettings& settings, store::KeyEncryptionKey kek,
-            std::chrono::seconds estRetryAfter)
-      : exchange_(store, settings), keyRetrieval_(store, settings), est_(store, std::move(kek), estRetryAfter) {}
+            std::chrono::seconds estRetryAfter, std::shared_ptr<const ca::UpstreamEstSettings> upstreamCa = nullptr)
+      : exchange_(store, settings),
+        keyRetrieval_(store, settings),
+        est_(store, std::move(kek), estRetryAfter, std::move(upstreamCa)),
+        observer_(settings.observer) {}
 
   // Throws rspf::Error for refusals; the binding maps them to the wire.
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request);
@@ -20,6 +26,7 @@ class MefRouter {
   procedures::EnrolmentExchange exchange_;
   procedures::MefKeyRetrieval keyRetrieval_;
   procedures::EstRegistrationAuthority est_;
+  procedures::ProcedureObserver* observer_;  // may be null
 };
 
 }  // namespace rspf::mef

@@ -10,8 +10,12 @@
 #include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "crypto/gba_key_derivation.hpp"
+#include "mef/approval_webhook.hpp"
 #include "mef/mef_certificate.hpp"
 #include "mef/mef_router.hpp"
+#include "mef/upstream_ca.hpp"
+#include "observability/observability_server.hpp"
+#include "observability/prometheus_metrics.hpp"
 #include "store/open_store.hpp"
 #include "transport/https/https_server.hpp"
 
@@ -67,6 +71,8 @@ std::vector<tls::PskIdentityResolver*> chain(std::initializer_list<tls::PskIdent
 }  // namespace
 
 struct MefServer::Impl {
+  observability::PrometheusMetrics metrics;
+  std::optional<ApprovalWebhook> approvalWebhook;
   std::unique_ptr<store::Store> store;
   std::optional<MefCertificate> certificate;
   bootstrap::PreProvisionedKeyFramework preProvisioned;
@@ -76,24 +82,47 @@ struct MefServer::Impl {
   bootstrap::CertificateFramework certificateFramework;
   MefRouter router;
   transport::HttpsServer server;
+  std::optional<observability::ObservabilityServer> observabilityServer;
 
   Impl(const MefConfig& c, std::unique_ptr<store::Store> s, store::KeyEncryptionKey kek)
-      : store(std::move(s)),
+      : approvalWebhook(c.approvalWebhook
+                            ? std::optional<ApprovalWebhook>(std::in_place, *c.approvalWebhook, c.approvalTimeout)
+                            : std::nullopt),
+        store(std::move(s)),
         certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
         preProvisioned(*store),
         reAuthentication(*store, c.fqdn),
         gba(gbaNaf(c, certificate, *store)),
         frameworks(chain({&reAuthentication, &preProvisioned}, gba)),
         certificateFramework(*store),
-        router(*store, procedures::MefSettings{c.fqdn, c.keyProfile}, kek, c.estRetryAfter),
-        server(serverSettings(c, certificate, &certificateFramework), frameworks,
+        router(*store,
+               procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr},
+               kek, c.estRetryAfter, c.upstreamCa ? upstreamEstSettings(*c.upstreamCa, certificate) : nullptr),
+        server(serverSettings(c, certificate, &certificateFramework, &metrics), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
                  return router.handle(peer, request);
-               }) {}
+               }) {
+    if (c.observability)
+      observabilityServer.emplace(
+          *c.observability,
+          observability::ObservabilityHandlers{[this] { return metrics.render(); }, [this] { return healthy(); }});
+  }
+
+  // /healthz: the listener is up and the store answers a read.
+  bool healthy() {
+    if (!server.listening()) return false;
+    try {
+      return store->schemaVersion() > 0;
+    } catch (const std::exception& e) {
+      spdlog::warn("health check: the store does not answer: {}", e.what());
+      return false;
+    }
+  }
 
   static transport::HttpsServerSettings serverSettings(const MefConfig& c,
                                                        const std::optional<MefCertificate>& certificate,
-                                                       tls::CertificatePeerResolver* resolver) {
+                                                       tls::CertificatePeerResolver* resolver,
+                                                       transport::ServerObserver* observer) {
     transport::HttpsServerSettings s;
     s.host = c.host;
     s.port = c.port;
@@ -104,6 +133,7 @@ struct MefServer::Impl {
     s.tls.tls13 = c.tls13;
     // TS 24.109 annex F: a NAF supporting GBA sends this hint.
     if (c.gba) s.tls.identityHint = crypto::kGbaPskIdentityHint;
+    s.observer = observer;
     if (certificate) {
       s.certificate = certificate->credentials();
       s.certificateResolver = resolver;
@@ -122,8 +152,14 @@ MefServer::MefServer(const MefConfig& config) {
 
 MefServer::~MefServer() = default;
 std::uint16_t MefServer::port() const { return impl_->server.port(); }
-void MefServer::start() { impl_->server.start(); }
-void MefServer::stop() { impl_->server.stop(); }
+void MefServer::start() {
+  impl_->server.start();
+  if (impl_->observabilityServer) impl_->observabilityServer->start();
+}
+void MefServer::stop() {
+  if (impl_->observabilityServer) impl_->observabilityServer->stop();
+  impl_->server.stop();
+}
 void MefServer::wait() { impl_->server.wait(); }
 
 }  // namespace rspf::mef

@@ -7,11 +7,14 @@
 #include "ca/certificate_request.hpp"
 #include "ca/csr_attributes.hpp"
 #include "ca/extended_key_usage.hpp"
+#include "ca/issuance_check.hpp"
 #include "ca/pem.hpp"
 #include "ca/pkcs7.hpp"
+#include "ca/upstream_est_authority.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/primitives.hpp"
+#include "procedures/certificate_approval.hpp"
 
 namespace rspf::procedures {
 namespace {
@@ -41,17 +44,20 @@ std::string EstRegistrationAuthority::challengePasswordOf(const store::Enrolment
   return crypto::toBase64Url(mac.view().first(18));
 }
 
-const ca::EmbeddedCa& EstRegistrationAuthority::authority(const std::string& label) {
+ca::CertificateAuthority& EstRegistrationAuthority::authority(const std::string& label) {
   std::lock_guard lock(mutex_);
   if (auto it = authorities_.find(label); it != authorities_.end()) return *it->second;
-  auto record = store_.findCertificateAuthority(label);
-  if (!record)
-    throw Error(ErrorCode::NotFound, label.empty() ? "this MEF has no Certificate Authority (rspf admin ca init)"
-                                                   : "no Certificate Authority labelled '" + label + "'");
-  auto ca = std::make_unique<ca::EmbeddedCa>(
-      ca::EmbeddedCa::restore(record->certificateDer, record->sealedPrivateKey,
-                              [&](crypto::ByteView sealed) { return kek_.open(sealed, caWhere(label)); }));
-  return *authorities_.emplace(label, std::move(ca)).first->second;
+  std::unique_ptr<ca::CertificateAuthority> authority;
+  if (upstream_) {
+    authority = std::make_unique<ca::UpstreamEstAuthority>(upstream_, label);
+  } else {
+    auto embedded = loadCertificateAuthority(store_, kek_, label);
+    if (!embedded)
+      throw Error(ErrorCode::NotFound, label.empty() ? "this MEF has no Certificate Authority (rspf admin ca init)"
+                                                     : "no Certificate Authority labelled '" + label + "'");
+    authority = std::make_unique<ca::EmbeddedAuthority>(std::move(*embedded));
+  }
+  return *authorities_.emplace(label, std::move(authority)).first->second;
 }
 
 EstRegistrationAuthority::Grant EstRegistrationAuthority::grant(const tls::AuthenticatedPeer& peer,
@@ -70,14 +76,8 @@ EstRegistrationAuthority::Grant EstRegistrationAuthority::grant(const tls::Authe
   return {*enrolee->policy.certificate, challengePasswordOf(*key)};
 }
 
-void EstRegistrationAuthority::recordIssued(const ca::IssuedCertificate& issued, const std::string& label,
-                                            const std::string& enroleeId) {
-  store_.recordIssuedCertificate(
-      {issued.serialHex, label, enroleeId, enroleeId, issued.notBefore, issued.notAfter, now(), issued.der, {}, {}});
-}
-
 EstResponse EstRegistrationAuthority::cacerts(const std::string& label) {
-  return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({authority(label).certificateDer()})};
+  return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64(authority(label).caCertificates())};
 }
 
 EstResponse EstRegistrationAuthority::csrattrs(const tls::AuthenticatedPeer& peer, const std::string& label) {
@@ -98,28 +98,12 @@ EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer&
   if (!request.challengePasswordMatches(granted.challengePassword))
     throw Error(ErrorCode::Forbidden,
                 "the CSR's challengePassword is not the one /csrattrs gives for the current enrolment");
-  if (policy.requireApproval) {
-    // Held until an administrator approves it (rspf admin ca approve); then the same key is issued.
-    auto keyHash = crypto::toHex(crypto::sha256(request.publicKeyDer()));
-    auto pending = store_.findPendingCertificateRequest(peer.principal);
-    if (!pending || !pending->approved || pending->publicKeySha256 != keyHash) {
-      if (!pending || pending->publicKeySha256 != keyHash)
-        store_.holdCertificateRequest({peer.principal, label, keyHash, request.der(), now(), false});
-      spdlog::info("certificate request of '{}' held for approval", peer.principal);
-      return {
-          "application/json",
-          nlohmann::json{{"Status", true}, {"pending", "the certificate request awaits an administrator's approval"}}
-              .dump(),
-          202, retryAfter_};
-    }
-    store_.removePendingCertificateRequest(peer.principal);
-  }
-  ca::IssuancePolicy issuance{peer.principal, subjectTypeOf(policy), ca::keyPurposesForUsages(usagesOf(policy)),
-                              policy.validity};
-  auto issued = authority(label).issue(request, issuance);  // Forbidden for a foreign identifier or EKU
-  recordIssued(issued, label, peer.principal);
-  spdlog::info("certificate {} issued to '{}' until {}", issued.serialHex, peer.principal, toRfc3339(issued.notAfter));
-  return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({issued.der})};
+  auto issuance = issuancePolicyOf(peer.principal, policy);
+  ca::grantRequest(request, issuance);  // Forbidden for a foreign identifier or EKU, before anything is held
+  // Held until an administrator approves it (rspf admin ca approve); then the same key is issued.
+  if (policy.requireApproval && !approvedOrHeld(store_, peer.principal, label, request))
+    return heldResponse(retryAfter_);
+  return answer(authority(label).issue(request, issuance, false), label, peer.principal);
 }
 
 EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPeer& peer, const std::string& label,
@@ -135,13 +119,33 @@ EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPee
   if (policy.caLabel != label)
     throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' may not enrol with CA label '" + label + "'");
   auto request = ca::CertificateRequest::fromEstBody(body);
-  ca::IssuancePolicy issuance{peer.principal, subjectTypeOf(policy), ca::keyPurposesForUsages(usagesOf(policy)),
-                              policy.validity};
-  auto issued = authority(label).issue(request, issuance);  // same subject: the identifier is the principal's
-  recordIssued(issued, label, peer.principal);
-  spdlog::info("certificate {} re-issued to '{}' until {}", issued.serialHex, peer.principal,
-               toRfc3339(issued.notAfter));
-  return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({issued.der})};
+  // Same subject: the identifier is the principal's.
+  return answer(authority(label).issue(request, issuancePolicyOf(peer.principal, policy), true), label, peer.principal);
+}
+
+ca::IssuancePolicy EstRegistrationAuthority::issuancePolicyOf(const std::string& enroleeId,
+                                                              const store::CertificatePolicy& policy) {
+  return {enroleeId, subjectTypeOf(policy), ca::keyPurposesForUsages(usagesOf(policy)), policy.validity};
+}
+
+EstResponse heldResponse(std::chrono::seconds retryAfter) {
+  return {"application/json",
+          nlohmann::json{{"Status", true}, {"pending", "the certificate request awaits approval"}}.dump(), 202,
+          retryAfter};
+}
+
+EstResponse certificateResponse(const crypto::Bytes& certificateDer) {
+  return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({certificateDer})};
+}
+
+EstResponse EstRegistrationAuthority::answer(const ca::Issuance& issuance, const std::string& label,
+                                             const std::string& enroleeId) {
+  if (!issuance.certificate) return heldResponse(issuance.retryAfter);  // the upstream CA holds it
+  const auto& issued = *issuance.certificate;
+  store_.recordIssuedCertificate(
+      {issued.serialHex, label, enroleeId, enroleeId, issued.notBefore, issued.notAfter, now(), issued.der, {}, {}});
+  spdlog::info("certificate {} issued to '{}' until {}", issued.serialHex, enroleeId, toRfc3339(issued.notAfter));
+  return certificateResponse(issued.der);
 }
 
 std::optional<ca::EmbeddedCa> loadCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek,

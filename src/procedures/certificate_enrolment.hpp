@@ -7,7 +7,8 @@
 #include <mutex>
 #include <string>
 
-#include "ca/embedded_ca.hpp"
+#include "ca/certificate_authority.hpp"
+#include "ca/upstream_est_authority.hpp"
 #include "procedures/mef_settings.hpp"
 #include "store/key_encryption_key.hpp"
 #include "store/store.hpp"
@@ -31,11 +32,19 @@ struct EstResponse {
   std::chrono::seconds retryAfter{0};
 };
 
+// 202: the request is held (for an administrator, or by the CA); ask again after `retryAfter`.
+EstResponse heldResponse(std::chrono::seconds retryAfter);
+// 200: the issued certificate as certs-only PKCS#7.
+EstResponse certificateResponse(const crypto::Bytes& certificateDer);
+
 class EstRegistrationAuthority {
  public:
+  // `upstream`: forward CSRs to an upstream EST server (upstream_est_authority.hpp) instead of
+  // issuing with the store's embedded CA.
   EstRegistrationAuthority(store::Store& store, store::KeyEncryptionKey kek,
-                           std::chrono::seconds retryAfter = std::chrono::seconds(10))
-      : store_(store), kek_(std::move(kek)), retryAfter_(retryAfter) {}
+                           std::chrono::seconds retryAfter = std::chrono::seconds(10),
+                           std::shared_ptr<const ca::UpstreamEstSettings> upstream = nullptr)
+      : store_(store), kek_(std::move(kek)), retryAfter_(retryAfter), upstream_(std::move(upstream)) {}
 
   // /cacerts: the CA certificate as certs-only PKCS#7 (seed 8.3.3.3 steps 3-4).
   EstResponse cacerts(const std::string& label);
@@ -59,14 +68,17 @@ class EstRegistrationAuthority {
   };
   // The Enrolee's certificate policy, after checking it may enrol a certificate now with `label`.
   Grant grant(const tls::AuthenticatedPeer& peer, const std::string& label);
-  const ca::EmbeddedCa& authority(const std::string& label);
-  void recordIssued(const ca::IssuedCertificate& issued, const std::string& label, const std::string& enroleeId);
+  ca::CertificateAuthority& authority(const std::string& label);
+  static ca::IssuancePolicy issuancePolicyOf(const std::string& enroleeId, const store::CertificatePolicy& policy);
+  // 200 with the certificate (recorded in the store), or 202 when the CA holds the request.
+  EstResponse answer(const ca::Issuance& issuance, const std::string& label, const std::string& enroleeId);
 
   store::Store& store_;
   store::KeyEncryptionKey kek_;
   std::chrono::seconds retryAfter_;
+  std::shared_ptr<const ca::UpstreamEstSettings> upstream_;
   std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<ca::EmbeddedCa>> authorities_;
+  std::map<std::string, std::unique_ptr<ca::CertificateAuthority>> authorities_;
 };
 
 // The embedded CA `label` from the store, its key opened with `kek`; nullopt when there is none.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
+#include "common/log_fields.hpp"
 #include "crypto/enrolment_key.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "procedures/json_body.hpp"
@@ -76,6 +77,8 @@ nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const 
     throw Error(ErrorCode::Forbidden, "an enrolment token is required for Enrolee '" + enrolee->enroleeId + "'");
   }
 
+  if (policy.requireEnrolmentApproval) approve(peer, *enrolee, tokenUse);
+
   // 8.3.3.2: Enrolment Key Generation from the session by TLS key export.
   auto exported = peer.exportKeyingMaterial(crypto::kExporterLabel, crypto::kExporterLength);
   auto material = crypto::deriveEnrolmentKeyMaterial(exported.view(), settings_.fqdn);
@@ -91,11 +94,19 @@ nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const 
   key.createdAt = issuedAt;
   key.expiry = issuedAt + policy.enrolmentExpiry;  // Enrolment Expiry (10.7)
 
+  auto writeStarted = std::chrono::steady_clock::now();
   auto refusal = store_.commitEnrolment(key, tokenUse, issuedAt);
+  if (settings_.observer)
+    settings_.observer->storeWrite("commit_enrolment", std::chrono::steady_clock::now() - writeStarted);
   if (refusal != store::TokenRefusal::None) {
     spdlog::info("enrolment of '{}' refused: {}", enrolee->enroleeId, store::describe(refusal));
     throw Error(ErrorCode::Forbidden, std::string(store::describe(refusal)));
   }
+  ScopedLogFields fields({{"event", "enrolled"},
+                          {"enroleeId", enrolee->enroleeId},
+                          {"framework", peer.framework},
+                          {"keId", material.keId},
+                          {"expiry", toRfc3339(key.expiry)}});
   spdlog::info("enrolled '{}' by {}: KeId {} expires {}", enrolee->enroleeId, peer.framework, material.keId,
                toRfc3339(key.expiry));
   return {{"keId", material.keId},
@@ -103,6 +114,28 @@ nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const 
           {"expiry", toRfc3339(key.expiry)},
           {"keyProfile", key.keyProfile},
           {"instructions", instructionsFor(policy, request, settings_.fqdn)}};
+}
+
+void EnrolmentExchange::approve(const tls::AuthenticatedPeer& peer, const store::EnroleeStatus& enrolee,
+                                const std::optional<store::TokenUse>& tokenUse) {
+  if (settings_.approver == nullptr)
+    throw Error(ErrorCode::Forbidden, "the enrolment of '" + enrolee.enroleeId +
+                                          "' requires approval, and this MEF has no approval webhook configured");
+  EnrolmentApprovalRequest request{enrolee.enroleeId, peer.framework, peer.remoteAddress, "", ""};
+  if (tokenUse) {
+    // The approver sees the token's auxiliary information; an unknown token is refused here
+    // already (the commit would refuse it too), so the approver is not asked about it.
+    auto token = store_.findTokenByHash(tokenUse->tokenHash);
+    if (!token) throw Error(ErrorCode::Forbidden, std::string(store::describe(store::TokenRefusal::Unknown)));
+    request.tokenId = token->tokenId;
+    request.tokenAuxInfo = token->auxInfo;
+  }
+  auto verdict = settings_.approver->decide(request);
+  if (!verdict.approved) {
+    spdlog::info("enrolment of '{}' not approved: {}", enrolee.enroleeId, verdict.reason);
+    throw Error(ErrorCode::Forbidden,
+                "the enrolment of '" + enrolee.enroleeId + "' was not approved: " + verdict.reason);
+  }
 }
 
 nlohmann::json EnrolmentExchange::complete(const tls::AuthenticatedPeer& peer, std::string_view body) {

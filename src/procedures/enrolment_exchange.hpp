@@ -33,6 +33,10 @@ class EnrolmentExchange {
   nlohmann::json complete(const tls::AuthenticatedPeer& peer, std::string_view body);
 
  private:
+  // Asks the approver (the policy requires it); throws Error(Forbidden) unless it approves.
+  void approve(const tls::AuthenticatedPeer& peer, const store::EnroleeStatus& enrolee,
+               const std::optional<store::TokenUse>& tokenUse);
+
   store::Store& store_;
   MefSettings settings_;
 };

@@ -49,6 +49,8 @@ struct EnrolmentPolicy {
   std::string registrarCseId;
   std::chrono::seconds enrolmentExpiry{std::chrono::hours(24 * 30)};  // Enrolment Expiry, 10.7
   TokenRequirement token = TokenRequirement::Optional;
+  // Each Enrolment Exchange waits for the MEF's approval webhook ([approval] webhook) to approve it.
+  bool requireEnrolmentApproval = false;
   bool operator==(const EnrolmentPolicy&) const = default;
 };
 

@@ -69,6 +69,8 @@ class Store {
   // --- Enrolment tokens.
   virtual void addToken(const EnrolmentToken& token) = 0;
   virtual std::optional<EnrolmentToken> findToken(std::string_view tokenId) = 0;
+  // The token whose value hashes to `tokenHash` (procedures::hashEnrolmentToken), in any state.
+  virtual std::optional<EnrolmentToken> findTokenByHash(crypto::ByteView tokenHash) = 0;
   virtual std::vector<EnrolmentToken> listTokens() = 0;
   virtual bool revokeToken(std::string_view tokenId) = 0;
 

@@ -9,6 +9,8 @@
 #include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
+#include "observability/observability_server.hpp"
+#include "observability/prometheus_metrics.hpp"
 #include "target/enrolment_target_framework.hpp"
 #include "transport/https/https_server.hpp"
 
@@ -50,12 +52,14 @@ transport::HttpResponse json(const nlohmann::json& body) {
 }  // namespace
 
 struct EnrolmentTargetServer::Impl {
+  observability::PrometheusMetrics metrics;
   TargetConfig config;
   ServiceSubscribedAppRule rule;
   ProvisionedKeyCache cache;
   MefKeyFetcher fetcher;
   EnrolmentTargetFramework framework;
   transport::HttpsServer server;
+  std::optional<observability::ObservabilityServer> observabilityServer;
   std::thread sweeper;
   std::mutex mutex;
   std::condition_variable wake;
@@ -66,21 +70,30 @@ struct EnrolmentTargetServer::Impl {
         fetcher(c.id, ownEnrolment(c)),
         framework(c.mefFqdn, crypto::defaultSuid(c.usage), fetcher, cache, rule),
         server(
-            serverSettings(c), framework,
+            serverSettings(c, &metrics), framework,
             [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
               return handle(peer, request);
             },
             [this](const tls::AuthenticatedPeer& peer) {
               auto cred = peer.attributes.find("credentialId");
               if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal);
-            }) {}
+            }) {
+    if (c.observability)
+      observabilityServer.emplace(
+          *c.observability,
+          observability::ObservabilityHandlers{[this] { return metrics.render(); }, [this] { return healthy(); }});
+  }
 
-  static transport::HttpsServerSettings serverSettings(const TargetConfig& c) {
+  // /healthz: the listener is up and the target's own enrolment (its KreId for Key Retrieval) is current.
+  bool healthy() { return server.listening() && fetcher.enrolmentExpiry() > now(); }
+
+  static transport::HttpsServerSettings serverSettings(const TargetConfig& c, transport::ServerObserver* observer) {
     transport::HttpsServerSettings s;
     s.host = c.host;
     s.port = c.port;
     s.threads = c.threads;
     s.tls.serverName = c.id;
+    s.observer = observer;
     return s;
   }
 
@@ -119,6 +132,7 @@ std::uint16_t EnrolmentTargetServer::port() const { return impl_->server.port();
 
 void EnrolmentTargetServer::start() {
   impl_->server.start();
+  if (impl_->observabilityServer) impl_->observabilityServer->start();
   impl_->sweeper = std::thread([this] { impl_->sweep(); });
 }
 
@@ -128,6 +142,7 @@ void EnrolmentTargetServer::stop() {
     impl_->stopping = true;
   }
   impl_->wake.notify_all();
+  if (impl_->observabilityServer) impl_->observabilityServer->stop();
   impl_->server.stop();
 }
 

@@ -14,6 +14,8 @@ class MefKeyFetcher {
       : targetId_(std::move(targetId)), own_(std::move(own)) {}
   // Throws Error with the MEF's reason (NotFound for an unknown or expired key, Forbidden, ...).
   ProvisionedKey fetch(const std::string& keId, int suid) const;
+  // The Enrolment Expiry of the target's own enrolment; no key can be fetched after it.
+  TimePoint enrolmentExpiry() const { return own_.expiry; }
 
  private:
   std::string targetId_;

@@ -30,6 +30,7 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
   if (!kpm || !credentials) throw Error(ErrorCode::Config, "mef.kpm_file and mef.credentials are required");
   c.kpmFile = *kpm;
   c.credentialFile = *credentials;
+  c.observability = observability::loadObservabilitySettings(cf);
   return c;
 }
 

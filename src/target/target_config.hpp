@@ -4,11 +4,13 @@
 //            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", threads, ready_file
 //   [mef]    url, fqdn, kpm_id, kpm_file (64 hex digits, mode 0600), credentials (its own
 //            credential file; its sealing key beside it, see enrolee/enrolee_credentials.hpp)
+//   [observability] listen, ready_file (observability/observability_settings.hpp)
 #include <filesystem>
 #include <optional>
 #include <string>
 
 #include "crypto/provisioned_keys.hpp"
+#include "observability/observability_settings.hpp"
 
 namespace rspf::target {
 
@@ -25,6 +27,7 @@ struct TargetConfig {
   std::string kpmId;
   std::filesystem::path kpmFile;
   std::filesystem::path credentialFile;
+  std::optional<observability::ObservabilitySettings> observability;
 };
 
 TargetConfig loadTargetConfig(const std::filesystem::path& file);  // throws Error(Config)

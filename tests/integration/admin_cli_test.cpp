@@ -84,6 +84,17 @@ TEST_F(AdminCli, EnroleeLifecycle) {
   EXPECT_EQ(policy["directKeys"].size(), 1u);
   EXPECT_EQ(policy["directKeys"][0]["targetId"], "cse2.test.example");
   EXPECT_EQ(policy["token"], "optional");
+  EXPECT_EQ(policy["enrolmentApproval"], "none");
+  EXPECT_EQ(
+      adminJson({"enrolee", "policy", "ae1.test.example", "--enrolment-approval", "webhook"})["enrolmentApproval"],
+      "webhook");
+
+  // Certificate Enrolment held for approval, and released again.
+  auto held = adminJson({"enrolee", "policy", "ae1.test.example", "--certificate-type", "ae", "--certificate-usage",
+                         "SAEF", "--certificate-approval", "required"});
+  EXPECT_EQ(held["certificate"]["requireApproval"], true) << held.dump();
+  auto released = adminJson({"enrolee", "policy", "ae1.test.example", "--certificate-approval", "none"});
+  EXPECT_EQ(released["certificate"]["requireApproval"], false) << released.dump();
 
   EXPECT_EQ(admin({"enrolee", "remove", "ae2.test.example"}).exitCode, 0);
   EXPECT_EQ(adminJson({"enrolee", "list"}).size(), 1u);

@@ -277,6 +277,10 @@ TEST_F(SqliteStoreRecords, TokensRoundTripAndRevoke) {
   EXPECT_FALSE(found->revoked);
   EXPECT_FALSE(store->findToken("t2")->expiresAt);
   EXPECT_FALSE(store->findToken("t3"));
+  auto byHash = store->findTokenByHash(free.tokenHash);
+  ASSERT_TRUE(byHash);
+  EXPECT_EQ(byHash->tokenId, "t2");
+  EXPECT_FALSE(store->findTokenByHash(crypto::Bytes(32, 0)));
 
   auto all = store->listTokens();
   ASSERT_EQ(all.size(), 2u);

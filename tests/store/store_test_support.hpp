@@ -51,6 +51,7 @@ inline EnrolmentPolicy samplePolicy() {
   p.registrarCseId = "in-cse.example.com";
   p.enrolmentExpiry = std::chrono::hours(12);
   p.token = TokenRequirement::Required;
+  p.requireEnrolmentApproval = true;
   return p;
 }
 

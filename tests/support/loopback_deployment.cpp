@@ -57,15 +57,20 @@ ca::EmbeddedCa LoopbackDeployment::certificateAuthority() {
   return std::move(*loaded);
 }
 
-void LoopbackDeployment::startMef(const std::string& extraMefToml) {
+void LoopbackDeployment::startMef(const std::string& extraMefToml, const std::vector<std::string>& extraArgs) {
   std::filesystem::remove(dir() / "mef.ready");
   writeFile(dir() / "mef.toml", std::string("[mef]\nfqdn = \"") + kMefFqdn +
                                     "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"mef.ready\"\n" + extraMefToml +
                                     "\n\n[store]\nsqlite = \"mef.db\"\nkek_file = \"kek\"\n");
-  mef_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", "mef", "--config", (dir() / "mef.toml").string()},
-      dir() / "mef.log");
+  std::vector<std::string> argv{RSPF_BINARY, "--log-level", "debug", "mef", "--config", (dir() / "mef.toml").string()};
+  argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
+  mef_ = std::make_unique<ChildProcess>(argv, dir() / "mef.log");
   mefUrl_ = "https://" + waitForReadyFile(dir() / "mef.ready", *mef_);
+}
+
+std::string LoopbackDeployment::waitForMefReadyFile(const std::string& name) {
+  if (!mef_) throw std::runtime_error("the MEF is not running");
+  return waitForReadyFile(dir() / name, *mef_);
 }
 
 void LoopbackDeployment::stopMef() {
@@ -77,7 +82,8 @@ std::uint16_t LoopbackDeployment::mefPort() const {
   return static_cast<std::uint16_t>(std::stoi(mefUrl_.substr(mefUrl_.rfind(':') + 1)));
 }
 
-std::string LoopbackDeployment::startTarget(const std::string& targetId, const std::string& usage) {
+std::string LoopbackDeployment::startTarget(const std::string& targetId, const std::string& usage,
+                                            const std::string& extraToml) {
   auto config = dir() / (targetId + ".toml");
   auto ready = dir() / (targetId + ".ready");
   std::filesystem::remove(ready);
@@ -85,7 +91,7 @@ std::string LoopbackDeployment::startTarget(const std::string& targetId, const s
                         "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" + ready.filename().string() +
                         "\"\n\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + targetId +
                         "-kpm\"\nkpm_file = \"" + kpmFile(targetId).filename().string() + "\"\ncredentials = \"" +
-                        targetId + "-own.json\"\n");
+                        targetId + "-own.json\"\n" + extraToml + "\n");
   auto child = std::make_unique<ChildProcess>(
       std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", "target", "--config", config.string()},
       dir() / (targetId + ".log"));

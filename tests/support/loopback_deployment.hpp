@@ -37,14 +37,19 @@ class LoopbackDeployment {
   // The default embedded CA, its key opened with the deployment's KEK (to sign test certificates, CRLs).
   ca::EmbeddedCa certificateAuthority();
 
-  // Starts `rspf mef`; `extraMefToml` lines are appended to its [mef] table.
-  void startMef(const std::string& extraMefToml = "");
+  // Starts `rspf mef`; `extraMefToml` lines are appended to its [mef] table (they may open further
+  // tables, such as [observability]); `extraArgs` follow `rspf mef --config FILE`.
+  void startMef(const std::string& extraMefToml = "", const std::vector<std::string>& extraArgs = {});
+  // Waits for a ready file the MEF writes (e.g. [observability] ready_file) in dir(); returns its "host:port".
+  std::string waitForMefReadyFile(const std::string& name);
   void stopMef();
   const std::string& mefUrl() const { return mefUrl_; }
   std::uint16_t mefPort() const;
 
   // Starts `rspf target` for `targetId` (which must have been added with addTargetIdentity).
-  std::string startTarget(const std::string& targetId, const std::string& usage = "SAEF");
+  // `extraToml` is appended to its configuration (e.g. an [observability] table).
+  std::string startTarget(const std::string& targetId, const std::string& usage = "SAEF",
+                          const std::string& extraToml = "");
 
   // `rspf <args>` to completion.
   ProcessResult rspf(std::vector<std::string> args, const std::string& input = "",

@@ -50,7 +50,8 @@ void CertificateFramework::addRegisteredNames(const tls::PresentedCertificate& p
 void CertificateFramework::addDeviceIdentities(const tls::PresentedCertificate& presented,
                                                std::vector<std::string>& principals) {
   for (const auto& name : ca::subjectAltNamesOf(presented.leaf)) {
-    if (name.kind == ca::SubjectAltName::Kind::Other) continue;
+    // Device IDs are OIDs (registeredID) or URNs (URI), never DNS names.
+    if (name.kind != ca::SubjectAltName::Kind::RegisteredId && name.kind != ca::SubjectAltName::Kind::Uri) continue;
     auto identity = store_.findBootstrapIdentity(store::BootstrapIdentity::kDeviceCertificate, name.value);
     if (!identity) continue;
     try {
@@ -82,8 +83,12 @@ std::optional<tls::ResolvedPsk> CertificateFramework::resolve(const tls::Present
   }
   std::vector<std::string> principals;
   addRegisteredNames(presented, principals);
-  addDeviceIdentities(presented, principals);
-  addRawPublicKey(presented, principals);
+  // A CSE-ID / AE-ID certificate from a trusted CA names its holder; the other rules (8.1.2.4) are
+  // for certificates that do not.
+  if (principals.empty()) {
+    addDeviceIdentities(presented, principals);
+    addRawPublicKey(presented, principals);
+  }
   if (principals.size() != 1) {
     spdlog::info("client certificate refused: it names {} registered identities{}", principals.size(),
                  presented.chainVerified

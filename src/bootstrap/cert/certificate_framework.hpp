@@ -11,7 +11,9 @@
 //   - raw public key: the RFC 6920 ni name of the presented key is the registered one (OpenSSL 3.0
 //     has no RFC 7250 raw public keys in TLS: the key arrives in a certificate, whose issuer and
 //     signature are ignored; the handshake proves possession of the private key).
-// A certificate the embedded CA issued and an administrator revoked is refused at once.
+// The first rule that names someone decides (a trusted CSE-ID / AE-ID certificate; else a device
+// certificate or a raw public key); it must name exactly one identity. A certificate the embedded
+// CA issued and an administrator revoked is refused at once.
 #include <map>
 #include <memory>
 #include <mutex>

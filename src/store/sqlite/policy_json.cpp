@@ -29,7 +29,8 @@ std::string policyToJson(const EnrolmentPolicy& policy) {
               {"maf", std::move(maf)},
               {"registrarCseId", policy.registrarCseId},
               {"enrolmentExpirySeconds", policy.enrolmentExpiry.count()},
-              {"token", policy.token == TokenRequirement::Required ? "required" : "optional"}};
+              {"token", policy.token == TokenRequirement::Required ? "required" : "optional"},
+              {"requireEnrolmentApproval", policy.requireEnrolmentApproval}};
   return out.dump();
 }
 
@@ -51,6 +52,8 @@ EnrolmentPolicy policyFromJson(std::string_view text) {
                             c->at("caLabel").get<std::string>(), c->value("requireApproval", false)};
     policy.registrarCseId = in.at("registrarCseId").get<std::string>();
     policy.enrolmentExpiry = std::chrono::seconds(in.at("enrolmentExpirySeconds").get<std::int64_t>());
+    // Absent in policies stored before the approval webhook existed.
+    policy.requireEnrolmentApproval = in.value("requireEnrolmentApproval", false);
     const auto token = in.at("token").get<std::string>();
     if (token == "required")
       policy.token = TokenRequirement::Required;

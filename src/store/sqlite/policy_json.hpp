@@ -1,7 +1,7 @@
 #pragma once
 // EnrolmentPolicy as stored in enrolees.policy_json:
 //   {"directKeys":[{"targetId":..,"usage":..}], "maf":{..} | null, "registrarCseId":..,
-//    "enrolmentExpirySeconds":.., "token":"optional"|"required"}
+//    "enrolmentExpirySeconds":.., "token":"optional"|"required", "requireEnrolmentApproval": bool}
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -85,6 +85,7 @@ class SqliteStore final : public Store {
 
   void addToken(const EnrolmentToken& token) override;
   std::optional<EnrolmentToken> findToken(std::string_view tokenId) override;
+  std::optional<EnrolmentToken> findTokenByHash(crypto::ByteView tokenHash) override;
   std::vector<EnrolmentToken> listTokens() override;
   bool revokeToken(std::string_view tokenId) override;
 

@@ -10,6 +10,7 @@ namespace {
   "SELECT token_id, token_hash, bound_enrolee_id, aux_info, created_at, expires_at, used_at, " \
   "used_by, revoked FROM tokens "
 constexpr std::string_view kSelectToken = RSPF_SELECT_TOKEN "WHERE token_id = ?1";
+constexpr std::string_view kSelectTokenByHash = RSPF_SELECT_TOKEN "WHERE token_hash = ?1";
 constexpr std::string_view kSelectTokens = RSPF_SELECT_TOKEN "ORDER BY created_at, token_id";
 #undef RSPF_SELECT_TOKEN
 constexpr std::string_view kTokenIdExists = "SELECT 1 FROM tokens WHERE token_id = ?1";
@@ -73,6 +74,14 @@ std::optional<EnrolmentToken> SqliteStore::findToken(std::string_view tokenId) {
   auto read = reader();
   auto s = read->db.statement(kSelectToken);
   s.bindText(1, tokenId);
+  if (!s.step()) return std::nullopt;
+  return readToken(s);
+}
+
+std::optional<EnrolmentToken> SqliteStore::findTokenByHash(crypto::ByteView tokenHash) {
+  auto read = reader();
+  auto s = read->db.statement(kSelectTokenByHash);
+  s.bindBlob(1, tokenHash);
   if (!s.step()) return std::nullopt;
   return readToken(s);
 }

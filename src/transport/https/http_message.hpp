@@ -26,4 +26,9 @@ struct HttpResponse {
   std::optional<std::string> header(std::string_view name) const;
 };
 
+// The path of a request target split at '/', without the query: "/a/b?x" -> {"a", "b"}.
+std::vector<std::string> pathSegments(std::string_view target);
+// Throws Error(BadRequest) "<target> takes <method>" when the request uses another method.
+void requireMethod(const HttpRequest& request, std::string_view method);
+
 }  // namespace rspf::transport

@@ -7,10 +7,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <charconv>
-
 #include "common/error.hpp"
 #include "tls/openssl_handles.hpp"
+#include "transport/url.hpp"
 
 namespace rspf::transport {
 
@@ -20,33 +19,9 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 std::optional<HttpsEndpoint> parseHttpsUrl(std::string_view url) {
-  constexpr std::string_view scheme = "https://";
-  if (url.substr(0, scheme.size()) != scheme) return std::nullopt;
-  url.remove_prefix(scheme.size());
-  url = url.substr(0, url.find('/'));
-  HttpsEndpoint ep;
-  std::string_view host = url;
-  if (!url.empty() && url.front() == '[') {  // [v6]:port
-    auto close = url.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    host = url.substr(1, close - 1);
-    url.remove_prefix(close + 1);
-    if (!url.empty() && url.front() != ':') return std::nullopt;
-  } else {
-    auto colon = url.rfind(':');
-    host = url.substr(0, colon);
-    url = colon == std::string_view::npos ? std::string_view() : url.substr(colon);
-  }
-  if (!url.empty()) {
-    url.remove_prefix(1);
-    unsigned port = 0;
-    auto r = std::from_chars(url.data(), url.data() + url.size(), port);
-    if (r.ec != std::errc() || r.ptr != url.data() + url.size() || port == 0 || port > 65535) return std::nullopt;
-    ep.port = static_cast<std::uint16_t>(port);
-  }
-  if (host.empty()) return std::nullopt;
-  ep.host = std::string(host);
-  return ep;
+  auto parsed = parseUrl(url, "https", 443);
+  if (!parsed) return std::nullopt;
+  return HttpsEndpoint{std::move(parsed->host), parsed->port};
 }
 
 namespace {

@@ -20,8 +20,10 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/log_fields.hpp"
 #include "tls/certificate_profile.hpp"
 #include "tls/openssl_handles.hpp"
+#include "transport/listening_socket.hpp"
 
 namespace rspf::transport {
 
@@ -83,7 +85,9 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!queued.empty()) detail += " (" + queued + ")";
       if (long verify = SSL_get_verify_result(ssl); verify != X509_V_OK)
         detail += ": client certificate: " + std::string(X509_verify_cert_error_string(verify));
+      ScopedLogFields fields({{"remote", remote_}, {"event", "handshake_refused"}});
       spdlog::info("TLS handshake from {} refused: {}", remote_, detail);
+      if (settings_.observer) settings_.observer->handshake("none", false);
       return;  // the socket closes when the session is released
     }
     peer_.framework = resolved->framework;
@@ -97,6 +101,7 @@ class Session : public std::enable_shared_from_this<Session> {
     };
     spdlog::debug("TLS {} {} from {}: {} as '{}'", SSL_get_version(ssl), SSL_get_cipher_name(ssl), remote_,
                   peer_.framework, peer_.principal);
+    if (settings_.observer) settings_.observer->handshake(peer_.framework, true);
     if (observer_) {
       try {
         observer_(peer_);
@@ -163,8 +168,12 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keepAlive = req.keep_alive();
     unsigned version = req.version();
     // The handler runs on a worker; the session is idle meanwhile, so the exporter may use the SSL.
-    asio::post(workers_, [self = shared_from_this(), request = std::move(request), keepAlive, version]() mutable {
+    auto received = std::chrono::steady_clock::now();
+    asio::post(workers_, [self = shared_from_this(), request = std::move(request), keepAlive, version,
+                          received]() mutable {
       auto response = self->handle(request);
+      if (self->settings_.observer)
+        self->settings_.observer->request(response.status, std::chrono::steady_clock::now() - received);
       asio::post(self->stream_.get_executor(), [self, response = std::move(response), keepAlive, version]() mutable {
         self->reply(std::move(response), keepAlive, version);
       });
@@ -181,6 +190,12 @@ class Session : public std::enable_shared_from_this<Session> {
       spdlog::error("request {} {} from {} failed: {}", request.method, request.target, remote_, e.what());
       response = errorResponse(500, "internal error");
     }
+    ScopedLogFields fields({{"remote", remote_},
+                            {"method", request.method},
+                            {"path", request.target.substr(0, 200)},
+                            {"status", response.status},
+                            {"framework", peer_.framework},
+                            {"principal", peer_.principal}});
     spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, request.target, response.status, peer_.framework,
                  peer_.principal);
     return response;
@@ -248,7 +263,7 @@ struct HttpsServer::Impl {
   asio::ssl::context ctx{asio::ssl::context::tls_server};
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
-  std::mutex mutex;
+  mutable std::mutex mutex;
   std::condition_variable stopped;
   bool running = false;
 
@@ -274,18 +289,7 @@ HttpsServer::HttpsServer(HttpsServerSettings settings, tls::PskIdentityResolver&
   if (impl_->settings.certificate)
     tls::enableCertificateAuthentication(impl_->ctx.native_handle(), *impl_->settings.certificate,
                                          impl_->settings.certificateResolver);
-  beast::error_code ec;
-  auto address = asio::ip::make_address(impl_->settings.host, ec);
-  if (ec) throw Error(ErrorCode::Config, "invalid listen address '" + impl_->settings.host + "'");
-  tcp::endpoint endpoint(address, impl_->settings.port);
-  auto& acceptor = impl_->acceptor;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
-    throw Error(ErrorCode::Config, "cannot listen on " + impl_->settings.host + ":" +
-                                       std::to_string(impl_->settings.port) + ": " + ec.message());
+  listenOn(impl_->acceptor, impl_->settings.host, impl_->settings.port, "listen");
 }
 
 HttpsServer::~HttpsServer() {
@@ -294,6 +298,11 @@ HttpsServer::~HttpsServer() {
 }
 
 std::uint16_t HttpsServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+bool HttpsServer::listening() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->running && !impl_->ioc.stopped();
+}
 
 void HttpsServer::start() {
   std::lock_guard lock(impl_->mutex);

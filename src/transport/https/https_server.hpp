@@ -12,6 +12,7 @@
 #include "tls/certificate_profile.hpp"
 #include "tls/psk_profile.hpp"
 #include "transport/https/http_message.hpp"
+#include "transport/https/server_observer.hpp"
 
 namespace rspf::transport {
 
@@ -29,6 +30,7 @@ struct HttpsServerSettings {
   // Serve clients that present no certificate (with certificate->clientCertificateRequired false):
   // their peer has an empty framework and principal, and handlers decide what they may do.
   bool anonymousClients = false;
+  ServerObserver* observer = nullptr;  // metrics; not owned, may be null
 };
 
 using RequestHandler = std::function<HttpResponse(const tls::AuthenticatedPeer& peer, const HttpRequest& request)>;
@@ -44,6 +46,7 @@ class HttpsServer {
   HttpsServer& operator=(const HttpsServer&) = delete;
 
   std::uint16_t port() const;
+  bool listening() const;  // started, not stopped, and accepting connections
   void start();
   void stop();  // safe from any thread, including a signal-watching one
   void wait();  // until stopped

@@ -1,0 +1,98 @@
+#include "ca_server/ca_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bootstrap/framework_chain.hpp"
+#include "ca/general_names.hpp"
+#include "ca/key_pair.hpp"
+#include "ca/pem.hpp"
+#include "ca_server/est_certificate_authority.hpp"
+#include "common/error.hpp"
+#include "procedures/certificate_enrolment.hpp"
+#include "store/open_store.hpp"
+#include "transport/https/https_server.hpp"
+
+namespace rspf::ca_server {
+namespace {
+
+// A registration authority is whoever presents a certificate chaining to the configured anchors;
+// it is named by the certificate's first dNSName (its FQDN), for the log.
+class RegistrationAuthorities final : public tls::CertificatePeerResolver {
+ public:
+  std::optional<tls::ResolvedPsk> resolve(const tls::PresentedCertificate& presented) override {
+    if (!presented.chainVerified) {
+      spdlog::info("client certificate refused: {}", X509_verify_cert_error_string(presented.verifyError));
+      return std::nullopt;
+    }
+    tls::ResolvedPsk resolved;
+    resolved.framework = "certificate";
+    resolved.principal = "(unnamed)";
+    for (const auto& name : ca::subjectAltNamesOf(presented.leaf))
+      if (name.kind == ca::SubjectAltName::Kind::Dns) {
+        resolved.principal = name.value;
+        break;
+      }
+    return resolved;
+  }
+};
+
+ca::EmbeddedCa loadAuthority(store::Store& store, const store::KeyEncryptionKey& kek, const CaServerConfig& c) {
+  auto authority = procedures::loadCertificateAuthority(store, kek, c.label);
+  if (!authority)
+    throw Error(ErrorCode::Config, "the store " + c.storePath.string() + " has no CA" +
+                                       (c.label.empty() ? "" : " labelled '" + c.label + "'") +
+                                       " (rspf admin --store FILE ca init)");
+  return std::move(*authority);
+}
+
+}  // namespace
+
+struct CaServer::Impl {
+  CaServerConfig config;
+  std::unique_ptr<store::Store> store;
+  EstCertificateAuthority service;
+  ca::X509Ptr certificate;
+  ca::EvpPkeyPtr privateKey;
+  ca::X509StorePtr clientTrustAnchors;
+  RegistrationAuthorities registrationAuthorities;
+  bootstrap::FrameworkChain noPskFramework{{}};
+  std::optional<transport::HttpsServer> server;
+
+  Impl(const CaServerConfig& c, std::unique_ptr<store::Store> s, const store::KeyEncryptionKey& kek)
+      : config(c), store(std::move(s)), service(*store, loadAuthority(*store, kek, config), config) {
+    if (config.certificate) {
+      certificate = ca::loadCertificateFile(*config.certificate);
+      privateKey = ca::loadPrivateKeyFile(*config.privateKey);
+    } else {
+      privateKey = ca::generateP256Key();
+      auto issued = service.authority().issueServerCertificate(config.fqdn, *privateKey, std::chrono::hours(24 * 90));
+      certificate = ca::parseCertificate(issued.der);
+    }
+    clientTrustAnchors = ca::loadTrustStoreFile(config.clientTrustAnchors);
+    transport::HttpsServerSettings settings;
+    settings.host = config.host;
+    settings.port = config.port;
+    settings.tls.serverName = config.fqdn;
+    settings.certificate =
+        tls::CertificateServerCredentials{certificate.get(), privateKey.get(), clientTrustAnchors.get()};
+    settings.certificateResolver = &registrationAuthorities;
+    server.emplace(std::move(settings), noPskFramework,
+                   [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+                     return service.handle(peer, request);
+                   });
+  }
+};
+
+CaServer::CaServer(const CaServerConfig& config) {
+  auto kek = store::KeyEncryptionKey::load(config.kekFile);
+  auto store = store::openSqliteStore(config.storePath, kek);
+  impl_ = std::make_unique<Impl>(config, std::move(store), kek);
+}
+
+CaServer::~CaServer() = default;
+std::uint16_t CaServer::port() const { return impl_->server->port(); }
+void CaServer::start() { impl_->server->start(); }
+void CaServer::stop() { impl_->server->stop(); }
+void CaServer::wait() { impl_->server->wait(); }
+
+}  // namespace rspf::ca_server

@@ -1,0 +1,37 @@
+#pragma once
+// The operator-facing listener: plain HTTP (no client authentication, unlike the MEF's own
+// listener), one network thread, GET only:
+//   /metrics   the registry in the Prometheus text format
+//   /healthz   200 {"status":"ok"} when the role's health check passes, else 503 {"status":"unavailable"}
+// Bind it to loopback or an operations network: it tells nothing secret, but it is not authenticated.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "observability/observability_settings.hpp"
+
+namespace rspf::observability {
+
+struct ObservabilityHandlers {
+  std::function<std::string()> renderMetrics;
+  std::function<bool()> healthy;  // may block briefly (one store read); must not throw
+};
+
+class ObservabilityServer {
+ public:
+  // Binds immediately (throws Error(Config) if the address is taken); serves after start().
+  ObservabilityServer(ObservabilitySettings settings, ObservabilityHandlers handlers);
+  ~ObservabilityServer();
+  ObservabilityServer(const ObservabilityServer&) = delete;
+  ObservabilityServer& operator=(const ObservabilityServer&) = delete;
+
+  std::uint16_t port() const;
+  void start();  // and writes the ready file, if configured
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rspf::observability
