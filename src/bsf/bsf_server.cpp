@@ -7,7 +7,6 @@
 #include "ca/general_names.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
-#include "common/openssl_errors.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::bsf {
@@ -43,17 +42,6 @@ class NafCertificateResolver : public tls::CertificatePeerResolver {
   }
 };
 
-ca::X509StorePtr loadTrustAnchors(const std::filesystem::path& file) {
-  ca::X509StorePtr anchors(X509_STORE_new());
-  for (const auto& anchor : ca::loadCertificatesFile(file)) {
-    auto copy = ca::duplicate(*anchor);
-    if (!anchors || X509_STORE_add_cert(anchors.get(), copy.get()) != 1)
-      throw Error(ErrorCode::Config,
-                  "cannot use a NAF trust anchor from " + file.string() + ": " + drainOpenSslErrors());
-  }
-  return anchors;
-}
-
 }  // namespace
 
 struct BsfServer::Impl {
@@ -73,7 +61,7 @@ struct BsfServer::Impl {
         zn(store),
         certificate(ca::loadCertificateFile(c.certificate)),
         privateKey(ca::loadPrivateKeyFile(c.privateKey)),
-        nafTrustAnchors(loadTrustAnchors(c.nafTrustAnchors)),
+        nafTrustAnchors(ca::loadTrustStoreFile(c.nafTrustAnchors)),
         server(settings(c), noPsk, [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
           return route(peer, request);
         }) {}

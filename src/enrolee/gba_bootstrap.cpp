@@ -93,8 +93,7 @@ std::string authorization(const BsfEndpoint& bsf, const std::string& impi, const
 BootstrappedKey runBootstrapping(const BsfEndpoint& bsf, SimulatedUsim& usim) {
   auto endpoint = transport::parseHttpsUrl(bsf.url);
   if (!endpoint) throw Error(ErrorCode::Config, "BSF URL must look like https://host:port, got '" + bsf.url + "'");
-  ca::X509StorePtr anchors(X509_STORE_new());
-  for (auto& anchor : ca::loadCertificatesFile(bsf.trustAnchors)) X509_STORE_add_cert(anchors.get(), anchor.get());
+  auto anchors = ca::loadTrustStoreFile(bsf.trustAnchors);
   transport::HttpsClient client(*endpoint, bsf.fqdn,
                                 tls::CertificateClientCredentials{nullptr, nullptr, anchors.get()});
 

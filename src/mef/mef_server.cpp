@@ -32,7 +32,7 @@ struct GbaNaf {
 
   GbaNaf(const GbaNaf&) = delete;  // the Zn fetch holds a reference to znCredentials
   GbaNaf(const MefConfig& c, const MefCertificate& certificate, store::Store& store)
-      : bsfTrustAnchors(loadAnchors(c.gba->bsfTrustAnchors)),
+      : bsfTrustAnchors(ca::loadTrustStoreFile(c.gba->bsfTrustAnchors)),
         znCredentials{certificate.certificate.get(), certificate.privateKey.get(), bsfTrustAnchors.get()},
         framework(
             c.fqdn, bootstrap::httpsZnKeyFetch({c.gba->bsfUrl, c.gba->bsfFqdn}, znCredentials),
@@ -42,12 +42,6 @@ struct GbaNaf {
               return enrolee->enroleeId;
             },
             c.gba->keyCacheLifetime) {}
-
-  static ca::X509StorePtr loadAnchors(const std::filesystem::path& file) {
-    ca::X509StorePtr anchors(X509_STORE_new());
-    for (auto& anchor : ca::loadCertificatesFile(file)) X509_STORE_add_cert(anchors.get(), anchor.get());
-    return anchors;
-  }
 };
 
 std::optional<GbaNaf> gbaNaf(const MefConfig& c, const std::optional<MefCertificate>& certificate,
