@@ -1,4 +1,6 @@
 // `rspf admin`: the MEF's store from the command line. Readable output by default, --json for scripts.
+#include <pwd.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <fstream>
@@ -15,6 +17,7 @@
 #include "common/text_file.hpp"
 #include "crypto/encoding.hpp"
 #include "mef/mef_config.hpp"
+#include "procedures/audit_trail.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "procedures/certificate_revocation.hpp"
 #include "procedures/enrolment_token.hpp"
@@ -54,7 +57,8 @@ struct BootstrapIdentityOptions {
       out.push_back(admin::rawPublicKeyIdentity(
           rawPublicKey.starts_with("ni:") ? rawPublicKey : readTextFile(rawPublicKey, "the raw public key")));
     if (!deviceId.empty())
-      out.push_back(admin::deviceCertificateIdentity(deviceId, readTextFile(deviceTrustAnchor, "the device trust anchor")));
+      out.push_back(
+          admin::deviceCertificateIdentity(deviceId, readTextFile(deviceTrustAnchor, "the device trust anchor")));
     if (!gbaImpi.empty()) out.push_back(admin::gbaIdentity(gbaImpi));
     return out;
   }
@@ -159,6 +163,13 @@ struct PolicyOptions {
     }
   }
 };
+
+// The audit log's record of an administrative change (issue 5 item 7); the actor is the local user.
+void recordAdminChange(store::Store& store, std::string action, std::string subject) {
+  const passwd* user = getpwuid(geteuid());
+  std::string actor = "admin:" + std::string(user != nullptr ? user->pw_name : std::to_string(geteuid()));
+  procedures::AuditTrail(store).record(std::move(actor), std::move(action), std::move(subject), "success");
+}
 
 std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create,
                                         std::optional<store::KeyEncryptionKey>* kekOut = nullptr) {
@@ -302,6 +313,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
         text += "Kpm (shown once; provision it to the Enrolee): " + hex + "\n";
         crypto::wipe(hex.data(), hex.size());
       }
+      recordAdminChange(*store, "admin.enrolee.add", *id);
       print(*o, j, text);
       return 0;
     });
@@ -345,6 +357,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
         bool done =
             verb == "remove" ? store->removeEnrolee(*target) : store->setEnroleeEnabled(*target, verb == "enable");
         if (!done) throw Error(ErrorCode::NotFound, "no Enrolee '" + *target + "'");
+        recordAdminChange(*store, "admin.enrolee." + verb, *target);
         print(*o, {{"enroleeId", *target}, {"action", verb}}, verb + "d Enrolee " + *target + "\n");
         return 0;
       });
@@ -384,6 +397,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       }
       auto instructions = admin::bootstrapInstructionsFor(*store, bundle->id, mefIdentity);
       writePrivateTextFile(bundle->out, config::signBootstrapInstructions(instructions, *key));
+      recordAdminChange(*store, "admin.enrolee.bundle", bundle->id);
       print(*o,
             {{"enroleeId", bundle->id},
              {"out", bundle->out},
@@ -409,6 +423,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       admin::validatePolicy(e->policy);
       store->setEnroleePolicy(*policyId, e->policy);
       auto j = admin::describePolicy(e->policy);
+      recordAdminChange(*store, "admin.enrolee.policy", *policyId);
       print(*o, j, "policy of " + *policyId + " updated\n" + j.dump(2) + "\n");
       return 0;
     });
@@ -452,6 +467,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     on(add, [o, id, type] {
       auto store = openStore(*o, false);
       admin::addTarget(*store, *id, *type);
+      recordAdminChange(*store, "admin.target.add", *id);
       print(*o, {{"targetId", *id}, {"type", *type}}, "added Enrolment Target " + *id + " (" + *type + ")\n");
       return 0;
     });
@@ -472,6 +488,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     on(remove, [o, removeId] {
       auto store = openStore(*o, false);
       if (!store->removeTarget(*removeId)) throw Error(ErrorCode::NotFound, "no Enrolment Target '" + *removeId + "'");
+      recordAdminChange(*store, "admin.target.remove", *removeId);
       print(*o, {{"targetId", *removeId}, {"action", "removed"}}, "removed Enrolment Target " + *removeId + "\n");
       return 0;
     });
@@ -500,6 +517,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       auto d = parseDuration(*validity);
       if (!d || d->count() == 0) throw Error(ErrorCode::Config, "--validity takes a duration such as 3650d");
       auto pem = procedures::createCertificateAuthority(*store, *kek, *label, *dns, *uri, *d);
+      recordAdminChange(*store, "admin.ca.init", *label);
       print(*o, {{"label", *label}, {"certificate", pem}}, pem);
       return 0;
     });
@@ -538,6 +556,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       auto store = openStore(*o, false);
       if (!store->approveCertificateRequest(*approveId))
         throw Error(ErrorCode::NotFound, "no certificate request of '" + *approveId + "' is pending");
+      recordAdminChange(*store, "admin.ca.approve", *approveId);
       print(*o, {{"enroleeId", *approveId}, {"action", "approved"}},
             "approved the certificate request of " + *approveId + "\n");
       return 0;
@@ -552,6 +571,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     on(revoke, [o, serial, reason] {
       auto store = openStore(*o, false);
       auto record = procedures::revokeCertificate(*store, *serial, *reason);
+      recordAdminChange(*store, "admin.ca.revoke", record.serialHex);
       print(*o,
             {{"serial", record.serialHex},
              {"enroleeId", record.enroleeId},
@@ -632,6 +652,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
         throw Error(ErrorCode::NotFound, "no Enrolee '" + *bound + "'");
       auto issued = procedures::issueEnrolmentToken(*bound, *aux, expiresAt);
       store->addToken(issued.record);
+      recordAdminChange(*store, "admin.token.create", issued.record.tokenId);
       print(*o, {{"tokenId", issued.record.tokenId}, {"token", issued.value}},
             "token " + issued.record.tokenId + " (shown once): " + issued.value + "\n");
       return 0;
@@ -657,7 +678,49 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     on(revoke, [o, revokeId] {
       auto store = openStore(*o, false);
       if (!store->revokeToken(*revokeId)) throw Error(ErrorCode::NotFound, "no token '" + *revokeId + "'");
+      recordAdminChange(*store, "admin.token.revoke", *revokeId);
       print(*o, {{"tokenId", *revokeId}, {"action", "revoked"}}, "revoked token " + *revokeId + "\n");
+      return 0;
+    });
+  }
+
+  // audit
+  auto* audit = admin->add_subcommand("audit",
+                                      "The audit log: every bootstrap, exchange, certificate, key "
+                                      "retrieval, refusal and administrative change");
+  audit->require_subcommand(1);
+  {
+    on(audit->add_subcommand("verify", "Check the log's MAC chain: exit 1 if an entry was edited or removed"), [o] {
+      auto store = openStore(*o, false);
+      auto v = store->verifyAudit();
+      print(*o,
+            {{"intact", v.intact},
+             {"entries", v.entries},
+             {"firstBadSeq", v.intact ? nlohmann::json() : nlohmann::json(v.firstBadSeq)},
+             {"problem", v.problem}},
+            v.intact ? "audit log intact: " + std::to_string(v.entries) + " entries\n"
+                     : "audit log BROKEN: " + v.problem + "\n");
+      return v.intact ? 0 : 1;
+    });
+    auto count = std::make_shared<std::size_t>(20);
+    auto* tail = audit->add_subcommand("tail", "Show the last entries, oldest first");
+    tail->add_option("-n,--lines", *count, "how many")->capture_default_str();
+    on(tail, [o, count] {
+      auto store = openStore(*o, false);
+      nlohmann::json all = nlohmann::json::array();
+      std::string text;
+      for (const auto& e : store->tailAudit(*count)) {
+        all.push_back({{"seq", e.seq},
+                       {"at", toRfc3339(e.at)},
+                       {"actor", e.actor},
+                       {"action", e.action},
+                       {"subject", e.subject},
+                       {"outcome", e.outcome},
+                       {"detail", e.detail}});
+        text += std::to_string(e.seq) + "  " + toRfc3339(e.at) + "  " + e.actor + "  " + e.action + "  " + e.subject +
+                "  " + e.outcome + (e.detail.empty() ? "" : "  (" + e.detail + ")") + "\n";
+      }
+      print(*o, all, text.empty() ? "the audit log is empty\n" : text);
       return 0;
     });
   }

@@ -161,6 +161,14 @@ int main(int argc, char** argv) {
   std::string approvalWait;
   enrol->add_option("--approval-wait", approvalWait,
                     "wait this long (e.g. 60s) for a certificate request held for approval");
+  bool reauth = false;
+  enrol->add_flag("--reauth", reauth,
+                  "re-key: authenticate with the KreId/Kre of the credential file (no bootstrap credential needed) "
+                  "and run the Enrolment Exchange again for a fresh Ke");
+  std::string renewBefore;
+  enrol->add_option("--renew-before", renewBefore,
+                    "do nothing while the credential file stays valid longer than this (e.g. 7d); otherwise enrol "
+                    "again, by re-authentication while it is still valid");
   bool renew = false;
   enrol->add_flag("--renew", renew,
                   "renew the certificate given by --cert/--cert-key (EST simplereenroll): a new key and certificate "
@@ -319,6 +327,34 @@ int main(int argc, char** argv) {
           std::ofstream(mefTrustAnchors, std::ios::binary | std::ios::trunc) << instructions.mefTrustAnchorsPem;
         }
       }
+      // Re-keying (issue 5 items 3 and 4): from the credentials of an earlier enrolment.
+      std::optional<enrolee::EnroleeCredentials> kept;
+      if ((reauth || !renewBefore.empty()) && std::filesystem::exists(credentials))
+        kept =
+            enrolee::CredentialFile{
+                credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)}
+                .load();
+      if (!renewBefore.empty()) {
+        auto margin = parseDuration(renewBefore);
+        if (!margin) throw Error(ErrorCode::Config, "--renew-before takes a duration such as 12h or 7d");
+        if (kept && kept->expiry - now() > *margin) {
+          std::cout << "credentials valid until " << toRfc3339(kept->expiry) << ", more than " << renewBefore
+                    << " from now: nothing to do\n";
+          return 0;
+        }
+        if (kept && kept->expiry > now()) reauth = true;
+      }
+      if (reauth) {
+        if (!kept) throw Error(ErrorCode::Config, "--reauth needs the credential file of an earlier enrolment");
+        if (kept->expiry <= now())
+          throw Error(ErrorCode::Forbidden, "the credentials expired at " + toRfc3339(kept->expiry) +
+                                                ": enrol again with the bootstrap credential");
+        if (enrolOptions.mefUrl.empty()) enrolOptions.mefUrl = kept->mefUrl;
+        if (enrolOptions.mefFqdn.empty()) enrolOptions.mefFqdn = kept->mefFqdn;
+        enrolOptions.kpmId = kept->kreId;
+        enrolOptions.kpm = kept->kre;
+        bootstrapCertificate.clear();
+      }
       if (enrolOptions.mefUrl.empty() || enrolOptions.mefFqdn.empty())
         throw Error(ErrorCode::Config, "name the MEF: --mef and --mef-fqdn, or --bundle with --bundle-signer");
       if (!approvalWait.empty()) {
@@ -326,7 +362,9 @@ int main(int argc, char** argv) {
         if (!d) throw Error(ErrorCode::Config, "--approval-wait takes a duration such as 60s");
         enrolOptions.approvalWait = *d;
       }
-      if (!bootstrapCertificate.empty()) {
+      if (reauth) {
+        // KreId/Kre from the credential file (above).
+      } else if (!bootstrapCertificate.empty()) {
         if (bootstrapKey.empty() || mefTrustAnchors.empty())
           throw Error(ErrorCode::Config, "--cert needs --cert-key and --mef-trust-anchors");
         enrolOptions.certificateBootstrap =

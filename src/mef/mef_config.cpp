@@ -22,6 +22,11 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   c.estRetryAfter = std::chrono::seconds(cf.integer("mef.est_retry_after").value_or(10));
   if (c.estRetryAfter.count() < 1 || c.estRetryAfter.count() > 86400)
     throw Error(ErrorCode::Config, "mef.est_retry_after must be 1 to 86400 seconds");
+  if (auto grace = cf.string("mef.rekey_grace")) {
+    auto d = parseDuration(*grace);
+    if (!d) throw Error(ErrorCode::Config, "mef.rekey_grace takes a duration such as 300s, 10m or 0s");
+    c.rekeyGrace = *d;
+  }
   c.tls13 = cf.boolean("mef.tls13").value_or(false);
   c.maxBodyBytes = static_cast<std::size_t>(cf.integer("mef.max_body_bytes").value_or(16 * 1024));
   auto profile = cf.string("mef.key_profile").value_or("current");

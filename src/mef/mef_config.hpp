@@ -59,6 +59,7 @@ struct MefConfig {
   int threads = 2;
   int workers = 8;
   std::chrono::seconds estRetryAfter{10};
+  std::chrono::seconds rekeyGrace{300};  // [mef] rekey_grace: a replaced Enrolment Key is served this long
   bool tls13 = false;
   std::size_t maxBodyBytes = 16 * 1024;
   crypto::KeyProfile keyProfile = crypto::KeyProfile::Current;

@@ -45,8 +45,51 @@ transport::HttpResponse toHttpResponse(procedures::EstResponse est) {
 using transport::pathSegments;
 using transport::requireMethod;
 
+namespace {
+
+// The audit log's name for a request, and what it concerns; "" for a read (not recorded on success).
+struct AuditedRequest {
+  std::string action;
+  std::string subject;
+};
+
+AuditedRequest auditedRequest(const tls::AuthenticatedPeer& peer, const std::vector<std::string>& segments) {
+  if (segments.size() == 2 && segments[0] == "enrolment") return {"enrolment_exchange", peer.principal};
+  if (segments.size() == 3 && segments[0] == "enrolment") return {"enrolment_complete", peer.principal};
+  if (!segments.empty() && segments[0] == "fetchCredentials")
+    return {"key_retrieval", segments.size() > 1 ? segments[1].substr(0, 128) : ""};
+  if (segments.size() >= 3 && segments[0] == ".well-known" && segments[1] == "est") {
+    const auto& op = segments.back();
+    if (op == "simpleenroll" || op == "simplereenroll") return {"certificate_" + op, peer.principal};
+    return {"", peer.principal};
+  }
+  return {"", ""};
+}
+
+}  // namespace
+
 transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
   auto segments = pathSegments(request.target);
+  auto audited = auditedRequest(peer, segments);
+  std::string issuedSerial;
+  try {
+    auto response = dispatch(peer, request, segments, issuedSerial);
+    if (audit_ && !audited.action.empty())
+      audit_->record(procedures::actorOf(peer), audited.action, audited.subject,
+                     response.status == 202 ? "pending" : "success",
+                     issuedSerial.empty() ? "" : "certificate " + issuedSerial + " issued");
+    return response;
+  } catch (const Error& e) {
+    if (audit_)
+      audit_->record(procedures::actorOf(peer), audited.action.empty() ? "request" : audited.action,
+                     audited.subject.empty() ? request.target.substr(0, 128) : audited.subject,
+                     std::string(procedures::outcomeOf(e.code())), e.what());
+    throw;
+  }
+}
+
+transport::HttpResponse MefRouter::dispatch(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request,
+                                            const std::vector<std::string>& segments, std::string& issuedSerial) {
   if (segments.size() == 2 && segments[0] == "enrolment" && segments[1] == "exchange") {
     requireMethod(request, "POST");
     return ok(observed(observer_, procedures::Procedure::EnrolmentExchange,
@@ -93,6 +136,7 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
     } else {
       throw Error(ErrorCode::NotFound, "no EST operation '" + operation.substr(0, 64) + "'");
     }
+    issuedSerial = est.issuedSerial;
     return toHttpResponse(std::move(est));
   }
   throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));

@@ -1,5 +1,6 @@
 #pragma once
 // The MEF's resources (PROTOCOL.md section 4) mapped onto its procedures. Binding-neutral.
+#include "procedures/audit_trail.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "procedures/enrolment_exchange.hpp"
 #include "procedures/key_retrieval.hpp"
@@ -17,16 +18,22 @@ class MefRouter {
       : exchange_(store, settings),
         keyRetrieval_(store, settings),
         est_(store, std::move(kek), estRetryAfter, std::move(upstreamCa)),
-        observer_(settings.observer) {}
+        observer_(settings.observer),
+        audit_(settings.audit) {}
 
-  // Throws rspf::Error for refusals; the binding maps them to the wire.
+  // Throws rspf::Error for refusals; the binding maps them to the wire. Every change and every
+  // refusal is recorded in the audit log (reads that succeed are not).
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request);
 
  private:
+  transport::HttpResponse dispatch(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request,
+                                   const std::vector<std::string>& segments, std::string& issuedSerial);
+
   procedures::EnrolmentExchange exchange_;
   procedures::MefKeyRetrieval keyRetrieval_;
   procedures::EstRegistrationAuthority est_;
   procedures::ProcedureObserver* observer_;  // may be null
+  procedures::AuditTrail* audit_;            // may be null
 };
 
 }  // namespace rspf::mef

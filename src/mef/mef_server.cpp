@@ -68,6 +68,8 @@ struct MefServer::Impl {
   observability::PrometheusMetrics metrics;
   std::optional<ApprovalWebhook> approvalWebhook;
   std::unique_ptr<store::Store> store;
+  procedures::AuditTrail audit;
+  procedures::HandshakeAudit handshakeAudit;
   std::optional<MefCertificate> certificate;
   bootstrap::PreProvisionedKeyFramework preProvisioned;
   bootstrap::ReAuthenticationFramework reAuthentication;
@@ -83,6 +85,8 @@ struct MefServer::Impl {
                             ? std::optional<ApprovalWebhook>(std::in_place, *c.approvalWebhook, c.approvalTimeout)
                             : std::nullopt),
         store(std::move(s)),
+        audit(*store),
+        handshakeAudit(audit, &metrics),
         certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
         preProvisioned(*store),
         reAuthentication(*store, c.fqdn),
@@ -90,9 +94,10 @@ struct MefServer::Impl {
         frameworks(chain({&reAuthentication, &preProvisioned}, gba)),
         certificateFramework(*store),
         router(*store,
-               procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr},
+               procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr,
+                                       &audit, c.rekeyGrace},
                kek, c.estRetryAfter, c.upstreamCa ? upstreamEstSettings(*c.upstreamCa, certificate) : nullptr),
-        server(serverSettings(c, certificate, &certificateFramework, &metrics), frameworks,
+        server(serverSettings(c, certificate, &certificateFramework, &handshakeAudit), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
                  return router.handle(peer, request);
                }) {

@@ -42,8 +42,9 @@ PrometheusMetrics::PrometheusMetrics()
                        .Help("Durable store writes on the procedures' paths, by operation")
                        .Register(*registry_)) {}
 
-void PrometheusMetrics::handshake(std::string_view framework, bool accepted) {
-  handshakes_.Add({{"framework", std::string(framework)}, {"outcome", accepted ? "accepted" : "refused"}}).Increment();
+void PrometheusMetrics::handshake(const transport::HandshakeReport& report) {
+  handshakes_.Add({{"framework", std::string(report.framework)}, {"outcome", report.accepted ? "accepted" : "refused"}})
+      .Increment();
 }
 
 void PrometheusMetrics::request(int status, std::chrono::nanoseconds latency) {

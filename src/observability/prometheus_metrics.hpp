@@ -25,7 +25,7 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
  public:
   PrometheusMetrics();
 
-  void handshake(std::string_view framework, bool accepted) override;
+  void handshake(const transport::HandshakeReport& report) override;
   void request(int status, std::chrono::nanoseconds latency) override;
   void outcome(procedures::Procedure procedure, std::string_view outcome) override;
   void storeWrite(std::string_view operation, std::chrono::nanoseconds latency) override;

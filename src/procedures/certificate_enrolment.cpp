@@ -145,7 +145,9 @@ EstResponse EstRegistrationAuthority::answer(const ca::Issuance& issuance, const
   store_.recordIssuedCertificate(
       {issued.serialHex, label, enroleeId, enroleeId, issued.notBefore, issued.notAfter, now(), issued.der, {}, {}});
   spdlog::info("certificate {} issued to '{}' until {}", issued.serialHex, enroleeId, toRfc3339(issued.notAfter));
-  return certificateResponse(issued.der);
+  auto response = certificateResponse(issued.der);
+  response.issuedSerial = issued.serialHex;
+  return response;
 }
 
 std::optional<ca::EmbeddedCa> loadCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek,

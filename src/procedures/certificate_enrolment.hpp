@@ -30,6 +30,8 @@ struct EstResponse {
   std::string body;  // base64 of the DER (RFC 7030 4.1.3)
   int status = 200;  // 202: held for approval, retry after `retryAfter` (RFC 7030 4.2.3)
   std::chrono::seconds retryAfter{0};
+  std::string issuedSerial =
+      {};  // 200 from simpleenroll / simplereenroll: the new certificate's serial (for the audit log)
 };
 
 // 202: the request is held (for an administrator, or by the CA); ask again after `retryAfter`.

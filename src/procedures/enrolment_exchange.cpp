@@ -95,7 +95,7 @@ nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const 
   key.expiry = issuedAt + policy.enrolmentExpiry;  // Enrolment Expiry (10.7)
 
   auto writeStarted = std::chrono::steady_clock::now();
-  auto refusal = store_.commitEnrolment(key, tokenUse, issuedAt);
+  auto refusal = store_.commitEnrolment(key, tokenUse, issuedAt, settings_.rekeyGrace);
   if (settings_.observer)
     settings_.observer->storeWrite("commit_enrolment", std::chrono::steady_clock::now() - writeStarted);
   if (refusal != store::TokenRefusal::None) {

@@ -42,6 +42,10 @@ crypto::Bytes KeyEncryptionKey::seal(crypto::ByteView plaintext, std::string_vie
   return crypto::aeadSeal(key_, plaintext, "rspf/v1/" + std::string(where));
 }
 
+crypto::SecretBytes KeyEncryptionKey::deriveKey(std::string_view label) const {
+  return crypto::hmacSha256(key_.view(), {crypto::asBytes(label)});
+}
+
 crypto::SecretBytes KeyEncryptionKey::open(crypto::ByteView sealed, std::string_view where) const {
   auto plain = crypto::aeadOpen(key_, sealed, "rspf/v1/" + std::string(where));
   if (!plain)

@@ -27,6 +27,8 @@ class KeyEncryptionKey {
   // Seal / open one secret column value; `where` names table, column and row.
   crypto::Bytes seal(crypto::ByteView plaintext, std::string_view where) const;
   crypto::SecretBytes open(crypto::ByteView sealed, std::string_view where) const;  // throws Error(Store)
+  // A key for another purpose of the store (e.g. the audit log's chain): HMAC-SHA-256(KEK, label).
+  crypto::SecretBytes deriveKey(std::string_view label) const;
 
  private:
   crypto::SecretBytes key_;

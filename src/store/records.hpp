@@ -2,6 +2,7 @@
 // What the MEF keeps: Enrolees with their Bootstrap Credential and policy, Enrolment Keys,
 // Enrolment Targets allowed to fetch keys, and enrolment tokens (seed 8.3.1.2, 8.3.3.1, 9.2.2.3).
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,6 +102,9 @@ struct EnrolmentKey {
   std::string tokenId;                      // the enrolment token used, if any
   std::string tokenAux;                     // that token's auxiliary information
   std::vector<std::string> completedSteps;  // "certificateEnrolment", "mafEnrolment"
+  // Replaced by a newer key and served only until `expiry`, which the rotation capped at the end of
+  // its grace period (Store::commitEnrolment).
+  bool retired = false;
 };
 
 // A CSE / AE / MAF identity allowed to perform MEF Key Retrieval (seed 8.3.3.6).
@@ -154,6 +158,27 @@ struct PendingCertificateRequest {
   crypto::Bytes csrDer;
   TimePoint createdAt{};
   bool approved = false;
+};
+
+// One entry of the audit log (issue 5 item 7): who did what to whom, and how it ended. Never a
+// secret: identifiers, outcomes and reasons only.
+struct AuditEntry {
+  std::uint64_t seq = 0;  // assigned by the store: 1, 2, 3, ...
+  TimePoint at{};
+  std::string actor;    // "psk:cse1.example.com", "admin", ...
+  std::string action;   // "bootstrap", "enrolment_exchange", "certificate_issued", "admin.enrolee.add", ...
+  std::string subject;  // what it concerns: an Enrolee-ID, a certificate serial, a key identifier
+  std::string outcome;  // "success", "refused", "forbidden", ...
+  std::string detail;   // free text (a refusal's reason)
+  bool operator==(const AuditEntry&) const = default;
+};
+
+// The result of checking the audit log's chain.
+struct AuditVerification {
+  bool intact = true;
+  std::uint64_t entries = 0;
+  std::uint64_t firstBadSeq = 0;  // when not intact
+  std::string problem;            // "entry 5 was altered", "entry 7 is missing", ...
 };
 
 }  // namespace rspf::store

@@ -53,7 +53,11 @@ class Store {
   // Enrolee's previous Enrolment Key by `key`. Durable on return. Nothing changes on refusal.
   // Throws Error(NotFound) when the Enrolee does not exist. Concurrent calls may share one durable
   // commit (group commit); each still returns only once its enrolment is durable.
-  virtual TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now) = 0;
+  // The replaced key is kept as a retired key until now + `previousKeyGrace` (never beyond its own
+  // expiry) when that is positive, else dropped at once.
+  virtual TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now,
+                                       std::chrono::seconds previousKeyGrace = std::chrono::seconds(0)) = 0;
+  // The current key with this RelativeKeId, else a retired one (EnrolmentKey::retired).
   virtual std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) = 0;
   virtual std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) = 0;
   virtual std::optional<EnrolmentKey> findEnrolmentKeyOf(std::string_view enroleeId) = 0;
@@ -90,6 +94,15 @@ class Store {
   virtual std::vector<PendingCertificateRequest> listPendingCertificateRequests() = 0;
   virtual bool approveCertificateRequest(std::string_view enroleeId) = 0;  // false: none pending
   virtual void removePendingCertificateRequest(std::string_view enroleeId) = 0;
+
+  // --- Audit log. An entry is queued and committed with the store's next write (the writer thread
+  // does not make its caller wait); flushAudit waits until everything queued is durable. Each entry
+  // carries HMAC(audit key, previous entry's MAC ‖ this entry), the key derived from the KEK, so an
+  // entry edited or removed breaks the chain (verifyAudit).
+  virtual void appendAudit(AuditEntry entry) = 0;
+  virtual void flushAudit() = 0;
+  virtual std::vector<AuditEntry> tailAudit(std::size_t count) = 0;  // the last `count`, oldest first
+  virtual AuditVerification verifyAudit() = 0;
 
   // Current schema version (for diagnostics and tests).
   virtual int schemaVersion() = 0;

@@ -123,7 +123,10 @@ TEST_F(PskEnrolment, DisabledEnroleeIsRefusedWithAClearErrorAndStoresNothing) {
   EXPECT_FALSE(currentKey(d, kEnrolee));
 }
 
+// With rekey_grace = 0s (tests/integration/rekey_grace_test.cpp has the grace period itself).
 TEST_F(PskEnrolment, EnrollingAgainReplacesTheKeyAndTheOldKeIdIsNoLongerServed) {
+  d.stopMef();
+  d.startMef("rekey_grace = \"0s\"");
   auto targetUrl = d.startTarget(kTarget);
   ASSERT_EQ(d.enrol(kEnrolee).exitCode, 0);
   auto oldFile = d.dir() / "old.json";

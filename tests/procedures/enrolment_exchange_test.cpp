@@ -253,9 +253,13 @@ TEST_F(EnrolmentExchangeTest, ASecondRunReplacesTheKey) {
   auto response = run();
   EXPECT_EQ(response.at("keId"), kKeId2);
   EXPECT_EQ(response.at("kreId"), kKreId2);
-  EXPECT_FALSE(store->findEnrolmentKey(kRelative1));
+  // The replaced key is retired: served for the default grace period (300 s) only.
+  auto retired = store->findEnrolmentKey(kRelative1);
+  ASSERT_TRUE(retired);
+  EXPECT_TRUE(retired->retired);
+  EXPECT_LE(retired->expiry, now() + std::chrono::seconds(300));
   EXPECT_FALSE(store->findEnrolmentKeyByKreId(kKreId1));
-  EXPECT_TRUE(store->findEnrolmentKey(kRelative2));
+  EXPECT_FALSE(store->findEnrolmentKey(kRelative2)->retired);
   EXPECT_EQ(currentRelativeKeId(), std::optional<std::string>(kRelative2));
 }
 

@@ -105,6 +105,39 @@ CREATE INDEX bootstrap_identities_by_enrolee ON bootstrap_identities(enrolee_id)
 ALTER TABLE issued_certificates ADD COLUMN revoked_at INTEGER;
 ALTER TABLE issued_certificates ADD COLUMN revocation_reason TEXT NOT NULL DEFAULT '';
 )sql"},
+    // The audit log (issue 5 item 7): append-only, each entry's MAC chained to the previous one.
+    Migration{6, R"sql(
+CREATE TABLE audit_log (
+  seq     INTEGER PRIMARY KEY,
+  at      INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  detail  TEXT NOT NULL,
+  mac     BLOB NOT NULL
+);
+)sql"},
+    // Enrolment Keys replaced by a newer one, still served until their grace period ends (issue 5
+    // item 3: re-authentication rotates Ke; the old KeId stops being served after a grace period).
+    Migration{7, R"sql(
+CREATE TABLE retired_enrolment_keys (
+  relative_ke_id  TEXT PRIMARY KEY,
+  enrolee_id      TEXT NOT NULL REFERENCES enrolees(enrolee_id) ON DELETE CASCADE,
+  ke_sealed       BLOB NOT NULL,
+  kre_id          TEXT NOT NULL,
+  kre_sealed      BLOB NOT NULL,
+  framework       TEXT NOT NULL,
+  key_profile     TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  expiry          INTEGER NOT NULL,
+  token_id        TEXT NOT NULL,
+  token_aux       TEXT NOT NULL,
+  completed_steps TEXT NOT NULL
+);
+CREATE INDEX retired_enrolment_keys_by_expiry ON retired_enrolment_keys(expiry);
+CREATE INDEX retired_enrolment_keys_by_enrolee ON retired_enrolment_keys(enrolee_id);
+)sql"},
 };
 
 }  // namespace

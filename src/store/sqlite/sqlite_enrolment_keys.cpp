@@ -5,6 +5,8 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "common/error.hpp"
 #include "crypto/identifiers.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -19,6 +21,16 @@ constexpr std::string_view kSelectKeyByRelativeKeId = RSPF_SELECT_ENROLMENT_KEY 
 constexpr std::string_view kSelectKeyByKreId = RSPF_SELECT_ENROLMENT_KEY "WHERE kre_id = ?1";
 constexpr std::string_view kSelectKeyOfEnrolee = RSPF_SELECT_ENROLMENT_KEY "WHERE enrolee_id = ?1";
 #undef RSPF_SELECT_ENROLMENT_KEY
+constexpr std::string_view kSelectRetiredKey =
+    "SELECT relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, framework, key_profile, created_at, expiry, "
+    "token_id, token_aux, completed_steps FROM retired_enrolment_keys WHERE relative_ke_id = ?1";
+// The Enrolee's current key becomes a retired one, served until ?2 at the latest.
+constexpr std::string_view kRetireKey =
+    "INSERT OR REPLACE INTO retired_enrolment_keys (relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, "
+    "framework, key_profile, created_at, expiry, token_id, token_aux, completed_steps) "
+    "SELECT relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, framework, key_profile, created_at, "
+    "MIN(expiry, ?2), token_id, token_aux, completed_steps FROM enrolment_keys WHERE enrolee_id = ?1 AND expiry > ?3";
+constexpr std::string_view kPurgeRetired = "DELETE FROM retired_enrolment_keys WHERE expiry <= ?1";
 
 // One Enrolment Key per Enrolee: a new key takes the place of the previous one. The foreign key
 // refuses an unknown Enrolee.
@@ -86,8 +98,10 @@ EnrolmentKey SqliteStore::readEnrolmentKey(const sqlite::Statement& row) const {
 
 // --- commitEnrolment: the caller seals, the writer thread commits.
 
-TokenRefusal SqliteStore::commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now) {
+TokenRefusal SqliteStore::commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now,
+                                          std::chrono::seconds previousKeyGrace) {
   PendingEnrolment item;
+  item.previousKeyGrace = previousKeyGrace;
   key.relativeKeId = crypto::toLower(key.relativeKeId);
   key.kreId = crypto::toLower(key.kreId);
   item.keSealed = kek_.seal(key.ke.view(), keWhere(key.relativeKeId));
@@ -130,32 +144,41 @@ std::size_t SqliteStore::queuedEnrolments() {
 
 void SqliteStore::runWriter() {
   std::vector<PendingEnrolment> batch;
+  std::vector<AuditEntry> audit;
   batch.reserve(kMaxBatch);
   for (;;) {
     {
       std::unique_lock lock(queueMutex_);
-      queueReady_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued was committed
+      queueReady_.wait(lock, [this] { return stopping_ || !queue_.empty() || !auditQueue_.empty(); });
+      if (queue_.empty() && auditQueue_.empty()) return;  // stopping, and everything queued was committed
       const std::size_t n = std::min(queue_.size(), kMaxBatch);
       std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      audit.swap(auditQueue_);
       batchSize_.store(n);
     }
-    commitBatch(batch);
+    commitBatch(batch, audit);
+    {
+      std::lock_guard lock(queueMutex_);
+      auditCommitted_ += audit.size();
+      auditDone_.notify_all();
+    }
     batch.clear();
+    audit.clear();
     batchSize_.store(0);
   }
 }
 
-// One transaction for the batch, one savepoint per enrolment; the callers learn their outcome
-// after the COMMIT (synchronous=FULL: one fdatasync for all of them).
-void SqliteStore::commitBatch(std::vector<PendingEnrolment>& batch) {
+// One transaction for the batch, one savepoint per enrolment, then the queued audit entries; the
+// callers learn their outcome after the COMMIT (synchronous=FULL: one fdatasync for all of them).
+void SqliteStore::commitBatch(std::vector<PendingEnrolment>& batch, const std::vector<AuditEntry>& audit) {
   std::vector<Outcome> outcomes(batch.size());
   try {
     std::lock_guard lock(writerMutex_);
     try {
       writer_.statement(kBegin).run();
       for (std::size_t i = 0; i < batch.size(); ++i) outcomes[i] = applyEnrolment(batch[i]);
+      if (!audit.empty()) appendAuditInTransaction(audit);
       writer_.statement(kCommit).run();
     } catch (...) {
       // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled the transaction back.
@@ -167,6 +190,7 @@ void SqliteStore::commitBatch(std::vector<PendingEnrolment>& batch) {
   } catch (...) {
     // Nothing of the batch is durable: every enrolment fails, with its own error if it had one.
     const Failure failure = currentFailure();
+    if (!audit.empty()) spdlog::error("store: {} audit entries were lost: {}", audit.size(), failure.message);
     for (Outcome& o : outcomes)
       if (!std::holds_alternative<Failure>(o)) o = failure;
   }
@@ -204,6 +228,12 @@ TokenRefusal SqliteStore::enrolInSavepoint(PendingEnrolment& item) {
       return refusal;
     }
   }
+  if (item.previousKeyGrace.count() > 0)
+    writer_.statement(kRetireKey)
+        .bindText(1, key.enroleeId)
+        .bindInt(2, toUnix(item.now + item.previousKeyGrace))
+        .bindInt(3, toUnix(item.now))
+        .run();
   auto upsert = writer_.statement(kUpsertKey);
   upsert.bindText(1, key.relativeKeId)
       .bindText(2, key.enroleeId)
@@ -252,7 +282,11 @@ std::optional<EnrolmentKey> SqliteStore::findEnrolmentKeyWhere(std::string_view 
 }
 
 std::optional<EnrolmentKey> SqliteStore::findEnrolmentKey(std::string_view relativeKeId) {
-  return findEnrolmentKeyWhere(kSelectKeyByRelativeKeId, crypto::toLower(relativeKeId));
+  const std::string id = crypto::toLower(relativeKeId);
+  if (auto current = findEnrolmentKeyWhere(kSelectKeyByRelativeKeId, id)) return current;
+  auto retired = findEnrolmentKeyWhere(kSelectRetiredKey, id);
+  if (retired) retired->retired = true;
+  return retired;
 }
 
 std::optional<EnrolmentKey> SqliteStore::findEnrolmentKeyByKreId(std::string_view kreId) {
@@ -285,7 +319,9 @@ bool SqliteStore::recordCompletedStep(std::string_view relativeKeId, std::string
 std::size_t SqliteStore::purgeExpiredEnrolmentKeys(TimePoint now) {
   std::lock_guard lock(writerMutex_);
   writer_.statement(kPurge).bindInt(1, toUnix(now)).run();
-  return static_cast<std::size_t>(sqlite3_changes(writer_.get()));
+  auto purged = static_cast<std::size_t>(sqlite3_changes(writer_.get()));
+  writer_.statement(kPurgeRetired).bindInt(1, toUnix(now)).run();
+  return purged + static_cast<std::size_t>(sqlite3_changes(writer_.get()));
 }
 
 }  // namespace rspf::store

@@ -81,7 +81,8 @@ void configureWriter(sqlite3* db, const std::filesystem::path& path) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek) : path_(path), kek_(std::move(kek)) {
+SqliteStore::SqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek)
+    : path_(path), kek_(std::move(kek)), auditKey_(kek_.deriveKey("rspf audit log chain")) {
   PrivateFileCreation privateFiles;
   createDatabaseFile(path);
   writer_ = sqlite::Database(openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));

@@ -58,7 +58,8 @@ class SqliteStore final : public Store {
   std::vector<BootstrapIdentity> listBootstrapIdentities(std::string_view enroleeId) override;
   bool removeBootstrapIdentity(std::string_view kind, std::string_view value) override;
 
-  TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now) override;
+  TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now,
+                               std::chrono::seconds previousKeyGrace = std::chrono::seconds(0)) override;
   std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyOf(std::string_view enroleeId) override;
@@ -89,6 +90,11 @@ class SqliteStore final : public Store {
   std::vector<EnrolmentToken> listTokens() override;
   bool revokeToken(std::string_view tokenId) override;
 
+  void appendAudit(AuditEntry entry) override;
+  void flushAudit() override;
+  std::vector<AuditEntry> tailAudit(std::size_t count) override;
+  AuditVerification verifyAudit() override;
+
   int schemaVersion() override;
 
   // Diagnostics and tests (not part of Store): transactions the writer thread committed so far
@@ -114,6 +120,7 @@ class SqliteStore final : public Store {
     std::string completedStepsJson;
     std::optional<crypto::Bytes> tokenHash;
     TimePoint now{};
+    std::chrono::seconds previousKeyGrace{0};
     std::promise<Outcome> outcome;
   };
 
@@ -141,10 +148,14 @@ class SqliteStore final : public Store {
   std::optional<Enrolee> findEnroleeWhere(std::string_view sql, std::string_view value);
   std::optional<EnrolmentKey> findEnrolmentKeyWhere(std::string_view sql, std::string_view value);
 
+  // Appends the queued audit entries inside the writer's open transaction, chained to the last
+  // entry in the database (read under the write lock: another process may have appended).
+  void appendAuditInTransaction(const std::vector<AuditEntry>& entries);
+
   // Writer thread.
   static Failure currentFailure();  // the exception being handled
   void runWriter();
-  void commitBatch(std::vector<PendingEnrolment>& batch);
+  void commitBatch(std::vector<PendingEnrolment>& batch, const std::vector<AuditEntry>& audit);
   Outcome applyEnrolment(PendingEnrolment& item);
   TokenRefusal enrolInSavepoint(PendingEnrolment& item);
   // Checks and consumes the token for `item` inside the writer's transaction.
@@ -164,6 +175,11 @@ class SqliteStore final : public Store {
   std::mutex queueMutex_;
   std::condition_variable queueReady_;
   std::deque<PendingEnrolment> queue_;
+  std::vector<AuditEntry> auditQueue_;
+  std::uint64_t auditQueued_ = 0;     // entries ever queued (under queueMutex_)
+  std::uint64_t auditCommitted_ = 0;  // of those, committed or failed (under queueMutex_)
+  std::condition_variable auditDone_;
+  crypto::SecretBytes auditKey_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> commitBatches_{0};
   std::atomic<std::size_t> batchSize_{0};

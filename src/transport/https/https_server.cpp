@@ -87,7 +87,10 @@ class Session : public std::enable_shared_from_this<Session> {
         detail += ": client certificate: " + std::string(X509_verify_cert_error_string(verify));
       ScopedLogFields fields({{"remote", remote_}, {"event", "handshake_refused"}});
       spdlog::info("TLS handshake from {} refused: {}", remote_, detail);
-      if (settings_.observer) settings_.observer->handshake("none", false);
+      if (settings_.observer) {
+        const char* presented = SSL_get_psk_identity(ssl);
+        settings_.observer->handshake({"none", false, "", presented ? presented : "", remote_, detail});
+      }
       return;  // the socket closes when the session is released
     }
     peer_.framework = resolved->framework;
@@ -101,7 +104,8 @@ class Session : public std::enable_shared_from_this<Session> {
     };
     spdlog::debug("TLS {} {} from {}: {} as '{}'", SSL_get_version(ssl), SSL_get_cipher_name(ssl), remote_,
                   peer_.framework, peer_.principal);
-    if (settings_.observer) settings_.observer->handshake(peer_.framework, true);
+    if (settings_.observer)
+      settings_.observer->handshake({peer_.framework, true, peer_.principal, peer_.pskIdentity, remote_, ""});
     if (observer_) {
       try {
         observer_(peer_);

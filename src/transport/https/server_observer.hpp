@@ -6,12 +6,20 @@
 
 namespace rspf::transport {
 
+struct HandshakeReport {
+  std::string_view framework;  // the bootstrap framework that authenticated the peer; "none" when refused
+  bool accepted = false;
+  std::string_view principal;    // accepted: the identity the peer is authenticated as
+  std::string_view pskIdentity;  // the psk_identity the client presented, if any (an identifier, not a key)
+  std::string_view remote;       // "address:port"
+  std::string_view reason;       // refused: why
+};
+
 class ServerObserver {
  public:
   virtual ~ServerObserver() = default;
-  // A finished handshake: `framework` is the bootstrap framework that authenticated the peer
-  // ("psk", "reauth", "cert", ...), or "none" when the handshake was refused.
-  virtual void handshake(std::string_view framework, bool accepted) = 0;
+  // A finished handshake, accepted or refused.
+  virtual void handshake(const HandshakeReport& report) = 0;
   // A request answered with `status`, `latency` from the full request to the response's hand-off.
   virtual void request(int status, std::chrono::nanoseconds latency) = 0;
 };
