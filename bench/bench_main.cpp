@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "certificate_enrolment_bench.hpp"
+#include "gba_enrolment_bench.hpp"
 #include "psk_enrolment_bench.hpp"
 
 int main(int argc, char** argv) {
@@ -15,11 +16,13 @@ int main(int argc, char** argv) {
                  "                  (rspf_bench psk-enrolment --help for its options)\n"
                  "  certificate-enrolment\n"
                  "                  certificate enrolments/s (mutual TLS + csrattrs + simpleenroll) vs. the\n"
-                 "                  crypto floor measured in the same run\n";
+                 "                  crypto floor measured in the same run\n"
+                 "  gba-enrolment   GBA enrolments/s (Ub with the BSF + TLS-PSK with Ks_NAF + exchange)\n";
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "psk-enrolment") return rspf::bench::pskEnrolmentBench({args.begin() + 1, args.end()});
   if (args[0] == "certificate-enrolment") return rspf::bench::certificateEnrolmentBench({args.begin() + 1, args.end()});
+  if (args[0] == "gba-enrolment") return rspf::bench::gbaEnrolmentBench({args.begin() + 1, args.end()});
   std::cerr << "rspf_bench: unknown benchmark '" << args[0] << "' (try --help)\n";
   return 2;
 }

@@ -13,6 +13,7 @@
 
 #include "admin/administration.hpp"
 #include "bench_options.hpp"
+#include "bench_temp_dir.hpp"
 #include "certificate_load_client.hpp"
 #include "ecdsa_crypto_floor.hpp"
 #include "enrolee/enrolment_client.hpp"
@@ -74,27 +75,6 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
     throw std::invalid_argument("--enrolees must be at least --clients (one Enrolee is never on two connections)");
   return o;
 }
-
-// A fresh private directory under the temp directory, removed on scope exit unless kept.
-class TempDir {
- public:
-  explicit TempDir(bool keep) : keep_(keep) {
-    std::string pattern = (fs::temp_directory_path() / "rspf-bench-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a temporary directory");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    if (!keep_) fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-  bool keep_;
-};
 
 std::string enroleeIdOf(int i) { return "e" + std::to_string(i) + ".bench.example"; }
 
@@ -170,7 +150,7 @@ int certificateEnrolmentBench(const std::vector<std::string>& args) {
   const Options& o = *parsed;
 
   try {
-    TempDir dir(o.keep);
+    BenchTempDir dir(fs::temp_directory_path(), o.keep);
     setUpMefLogging(dir.path());
     mef::MefConfig config;
     config.fqdn = kMefFqdn;

@@ -16,6 +16,7 @@
 
 #include "admin/administration.hpp"
 #include "bench_options.hpp"
+#include "bench_temp_dir.hpp"
 #include "crypto/primitives.hpp"
 #include "load_client.hpp"
 #include "machine_facts.hpp"
@@ -111,28 +112,6 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
   }
   return o;
 }
-
-// A fresh private directory, removed on scope exit unless kept.
-class TempDir {
- public:
-  TempDir(const fs::path& parent, bool keep) : keep_(keep) {
-    std::string pattern = (parent / "rspf-bench-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("cannot create a temporary directory under " + parent.string());
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    if (!keep_) fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-  bool keep_;
-};
 
 // Registers `count` Enrolees with generated Kpm; returns their (KpmId, Kpm).
 std::vector<PskCredential> registerEnrolees(const fs::path& storePath, const store::KeyEncryptionKey& kek, int count) {
@@ -257,7 +236,7 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
   const Options& o = *parsed;
 
   try {
-    TempDir dir(o.storeDir, o.keep);
+    BenchTempDir dir(o.storeDir, o.keep);
     setUpMefLogging(o, dir.path());
     const fs::path kekFile = dir.path() / "kek";
     const fs::path storePath = dir.path() / "mef.sqlite";

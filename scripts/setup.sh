@@ -14,6 +14,7 @@ PACKAGES=(
   prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnutls-bin curl python3 procps
+  libosmocore-utils  # osmo-auc-gen: an independent Milenage for tests (a tool only; libosmocore is GPL, never linked)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

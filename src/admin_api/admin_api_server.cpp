@@ -103,7 +103,7 @@ AdminApiServer::AdminApiServer(const AdminApiSettings& settings, store::Store& s
   }
   i.clientAnchors = anchorsFrom(settings.clientTrustAnchors);
   credentials.clientTrustAnchors = i.clientAnchors.get();
-  credentials.clientCertificateOptional = true;  // a missing credential is answered with 401
+  credentials.clientCertificateRequired = false;  // a missing credential is answered with 401
 
   transport::HttpsServerSettings s;
   s.host = settings.host;
@@ -113,6 +113,7 @@ AdminApiServer::AdminApiServer(const AdminApiSettings& settings, store::Store& s
   s.maxBodyBytes = settings.maxBodyBytes;
   s.idleTimeout = std::chrono::seconds(60);
   s.certificate = credentials;
+  s.anonymousClients = true;
   s.certificateResolver = &i.administrators;
   i.server.emplace(s, i.noPsk, [&i](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
     return i.handle(peer, request);

@@ -10,8 +10,12 @@ class FrameworkChain : public tls::PskIdentityResolver {
  public:
   explicit FrameworkChain(std::vector<tls::PskIdentityResolver*> frameworks) : frameworks_(std::move(frameworks)) {}
   std::optional<tls::ResolvedPsk> resolve(std::string_view identity) override {
+    return resolveInHandshake(identity, tls::HandshakeContext{});
+  }
+  std::optional<tls::ResolvedPsk> resolveInHandshake(std::string_view identity,
+                                                     const tls::HandshakeContext& context) override {
     for (auto* f : frameworks_)
-      if (auto r = f->resolve(identity)) return r;
+      if (auto r = f->resolveInHandshake(identity, context)) return r;
     return std::nullopt;
   }
 

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "bsf/bsf_server.hpp"
+#include "bsf/subscriber_store.hpp"
 #include "ca/pem.hpp"
 #include "ca_server/ca_server.hpp"
 #include "cli/commands.hpp"
@@ -16,6 +18,8 @@
 #include "common/text_file.hpp"
 #include "config/bootstrap_instruction_bundle.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/identifiers.hpp"
+#include "crypto/milenage.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "enrolee/remote_maf_enrolment.hpp"
 #include "enrolee/target_connection.hpp"
@@ -84,8 +88,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "rspf: oneM2M Remote Security Provisioning Frameworks (TS-0003 8.3).\n"
       "Roles: the M2M Enrolment Function (mef), an Enrolment Target (target), the Enrolee (enrol,\n"
-      "connect), the MEF's administration (admin) and a CA serving MEFs over EST (ca serve).\n"
-      "`rspf demo` runs them all on loopback.",
+      "connect), the GBA BSF with its HSS (bsf), the MEF's administration (admin) and a CA serving MEFs\n"
+      "over EST (ca serve). `rspf demo` runs them all on loopback.",
       "rspf"};
   app.require_subcommand(1);
   std::string logLevel = "info";
@@ -179,6 +183,43 @@ int main(int argc, char** argv) {
                   "renew the certificate given by --cert/--cert-key (EST simplereenroll): a new key and certificate "
                   "replace both files");
 
+  bool gba = false;
+  std::string usimFile, gbaSession;
+  enrolee::BsfEndpoint bsfEndpoint;
+  enrol->add_flag("--gba", gba, "bootstrap by GBA (seed 8.3.2.3): Ub with the BSF, then TLS-PSK with Ks_NAF");
+  enrol->add_flag("--gba-u", enrolOptions.gbaUicc,
+                  "GBA_U: psk_identity 3GPP-bootstrapping-uicc.<B-TID> with Ks_int_NAF (implies --gba)");
+  enrol->add_option("--usim", usimFile, "the simulated USIM file (IMPI, K, OPc, SQN; mode 0600)");
+  enrol->add_option("--bsf", bsfEndpoint.url, "BSF URL, https://host:port");
+  enrol->add_option("--bsf-fqdn", bsfEndpoint.fqdn, "BSF FQDN (its certificate's name and the Digest realm)");
+  enrol->add_option("--bsf-trust-anchors", bsfEndpoint.trustAnchors, "CA certificates the BSF's must chain to, PEM");
+  enrol->add_option("--gba-session", gbaSession,
+                    "file keeping the bootstrapped Ks and B-TID for reuse (default: <credentials>.gba)");
+
+  // --- bsf
+  auto* bsf =
+      app.add_subcommand("bsf", "Run the GBA Bootstrapping Server Function with its HSS, or manage subscribers");
+  std::string bsfConfig;
+  bsf->add_option("--config", bsfConfig, "BSF configuration file (TOML); see docs/configuration.md")
+      ->check(CLI::ExistingFile);
+  auto* subscriber = bsf->add_subcommand("subscriber", "HSS subscribers: add, list");
+  auto* subscriberAdd = subscriber->add_subcommand("add", "Add a subscriber (IMPI, K, OPc or OP, GUSS)");
+  auto* subscriberList = subscriber->add_subcommand("list", "List subscribers (no keys)");
+  std::string subscriberConfig, impi, kFile, opcFile, opFile, guss;
+  bool uicc = false, subscriberJson = false;
+  for (auto* cmd : {subscriberAdd, subscriberList})
+    cmd->add_option("--config", subscriberConfig, "BSF configuration file")->required()->check(CLI::ExistingFile);
+  subscriberList->add_flag("--json", subscriberJson, "print JSON");
+  subscriberAdd
+      ->add_option("--impi", impi, "IMS Private Identity, e.g. 001010123456789@ims.mnc001.mcc001.3gppnetwork.org")
+      ->required();
+  subscriberAdd->add_option("--k-file", kFile, "file holding K, 32 hex digits (mode 0600)")->required();
+  subscriberAdd->add_option("--opc-file", opcFile, "file holding OPc, 32 hex digits (mode 0600)");
+  subscriberAdd->add_option("--op-file", opFile, "file holding OP (OPc is derived, TS 35.206 4.1)");
+  subscriberAdd->add_option("--guss", guss, "NAF FQDNs the subscriber may use, comma-separated (GUSS)")->required();
+  subscriberAdd->add_flag("--uicc", uicc, "GBA_U capable UICC: the BSF also gives NAFs Ks_int_NAF");
+  subscriber->require_subcommand(1);
+
   // --- connect
   auto* connect = app.add_subcommand(
       "connect", "Open a TLS-PSK channel to an Enrolment Target with a provisioned key and send one request");
@@ -225,6 +266,49 @@ int main(int argc, char** argv) {
       auto config = mef::loadMefConfig(mefConfig);
       mef::MefServer server(config);
       return serveUntilSignalled(server, signals, config.readyFile, config.host, "MEF");
+    }
+    if (*bsf) {
+      if (*subscriberAdd || *subscriberList) {
+        auto config = bsf::loadBsfConfig(subscriberConfig);
+        if (*subscriberAdd && config.kekFile && !std::filesystem::exists(*config.kekFile)) {
+          store::KeyEncryptionKey::generateFile(*config.kekFile);
+          std::cerr << "created key-encryption key " << config.kekFile->string()
+                    << " (mode 0600; back it up apart from the store)\n";
+        }
+        bsf::SubscriberStore store(config.storePath, store::KeyEncryptionKey::load(config.kekFile));
+        if (*subscriberList) {
+          nlohmann::json all = nlohmann::json::array();
+          for (const auto& s : store.listSubscribers()) {
+            all.push_back({{"impi", s.impi}, {"sqn", s.sqn}, {"guss", s.guss.nafFqdns}, {"uicc", s.guss.uicc}});
+            if (!subscriberJson)
+              std::cout << s.impi << "  sqn " << s.sqn << "  guss " << nlohmann::json(s.guss.nafFqdns).dump()
+                        << (s.guss.uicc ? "  uicc" : "") << "\n";
+          }
+          if (subscriberJson) std::cout << all.dump(2) << "\n";
+          return 0;
+        }
+        if (opcFile.empty() == opFile.empty()) throw Error(ErrorCode::Config, "give one of --opc-file and --op-file");
+        bsf::Subscriber s;
+        s.impi = impi;
+        crypto::requireAsciiIdentifier(impi, "IMPI");
+        s.k = readHexKeyFile(kFile, "K", crypto::kMilenageKeySize);
+        s.opc = opcFile.empty() ? crypto::deriveOpc(s.k, readHexKeyFile(opFile, "OP", crypto::kMilenageKeySize).view())
+                                : readHexKeyFile(opcFile, "OPc", crypto::kMilenageKeySize);
+        for (std::size_t start = 0; start <= guss.size();) {
+          auto end = std::min(guss.find(',', start), guss.size());
+          if (end > start) s.guss.nafFqdns.push_back(guss.substr(start, end - start));
+          start = end + 1;
+        }
+        s.guss.uicc = uicc;
+        store.addSubscriber(s);
+        std::cout << "added subscriber " << impi << " (GUSS " << guss << (uicc ? ", GBA_U" : "") << ")\n";
+        return 0;
+      }
+      if (bsfConfig.empty()) throw Error(ErrorCode::Config, "rspf bsf needs --config FILE");
+      auto signals = blockTerminationSignals();
+      auto config = bsf::loadBsfConfig(bsfConfig);
+      bsf::BsfServer server(config);
+      return serveUntilSignalled(server, signals, config.readyFile, config.host, "BSF");
     }
     if (*caServe) {
       auto signals = blockTerminationSignals();
@@ -301,8 +385,14 @@ int main(int argc, char** argv) {
           throw Error(ErrorCode::Config, "--cert needs --cert-key and --mef-trust-anchors");
         enrolOptions.certificateBootstrap =
             enrolee::CertificateBootstrapFiles{bootstrapCertificate, bootstrapKey, mefTrustAnchors};
+      } else if (gba || enrolOptions.gbaUicc) {
+        if (usimFile.empty() || bsfEndpoint.url.empty() || bsfEndpoint.fqdn.empty() || bsfEndpoint.trustAnchors.empty())
+          throw Error(ErrorCode::Config, "--gba needs --usim, --bsf, --bsf-fqdn and --bsf-trust-anchors");
+        if (enrolOptions.tls13)
+          throw Error(ErrorCode::Config,
+                      "GBA runs over TLS 1.2 (TS 33.222 profiles it; NAF_Id needs its suite): drop --tls13");
       } else if (enrolOptions.kpmId.empty()) {
-        throw Error(ErrorCode::Config, "name the bootstrap credential: --kpm-id (with --kpm-file) or --cert");
+        throw Error(ErrorCode::Config, "name the bootstrap credential: --kpm-id (with --kpm-file), --cert or --gba");
       } else {
         enrolOptions.kpm = readKpm(kpmFile);
       }
@@ -321,9 +411,15 @@ int main(int argc, char** argv) {
         return 0;
       }
       std::optional<enrolee::EnroledCertificate> certificate;
-      auto result = enrolee::enrol(enrolOptions, certificate);
       enrolee::CredentialFile file{
           credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)};
+      bool gbaReused = false;
+      auto result = [&] {
+        if (!(gba || enrolOptions.gbaUicc)) return enrolee::enrol(enrolOptions, certificate);
+        auto usim = enrolee::SimulatedUsim::load(usimFile);
+        enrolee::BootstrappedKeyFile keyFile{gbaSession.empty() ? credentials + ".gba" : gbaSession, file};
+        return enrolee::enrolWithGba(enrolOptions, bsfEndpoint, usim, keyFile, certificate, gbaReused);
+      }();
       file.save(result);
       nlohmann::json certificateFiles = nullptr;
       if (certificate) {
@@ -348,6 +444,8 @@ int main(int argc, char** argv) {
                                 {"instructions", result.instructions},
                                 {"credentials", credentials},
                                 {"certificateFiles", certificateFiles}};
+      if (gba || enrolOptions.gbaUicc)
+        summary["gba"] = {{"pskIdentity", result.pskIdentity}, {"reusedBootstrapping", gbaReused}};
       // 8.3.3.1 steps 7-8: Remote MAF Enrolment when instructed (the credentials are saved first).
       if (enrolOptions.mafEnrolment && enrolee::mafInstructionOf(result)) {
         auto mafCertificate = enrolee::certificateFilesBeside(credentials);
@@ -363,6 +461,9 @@ int main(int argc, char** argv) {
       if (enrolJson) {
         std::cout << summary.dump(2) << "\n";
       } else {
+        if (gba || enrolOptions.gbaUicc)
+          std::cout << "GBA: " << (gbaReused ? "reused the kept" : "bootstrapped a new") << " Ks; psk_identity "
+                    << result.pskIdentity << "\n";
         std::cout << "Enrolled with " << enrolOptions.mefUrl << "\n"
                   << "  KeId     " << result.keId << "\n  KreId    " << result.kreId << "\n  expires  "
                   << toRfc3339(result.expiry) << "\n  profile  " << crypto::keyProfileName(result.keyProfile) << "\n";

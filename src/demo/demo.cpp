@@ -1,4 +1,4 @@
-// `rspf demo`: the pre-provisioned symmetric key framework end to end, as real processes on
+// `rspf demo`: the pre-provisioned symmetric key, certificate and GBA frameworks end to end, as real processes on
 // loopback with a temporary embedded store. Exit status 0 only if every step did what it should.
 #include <chrono>
 #include <filesystem>
@@ -19,6 +19,7 @@
 #include "common/child_process.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
+#include "enrolee/simulated_usim.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "store/open_store.hpp"
@@ -36,6 +37,9 @@ constexpr const char* kShortLivedId = "ae2.demo.example";
 constexpr const char* kCertificateEnroleeId = "cse2.demo.example";
 constexpr const char* kMafId = "maf.demo.example";
 constexpr const char* kMafEnroleeId = "ae3.demo.example";
+constexpr const char* kGbaEnroleeId = "ae4.demo.example";
+constexpr const char* kBsfFqdn = "bsf.demo.example";
+constexpr const char* kImpi = "001010000000001@ims.mnc001.mcc001.3gppnetwork.org";
 constexpr int kShortLifetimeSeconds = 3;
 
 struct Demo {
@@ -43,7 +47,7 @@ struct Demo {
   fs::path exe = currentExecutable();
   int step = 0;
   bool ok = true;
-  std::string mefUrl, targetUrl, mafUrl;
+  std::string mefUrl, targetUrl, mafUrl, bsfUrl;
 
   // Runs one step; `body` returns the line to show (or throws). Stops the demo on failure.
   bool run(const std::string& title, const std::function<std::string()>& body) {
@@ -100,6 +104,12 @@ struct Demo {
     return rspf(args);
   }
 
+  ProcessResult enrolByGba() {
+    return rspf({"enrol", "--gba", "--usim", (dir / "ae3.usim").string(), "--bsf", bsfUrl, "--bsf-fqdn", kBsfFqdn,
+                 "--bsf-trust-anchors", (dir / "ca.pem").string(), "--mef", mefUrl, "--mef-fqdn", kMefFqdn,
+                 "--credentials", (dir / (std::string(kGbaEnroleeId) + ".json")).string()});
+  }
+
   ProcessResult connect(const std::string& who, const std::string& path) {
     return rspf({"connect", "--credentials", (dir / (who + ".json")).string(), "--target", targetUrl, "--target-id",
                  kTargetId, "--path", path});
@@ -109,6 +119,35 @@ struct Demo {
 std::string requireSuccess(const ProcessResult& r, const std::string& what) {
   if (r.exitCode != 0) throw std::runtime_error(what + " failed: " + Demo::lastLine(r.err.empty() ? r.out : r.err));
   return r.out;
+}
+
+store::EnrolmentPolicy directKeyPolicy() {
+  store::EnrolmentPolicy p;
+  p.directKeys = {{kTargetId, "SAEF"}};
+  return p;
+}
+
+// The BSF's certificate from the demo's embedded CA, its configuration and KEK, the subscriber's K
+// and OPc (TS 35.207 set 1), and the Enrolee's simulated USIM holding the same.
+void writeBsfFiles(Demo& d, store::Store& store, const store::KeyEncryptionKey& kek) {
+  auto authority = procedures::loadCertificateAuthority(store, kek, "");
+  auto key = ca::generateP256Key();
+  auto certificate =
+      ca::parseCertificate(authority->issueServerCertificate(kBsfFqdn, *key, std::chrono::hours(24)).der);
+  ca::savePrivateKeyPemFile(d.dir / "bsf.key", *key);
+  ca::saveCertificatesPemFile(d.dir / "bsf.pem", {certificate.get()});
+  ca::saveCertificatesPemFile(d.dir / "ca.pem", {&authority->certificate()});
+  store::KeyEncryptionKey::generateFile(d.dir / "bsf.kek");
+  d.writeFile(d.dir / "bsf.toml", std::string("[bsf]\nfqdn = \"") + kBsfFqdn +
+                                      "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"bsf.ready\"\n\n[store]\nsqlite = "
+                                      "\"bsf.db\"\nkek_file = \"bsf.kek\"\n\n[tls]\ncertificate = \"bsf.pem\"\n"
+                                      "private_key = \"bsf.key\"\nnaf_trust_anchors = \"ca.pem\"\n");
+  const char* k = "465b5ce8b199b49faa5f0a2ee238a6bc";
+  const char* opc = "cd63cb71954a9f4e48a5994e37a02baf";
+  d.writeFile(d.dir / "usim.k", std::string(k) + "\n");
+  d.writeFile(d.dir / "usim.opc", std::string(opc) + "\n");
+  enrolee::SimulatedUsim::create(d.dir / "ae3.usim", kImpi, crypto::SecretBytes(*crypto::fromHex(k)),
+                                 crypto::SecretBytes(*crypto::fromHex(opc)), 0);
 }
 
 }  // namespace
@@ -121,13 +160,12 @@ int runDemo(bool keep, bool verbose) {
     return 1;
   }
   d.dir = pattern;
-  std::cout << "rspf demo: the pre-provisioned symmetric key framework, Certificate Enrolment and Remote MAF Enrolment "
-               "end to "
-               "end on loopback\n"
+  std::cout << "rspf demo: the pre-provisioned key, certificate and GBA frameworks, Certificate Enrolment and Remote\n"
+            << "           MAF Enrolment end to end on loopback\n"
             << "           (MEF " << kMefFqdn << ", Enrolment Target " << kTargetId << ", folder " << d.dir.string()
             << ")\n";
   auto started = Steady::now();
-  std::unique_ptr<ChildProcess> mef, target, maf;
+  std::unique_ptr<ChildProcess> mef, target, maf, bsf;
   std::string token;
 
   d.run("set up the MEF's store: Enrolees with generated Kpm, policies, a target, a token", [&] {
@@ -158,18 +196,35 @@ int runDemo(bool keep, bool verbose) {
     add(kCertificateEnroleeId, cse2);
     admin::addTarget(*store, kMafId, "MAF");
     add(kMafEnroleeId, {});  // its MAF instruction follows once the MAF listens
+    add(kGbaEnroleeId, directKeyPolicy());
+    store->addBootstrapIdentity({std::string(store::BootstrapIdentity::kGba), kImpi, kGbaEnroleeId, "", now()});
+    writeBsfFiles(d, *store, kek);
     auto issued = procedures::issueEnrolmentToken(kEnroleeId, "site=plant-3; use=meter", std::nullopt);
     store->addToken(issued.record);
     d.writeFile(d.dir / "token", issued.value + "\n");
     return std::string("Enrolees ") + kTargetId + ", " + kEnroleeId + " (token required, 1h), " + kShortLivedId + " (" +
-           std::to_string(kShortLifetimeSeconds) + "s), " + kCertificateEnroleeId + " (certificate); target " +
-           kTargetId + "; token " + issued.record.tokenId + "; embedded CA for demo.example";
+           std::to_string(kShortLifetimeSeconds) + "s), " + kCertificateEnroleeId + " (certificate), " + kGbaEnroleeId +
+           " (GBA, IMPI " + kImpi + "); target " + kTargetId + "; token " + issued.record.tokenId +
+           "; embedded CA for demo.example (it also certifies the BSF)";
   });
 
-  d.run("start the MEF (rspf mef)", [&] {
+  d.run("start the GBA BSF with its HSS, one subscriber whose GUSS lists the MEF (rspf bsf)", [&] {
+    requireSuccess(
+        d.rspf({"bsf", "subscriber", "add", "--config", (d.dir / "bsf.toml").string(), "--impi", kImpi, "--k-file",
+                (d.dir / "usim.k").string(), "--opc-file", (d.dir / "usim.opc").string(), "--guss", kMefFqdn}),
+        "adding the subscriber");
+    bsf = std::make_unique<ChildProcess>(
+        std::vector<std::string>{d.exe.string(), "bsf", "--config", (d.dir / "bsf.toml").string()}, d.dir / "bsf.log");
+    d.bsfUrl = "https://" + waitForReadyFile(d.dir / "bsf.ready", *bsf);
+    return "listening at " + d.bsfUrl + " (Ub for Enrolees, Zn for the MEF's certificate)";
+  });
+
+  d.run("start the MEF (rspf mef), also a GBA NAF", [&] {
     d.writeFile(d.dir / "mef.toml", std::string("[mef]\nfqdn = \"") + kMefFqdn +
                                         "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"mef.ready\"\n\n[store]\nsqlite = "
-                                        "\"mef.db\"\nkek_file = \"kek\"\n");
+                                        "\"mef.db\"\nkek_file = \"kek\"\n\n[gba]\nbsf_url = \"" +
+                                        d.bsfUrl + "\"\nbsf_fqdn = \"" + kBsfFqdn +
+                                        "\"\nbsf_trust_anchors = \"ca.pem\"\n");
     mef = std::make_unique<ChildProcess>(
         std::vector<std::string>{d.exe.string(), "mef", "--config", (d.dir / "mef.toml").string()}, d.dir / "mef.log");
     d.mefUrl = "https://" + waitForReadyFile(d.dir / "mef.ready", *mef);
@@ -237,10 +292,11 @@ int runDemo(bool keep, bool verbose) {
 
   d.run("enrol again by certificate: the Certificate-Based framework, mutual TLS (rspf enrol --cert)", [&] {
     auto base = (d.dir / (std::string(kCertificateEnroleeId) + ".json")).string();
-    auto out = requireSuccess(d.rspf({"enrol", "--mef", d.mefUrl, "--mef-fqdn", kMefFqdn, "--cert", base + ".certificate.pem",
-                                      "--cert-key", base + ".certificate-key.pem", "--mef-trust-anchors",
-                                      base + ".trust-anchors.pem", "--credentials", base + ".by-certificate.json"}),
-                              "certificate bootstrap");
+    auto out =
+        requireSuccess(d.rspf({"enrol", "--mef", d.mefUrl, "--mef-fqdn", kMefFqdn, "--cert", base + ".certificate.pem",
+                               "--cert-key", base + ".certificate-key.pem", "--mef-trust-anchors",
+                               base + ".trust-anchors.pem", "--credentials", base + ".by-certificate.json"}),
+                       "certificate bootstrap");
     return out + "(the MEF's own certificate, for " + kMefFqdn + ", was verified against the same trust anchor)";
   });
 
@@ -283,6 +339,15 @@ int runDemo(bool keep, bool verbose) {
     return out + "refused as expected: " + Demo::lastLine(refused.err);
   });
 
+  d.run("enrol by GBA: Ub (Digest AKA) with the BSF, then TLS-PSK with Ks_NAF (rspf enrol --gba)",
+        [&] { return requireSuccess(d.enrolByGba(), "GBA enrolment"); });
+
+  d.run("enrol by GBA again: the kept Ks and B-TID are reused (seed 8.3.2.3 step 2)", [&] {
+    auto out = requireSuccess(d.enrolByGba(), "GBA enrolment");
+    if (out.find("reused the kept") == std::string::npos) throw std::runtime_error("bootstrapped again:\n" + out);
+    return out;
+  });
+
   TimePoint shortExpiry{};
   d.run(std::string("enrol a short-lived Enrolee (Enrolment Expiry ") + std::to_string(kShortLifetimeSeconds) +
             "s) and connect it",
@@ -309,18 +374,20 @@ int runDemo(bool keep, bool verbose) {
     int a = target ? target->terminate() : 0;
     int m = maf ? maf->terminate() : 0;
     int b = mef ? mef->terminate() : 0;
-    if (a != 0 || m != 0 || b != 0)
+    int c = bsf ? bsf->terminate() : 0;
+    if (a != 0 || m != 0 || b != 0 || c != 0)
       throw std::runtime_error("exit status target " + std::to_string(a) + ", MAF " + std::to_string(m) + ", MEF " +
-                               std::to_string(b));
+                               std::to_string(b) + ", BSF " + std::to_string(c));
     return std::string("all exited cleanly");
   });
   target.reset();
   maf.reset();
   mef.reset();
+  bsf.reset();
 
   auto total = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started).count();
   if (verbose || !d.ok) {
-    for (const char* log : {"mef.log", "target.log", "maf.log"}) {
+    for (const char* log : {"mef.log", "target.log", "maf.log", "bsf.log"}) {
       std::ifstream in(d.dir / log);
       if (!in) continue;
       std::cout << "---- " << log << "\n" << in.rdbuf() << "\n";

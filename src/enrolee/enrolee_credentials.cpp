@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/private_file.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
@@ -25,33 +26,8 @@ std::filesystem::path keyFileOf(const CredentialFile& f) {
   return f.keyFile ? *f.keyFile : std::filesystem::path(f.path.string() + ".key");
 }
 
-void writePrivateFile(const std::filesystem::path& path, std::string_view content, bool exclusive) {
-  int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (exclusive ? O_EXCL : 0);
-  int fd = ::open(path.c_str(), flags, 0600);
-  if (fd < 0) throw Error(ErrorCode::Config, "cannot create " + path.string() + ": " + std::strerror(errno));
-  ::fchmod(fd, 0600);
-  std::size_t written = 0;
-  while (written < content.size()) {
-    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n <= 0) {
-      ::close(fd);
-      throw Error(ErrorCode::Config, "cannot write " + path.string());
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  ::fsync(fd);
-  ::close(fd);
-}
+}  // namespace
 
-std::string readFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::Config, "cannot read " + path.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The credential key: $RSPF_CREDENTIAL_KEY, else the key file (created when `create`).
 crypto::SecretBytes credentialKey(const CredentialFile& f, bool create) {
   constexpr const char* kWhat = "credential key";
   if (const char* env = std::getenv(kCredentialKeyEnvironmentVariable); env && *env)
@@ -66,6 +42,8 @@ crypto::SecretBytes credentialKey(const CredentialFile& f, bool create) {
   }
   return readHexKeyFile(path, kWhat, crypto::kAeadKeySize);
 }
+
+namespace {
 
 std::string seal(const crypto::SecretBytes& key, const crypto::SecretBytes& value, const std::string& where) {
   return crypto::toBase64(crypto::aeadSeal(key, value.view(), where));

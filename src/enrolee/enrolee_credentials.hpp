@@ -58,4 +58,8 @@ struct CredentialFile {
   EnroleeCredentials load() const;                         // throws Error(Config)
 };
 
+// The credential key: $RSPF_CREDENTIAL_KEY, else the file's key file (created when `create`).
+// Also seals the Enrolee's GBA bootstrapping state (enrolee/gba_bootstrap.hpp).
+crypto::SecretBytes credentialKey(const CredentialFile& file, bool create);
+
 }  // namespace rspf::enrolee

@@ -1,10 +1,12 @@
 #include "enrolee/enrolment_client.hpp"
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "crypto/enrolment_key.hpp"
+#include "crypto/gba_key_derivation.hpp"
 #include "crypto/identifiers.hpp"
 #include "transport/https/https_client.hpp"
 
@@ -52,6 +54,16 @@ std::vector<TargetKey> deriveTargetKeys(const EnroleeCredentials& c) {
 
 // The bootstrap handshake of the chosen framework.
 transport::HttpsClient connectToMef(const transport::HttpsEndpoint& endpoint, const EnrolOptions& options) {
+  if (options.gba) {
+    tls::PskClientCredentials credentials(crypto::gbaPskIdentity(options.gba->btid, options.gbaUicc), {});
+    credentials.pskForCipherSuite = [key = *options.gba, fqdn = options.mefFqdn,
+                                     uicc = options.gbaUicc](std::uint16_t cipherSuite) {
+      return crypto::deriveNafKey(key.ks, uicc ? crypto::GbaKeyKind::U : crypto::GbaKeyKind::Me, key.rand, key.impi,
+                                  crypto::nafId(fqdn, cipherSuite));
+    };
+    return transport::HttpsClient(endpoint, tls::PskClientSettings{options.mefFqdn, options.tls13},
+                                  std::move(credentials));
+  }
   if (!options.certificateBootstrap) {
     crypto::requireAsciiIdentifier(options.kpmId, "KpmId");
     return transport::HttpsClient(endpoint, tls::PskClientSettings{options.mefFqdn, options.tls13},
@@ -84,6 +96,23 @@ void throwMefError(const transport::HttpResponse& response, std::string_view wha
                            : "no reason given";
   throw Error(errorCodeOfStatus(response.status),
               std::string(what) + " refused (" + std::to_string(response.status) + "): " + reason);
+}
+
+EnroleeCredentials enrolWithGba(EnrolOptions options, const BsfEndpoint& bsf, SimulatedUsim& usim,
+                                const BootstrappedKeyFile& keyFile, std::optional<EnroledCertificate>& certificate,
+                                bool& reusedBootstrapping) {
+  options.gba = bootstrappedKey(bsf, usim, keyFile, reusedBootstrapping);
+  if (!reusedBootstrapping) return enrol(options, certificate);
+  try {
+    return enrol(options, certificate);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::Tls) throw;
+    spdlog::info("the MEF refused the kept B-TID {} ({}); bootstrapping again", options.gba->btid, e.what());
+  }
+  reusedBootstrapping = false;
+  options.gba = runBootstrapping(bsf, usim);
+  keyFile.save(*options.gba);
+  return enrol(options, certificate);
 }
 
 EnroleeCredentials enrol(const EnrolOptions& options) {
@@ -121,7 +150,9 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
     if (!expiry || !profile) throw Error(ErrorCode::Internal, "the MEF's expiry or keyProfile is malformed");
     c.mefUrl = options.mefUrl;
     c.mefFqdn = crypto::toLower(options.mefFqdn);
-    c.pskIdentity = options.certificateBootstrap ? "" : options.kpmId;
+    c.pskIdentity = options.gba                    ? crypto::gbaPskIdentity(options.gba->btid, options.gbaUicc)
+                    : options.certificateBootstrap ? ""
+                                                   : options.kpmId;
     c.keId = material.keId;
     c.relativeKeId = material.relativeKeId;
     c.ke = std::move(material.ke);

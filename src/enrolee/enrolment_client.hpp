@@ -7,6 +7,7 @@
 
 #include "enrolee/certificate_enrolment_client.hpp"
 #include "enrolee/enrolee_credentials.hpp"
+#include "enrolee/gba_bootstrap.hpp"
 #include "transport/https/http_message.hpp"
 
 namespace rspf::enrolee {
@@ -24,7 +25,11 @@ struct EnrolOptions {
   std::string mefFqdn;  // sent as SNI; the suffix of the KeId
   std::string kpmId;    // the pre-provisioned key framework: KpmId/Kpm ...
   crypto::SecretBytes kpm;
-  std::optional<CertificateBootstrapFiles> certificateBootstrap;  // ... or the certificate framework
+  std::optional<CertificateBootstrapFiles> certificateBootstrap;  // ... or the certificate framework ...
+  // ... or GBA (seed 8.3.2.3): psk_identity 3GPP-bootstrapping[-uicc].<B-TID>, psk Ks_NAF (GBA_ME,
+  // Ks_ext_NAF) or, with gbaUicc, Ks_int_NAF (GBA_U), derived for NAF_Id = MEF-FQDN || the suite.
+  std::optional<BootstrappedKey> gba;
+  bool gbaUicc = false;
   std::optional<std::string> enrolmentToken;
   bool certificateEnrolment = false;  // "supports certificate enrolment"
   bool mafEnrolment = false;          // "supports MAF-based procedures"
@@ -40,6 +45,13 @@ EnroleeCredentials enrol(const EnrolOptions& options);
 // The same, and when the MEF instructs Certificate Enrolment (and the Enrolee said it supports it)
 // the EST steps on the same session; `certificate` is left empty otherwise.
 EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCertificate>& certificate);
+
+// GBA (seed 8.3.2.3 steps 1-3): a still-valid kept Ks/B-TID or a new Ub run, then enrol() with it.
+// When the MEF refuses a kept B-TID (the BSF forgot or expired it early), bootstraps again once.
+// `reusedBootstrapping` says whether the kept Ks served.
+EnroleeCredentials enrolWithGba(EnrolOptions options, const BsfEndpoint& bsf, SimulatedUsim& usim,
+                                const BootstrappedKeyFile& keyFile, std::optional<EnroledCertificate>& certificate,
+                                bool& reusedBootstrapping);
 
 // Renews the certificate of options.certificateBootstrap by /simplereenroll on a session it
 // authenticates (no Enrolment Exchange): a new key pair and certificate for the same subject.

@@ -42,6 +42,20 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
                         cf.path("tls.crl")};
   if (c.certificateFiles.certificate.has_value() != c.certificateFiles.privateKey.has_value())
     throw Error(ErrorCode::Config, "tls.certificate and tls.private_key go together");
+  if (auto bsfUrl = cf.string("gba.bsf_url")) {
+    MefGbaSettings gba;
+    gba.bsfUrl = *bsfUrl;
+    gba.bsfFqdn = cf.requireString("gba.bsf_fqdn");
+    auto anchors = cf.path("gba.bsf_trust_anchors");
+    if (!anchors) throw Error(ErrorCode::Config, "gba.bsf_trust_anchors is required with gba.bsf_url");
+    gba.bsfTrustAnchors = *anchors;
+    if (auto text = cf.string("gba.key_cache_lifetime")) {
+      auto d = parseDuration(*text);
+      if (!d) throw Error(ErrorCode::Config, "gba.key_cache_lifetime must be a duration such as \"5m\"");
+      gba.keyCacheLifetime = *d;
+    }
+    c.gba = std::move(gba);
+  }
   if (auto url = cf.string("upstream_ca.url")) {
     UpstreamCaConfig u;
     u.url = *url;

@@ -5,6 +5,8 @@
 //           configuration_key (the EC P-256 key signing Bootstrap Instruction Configuration bundles),
 //           uri (the MEF URI Enrolees are configured with; default https://<fqdn>:<port>)
 //   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
+//   [tls]   certificate, private_key, client_trust_anchors, crl
+//   [gba]   bsf_url, bsf_fqdn, bsf_trust_anchors, key_cache_lifetime
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
 //   [approval] webhook = "http://host:port/path", timeout_ms (default 5000): enrolment approval
 //   [admin_api] listen, client_trust_anchors, token_file, ... (admin_api/admin_api_settings.hpp)
@@ -28,6 +30,16 @@ struct MefCertificateFiles {
   std::optional<std::filesystem::path> privateKey;
   std::optional<std::filesystem::path> clientTrustAnchors;
   std::optional<std::filesystem::path> crl;
+};
+
+// [gba]: the MEF as GBA NAF (seed 8.3.2.3). Zn to the BSF at bsf_url, whose certificate must name
+// bsf_fqdn and chain to bsf_trust_anchors; the MEF authenticates with its own certificate ([tls] or
+// the embedded CA's). Ks_NAF is kept at most key_cache_lifetime (and never past the B-TID's expiry).
+struct MefGbaSettings {
+  std::string bsfUrl;
+  std::string bsfFqdn;
+  std::filesystem::path bsfTrustAnchors;
+  std::chrono::seconds keyCacheLifetime{300};
 };
 
 // [upstream_ca]: forward certificate requests to an upstream RFC 7030 server (e.g. `rspf ca serve`)
@@ -57,6 +69,7 @@ struct MefConfig {
   std::filesystem::path storePath;
   std::optional<std::filesystem::path> kekFile;
   MefCertificateFiles certificateFiles;
+  std::optional<MefGbaSettings> gba;
   std::optional<UpstreamCaConfig> upstreamCa;
   std::optional<std::filesystem::path> configurationKey;
   std::string uri;  // the MEF URI of Bootstrap Instruction Configuration (seed table 9.2.2.1-2)

@@ -5,8 +5,12 @@
 #include "admin_api/admin_api_server.hpp"
 #include "bootstrap/cert/certificate_framework.hpp"
 #include "bootstrap/framework_chain.hpp"
+#include "bootstrap/gba/gba_framework.hpp"
 #include "bootstrap/psk/pre_provisioned_key.hpp"
 #include "bootstrap/reauth/re_authentication_key.hpp"
+#include "ca/pem.hpp"
+#include "common/error.hpp"
+#include "crypto/gba_key_derivation.hpp"
 #include "mef/approval_webhook.hpp"
 #include "mef/mef_certificate.hpp"
 #include "mef/mef_router.hpp"
@@ -18,17 +22,61 @@
 
 namespace rspf::mef {
 
+namespace {
+
+// The MEF as GBA NAF: Zn with the MEF's certificate, IMPIs mapped through the store's bootstrap
+// identities (kind "gba").
+struct GbaNaf {
+  ca::X509StorePtr bsfTrustAnchors;
+  tls::CertificateClientCredentials znCredentials;
+  bootstrap::GbaFramework framework;
+
+  GbaNaf(const GbaNaf&) = delete;  // the Zn fetch holds a reference to znCredentials
+  GbaNaf(const MefConfig& c, const MefCertificate& certificate, store::Store& store)
+      : bsfTrustAnchors(ca::loadTrustStoreFile(c.gba->bsfTrustAnchors)),
+        znCredentials{certificate.certificate.get(), certificate.privateKey.get(), bsfTrustAnchors.get()},
+        framework(
+            c.fqdn, bootstrap::httpsZnKeyFetch({c.gba->bsfUrl, c.gba->bsfFqdn}, znCredentials),
+            [&store](std::string_view impi) -> std::optional<std::string> {
+              auto enrolee = store.findEnroleeByBootstrapIdentity(store::BootstrapIdentity::kGba, impi);
+              if (!enrolee) return std::nullopt;
+              return enrolee->enroleeId;
+            },
+            c.gba->keyCacheLifetime) {}
+};
+
+std::optional<GbaNaf> gbaNaf(const MefConfig& c, const std::optional<MefCertificate>& certificate,
+                             store::Store& store) {
+  if (!c.gba) return std::nullopt;
+  if (!certificate)
+    throw Error(ErrorCode::Config,
+                "[gba] needs the MEF's certificate for Zn: configure [tls] certificate/private_key or create the "
+                "embedded CA");
+  spdlog::info("GBA framework on: Zn to {} ({})", c.gba->bsfUrl, c.gba->bsfFqdn);
+  return std::optional<GbaNaf>(std::in_place, c, *certificate, store);
+}
+
+std::vector<tls::PskIdentityResolver*> chain(std::initializer_list<tls::PskIdentityResolver*> always,
+                                             std::optional<GbaNaf>& gba) {
+  std::vector<tls::PskIdentityResolver*> frameworks(always);
+  if (gba) frameworks.push_back(&gba->framework);
+  return frameworks;
+}
+
+}  // namespace
+
 struct MefServer::Impl {
   observability::PrometheusMetrics metrics;
   std::optional<ApprovalWebhook> approvalWebhook;
   std::unique_ptr<store::Store> store;
   procedures::AuditTrail audit;
   procedures::HandshakeAudit handshakeAudit;
+  std::optional<MefCertificate> certificate;
   bootstrap::PreProvisionedKeyFramework preProvisioned;
   bootstrap::ReAuthenticationFramework reAuthentication;
+  std::optional<GbaNaf> gba;
   bootstrap::FrameworkChain frameworks;
   bootstrap::CertificateFramework certificateFramework;
-  std::optional<MefCertificate> certificate;
   MefRouter router;
   transport::HttpsServer server;
   std::optional<observability::ObservabilityServer> observabilityServer;
@@ -41,11 +89,12 @@ struct MefServer::Impl {
         store(std::move(s)),
         audit(*store),
         handshakeAudit(audit, &metrics),
+        certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
         preProvisioned(*store),
         reAuthentication(*store, c.fqdn),
-        frameworks({&reAuthentication, &preProvisioned}),
+        gba(gbaNaf(c, certificate, *store)),
+        frameworks(chain({&reAuthentication, &preProvisioned}, gba)),
         certificateFramework(*store),
-        certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
         router(*store,
                procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr,
                                        &audit, c.rekeyGrace},
@@ -86,6 +135,8 @@ struct MefServer::Impl {
     s.maxBodyBytes = c.maxBodyBytes;
     s.tls.serverName = c.fqdn;
     s.tls.tls13 = c.tls13;
+    // TS 24.109 annex F: a NAF supporting GBA sends this hint.
+    if (c.gba) s.tls.identityHint = crypto::kGbaPskIdentityHint;
     s.observer = observer;
     if (certificate) {
       s.certificate = certificate->credentials();

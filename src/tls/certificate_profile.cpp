@@ -55,7 +55,7 @@ void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCreden
   SSL_CTX_set1_groups_list(ctx, "P-256");
   SSL_CTX_set1_cert_store(ctx, c.clientTrustAnchors);
   SSL_CTX_set_verify(
-      ctx, c.clientCertificateOptional ? SSL_VERIFY_PEER : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+      ctx, c.clientCertificateRequired ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, nullptr);
   SSL_CTX_set_cert_verify_callback(ctx, verifyClientCertificate, resolver);
 }
 
@@ -72,8 +72,9 @@ void configureCertificateClient(SSL_CTX* ctx, const CertificateClientCredentials
   if (SSL_CTX_set_cipher_list(ctx, kTls12EcdsaCipherList) != 1)
     throw Error(ErrorCode::Tls, "cannot set the certificate cipher suites: " + drainOpenSslErrors());
   SSL_CTX_set1_groups_list(ctx, "P-256");
-  if (SSL_CTX_use_certificate(ctx, c.certificate) != 1 || SSL_CTX_use_PrivateKey(ctx, c.privateKey) != 1 ||
-      SSL_CTX_check_private_key(ctx) != 1)
+  if (c.certificate != nullptr &&
+      (SSL_CTX_use_certificate(ctx, c.certificate) != 1 || SSL_CTX_use_PrivateKey(ctx, c.privateKey) != 1 ||
+       SSL_CTX_check_private_key(ctx) != 1))
     throw Error(ErrorCode::Config, "the certificate and key do not fit: " + drainOpenSslErrors());
   SSL_CTX_set1_cert_store(ctx, c.serverTrustAnchors);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);

@@ -40,9 +40,9 @@ struct CertificateServerCredentials {
   X509* certificate = nullptr;               // not owned; up-referenced by the context
   EVP_PKEY* privateKey = nullptr;            // not owned
   X509_STORE* clientTrustAnchors = nullptr;  // not owned; up-referenced by the context
-  // A client may finish the handshake without a certificate (one it presents must still verify and
-  // resolve); the server then decides per request (the admin API's bearer token).
-  bool clientCertificateOptional = false;
+  // False: a client may also connect without a certificate (the BSF: Enrolees on Ub have none,
+  // NAFs on Zn present theirs). A certificate that is presented must still verify.
+  bool clientCertificateRequired = true;
 };
 
 // Adds ECDHE-ECDSA suites and mutual authentication to a server context set up by configurePskServer.
@@ -55,7 +55,7 @@ const ResolvedPsk* resolvedCertificatePeerOf(SSL* ssl);
 // A client context for certificate authentication: its certificate and key, the server's trust
 // anchors; the server name is checked against the certificate (hostname verification).
 struct CertificateClientCredentials {
-  X509* certificate = nullptr;
+  X509* certificate = nullptr;  // with privateKey; both null: server authentication only (GBA Ub)
   EVP_PKEY* privateKey = nullptr;
   X509_STORE* serverTrustAnchors = nullptr;
 };

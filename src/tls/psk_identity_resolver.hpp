@@ -1,6 +1,7 @@
 #pragma once
 // A server-side PSK lookup: psk_identity -> (psk, who the peer is). Each bootstrap framework
 // (bootstrap/psk, bootstrap/reauth, the Enrolment Target's key fetch) provides one.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,12 +18,22 @@ struct ResolvedPsk {
   std::map<std::string, std::string> attributes;  // framework-specific, never secrets
 };
 
+// What the handshake has negotiated when the PSK is asked for (TLS 1.2: after ServerHello).
+struct HandshakeContext {
+  std::uint16_t cipherSuite = 0;  // IANA value of the negotiated suite, e.g. 0x00AE; 0 when unknown
+};
+
 class PskIdentityResolver {
  public:
   virtual ~PskIdentityResolver() = default;
   // nullopt: unknown identity; the handshake fails with unknown_psk_identity.
   // Called on a network thread during the handshake.
   virtual std::optional<ResolvedPsk> resolve(std::string_view pskIdentity) = 0;
+  // What the TLS server calls. Frameworks whose key depends on the handshake (GBA: NAF_Id holds the
+  // cipher suite, TS 33.220 annex H) override this; the others answer as resolve() does.
+  virtual std::optional<ResolvedPsk> resolveInHandshake(std::string_view pskIdentity, const HandshakeContext&) {
+    return resolve(pskIdentity);
+  }
 };
 
 }  // namespace rspf::tls

@@ -40,6 +40,13 @@ int clientStateIndex() {
   return index;
 }
 
+// The suite this handshake negotiated; in TLS 1.2 the PSK callbacks run after ServerHello.
+std::uint16_t negotiatedCipherSuite(SSL* ssl) {
+  const SSL_CIPHER* cipher = SSL_get_pending_cipher(ssl);
+  if (cipher == nullptr) cipher = SSL_get_current_cipher(ssl);
+  return cipher == nullptr ? 0 : SSL_CIPHER_get_protocol_id(cipher);
+}
+
 ServerState* serverStateOf(SSL* ssl) {
   return static_cast<ServerState*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), serverStateIndex()));
 }
@@ -49,7 +56,7 @@ unsigned int serverPskCallback(SSL* ssl, const char* identity, unsigned char* ps
   if (state == nullptr || identity == nullptr) return 0;
   std::optional<ResolvedPsk> resolved;
   try {
-    resolved = state->resolver->resolve(identity);
+    resolved = state->resolver->resolveInHandshake(identity, HandshakeContext{negotiatedCipherSuite(ssl)});
   } catch (const std::exception&) {
     return 0;  // the resolver logs its own failure
   }
@@ -77,10 +84,19 @@ unsigned int clientPskCallback(SSL* ssl, const char*, char* identity, unsigned i
   auto* state = static_cast<ClientState*>(SSL_get_ex_data(ssl, clientStateIndex()));
   if (state == nullptr || state->credentials == nullptr) return 0;
   const auto& c = *state->credentials;
-  if (c.pskIdentity.size() + 1 > maxIdentityLength || c.psk.size() > maxPskLength) return 0;
+  crypto::SecretBytes derived;
+  if (c.pskForCipherSuite) {
+    try {
+      derived = c.pskForCipherSuite(negotiatedCipherSuite(ssl));
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  const crypto::SecretBytes& key = c.pskForCipherSuite ? derived : c.psk;
+  if (c.pskIdentity.size() + 1 > maxIdentityLength || key.empty() || key.size() > maxPskLength) return 0;
   std::memcpy(identity, c.pskIdentity.c_str(), c.pskIdentity.size() + 1);
-  std::memcpy(psk, c.psk.data(), c.psk.size());
-  return static_cast<unsigned int>(c.psk.size());
+  std::memcpy(psk, key.data(), key.size());
+  return static_cast<unsigned int>(key.size());
 }
 
 void setVersions(SSL_CTX* ctx, bool tls13) {

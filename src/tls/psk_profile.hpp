@@ -1,5 +1,7 @@
 #pragma once
 // The (D)TLS-PSK profile of TS-0003 10.2.2 (PROTOCOL.md section 2), for servers and clients.
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -31,8 +33,15 @@ const ResolvedPsk* resolvedPskOf(const SSL* ssl);
 bool pskAuthenticated(const SSL* ssl);
 
 struct PskClientCredentials {
+  PskClientCredentials() = default;
+  PskClientCredentials(std::string identity, crypto::SecretBytes key)
+      : pskIdentity(std::move(identity)), psk(std::move(key)) {}
+
   std::string pskIdentity;
   crypto::SecretBytes psk;
+  // When set, the key is derived once the server has chosen the cipher suite (GBA: Ks_NAF depends
+  // on NAF_Id, which holds the suite) and `psk` is not used.
+  std::function<crypto::SecretBytes(std::uint16_t cipherSuite)> pskForCipherSuite;
 };
 struct PskClientSettings {
   std::string serverName;  // sent as SNI

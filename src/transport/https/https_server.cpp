@@ -75,11 +75,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // Certificate-Based framework now maps the certificate to a registered identity.
     const tls::ResolvedPsk* resolved = nullptr;
     if (!ec) resolved = tls::pskAuthenticated(ssl) ? tls::resolvedPskOf(ssl) : tls::resolvedCertificatePeerOf(ssl);
-    // A certificate handshake in which the client presented no certificate, where that is allowed.
-    static const tls::ResolvedPsk kNoClientCredential{{}, "none", "", {}};
-    if (!ec && resolved == nullptr && settings_.certificate && settings_.certificate->clientCertificateOptional &&
-        !tls::pskAuthenticated(ssl) && SSL_get0_peer_certificate(ssl) == nullptr)
-      resolved = &kNoClientCredential;
+    static const tls::ResolvedPsk kAnonymous{};
+    if (!ec && resolved == nullptr && settings_.anonymousClients && SSL_get0_peer_certificate(ssl) == nullptr &&
+        !tls::pskAuthenticated(ssl))
+      resolved = &kAnonymous;  // server-authenticated only (e.g. the BSF's Ub)
     if (ec || resolved == nullptr) {
       std::string detail = ec ? ec.message() : "the peer's credential names no registered identity";
       std::string queued = tls::drainOpenSslErrors();

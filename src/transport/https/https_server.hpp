@@ -27,6 +27,9 @@ struct HttpsServerSettings {
   // Also offer the certificate framework (ECDHE-ECDSA, mutual authentication) when set.
   std::optional<tls::CertificateServerCredentials> certificate;
   tls::CertificatePeerResolver* certificateResolver = nullptr;
+  // Serve clients that present no certificate (with certificate->clientCertificateRequired false):
+  // their peer has an empty framework and principal, and handlers decide what they may do.
+  bool anonymousClients = false;
   ServerObserver* observer = nullptr;  // metrics; not owned, may be null
 };
 

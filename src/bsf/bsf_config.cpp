@@ -1,0 +1,50 @@
+#include "bsf/bsf_config.hpp"
+
+#include "common/error.hpp"
+#include "common/time.hpp"
+#include "config/config_file.hpp"
+#include "crypto/identifiers.hpp"
+
+namespace rspf::bsf {
+namespace {
+
+std::chrono::seconds durationOr(const config::ConfigFile& cf, const char* key, std::chrono::seconds fallback) {
+  auto text = cf.string(key);
+  if (!text) return fallback;
+  auto d = parseDuration(*text);
+  if (!d || d->count() < 1) throw Error(ErrorCode::Config, std::string(key) + " must be a duration such as \"1h\"");
+  return *d;
+}
+
+std::filesystem::path requirePath(const config::ConfigFile& cf, const char* key) {
+  auto p = cf.path(key);
+  if (!p) throw Error(ErrorCode::Config, cf.file().string() + ": '" + key + "' is required");
+  return *p;
+}
+
+}  // namespace
+
+BsfConfig loadBsfConfig(const std::filesystem::path& file) {
+  config::ConfigFile cf(file);
+  BsfConfig c;
+  c.fqdn = cf.requireString("bsf.fqdn");
+  if (!crypto::isAsciiIdentifier(c.fqdn)) throw Error(ErrorCode::Config, "bsf.fqdn must be an ASCII FQDN");
+  auto listen = config::parseHostPort(cf.string("bsf.listen").value_or("127.0.0.1:8444"), "bsf.listen");
+  c.host = listen.host;
+  c.port = listen.port;
+  c.threads = static_cast<int>(cf.integer("bsf.threads").value_or(2));
+  if (c.threads < 1 || c.threads > 256) throw Error(ErrorCode::Config, "bsf.threads must be 1 to 256");
+  c.workers = static_cast<int>(cf.integer("bsf.workers").value_or(4));
+  if (c.workers < 1 || c.workers > 1024) throw Error(ErrorCode::Config, "bsf.workers must be 1 to 1024");
+  c.btidLifetime = durationOr(cf, "bsf.btid_lifetime", c.btidLifetime);
+  c.challengeLifetime = durationOr(cf, "bsf.challenge_lifetime", c.challengeLifetime);
+  c.readyFile = cf.path("bsf.ready_file");
+  c.storePath = requirePath(cf, "store.sqlite");
+  c.kekFile = cf.path("store.kek_file");
+  c.certificate = requirePath(cf, "tls.certificate");
+  c.privateKey = requirePath(cf, "tls.private_key");
+  c.nafTrustAnchors = requirePath(cf, "tls.naf_trust_anchors");
+  return c;
+}
+
+}  // namespace rspf::bsf

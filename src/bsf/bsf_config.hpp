@@ -1,0 +1,33 @@
+#pragma once
+// `rspf bsf --config FILE` (docs/configuration.md):
+//   [bsf]   fqdn (realm and B-TID suffix), listen = "host:port", threads, workers, btid_lifetime
+//           (duration, default "1h"), challenge_lifetime (default "30s"), ready_file
+//   [store] sqlite = path of the subscriber store, kek_file = path (else $RSPF_KEK)
+//   [tls]   certificate, private_key (the BSF's own, PEM), naf_trust_anchors (the CAs NAF
+//           certificates must chain to for Zn, PEM)
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace rspf::bsf {
+
+struct BsfConfig {
+  std::string fqdn;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8444;
+  int threads = 2;
+  int workers = 4;
+  std::chrono::seconds btidLifetime{3600};
+  std::chrono::seconds challengeLifetime{30};
+  std::optional<std::filesystem::path> readyFile;
+  std::filesystem::path storePath;
+  std::optional<std::filesystem::path> kekFile;
+  std::filesystem::path certificate;
+  std::filesystem::path privateKey;
+  std::filesystem::path nafTrustAnchors;
+};
+
+BsfConfig loadBsfConfig(const std::filesystem::path& file);  // throws Error(Config)
+
+}  // namespace rspf::bsf
