@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/error.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::target {
@@ -29,6 +30,22 @@ std::optional<tls::ResolvedPsk> EnrolmentTargetFramework::resolve(std::string_vi
   }
   if (!expired.empty()) return std::nullopt;  // 8.3.2.1 NOTE: the Enrolee must enrol again
 
+  if (cached && now() - cached->fetchedAt >= revalidateAfter_) {
+    try {
+      auto confirmed = fetcher_.fetch(crypto::makeKeId(id->relativeKeId, mefFqdn_), suid_);
+      confirmed.fetchedAt = now();
+      cache_.put(id->relativeKeId, confirmed);
+      cached = std::move(confirmed);
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::NotFound || e.code() == ErrorCode::Forbidden) {
+        if (auto credentialId = cache_.erase(id->relativeKeId)) rule_.erase(*credentialId);
+        spdlog::info("refused '{}': the MEF no longer serves its key, erased ({})", pskIdentity, e.what());
+        return std::nullopt;
+      }
+      spdlog::warn("could not confirm the key of '{}' with the MEF; using the cached key until its Lifetime: {}",
+                   pskIdentity, e.what());
+    }
+  }
   if (!cached) {
     try {
       auto fetched = fetcher_.fetch(crypto::makeKeId(id->relativeKeId, mefFqdn_), suid_);
@@ -36,6 +53,7 @@ std::optional<tls::ResolvedPsk> EnrolmentTargetFramework::resolve(std::string_vi
         spdlog::info("refused '{}': the MEF's key is already past its Lifetime", pskIdentity);
         return std::nullopt;
       }
+      fetched.fetchedAt = now();
       cache_.put(id->relativeKeId, fetched);
       cached = std::move(fetched);
     } catch (const std::exception& e) {

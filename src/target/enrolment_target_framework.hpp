@@ -2,6 +2,15 @@
 // The Enrolment Target's handshake with an Enrolee (PROTOCOL.md 5): psk_identity is a KeId or a
 // derived key identifier of the configured MEF; the key comes from the cache or, the first time,
 // from MEF Key Retrieval during the handshake. A key past its Lifetime is erased and refused.
+//
+// Revocation bound (issue 5 item 5): a cached key is confirmed with the MEF again at the first
+// handshake after `revalidateAfter` since the MEF last served it. When the MEF answers that it no
+// longer serves the key (the Enrolee was disabled or removed: 404/403), the key and its
+// ServiceSubscribedAppRule entries are erased and the handshake is refused. So a revoked Enrolee
+// is refused at most `revalidateAfter` after its revocation. When the MEF cannot be reached, the
+// cached key keeps being used until its Lifetime (availability over a bound the MEF cannot enforce
+// then), with a warning in the log.
+#include <chrono>
 #include <string>
 
 #include "target/mef_key_fetcher.hpp"
@@ -17,9 +26,17 @@ inline constexpr const char* kUsagesAttribute = "usages";
 
 class EnrolmentTargetFramework : public tls::PskIdentityResolver {
  public:
+  static constexpr std::chrono::seconds kDefaultRevalidateAfter{60};
+
   EnrolmentTargetFramework(std::string mefFqdn, int suid, MefKeyFetcher& fetcher, ProvisionedKeyCache& cache,
-                           ServiceSubscribedAppRule& rule)
-      : mefFqdn_(std::move(mefFqdn)), suid_(suid), fetcher_(fetcher), cache_(cache), rule_(rule) {}
+                           ServiceSubscribedAppRule& rule,
+                           std::chrono::seconds revalidateAfter = kDefaultRevalidateAfter)
+      : mefFqdn_(std::move(mefFqdn)),
+        suid_(suid),
+        fetcher_(fetcher),
+        cache_(cache),
+        rule_(rule),
+        revalidateAfter_(revalidateAfter) {}
 
   std::optional<tls::ResolvedPsk> resolve(std::string_view pskIdentity) override;
 
@@ -29,6 +46,7 @@ class EnrolmentTargetFramework : public tls::PskIdentityResolver {
   MefKeyFetcher& fetcher_;
   ProvisionedKeyCache& cache_;
   ServiceSubscribedAppRule& rule_;
+  std::chrono::seconds revalidateAfter_;
 };
 
 }  // namespace rspf::target

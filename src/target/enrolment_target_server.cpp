@@ -63,7 +63,7 @@ struct EnrolmentTargetServer::Impl {
   explicit Impl(const TargetConfig& c)
       : config(c),
         fetcher(c.id, ownEnrolment(c)),
-        framework(c.mefFqdn, crypto::defaultSuid(c.usage), fetcher, cache, rule),
+        framework(c.mefFqdn, crypto::defaultSuid(c.usage), fetcher, cache, rule, c.revalidateAfter),
         server(
             serverSettings(c, &metrics), framework,
             [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {

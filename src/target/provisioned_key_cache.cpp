@@ -34,6 +34,15 @@ std::vector<std::string> ProvisionedKeyCache::eraseExpired(TimePoint now) {
   return expired;
 }
 
+std::optional<std::string> ProvisionedKeyCache::erase(const std::string& relativeKeId) {
+  std::lock_guard lock(mutex_);
+  auto it = keys_.find(relativeKeId);
+  if (it == keys_.end()) return std::nullopt;
+  auto credentialId = it->second.credentialId;
+  keys_.erase(it);
+  return credentialId;
+}
+
 std::size_t ProvisionedKeyCache::size() const {
   std::lock_guard lock(mutex_);
   return keys_.size();

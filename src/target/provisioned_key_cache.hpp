@@ -20,11 +20,14 @@ struct ProvisionedKey {
   // For a MAF: the communication security types it may facilitate for this Enrolee (the MEF's
   // "Usages", seed 8.3.3.4); empty for a CSE/AE target.
   std::vector<std::string> usages;
+  TimePoint fetchedAt{};  // when the MEF last confirmed it (revalidation, EnrolmentTargetFramework)
 };
 
 class ProvisionedKeyCache {
  public:
   void put(const std::string& relativeKeId, ProvisionedKey key);
+  // Erases the entry (a key the MEF no longer serves); returns its Credential-ID, if there was one.
+  std::optional<std::string> erase(const std::string& relativeKeId);
   // The entry if still within its Lifetime; an expired one is erased and its Credential-ID
   // reported through `expired`.
   std::optional<ProvisionedKey> find(const std::string& relativeKeId, TimePoint now, std::vector<std::string>& expired);

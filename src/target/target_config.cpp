@@ -1,6 +1,7 @@
 #include "target/target_config.hpp"
 
 #include "common/error.hpp"
+#include "common/time.hpp"
 #include "config/config_file.hpp"
 #include "crypto/identifiers.hpp"
 
@@ -21,6 +22,11 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
   c.host = listen.host;
   c.port = listen.port;
   c.threads = static_cast<int>(cf.integer("target.threads").value_or(2));
+  if (auto revalidate = cf.string("target.revalidate_after")) {
+    auto d = parseDuration(*revalidate);
+    if (!d) throw Error(ErrorCode::Config, "target.revalidate_after takes a duration such as 60s or 5m");
+    c.revalidateAfter = *d;
+  }
   c.readyFile = cf.path("target.ready_file");
   c.mefUrl = cf.requireString("mef.url");
   c.mefFqdn = crypto::toLower(cf.requireString("mef.fqdn"));

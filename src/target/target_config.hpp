@@ -5,6 +5,7 @@
 //   [mef]    url, fqdn, kpm_id, kpm_file (64 hex digits, mode 0600), credentials (its own
 //            credential file; its sealing key beside it, see enrolee/enrolee_credentials.hpp)
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@ struct TargetConfig {
   std::filesystem::path kpmFile;
   std::filesystem::path credentialFile;
   std::optional<observability::ObservabilitySettings> observability;
+  std::chrono::seconds revalidateAfter{60};  // [target] revalidate_after: the revocation bound
 };
 
 TargetConfig loadTargetConfig(const std::filesystem::path& file);  // throws Error(Config)

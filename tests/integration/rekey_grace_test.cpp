@@ -129,3 +129,51 @@ TEST_F(Reauthentication, ReauthWithoutCredentialsSaysWhatIsMissing) {
 
 }  // namespace
 }  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// Revocation (issue 5 item 5): disabling an Enrolee stops MEF Key Retrieval at once, and a target
+// that cached the key refuses the Enrolee at most [target] revalidate_after later.
+TEST(Revocation, ATargetRefusesADisabledEnroleeWithinTheRevalidationBound) {
+  LoopbackDeployment d;
+  d.addTargetIdentity(kTarget);
+  store::EnrolmentPolicy p;
+  p.directKeys = {{kTarget, "SAEF"}};
+  p.enrolmentExpiry = std::chrono::hours(1);
+  d.addEnrolee(kEnrolee, p);
+  d.startMef();
+  auto targetUrl = d.startTarget(kTarget, "SAEF", "", "revalidate_after = \"1s\"");
+  ASSERT_EQ(d.enrol(kEnrolee).exitCode, 0);
+  auto first = d.connect(kEnrolee, targetUrl, kTarget);
+  ASSERT_EQ(first.exitCode, 0) << first.err;
+
+  auto disabled = d.rspf({"admin", "--config", (d.dir() / "mef.toml").string(), "enrolee", "disable", kEnrolee});
+  ASSERT_EQ(disabled.exitCode, 0) << disabled.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  auto refused = d.connect(kEnrolee, targetUrl, kTarget);
+  EXPECT_NE(refused.exitCode, 0) << refused.out;
+  EXPECT_NE(d.targetLog(kTarget).find("the MEF no longer serves its key, erased"), std::string::npos)
+      << d.targetLog(kTarget);
+  // Enabled again, it is served again (the key itself was not changed).
+  ASSERT_EQ(d.rspf({"admin", "--config", (d.dir() / "mef.toml").string(), "enrolee", "enable", kEnrolee}).exitCode, 0);
+  EXPECT_EQ(d.connect(kEnrolee, targetUrl, kTarget).exitCode, 0);
+}
+
+TEST(Revocation, WithinTheBoundTheCachedKeyIsStillUsed) {
+  LoopbackDeployment d;
+  d.addTargetIdentity(kTarget);
+  store::EnrolmentPolicy p;
+  p.directKeys = {{kTarget, "SAEF"}};
+  d.addEnrolee(kEnrolee, p);
+  d.startMef();
+  auto targetUrl = d.startTarget(kTarget, "SAEF", "", "revalidate_after = \"1h\"");
+  ASSERT_EQ(d.enrol(kEnrolee).exitCode, 0);
+  ASSERT_EQ(d.connect(kEnrolee, targetUrl, kTarget).exitCode, 0);
+  ASSERT_EQ(d.rspf({"admin", "--config", (d.dir() / "mef.toml").string(), "enrolee", "disable", kEnrolee}).exitCode, 0);
+  // The documented bound: until revalidate_after passes, the target does not ask the MEF.
+  EXPECT_EQ(d.connect(kEnrolee, targetUrl, kTarget).exitCode, 0);
+}
+
+}  // namespace
+}  // namespace rspf::testing

@@ -85,15 +85,15 @@ std::uint16_t LoopbackDeployment::mefPort() const {
 }
 
 std::string LoopbackDeployment::startTarget(const std::string& targetId, const std::string& usage,
-                                            const std::string& extraToml) {
+                                            const std::string& extraToml, const std::string& extraTargetToml) {
   auto config = dir() / (targetId + ".toml");
   auto ready = dir() / (targetId + ".ready");
   std::filesystem::remove(ready);
   writeFile(config, "[target]\nid = \"" + targetId + "\"\ntype = \"CSE\"\nusage = \"" + usage +
-                        "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" + ready.filename().string() +
-                        "\"\n\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + targetId +
-                        "-kpm\"\nkpm_file = \"" + kpmFile(targetId).filename().string() + "\"\ncredentials = \"" +
-                        targetId + "-own.json\"\n" + extraToml + "\n");
+                        "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" + ready.filename().string() + "\"\n" +
+                        extraTargetToml + "\n\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn +
+                        "\"\nkpm_id = \"" + targetId + "-kpm\"\nkpm_file = \"" + kpmFile(targetId).filename().string() +
+                        "\"\ncredentials = \"" + targetId + "-own.json\"\n" + extraToml + "\n");
   return startRole(targetId, "target", config, ready);
 }
 

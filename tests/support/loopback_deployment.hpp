@@ -48,8 +48,9 @@ class LoopbackDeployment {
 
   // Starts `rspf target` for `targetId` (which must have been added with addTargetIdentity).
   // `extraToml` is appended to its configuration (e.g. an [observability] table).
+  // `extraToml` is appended after the config's last table; `extraTargetToml` goes into [target].
   std::string startTarget(const std::string& targetId, const std::string& usage = "SAEF",
-                          const std::string& extraToml = "");
+                          const std::string& extraToml = "", const std::string& extraTargetToml = "");
 
   // A certificate for `mafId` (dNSName; serverAuth and clientAuth) from the default embedded CA:
   // <dir>/<mafId>.pem and <dir>/<mafId>-key.pem; the CA certificate in <dir>/ca.pem.
