@@ -235,7 +235,7 @@ int runDemo(bool keep, bool verbose) {
     d.writeFile(d.dir / "target.toml",
                 std::string("[target]\nid = \"") + kTargetId +
                     "\"\ntype = \"CSE\"\nusage = \"SAEF\"\nlisten = \"127.0.0.1:0\"\nready_file = "
-                    "\"target.ready\"\n\n[mef]\nurl = \"" +
+                    "\"target.ready\"\nrevalidate_after = \"1s\"\n\n[mef]\nurl = \"" +
                     d.mefUrl + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + kTargetId + "-kpm\"\nkpm_file = \"" +
                     kTargetId + ".kpm\"\ncredentials = \"target-credentials.json\"\n");
     target = std::make_unique<ChildProcess>(
@@ -369,6 +369,22 @@ int runDemo(bool keep, bool verbose) {
       if (ae == kShortLivedId) throw std::runtime_error("the expired Enrolee is still in allowedAEs");
     return "refused: " + Demo::lastLine(r.err) + "\nits key and ServiceSubscribedAppRule entries were erased";
   });
+
+  d.run(
+      "revoke: disable the Enrolee (rspf admin enrolee disable); within the target's 1 s revalidation bound it is "
+      "refused",
+      [&] {
+        auto admin = [&](std::vector<std::string> args) {
+          args.insert(args.begin(), {"admin", "--config", (d.dir / "mef.toml").string()});
+          return d.rspf(args);
+        };
+        requireSuccess(admin({"enrolee", "disable", kEnroleeId}), "disabling the Enrolee");
+        std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+        auto r = d.connect(kEnroleeId, "/whoami");
+        if (r.exitCode == 0) throw std::runtime_error("the target still accepted a disabled Enrolee");
+        auto verified = requireSuccess(admin({"audit", "verify"}), "verifying the audit log");
+        return "refused: " + Demo::lastLine(r.err) + "\n" + Demo::lastLine(verified);
+      });
 
   d.run("stop the servers", [&] {
     int a = target ? target->terminate() : 0;
