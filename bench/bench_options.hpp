@@ -1,6 +1,10 @@
 #pragma once
 // Command-line values shared by the benchmarks.
+#include <iostream>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace rspf::bench {
 
@@ -8,5 +12,24 @@ namespace rspf::bench {
 int intOption(const std::string& flag, const std::string& value, int min);
 // The positive number value of `flag`.
 double positiveOption(const std::string& flag, const std::string& value);
+
+// The common start of a benchmark: `parse(args)` gives its options, or nullopt for --help. Returns
+// them, or sets `exitStatus` (0 after printing `usage` for --help, 2 after printing the error).
+template <typename Parse>
+auto parseBenchOptions(std::string_view benchmark, const char* usage, Parse&& parse,
+                       const std::vector<std::string>& args, int& exitStatus) -> decltype(parse(args)) {
+  try {
+    auto parsed = parse(args);
+    if (!parsed) {
+      std::cout << usage;
+      exitStatus = 0;
+    }
+    return parsed;
+  } catch (const std::exception& e) {
+    std::cerr << "rspf_bench " << benchmark << ": " << e.what() << "\n";
+    exitStatus = 2;
+    return std::nullopt;
+  }
+}
 
 }  // namespace rspf::bench

@@ -136,17 +136,9 @@ double perEnrolmentUs(double seconds, std::uint64_t count) {
 }  // namespace
 
 int certificateEnrolmentBench(const std::vector<std::string>& args) {
-  std::optional<Options> parsed;
-  try {
-    parsed = parse(args);
-  } catch (const std::exception& e) {
-    std::cerr << "rspf_bench certificate-enrolment: " << e.what() << "\n";
-    return 2;
-  }
-  if (!parsed) {
-    std::cout << kUsage;
-    return 0;
-  }
+  int exitStatus = 0;
+  auto parsed = parseBenchOptions("certificate-enrolment", kUsage, parse, args, exitStatus);
+  if (!parsed) return exitStatus;
   const Options& o = *parsed;
 
   try {

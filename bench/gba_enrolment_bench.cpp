@@ -96,17 +96,9 @@ void setUp(const fs::path& dir, int clients) {
 }  // namespace
 
 int gbaEnrolmentBench(const std::vector<std::string>& args) {
-  std::optional<Options> parsed;
-  try {
-    parsed = parse(args);
-  } catch (const std::exception& e) {
-    std::cerr << "rspf_bench gba-enrolment: " << e.what() << "\n";
-    return 2;
-  }
-  if (!parsed) {
-    std::cout << kUsage;
-    return 0;
-  }
+  int exitStatus = 0;
+  auto parsed = parseBenchOptions("gba-enrolment", kUsage, parse, args, exitStatus);
+  if (!parsed) return exitStatus;
   const Options& o = *parsed;
   try {
     BenchTempDir dir(fs::temp_directory_path(), o.keep);

@@ -222,17 +222,9 @@ void setUpMefLogging(const Options& o, const fs::path& dir) {
 }  // namespace
 
 int pskEnrolmentBench(const std::vector<std::string>& args) {
-  std::optional<Options> parsed;
-  try {
-    parsed = parse(args);
-  } catch (const std::exception& e) {
-    std::cerr << "rspf_bench psk-enrolment: " << e.what() << "\n";
-    return 2;
-  }
-  if (!parsed) {
-    std::cout << kUsage;
-    return 0;
-  }
+  int exitStatus = 0;
+  auto parsed = parseBenchOptions("psk-enrolment", kUsage, parse, args, exitStatus);
+  if (!parsed) return exitStatus;
   const Options& o = *parsed;
 
   try {

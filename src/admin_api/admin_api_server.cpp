@@ -35,13 +35,10 @@ class AdministratorCertificates : public tls::CertificatePeerResolver {
 };
 
 ca::X509StorePtr anchorsFrom(const std::optional<std::filesystem::path>& file) {
-  ca::X509StorePtr anchors(X509_STORE_new());
-  if (!anchors) throw Error(ErrorCode::Internal, "cannot build the admin API's client trust anchors");
-  if (!file) return anchors;  // token only: no certificate can verify, so none is accepted
-  for (const auto& anchor : ca::loadCertificatesFile(*file))
-    if (X509_STORE_add_cert(anchors.get(), anchor.get()) != 1)
-      throw Error(ErrorCode::Config, "cannot use an admin API client trust anchor: " + drainOpenSslErrors());
-  return anchors;
+  if (file) return ca::loadTrustStoreFile(*file);
+  ca::X509StorePtr none(X509_STORE_new());  // token only: no certificate can verify, so none is accepted
+  if (!none) throw Error(ErrorCode::Internal, "cannot build the admin API's client trust anchors");
+  return none;
 }
 
 }  // namespace

@@ -72,8 +72,7 @@ transport::HttpsClient connectToMef(const transport::HttpsEndpoint& endpoint, co
   const auto& files = *options.certificateBootstrap;
   auto certificate = ca::loadCertificateFile(files.certificate);
   auto key = ca::loadPrivateKeyFile(files.privateKey);
-  ca::X509StorePtr anchors(X509_STORE_new());
-  for (auto& anchor : ca::loadCertificatesFile(files.mefTrustAnchors)) X509_STORE_add_cert(anchors.get(), anchor.get());
+  auto anchors = ca::loadTrustStoreFile(files.mefTrustAnchors);
   return transport::HttpsClient(endpoint, options.mefFqdn, {certificate.get(), key.get(), anchors.get()});
 }
 
