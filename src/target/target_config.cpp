@@ -4,6 +4,7 @@
 #include "common/time.hpp"
 #include "config/config_file.hpp"
 #include "crypto/identifiers.hpp"
+#include "cse_front/front_settings.hpp"
 
 namespace rspf::target {
 
@@ -28,6 +29,7 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
     c.revalidateAfter = *d;
   }
   c.readyFile = cf.path("target.ready_file");
+  c.front = cse_front::loadFrontSettings(cf);
   c.mefUrl = cf.requireString("mef.url");
   c.mefFqdn = crypto::toLower(cf.requireString("mef.fqdn"));
   c.kpmId = cf.requireString("mef.kpm_id");
