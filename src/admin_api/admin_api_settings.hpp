@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
+
 namespace rspf::config {
 class ConfigFile;
 }
@@ -33,5 +35,6 @@ struct AdminApiSettings {
 // nullopt when [admin_api] listen is absent. Throws Error(Config), among others when neither
 // client_trust_anchors nor token_file is set.
 std::optional<AdminApiSettings> loadAdminApiSettings(const config::ConfigFile& file);
+config::TableSpec adminApiTable();  // [admin_api] in the MEF's schema
 
 }  // namespace rspf::admin_api

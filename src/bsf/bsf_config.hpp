@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
+
 namespace rspf::bsf {
 
 struct BsfConfig {
@@ -29,5 +31,6 @@ struct BsfConfig {
 };
 
 BsfConfig loadBsfConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& bsfConfigSchema();
 
 }  // namespace rspf::bsf

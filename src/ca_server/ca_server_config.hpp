@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
+
 namespace rspf::ca_server {
 
 struct CaServerConfig {
@@ -32,5 +34,6 @@ struct CaServerConfig {
 };
 
 CaServerConfig loadCaServerConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& caServerConfigSchema();
 
 }  // namespace rspf::ca_server

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "observability/observability_settings.hpp"
 
 namespace rspf::maf {
@@ -30,5 +31,6 @@ struct MafConfig {
 };
 
 MafConfig loadMafConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& mafConfigSchema();
 
 }  // namespace rspf::maf

@@ -5,6 +5,11 @@
 
 namespace rspf::observability {
 
+config::TableSpec observabilityTable() {
+  using config::KeyKind;
+  return {"observability", {{"listen", KeyKind::HostPort}, {"ready_file", KeyKind::OutputFile}}};
+}
+
 std::optional<ObservabilitySettings> loadObservabilitySettings(const config::ConfigFile& file) {
   auto listen = file.string("observability.listen");
   if (!listen) {

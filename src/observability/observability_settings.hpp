@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
+
 namespace rspf::config {
 class ConfigFile;
 }
@@ -21,5 +23,6 @@ struct ObservabilitySettings {
 
 // nullopt when [observability] listen is absent. Throws Error(Config).
 std::optional<ObservabilitySettings> loadObservabilitySettings(const config::ConfigFile& file);
+config::TableSpec observabilityTable();  // [observability] in a role's schema
 
 }  // namespace rspf::observability
