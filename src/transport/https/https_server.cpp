@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <limits>
 #include <mutex>
@@ -44,15 +45,28 @@ namespace {
 constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
 constexpr std::uint64_t kMaxDrainBytes = 1024 * 1024;  // beyond this a refused body is not read
 
+// Requests between their handler's start and their response's write, for a draining stop().
+struct InFlight {
+  std::atomic<int> requests{0};
+  std::atomic<bool> draining{false};
+  // Held until the response is written.
+  std::shared_ptr<void> enter() {
+    ++requests;
+    return std::shared_ptr<void>(nullptr, [this](void*) { --requests; });
+  }
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, asio::ssl::context& ctx, const HttpsServerSettings& settings,
-          const RequestHandler& handler, const HandshakeObserver& observer, asio::thread_pool& workers)
+          const RequestHandler& handler, const HandshakeObserver& observer, asio::thread_pool& workers,
+          InFlight& inFlight)
       : stream_(std::move(socket), ctx),
         settings_(settings),
         handler_(handler),
         observer_(observer),
-        workers_(workers) {
+        workers_(workers),
+        inFlight_(inFlight) {
     beast::error_code ec;
     auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     remote_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -173,14 +187,15 @@ class Session : public std::enable_shared_from_this<Session> {
     unsigned version = req.version();
     // The handler runs on a worker; the session is idle meanwhile, so the exporter may use the SSL.
     auto received = std::chrono::steady_clock::now();
-    asio::post(workers_, [self = shared_from_this(), request = std::move(request), keepAlive, version,
-                          received]() mutable {
+    asio::post(workers_, [self = shared_from_this(), request = std::move(request), keepAlive, version, received,
+                          guard = inFlight_.enter()]() mutable {
       auto response = self->handle(request);
       if (self->settings_.observer)
         self->settings_.observer->request(response.status, std::chrono::steady_clock::now() - received);
-      asio::post(self->stream_.get_executor(), [self, response = std::move(response), keepAlive, version]() mutable {
-        self->reply(std::move(response), keepAlive, version);
-      });
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response), keepAlive, version, guard = std::move(guard)]() mutable {
+                   self->reply(std::move(response), keepAlive && !self->inFlight_.draining, version, std::move(guard));
+                 });
     });
   }
 
@@ -218,7 +233,7 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
-  void reply(HttpResponse response, bool keepAlive, unsigned version) {
+  void reply(HttpResponse response, bool keepAlive, unsigned version, std::shared_ptr<void> guard = {}) {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
                                                                    version == 10 ? 10 : 11);
     res->set(http::field::server, "rspf");
@@ -228,11 +243,14 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keepAlive);
     res->prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(settings_.idleTimeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keepAlive](beast::error_code ec, std::size_t) {
-      if (ec) return;
-      if (keepAlive) return self->read();
-      self->close();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, keepAlive, guard = std::move(guard)](beast::error_code ec,
+                                                                                            std::size_t) mutable {
+                        guard.reset();
+                        if (ec) return;
+                        if (keepAlive) return self->read();
+                        self->close();
+                      });
   }
 
   void close() {
@@ -249,6 +267,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const RequestHandler& handler_;
   const HandshakeObserver& observer_;
   asio::thread_pool& workers_;
+  InFlight& inFlight_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   tls::AuthenticatedPeer peer_;
@@ -262,6 +281,7 @@ struct HttpsServer::Impl {
   tls::PskIdentityResolver& resolver;
   RequestHandler handler;
   HandshakeObserver observer;
+  InFlight inFlight;  // before ioc and workers: their queued handlers hold guards into it
   asio::io_context ioc;
   asio::thread_pool workers{static_cast<std::size_t>(std::max(1, settings.workers))};
   asio::ssl::context ctx{asio::ssl::context::tls_server};
@@ -279,7 +299,7 @@ struct HttpsServer::Impl {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), ctx, settings, handler, observer, workers)->run();
+        std::make_shared<Session>(std::move(socket), ctx, settings, handler, observer, workers, inFlight)->run();
       }
       accept();
     });
@@ -322,6 +342,16 @@ void HttpsServer::stop() {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
   });
+  impl_->inFlight.draining = true;
+  if (int pending = impl_->inFlight.requests; pending > 0 && !impl_->ioc.stopped()) {
+    spdlog::info("draining {} request(s) in flight (at most {} ms)", pending, impl_->settings.drainTimeout.count());
+    auto deadline = std::chrono::steady_clock::now() + impl_->settings.drainTimeout;
+    while (impl_->inFlight.requests > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (int left = impl_->inFlight.requests; left > 0)
+      spdlog::warn("stopping with {} request(s) still in flight after {} ms", left,
+                   impl_->settings.drainTimeout.count());
+  }
   impl_->ioc.stop();
   impl_->workers.stop();
 }

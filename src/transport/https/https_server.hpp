@@ -23,6 +23,8 @@ struct HttpsServerSettings {
   int workers = 8;         // request handlers; they may block (a durable store commit), network threads never do
   std::size_t maxBodyBytes = 16 * 1024;
   std::chrono::seconds idleTimeout{30};
+  // stop() first lets requests being handled finish, for at most this long (SIGTERM drains).
+  std::chrono::milliseconds drainTimeout{10000};
   tls::PskServerSettings tls;
   // Also offer the certificate framework (ECDHE-ECDSA, mutual authentication) when set.
   std::optional<tls::CertificateServerCredentials> certificate;
@@ -48,7 +50,9 @@ class HttpsServer {
   std::uint16_t port() const;
   bool listening() const;  // started, not stopped, and accepting connections
   void start();
-  void stop();  // safe from any thread, including a signal-watching one
+  // Stops accepting, waits up to drainTimeout for requests being handled to be answered, then
+  // closes everything. Safe from any thread, including a signal-watching one (not from a handler).
+  void stop();
   void wait();  // until stopped
 
  private:
