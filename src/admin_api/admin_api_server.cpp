@@ -34,6 +34,21 @@ class AdministratorCertificates : public tls::CertificatePeerResolver {
   }
 };
 
+// Only the listener's refusals reach the role's metrics: the admin API's own requests and
+// handshakes are not the role's traffic.
+class RefusalsOnly : public transport::ServerObserver {
+ public:
+  explicit RefusalsOnly(transport::ServerObserver* next) : next_(next) {}
+  void handshake(const transport::HandshakeReport&) override {}
+  void request(int, std::chrono::nanoseconds) override {}
+  void refused(std::string_view listener, std::string_view reason) override {
+    if (next_) next_->refused(listener, reason);
+  }
+
+ private:
+  transport::ServerObserver* next_;
+};
+
 ca::X509StorePtr anchorsFrom(const std::optional<std::filesystem::path>& file) {
   if (file) return ca::loadTrustStoreFile(*file);
   ca::X509StorePtr none(X509_STORE_new());  // token only: no certificate can verify, so none is accepted
@@ -52,22 +67,31 @@ struct AdminApiServer::Impl {
   ca::X509StorePtr clientAnchors;
   NoPskIdentities noPsk;
   AdministratorCertificates administrators;
+  RefusalsOnly refusals;
   std::optional<transport::HttpsServer> server;
 
-  Impl(const AdminApiSettings& s, store::Store& store, store::KeyEncryptionKey kek, AdminContext context)
-      : settings(s), router(store, std::move(kek), std::move(context)) {}
+  Impl(const AdminApiSettings& s, store::Store& store, store::KeyEncryptionKey kek, AdminContext context,
+       transport::ServerObserver* observer)
+      : settings(s), router(store, std::move(kek), std::move(context)), refusals(observer) {}
 
   // Every configured factor is required (docs/security.md): a certificate when anchors are
-  // configured, the token when a token file is.
-  transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+  // configured, the token when a token file is. Checked on the request's header, before its body
+  // is read (a refused request never costs max_body_bytes), and again before it is handled.
+  std::optional<transport::HttpResponse> authenticate(const tls::AuthenticatedPeer& peer,
+                                                      const transport::HttpRequest& head) const {
     if (settings.clientTrustAnchors && peer.framework != kCertificateFramework)
       return unauthorized("a client certificate issued under the admin API's trust anchors is required");
     if (token) {
-      auto authorization = request.header("Authorization");
+      auto authorization = head.header("Authorization");
       auto presented = authorization ? AdminToken::bearerToken(*authorization) : std::nullopt;
       if (!presented || !token->matches(*presented))
         return unauthorized(presented ? "the bearer token is not valid" : "a bearer token is required");
     }
+    return std::nullopt;
+  }
+
+  transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+    if (auto refused = authenticate(peer, request)) return std::move(*refused);
     return router.handle(request);
   }
 
@@ -80,8 +104,9 @@ struct AdminApiServer::Impl {
 
 AdminApiServer::AdminApiServer(const AdminApiSettings& settings, store::Store& store, store::KeyEncryptionKey kek,
                                AdminContext context,
-                               const std::optional<tls::CertificateServerCredentials>& defaultCredentials)
-    : impl_(std::make_unique<Impl>(settings, store, std::move(kek), std::move(context))) {
+                               const std::optional<tls::CertificateServerCredentials>& defaultCredentials,
+                               transport::ServerObserver* observer)
+    : impl_(std::make_unique<Impl>(settings, store, std::move(kek), std::move(context), observer)) {
   auto& i = *impl_;
   if (settings.tokenFile) i.token = AdminToken::load(*settings.tokenFile);
   tls::CertificateServerCredentials credentials;
@@ -108,7 +133,12 @@ AdminApiServer::AdminApiServer(const AdminApiSettings& settings, store::Store& s
   s.threads = 1;
   s.workers = 2;
   s.maxBodyBytes = settings.maxBodyBytes;
-  s.idleTimeout = std::chrono::seconds(60);
+  s.name = "admin_api";
+  s.limits = settings.limits;
+  s.observer = &i.refusals;
+  s.checkHeader = [&i](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& head) {
+    return i.authenticate(peer, head);
+  };
   s.certificate = credentials;
   s.anonymousClients = true;
   s.certificateResolver = &i.administrators;

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
 
 namespace rspf::admin_api {
 
@@ -32,6 +33,7 @@ std::optional<AdminApiSettings> loadAdminApiSettings(const config::ConfigFile& f
     throw Error(ErrorCode::Config, "admin_api.max_body_bytes must be 1024 to 268435456");
   s.maxBodyBytes = static_cast<std::size_t>(maxBody);
   s.readyFile = file.path("admin_api.ready_file");
+  s.limits = config::loadListenerLimits(file, "admin_api", AdminApiSettings::defaultLimits());
   return s;
 }
 

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::bsf {
@@ -32,6 +33,7 @@ BsfConfig loadBsfConfig(const std::filesystem::path& file) {
   auto listen = config::parseHostPort(cf.string("bsf.listen").value_or("127.0.0.1:8444"), "bsf.listen");
   c.host = listen.host;
   c.port = listen.port;
+  c.limits = config::loadListenerLimits(cf, "bsf");
   c.threads = static_cast<int>(cf.integer("bsf.threads").value_or(2));
   if (c.threads < 1 || c.threads > 256) throw Error(ErrorCode::Config, "bsf.threads must be 1 to 256");
   c.workers = static_cast<int>(cf.integer("bsf.workers").value_or(4));

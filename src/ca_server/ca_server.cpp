@@ -70,6 +70,8 @@ struct CaServer::Impl {
     }
     clientTrustAnchors = ca::loadTrustStoreFile(config.clientTrustAnchors);
     transport::HttpsServerSettings settings;
+    settings.name = "ca";
+    settings.limits = config.limits;
     settings.host = config.host;
     settings.port = config.port;
     settings.tls.serverName = config.fqdn;

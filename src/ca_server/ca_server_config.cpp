@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::ca_server {
@@ -15,6 +16,7 @@ CaServerConfig loadCaServerConfig(const std::filesystem::path& file) {
   auto listen = config::parseHostPort(cf.string("ca.listen").value_or("127.0.0.1:9443"), "ca.listen");
   c.host = listen.host;
   c.port = listen.port;
+  c.limits = config::loadListenerLimits(cf, "ca");
   c.label = cf.string("ca.label").value_or("");
   if (auto validity = cf.string("ca.validity")) {
     auto d = parseDuration(*validity);

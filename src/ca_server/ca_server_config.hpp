@@ -13,12 +13,15 @@
 #include <optional>
 #include <string>
 
+#include "transport/listener_limits.hpp"
+
 namespace rspf::ca_server {
 
 struct CaServerConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
   std::uint16_t port = 9443;
+  transport::ListenerLimits limits;  // [ca] max_connections, ... (config/listener_limits_config.hpp)
   std::string label;
   std::chrono::seconds validity{std::chrono::hours(24 * 365)};
   bool holdForApproval = false;

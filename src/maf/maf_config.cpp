@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::maf {
@@ -14,6 +15,7 @@ MafConfig loadMafConfig(const std::filesystem::path& file) {
   auto listen = config::parseHostPort(cf.string("maf.listen").value_or("127.0.0.1:9444"), "maf.listen");
   c.host = listen.host;
   c.port = listen.port;
+  c.limits = config::loadListenerLimits(cf, "maf");
   c.threads = static_cast<int>(cf.integer("maf.threads").value_or(2));
   c.readyFile = cf.path("maf.ready_file");
   auto certificate = cf.path("maf.certificate");

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
 
 namespace rspf::observability {
 
@@ -17,6 +18,7 @@ std::optional<ObservabilitySettings> loadObservabilitySettings(const config::Con
   s.host = address.host;
   s.port = address.port;
   s.readyFile = file.path("observability.ready_file");
+  s.limits = config::loadListenerLimits(file, "observability", ObservabilitySettings::defaultLimits());
   return s;
 }
 

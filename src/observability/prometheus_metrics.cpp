@@ -32,6 +32,10 @@ PrometheusMetrics::PrometheusMetrics()
                     .Name("rspf_http_requests_total")
                     .Help("HTTP requests answered, by status class")
                     .Register(*registry_)),
+      refusals_(prometheus::BuildCounter()
+                    .Name("rspf_connections_refused_total")
+                    .Help("Connections or requests refused under a listener's limits, by listener and reason")
+                    .Register(*registry_)),
       requestDuration_(prometheus::BuildHistogram()
                            .Name("rspf_http_request_duration_seconds")
                            .Help("Time from a complete request to its response")
@@ -50,6 +54,10 @@ void PrometheusMetrics::handshake(const transport::HandshakeReport& report) {
 void PrometheusMetrics::request(int status, std::chrono::nanoseconds latency) {
   requests_.Add({{"status_class", statusClass(status)}}).Increment();
   requestDuration_.Observe(seconds(latency));
+}
+
+void PrometheusMetrics::refused(std::string_view listener, std::string_view reason) {
+  refusals_.Add({{"listener", std::string(listener)}, {"reason", std::string(reason)}}).Increment();
 }
 
 void PrometheusMetrics::outcome(procedures::Procedure procedure, std::string_view outcome) {

@@ -7,6 +7,7 @@
 //   rspf_procedures_total{procedure, outcome}          enrolment_exchange | certificate_enrolment | key_retrieval
 //   rspf_http_requests_total{status_class}             2xx, 4xx, 5xx, ...
 //   rspf_http_request_duration_seconds                 histogram
+//   rspf_connections_refused_total{listener, reason}   listener limits (transport::refusalName)
 //   rspf_store_write_duration_seconds{operation}       histogram
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -27,6 +28,7 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
 
   void handshake(const transport::HandshakeReport& report) override;
   void request(int status, std::chrono::nanoseconds latency) override;
+  void refused(std::string_view listener, std::string_view reason) override;
   void outcome(procedures::Procedure procedure, std::string_view outcome) override;
   void storeWrite(std::string_view operation, std::chrono::nanoseconds latency) override;
 
@@ -37,6 +39,7 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
   prometheus::Family<prometheus::Counter>& handshakes_;
   prometheus::Family<prometheus::Counter>& procedures_;
   prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Counter>& refusals_;
   prometheus::Histogram& requestDuration_;
   prometheus::Family<prometheus::Histogram>& storeWrites_;
 };

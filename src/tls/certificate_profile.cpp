@@ -29,7 +29,7 @@ int verifyClientCertificate(X509_STORE_CTX* context, void* arg) {
   std::optional<ResolvedPsk> resolved;
   try {
     resolved = resolver->resolve({*leaf, X509_STORE_CTX_get0_untrusted(context), verified, error});
-  } catch (const std::exception&) {
+  } catch (...) {      // an exception must not cross OpenSSL's C frames
     resolved.reset();  // the resolver logged why; a failure to decide is a refusal
   }
   if (!resolved) {
