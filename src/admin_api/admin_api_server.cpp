@@ -37,6 +37,24 @@ class AdministratorCertificates : public tls::CertificatePeerResolver {
   }
 };
 
+// The listener's refusals and requests reach the observer it is given (the MEF passes
+// PrometheusMetrics::adminApiObserver(), which counts them apart from the role's own traffic); its
+// handshakes do not.
+class RefusalsOnly : public transport::ServerObserver {
+ public:
+  explicit RefusalsOnly(transport::ServerObserver* next) : next_(next) {}
+  void handshake(const transport::HandshakeReport&) override {}
+  void request(int status, std::chrono::nanoseconds latency) override {
+    if (next_) next_->request(status, latency);
+  }
+  void refused(std::string_view listener, std::string_view reason) override {
+    if (next_) next_->refused(listener, reason);
+  }
+
+ private:
+  transport::ServerObserver* next_;
+};
+
 ca::X509StorePtr anchorsFrom(const std::optional<std::filesystem::path>& file) {
   if (file) return ca::loadTrustStoreFile(*file);
   ca::X509StorePtr none(X509_STORE_new());  // token only: no certificate can verify, so none is accepted
@@ -55,22 +73,31 @@ struct AdminApiServer::Impl {
   std::shared_ptr<tls::ReloadableServerCredentials> credentials;
   NoPskIdentities noPsk;
   AdministratorCertificates administrators;
+  RefusalsOnly refusals;
   std::optional<transport::HttpsServer> server;
 
-  Impl(const AdminApiSettings& s, store::Store& store, store::KeyEncryptionKey kek, AdminContext context)
-      : settings(s), router(store, std::move(kek), std::move(context)) {}
+  Impl(const AdminApiSettings& s, store::Store& store, store::KeyEncryptionKey kek, AdminContext context,
+       transport::ServerObserver* observer)
+      : settings(s), router(store, std::move(kek), std::move(context)), refusals(observer) {}
 
   // Every configured factor is required (docs/security.md): a certificate when anchors are
-  // configured, the token when a token file is.
-  transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+  // configured, the token when a token file is. Checked on the request's header, before its body
+  // is read (a refused request never costs max_body_bytes), and again before it is handled.
+  std::optional<transport::HttpResponse> authenticate(const tls::AuthenticatedPeer& peer,
+                                                      const transport::HttpRequest& head) const {
     if (settings.clientTrustAnchors && peer.framework != kCertificateFramework)
       return unauthorized("a client certificate issued under the admin API's trust anchors is required");
     if (auto current = currentToken()) {
-      auto authorization = request.header("Authorization");
+      auto authorization = head.header("Authorization");
       auto presented = authorization ? AdminToken::bearerToken(*authorization) : std::nullopt;
       if (!presented || !current->matches(*presented))
         return unauthorized(presented ? "the bearer token is not valid" : "a bearer token is required");
     }
+    return std::nullopt;
+  }
+
+  transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+    if (auto refused = authenticate(peer, request)) return std::move(*refused);
     // Who authenticated, for the audit log: the certificate's subject, else the token's file name.
     std::string principal = peer.framework == kCertificateFramework ? "cert:" + peer.principal
                             : settings.tokenFile                    ? "token:" + settings.tokenFile->filename().string()
@@ -101,7 +128,7 @@ AdminApiServer::AdminApiServer(const AdminApiSettings& settings, store::Store& s
                                AdminContext context,
                                const std::optional<tls::CertificateServerCredentials>& defaultCredentials,
                                transport::ServerObserver* observer)
-    : impl_(std::make_unique<Impl>(settings, store, std::move(kek), std::move(context))) {
+    : impl_(std::make_unique<Impl>(settings, store, std::move(kek), std::move(context), observer)) {
   auto& i = *impl_;
   if (settings.tokenFile) {
     i.token = std::make_shared<const AdminToken>(AdminToken::load(*settings.tokenFile));
@@ -141,10 +168,14 @@ AdminApiServer::AdminApiServer(const AdminApiSettings& settings, store::Store& s
   s.threads = 1;
   s.workers = 2;
   s.maxBodyBytes = settings.maxBodyBytes;
-  s.idleTimeout = std::chrono::seconds(60);
+  s.name = "admin_api";
+  s.limits = settings.limits;
+  s.observer = &i.refusals;
+  s.checkHeader = [&i](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& head) {
+    return i.authenticate(peer, head);
+  };
   s.certificate = credentials;
   s.anonymousClients = true;
-  s.observer = observer;
   s.certificateResolver = &i.administrators;
   i.server.emplace(s, i.noPsk, [&i](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
     return i.handle(peer, request);

@@ -17,7 +17,8 @@ namespace rspf::admin_api {
 class AdminApiServer {
  public:
   // `defaultCredentials`: the MEF's certificate and key, used when [admin_api] names none (its
-  // client anchors are not used). Binds at once; throws Error(Config).
+  // client anchors are not used). `observer` (may be null) counts the listener's refusals.
+  // Binds at once; throws Error(Config).
   AdminApiServer(const AdminApiSettings& settings, store::Store& store, store::KeyEncryptionKey kek,
                  AdminContext context, const std::optional<tls::CertificateServerCredentials>& defaultCredentials,
                  transport::ServerObserver* observer = nullptr);  // metrics; not owned

@@ -15,6 +15,7 @@
 #include "admin/enrolee_import.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
+#include "common/safe_text.hpp"
 #include "common/time.hpp"
 #include "crypto/encoding.hpp"
 #include "procedures/certificate_enrolment.hpp"
@@ -32,7 +33,7 @@ using transport::HttpResponse;
 HttpResponse jsonResponse(const json& body, int status = 200) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  r.body = safeJsonDump(body);
   return r;
 }
 
@@ -341,8 +342,8 @@ HttpResponse AdminRouter::exportBundle(const Call& call) {
   auto instructions = admin::bootstrapInstructionsFor(store_, call.at("enroleeId"), mef);
   HttpResponse r;
   r.contentType = "application/json";
-  r.body = json{{"enroleeId", call.at("enroleeId")}, {"bundle", config::signBootstrapInstructions(instructions, *key)}}
-               .dump();
+  r.body = safeJsonDump(
+      json{{"enroleeId", call.at("enroleeId")}, {"bundle", config::signBootstrapInstructions(instructions, *key)}});
   return r;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "config/config_schema.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::bsf {
 
@@ -18,6 +19,7 @@ struct BsfConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
   std::uint16_t port = 8444;
+  transport::ListenerLimits limits;  // [bsf] max_connections, ... (config/listener_limits_config.hpp)
   int threads = 2;
   int workers = 4;
   std::chrono::seconds btidLifetime{3600};

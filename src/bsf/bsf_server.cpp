@@ -7,6 +7,7 @@
 #include "ca/general_names.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
+#include "common/safe_text.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::bsf {
@@ -70,6 +71,8 @@ struct BsfServer::Impl {
 
   transport::HttpsServerSettings settings(const BsfConfig& c) {
     transport::HttpsServerSettings s;
+    s.name = "bsf";
+    s.limits = c.limits;
     s.host = c.host;
     s.port = c.port;
     s.threads = c.threads;
@@ -86,7 +89,7 @@ struct BsfServer::Impl {
     std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
     if (path == "/") return ub.handle(request);
     if (path == "/zn/keys") return zn.handle(peer, request);
-    throw Error(ErrorCode::NotFound, "no resource " + std::string(path) + " (Ub is GET /, Zn is GET /zn/keys)");
+    throw Error(ErrorCode::NotFound, "no resource " + safeErrorText(path) + " (Ub is GET /, Zn is GET /zn/keys)");
   }
 };
 

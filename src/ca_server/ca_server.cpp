@@ -75,6 +75,8 @@ struct CaServer::Impl {
       return set;
     });
     transport::HttpsServerSettings settings;
+    settings.name = "ca";
+    settings.limits = config.limits;
     settings.host = config.host;
     settings.port = config.port;
     settings.tls.serverName = config.fqdn;

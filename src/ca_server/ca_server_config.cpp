@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
 #include "config/log_settings.hpp"
 #include "crypto/identifiers.hpp"
 
@@ -11,14 +12,14 @@ namespace rspf::ca_server {
 const config::Schema& caServerConfigSchema() {
   using config::KeyKind;
   static const config::Schema schema = {
-      {"ca",
-       {{"fqdn"},
-        {"listen", KeyKind::HostPort},
-        {"label"},
-        {"validity", KeyKind::Duration},
-        {"hold_for_approval"},
-        {"retry_after"},
-        {"ready_file", KeyKind::OutputFile}}},
+      config::withListenerLimits({"ca",
+                                  {{"fqdn"},
+                                   {"listen", KeyKind::HostPort},
+                                   {"label"},
+                                   {"validity", KeyKind::Duration},
+                                   {"hold_for_approval"},
+                                   {"retry_after"},
+                                   {"ready_file", KeyKind::OutputFile}}}),
       {"store", {{"sqlite", KeyKind::SqliteStore}, {"kek_file", KeyKind::SecretFile}}},
       {"tls",
        {{"certificate", KeyKind::Certificate},
@@ -37,6 +38,7 @@ CaServerConfig loadCaServerConfig(const std::filesystem::path& file) {
   auto listen = config::parseHostPort(cf.string("ca.listen").value_or("127.0.0.1:9443"), "ca.listen");
   c.host = listen.host;
   c.port = listen.port;
+  c.limits = config::loadListenerLimits(cf, "ca");
   c.label = cf.string("ca.label").value_or("");
   if (auto validity = cf.string("ca.validity")) {
     auto d = parseDuration(*validity);

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "config/config_schema.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::ca_server {
 
@@ -21,6 +22,7 @@ struct CaServerConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
   std::uint16_t port = 9443;
+  transport::ListenerLimits limits;  // [ca] max_connections, ... (config/listener_limits_config.hpp)
   std::string label;
   std::chrono::seconds validity{std::chrono::hours(24 * 365)};
   bool holdForApproval = false;

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
 #include "config/log_settings.hpp"
 #include "crypto/identifiers.hpp"
 
@@ -10,14 +11,14 @@ namespace rspf::maf {
 const config::Schema& mafConfigSchema() {
   using config::KeyKind;
   static const config::Schema schema = {
-      {"maf",
-       {{"id"},
-        {"listen", KeyKind::HostPort},
-        {"threads"},
-        {"ready_file", KeyKind::OutputFile},
-        {"certificate", KeyKind::Certificate},
-        {"certificate_key", KeyKind::PrivateKey},
-        {"enrolee_trust_anchors", KeyKind::Certificates}}},
+      config::withListenerLimits({"maf",
+                                  {{"id"},
+                                   {"listen", KeyKind::HostPort},
+                                   {"threads"},
+                                   {"ready_file", KeyKind::OutputFile},
+                                   {"certificate", KeyKind::Certificate},
+                                   {"certificate_key", KeyKind::PrivateKey},
+                                   {"enrolee_trust_anchors", KeyKind::Certificates}}}),
       {"mef", {{"url"}, {"fqdn"}, {"trust_anchors", KeyKind::Certificates}}},
       observability::observabilityTable(),
       config::logTable(),
@@ -33,6 +34,7 @@ MafConfig loadMafConfig(const std::filesystem::path& file) {
   auto listen = config::parseHostPort(cf.string("maf.listen").value_or("127.0.0.1:9444"), "maf.listen");
   c.host = listen.host;
   c.port = listen.port;
+  c.limits = config::loadListenerLimits(cf, "maf");
   c.threads = static_cast<int>(cf.integer("maf.threads").value_or(2));
   c.readyFile = cf.path("maf.ready_file");
   auto certificate = cf.path("maf.certificate");

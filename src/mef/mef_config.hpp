@@ -19,6 +19,7 @@
 #include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::mef {
 
@@ -59,6 +60,7 @@ struct MefConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
   std::uint16_t port = 8443;
+  transport::ListenerLimits limits;  // [mef] max_connections, ... (config/listener_limits_config.hpp)
   int threads = 2;
   int workers = 8;
   std::chrono::seconds estRetryAfter{10};

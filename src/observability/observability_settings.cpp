@@ -2,12 +2,14 @@
 
 #include "common/error.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
 
 namespace rspf::observability {
 
 config::TableSpec observabilityTable() {
   using config::KeyKind;
-  return {"observability", {{"listen", KeyKind::HostPort}, {"ready_file", KeyKind::OutputFile}}};
+  return config::withListenerLimits(
+      {"observability", {{"listen", KeyKind::HostPort}, {"ready_file", KeyKind::OutputFile}}});
 }
 
 std::optional<ObservabilitySettings> loadObservabilitySettings(const config::ConfigFile& file) {
@@ -22,6 +24,7 @@ std::optional<ObservabilitySettings> loadObservabilitySettings(const config::Con
   s.host = address.host;
   s.port = address.port;
   s.readyFile = file.path("observability.ready_file");
+  s.limits = config::loadListenerLimits(file, "observability", ObservabilitySettings::defaultLimits());
   return s;
 }
 

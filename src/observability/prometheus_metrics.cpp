@@ -69,6 +69,10 @@ PrometheusMetrics::PrometheusMetrics(const std::vector<std::string>& frameworks)
                     .Name("rspf_http_requests_total")
                     .Help("HTTP requests answered, by status class")
                     .Register(*registry_)),
+      refusals_(prometheus::BuildCounter()
+                    .Name("rspf_connections_refused_total")
+                    .Help("Connections or requests refused under a listener's limits, by listener and reason")
+                    .Register(*registry_)),
       requestDuration_(prometheus::BuildHistogram()
                            .Name("rspf_http_request_duration_seconds")
                            .Help("Time from a complete request to its response")
@@ -133,7 +137,7 @@ PrometheusMetrics::PrometheusMetrics(const std::vector<std::string>& frameworks)
   for (const char* outcome : {"success", "not_found", "forbidden", "unavailable", "error"})
     keyRetrievals_.Add({{"outcome", outcome}});
   storeWrites_.Add({{"operation", "commit_enrolment"}}, kLatencyBuckets);
-  adminApi_.requests = &adminApiRequests_;
+  adminApi_.metrics = this;
 }
 
 void PrometheusMetrics::keyRetrieval(std::string_view outcome, std::chrono::nanoseconds latency) {
@@ -142,7 +146,7 @@ void PrometheusMetrics::keyRetrieval(std::string_view outcome, std::chrono::nano
 }
 
 void PrometheusMetrics::AdminApiObserver::request(int status, std::chrono::nanoseconds) {
-  requests->Add({{"status_class", statusClass(status)}}).Increment();
+  metrics->adminApiRequests_.Add({{"status_class", statusClass(status)}}).Increment();
 }
 
 void PrometheusMetrics::handshake(const transport::HandshakeReport& report) {
@@ -153,6 +157,10 @@ void PrometheusMetrics::handshake(const transport::HandshakeReport& report) {
 void PrometheusMetrics::request(int status, std::chrono::nanoseconds latency) {
   requests_.Add({{"status_class", statusClass(status)}}).Increment();
   requestDuration_.Observe(seconds(latency));
+}
+
+void PrometheusMetrics::refused(std::string_view listener, std::string_view reason) {
+  refusals_.Add({{"listener", std::string(listener)}, {"reason", std::string(reason)}}).Increment();
 }
 
 void PrometheusMetrics::outcome(procedures::Procedure procedure, std::string_view outcome) {

@@ -7,6 +7,7 @@
 //   rspf_procedures_total{procedure, outcome}          enrolment_exchange | certificate_enrolment | key_retrieval
 //   rspf_http_requests_total{status_class}             2xx, 4xx, 5xx, ...
 //   rspf_http_request_duration_seconds                 histogram
+//   rspf_connections_refused_total{listener, reason}   listener limits (transport::refusalName)
 //   rspf_store_write_duration_seconds{operation}       histogram
 //   rspf_admin_api_requests_total{status_class}        the admin API's listener
 //   rspf_key_retrieval_requests_total{outcome}         a target's or MAF's fetches from the MEF
@@ -38,6 +39,7 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
 
   void handshake(const transport::HandshakeReport& report) override;
   void request(int status, std::chrono::nanoseconds latency) override;
+  void refused(std::string_view listener, std::string_view reason) override;
   void outcome(procedures::Procedure procedure, std::string_view outcome) override;
   void storeWrite(std::string_view operation, std::chrono::nanoseconds latency) override;
 
@@ -53,6 +55,7 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
   prometheus::Family<prometheus::Counter>& handshakes_;
   prometheus::Family<prometheus::Counter>& procedures_;
   prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Counter>& refusals_;
   prometheus::Histogram& requestDuration_;
   prometheus::Family<prometheus::Histogram>& storeWrites_;
   prometheus::Family<prometheus::Counter>& keyRetrievals_;
@@ -63,10 +66,12 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
   prometheus::Gauge& residentBytes_;
   prometheus::Gauge& openFds_;
 
+  // The admin API listener: its requests counted apart, its refusals with the role's.
   struct AdminApiObserver final : transport::ServerObserver {
-    prometheus::Family<prometheus::Counter>* requests = nullptr;
+    PrometheusMetrics* metrics = nullptr;
     void handshake(const transport::HandshakeReport&) override {}
     void request(int status, std::chrono::nanoseconds) override;
+    void refused(std::string_view listener, std::string_view reason) override { metrics->refused(listener, reason); }
   } adminApi_;
 };
 

@@ -58,8 +58,8 @@ unsigned int serverPskCallback(SSL* ssl, const char* identity, unsigned char* ps
   std::optional<ResolvedPsk> resolved;
   try {
     resolved = state->resolver->resolveInHandshake(identity, HandshakeContext{negotiatedCipherSuite(ssl)});
-  } catch (const std::exception&) {
-    return 0;  // the resolver logs its own failure
+  } catch (...) {  // an exception must not cross OpenSSL's C frames
+    return 0;      // the resolver logs its own failure
   }
   if (!resolved || resolved->psk.empty() || resolved->psk.size() > maxPskLength) return 0;
   std::memcpy(psk, resolved->psk.data(), resolved->psk.size());
@@ -89,7 +89,7 @@ unsigned int clientPskCallback(SSL* ssl, const char*, char* identity, unsigned i
   if (c.pskForCipherSuite) {
     try {
       derived = c.pskForCipherSuite(negotiatedCipherSuite(ssl));
-    } catch (const std::exception&) {
+    } catch (...) {
       return 0;
     }
   }
