@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/safe_text.hpp"
 #include "crypto/encoding.hpp"
 #include "cse_front/app_rule_sync.hpp"
 #include "cse_front/cse_front.hpp"
@@ -45,14 +46,14 @@ enrolee::EnroleeCredentials ownEnrolment(const TargetConfig& c) {
 
 transport::HttpResponse json(const nlohmann::json& body) {
   transport::HttpResponse r;
-  r.body = body.dump();
+  r.body = safeJsonDump(body);
   return r;
 }
 
 }  // namespace
 
 struct EnrolmentTargetServer::Impl {
-  observability::PrometheusMetrics metrics;
+  observability::PrometheusMetrics metrics{{kTargetKeyFramework, "none"}};
   TargetConfig config;
   ServiceSubscribedAppRule rule;
   ProvisionedKeyCache cache;
@@ -77,11 +78,13 @@ struct EnrolmentTargetServer::Impl {
               auto cred = peer.attributes.find("credentialId");
               if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal);
             }) {
+    fetcher.observeWith(
+        [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.front) startFront(*c.front);
     if (c.observability)
-      observabilityServer.emplace(
-          *c.observability,
-          observability::ObservabilityHandlers{[this] { return metrics.render(); }, [this] { return healthy(); }});
+      observabilityServer.emplace(*c.observability,
+                                  observability::ObservabilityHandlers{[this] { return metrics.render(); },
+                                                                       [this] { return healthy(); }, &metrics});
   }
 
   // Forwarding mode (docs/cse-front.md): the session's key is checked with the framework on every
@@ -108,6 +111,8 @@ struct EnrolmentTargetServer::Impl {
 
   static transport::HttpsServerSettings serverSettings(const TargetConfig& c, transport::ServerObserver* observer) {
     transport::HttpsServerSettings s;
+    s.name = "target";
+    s.limits = c.limits;
     s.host = c.host;
     s.port = c.port;
     s.threads = c.threads;
@@ -127,7 +132,7 @@ struct EnrolmentTargetServer::Impl {
                    {"targetId", config.id}});
     }
     if (request.target == "/serviceSubscribedAppRule") return json(rule.toJson());
-    throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
+    throw Error(ErrorCode::NotFound, "no resource at " + safeErrorText(request.target, 200));
   }
 };
 
