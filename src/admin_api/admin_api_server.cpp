@@ -34,21 +34,6 @@ class AdministratorCertificates : public tls::CertificatePeerResolver {
   }
 };
 
-// Only the listener's refusals reach the role's metrics: the admin API's own requests and
-// handshakes are not the role's traffic.
-class RefusalsOnly : public transport::ServerObserver {
- public:
-  explicit RefusalsOnly(transport::ServerObserver* next) : next_(next) {}
-  void handshake(const transport::HandshakeReport&) override {}
-  void request(int, std::chrono::nanoseconds) override {}
-  void refused(std::string_view listener, std::string_view reason) override {
-    if (next_) next_->refused(listener, reason);
-  }
-
- private:
-  transport::ServerObserver* next_;
-};
-
 ca::X509StorePtr anchorsFrom(const std::optional<std::filesystem::path>& file) {
   if (file) return ca::loadTrustStoreFile(*file);
   ca::X509StorePtr none(X509_STORE_new());  // token only: no certificate can verify, so none is accepted
@@ -67,7 +52,7 @@ struct AdminApiServer::Impl {
   ca::X509StorePtr clientAnchors;
   NoPskIdentities noPsk;
   AdministratorCertificates administrators;
-  RefusalsOnly refusals;
+  transport::RefusalsOnly refusals;  // only these reach the role's metrics
   std::optional<transport::HttpsServer> server;
 
   Impl(const AdminApiSettings& s, store::Store& store, store::KeyEncryptionKey kek, AdminContext context,
