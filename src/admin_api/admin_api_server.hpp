@@ -21,7 +21,7 @@ class AdminApiServer {
   // Binds at once; throws Error(Config).
   AdminApiServer(const AdminApiSettings& settings, store::Store& store, store::KeyEncryptionKey kek,
                  AdminContext context, const std::optional<tls::CertificateServerCredentials>& defaultCredentials,
-                 transport::ServerObserver* observer = nullptr);
+                 transport::ServerObserver* observer = nullptr);  // metrics; not owned
   ~AdminApiServer();
   AdminApiServer(const AdminApiServer&) = delete;
   AdminApiServer& operator=(const AdminApiServer&) = delete;

@@ -6,6 +6,18 @@
 
 namespace rspf::admin_api {
 
+config::TableSpec adminApiTable() {
+  using config::KeyKind;
+  return config::withListenerLimits({"admin_api",
+                                     {{"listen", KeyKind::HostPort},
+                                      {"client_trust_anchors", KeyKind::Certificates},
+                                      {"token_file", KeyKind::SecretFile},
+                                      {"certificate", KeyKind::Certificate},
+                                      {"private_key", KeyKind::PrivateKey},
+                                      {"max_body_bytes"},
+                                      {"ready_file", KeyKind::OutputFile}}});
+}
+
 std::optional<AdminApiSettings> loadAdminApiSettings(const config::ConfigFile& file) {
   auto listen = file.string("admin_api.listen");
   if (!listen) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::config {
@@ -48,5 +49,6 @@ struct AdminApiSettings {
 // nullopt when [admin_api] listen is absent. Throws Error(Config), among others when neither
 // client_trust_anchors nor token_file is set.
 std::optional<AdminApiSettings> loadAdminApiSettings(const config::ConfigFile& file);
+config::TableSpec adminApiTable();  // [admin_api] in the MEF's schema
 
 }  // namespace rspf::admin_api

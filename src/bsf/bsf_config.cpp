@@ -4,6 +4,7 @@
 #include "common/time.hpp"
 #include "config/config_file.hpp"
 #include "config/listener_limits_config.hpp"
+#include "config/log_settings.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::bsf {
@@ -25,8 +26,29 @@ std::filesystem::path requirePath(const config::ConfigFile& cf, const char* key)
 
 }  // namespace
 
+const config::Schema& bsfConfigSchema() {
+  using config::KeyKind;
+  static const config::Schema schema = {
+      config::withListenerLimits({"bsf",
+                                  {{"fqdn"},
+                                   {"listen", KeyKind::HostPort},
+                                   {"threads"},
+                                   {"workers"},
+                                   {"btid_lifetime", KeyKind::Duration},
+                                   {"challenge_lifetime", KeyKind::Duration},
+                                   {"ready_file", KeyKind::OutputFile}}}),
+      {"store", {{"sqlite", KeyKind::SqliteStore}, {"kek_file", KeyKind::SecretFile}}},
+      {"tls",
+       {{"certificate", KeyKind::Certificate},
+        {"private_key", KeyKind::PrivateKey},
+        {"naf_trust_anchors", KeyKind::Certificates}}},
+      config::logTable(),
+  };
+  return schema;
+}
+
 BsfConfig loadBsfConfig(const std::filesystem::path& file) {
-  config::ConfigFile cf(file);
+  config::ConfigFile cf(file, bsfConfigSchema());
   BsfConfig c;
   c.fqdn = cf.requireString("bsf.fqdn");
   if (!crypto::isAsciiIdentifier(c.fqdn)) throw Error(ErrorCode::Config, "bsf.fqdn must be an ASCII FQDN");

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::bsf {
@@ -32,5 +33,6 @@ struct BsfConfig {
 };
 
 BsfConfig loadBsfConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& bsfConfigSchema();
 
 }  // namespace rspf::bsf

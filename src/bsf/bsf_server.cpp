@@ -51,18 +51,20 @@ struct BsfServer::Impl {
   ZnKeyService zn;
   NoPskIdentities noPsk;
   NafCertificateResolver nafResolver;
-  ca::X509Ptr certificate;
-  ca::EvpPkeyPtr privateKey;
-  ca::X509StorePtr nafTrustAnchors;
+  std::shared_ptr<tls::ReloadableServerCredentials> credentials;  // the files, re-read on SIGHUP
   transport::HttpsServer server;
 
   explicit Impl(const BsfConfig& c)
       : store(c.storePath, store::KeyEncryptionKey::load(c.kekFile)),
         ub(store, BootstrappingSettings{c.fqdn, c.btidLifetime, c.challengeLifetime}),
         zn(store),
-        certificate(ca::loadCertificateFile(c.certificate)),
-        privateKey(ca::loadPrivateKeyFile(c.privateKey)),
-        nafTrustAnchors(ca::loadTrustStoreFile(c.nafTrustAnchors)),
+        credentials(std::make_shared<tls::ReloadableServerCredentials>(
+            "BSF certificate",
+            [c] {
+              return tls::ServerCredentialSet{tls::ownCertificate(ca::loadCertificateFile(c.certificate).release()),
+                                              tls::ownPrivateKey(ca::loadPrivateKeyFile(c.privateKey).release()),
+                                              tls::ownStore(ca::loadTrustStoreFile(c.nafTrustAnchors).release())};
+            })),
         server(settings(c), noPsk, [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
           return route(peer, request);
         }) {}
@@ -77,8 +79,7 @@ struct BsfServer::Impl {
     s.workers = c.workers;
     s.maxBodyBytes = 4 * 1024;
     s.tls.serverName = c.fqdn;
-    s.certificate =
-        tls::CertificateServerCredentials{certificate.get(), privateKey.get(), nafTrustAnchors.get(), false};
+    s.certificate = tls::CertificateServerCredentials{nullptr, nullptr, nullptr, false, credentials};
     s.certificateResolver = &nafResolver;
     s.anonymousClients = true;
     return s;

@@ -4,12 +4,34 @@
 #include "common/time.hpp"
 #include "config/config_file.hpp"
 #include "config/listener_limits_config.hpp"
+#include "config/log_settings.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::ca_server {
 
+const config::Schema& caServerConfigSchema() {
+  using config::KeyKind;
+  static const config::Schema schema = {
+      config::withListenerLimits({"ca",
+                                  {{"fqdn"},
+                                   {"listen", KeyKind::HostPort},
+                                   {"label"},
+                                   {"validity", KeyKind::Duration},
+                                   {"hold_for_approval"},
+                                   {"retry_after"},
+                                   {"ready_file", KeyKind::OutputFile}}}),
+      {"store", {{"sqlite", KeyKind::SqliteStore}, {"kek_file", KeyKind::SecretFile}}},
+      {"tls",
+       {{"certificate", KeyKind::Certificate},
+        {"private_key", KeyKind::PrivateKey},
+        {"client_trust_anchors", KeyKind::Certificates}}},
+      config::logTable(),
+  };
+  return schema;
+}
+
 CaServerConfig loadCaServerConfig(const std::filesystem::path& file) {
-  config::ConfigFile cf(file);
+  config::ConfigFile cf(file, caServerConfigSchema());
   CaServerConfig c;
   c.fqdn = cf.requireString("ca.fqdn");
   if (!crypto::isAsciiIdentifier(c.fqdn)) throw Error(ErrorCode::Config, "ca.fqdn must be an ASCII FQDN");

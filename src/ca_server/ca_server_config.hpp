@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::ca_server {
@@ -35,5 +36,6 @@ struct CaServerConfig {
 };
 
 CaServerConfig loadCaServerConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& caServerConfigSchema();
 
 }  // namespace rspf::ca_server

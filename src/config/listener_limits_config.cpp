@@ -28,6 +28,21 @@ std::chrono::seconds duration(const ConfigFile& file, const std::string& key, st
 
 }  // namespace
 
+std::vector<KeySpec> listenerLimitKeys() {
+  return {{"max_connections"},
+          {"max_connections_per_source"},
+          {"max_handshakes_per_source"},
+          {"handshake_timeout", KeyKind::Duration},
+          {"idle_timeout", KeyKind::Duration},
+          {"max_queued_requests"},
+          {"busy_retry_after", KeyKind::Duration}};
+}
+
+TableSpec withListenerLimits(TableSpec table) {
+  for (auto& key : listenerLimitKeys()) table.keys.push_back(key);
+  return table;
+}
+
 transport::ListenerLimits loadListenerLimits(const ConfigFile& file, std::string_view section,
                                              transport::ListenerLimits defaults) {
   std::string prefix = std::string(section) + ".";

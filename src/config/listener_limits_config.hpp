@@ -10,11 +10,19 @@
 //   busy_retry_after           a duration: the Retry-After of a 503 refusal
 #include <string_view>
 
+#include <vector>
+
+#include "config/config_schema.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::config {
 
 class ConfigFile;
+
+// The keys above, for a role's table in its schema (config_schema.hpp).
+std::vector<KeySpec> listenerLimitKeys();
+// `table`'s keys followed by the listener limit keys.
+TableSpec withListenerLimits(TableSpec table);
 
 // `defaults` with what `section` sets; throws Error(Config) naming the key for a value out of range.
 transport::ListenerLimits loadListenerLimits(const ConfigFile& file, std::string_view section,

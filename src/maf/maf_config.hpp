@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "observability/observability_settings.hpp"
 #include "transport/listener_limits.hpp"
 
@@ -32,5 +33,6 @@ struct MafConfig {
 };
 
 MafConfig loadMafConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& mafConfigSchema();
 
 }  // namespace rspf::maf

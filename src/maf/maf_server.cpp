@@ -46,7 +46,7 @@ std::string attributeOf(const tls::AuthenticatedPeer& peer, const char* name) {
 }  // namespace
 
 struct MafServer::Impl {
-  observability::PrometheusMetrics metrics;
+  observability::PrometheusMetrics metrics{{kMafKeyFramework, kMafCertificateFramework, "none"}};
   MafConfig config;
   target::ServiceSubscribedAppRule rule;
   target::ProvisionedKeyCache cache;
@@ -83,6 +83,8 @@ struct MafServer::Impl {
           auto credentialId = attributeOf(peer, "credentialId");
           if (!credentialId.empty()) rule.admit(credentialId, peer.principal);
         });
+    fetcher.observeWith(
+        [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.observability)
       observabilityServer.emplace(*c.observability,
                                   observability::ObservabilityHandlers{[this] { return metrics.render(); },

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "admin_api/admin_api_settings.hpp"
+#include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
 #include "transport/listener_limits.hpp"
@@ -81,6 +82,7 @@ struct MefConfig {
   std::optional<admin_api::AdminApiSettings> adminApi;  // the Admin REST API, off by default
 };
 
-MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)
+MefConfig loadMefConfig(const std::filesystem::path& file);
+const config::Schema& mefConfigSchema();  // throws Error(Config)
 
 }  // namespace rspf::mef

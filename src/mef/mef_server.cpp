@@ -109,7 +109,8 @@ struct MefServer::Impl {
                                                                        [this] { return healthy(); }, &metrics});
     if (c.adminApi)
       adminApi.emplace(*c.adminApi, *store, kek, admin_api::AdminContext{c.fqdn, c.uri, c.configurationKey},
-                       certificate ? std::optional(certificate->credentials()) : std::nullopt, &metrics);
+                       certificate ? std::optional(certificate->credentials()) : std::nullopt,
+                       &metrics.adminApiObserver());
   }
 
   // /healthz: the listener is up and the store answers a read.

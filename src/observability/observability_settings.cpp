@@ -6,6 +6,12 @@
 
 namespace rspf::observability {
 
+config::TableSpec observabilityTable() {
+  using config::KeyKind;
+  return config::withListenerLimits(
+      {"observability", {{"listen", KeyKind::HostPort}, {"ready_file", KeyKind::OutputFile}}});
+}
+
 std::optional<ObservabilitySettings> loadObservabilitySettings(const config::ConfigFile& file) {
   auto listen = file.string("observability.listen");
   if (!listen) {

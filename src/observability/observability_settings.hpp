@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::config {
@@ -38,5 +39,6 @@ struct ObservabilitySettings {
 
 // nullopt when [observability] listen is absent. Throws Error(Config).
 std::optional<ObservabilitySettings> loadObservabilitySettings(const config::ConfigFile& file);
+config::TableSpec observabilityTable();  // [observability] in a role's schema
 
 }  // namespace rspf::observability

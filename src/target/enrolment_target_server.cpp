@@ -51,7 +51,7 @@ transport::HttpResponse json(const nlohmann::json& body) {
 }  // namespace
 
 struct EnrolmentTargetServer::Impl {
-  observability::PrometheusMetrics metrics;
+  observability::PrometheusMetrics metrics{{kTargetKeyFramework, "none"}};
   TargetConfig config;
   ServiceSubscribedAppRule rule;
   ProvisionedKeyCache cache;
@@ -74,6 +74,8 @@ struct EnrolmentTargetServer::Impl {
               auto cred = peer.attributes.find("credentialId");
               if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal);
             }) {
+    fetcher.observeWith(
+        [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.observability)
       observabilityServer.emplace(*c.observability,
                                   observability::ObservabilityHandlers{[this] { return metrics.render(); },

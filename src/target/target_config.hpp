@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
 #include "transport/listener_limits.hpp"
@@ -35,5 +36,6 @@ struct TargetConfig {
 };
 
 TargetConfig loadTargetConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& targetConfigSchema();
 
 }  // namespace rspf::target

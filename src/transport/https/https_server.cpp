@@ -97,6 +97,17 @@ HttpRequest requestOf(Request& req, bool withBody) {
   return request;
 }
 
+// Requests between their handler's start and their response's write, for a draining stop().
+struct InFlight {
+  std::atomic<int> requests{0};
+  std::atomic<bool> draining{false};
+  // Held until the response is written.
+  std::shared_ptr<void> enter() {
+    ++requests;
+    return std::shared_ptr<void>(nullptr, [this](void*) { --requests; });
+  }
+};
+
 // What every session needs of its listener.
 struct Listener {
   const HttpsServerSettings& settings;
@@ -105,6 +116,7 @@ struct Listener {
   asio::thread_pool& workers;
   ConnectionGate& gate;
   std::atomic<std::size_t>& queued;  // requests posted to the workers and not yet handled
+  InFlight& inFlight;
 };
 
 template <bool kTls>
@@ -271,7 +283,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     // The handler runs on a worker; the session is idle meanwhile, so the exporter may use the SSL.
     auto received = std::chrono::steady_clock::now();
     asio::post(listener_.workers, [self = this->shared_from_this(), request = requestOf(req, true), keepAlive, version,
-                                   received]() mutable {
+                                   received, guard = listener_.inFlight.enter()]() mutable {
       auto response = self->handle(request);
       --self->listener_.queued;
       try {
@@ -280,8 +292,10 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       } catch (...) {
         self->listener_.gate.refuse(Refusal::HandlerFailed, "request metric: " + describeCurrentException());
       }
-      asio::post(self->stream_.get_executor(), [self, response = std::move(response), keepAlive, version]() mutable {
-        self->reply(std::move(response), keepAlive, version);
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response), keepAlive, version,
+                                                guard = std::move(guard)]() mutable {
+        // While draining, the connection closes after this answer: no new request starts.
+        self->reply(std::move(response), keepAlive && !self->listener_.inFlight.draining, version, 0, std::move(guard));
       });
     });
   }
@@ -337,7 +351,9 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
 
   // Writes the response; then reads the next request, or discards `drainAfter` unread body bytes
   // and closes, or closes.
-  void reply(HttpResponse response, bool keepAlive, unsigned version, std::uint64_t drainAfter = 0) {
+  // `guard` (a request in flight) is released once the response is written.
+  void reply(HttpResponse response, bool keepAlive, unsigned version, std::uint64_t drainAfter = 0,
+             std::shared_ptr<void> guard = {}) {
     if (auto connection = response.header("Connection"); connection && crypto::equalsIgnoreCase(*connection, "close"))
       keepAlive = false;
     auto res = std::make_shared<http::response<http::string_body>>();
@@ -360,7 +376,9 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     res->prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(settings().limits.idleTimeout);
     http::async_write(stream_, *res,
-                      [self = this->shared_from_this(), res, keepAlive, drainAfter](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this(), res, keepAlive, drainAfter, guard = std::move(guard)](
+                          beast::error_code ec, std::size_t) mutable {
+                        guard.reset();
                         if (ec) return;
                         if (keepAlive) return self->read();
                         if (drainAfter > 0) return self->drain(drainAfter);
@@ -400,13 +418,14 @@ struct HttpsServer::Impl {
   HandshakeObserver observer;
   ConnectionGate gate{settings.name, settings.limits, settings.observer};
   std::atomic<std::size_t> queued{0};
+  InFlight inFlight;  // before ioc and workers: their queued handlers hold guards into it
   asio::io_context ioc;
   asio::ssl::context ctx{asio::ssl::context::tls_server};
   tcp::acceptor acceptor{ioc};
   asio::steady_timer acceptTimer{ioc};
   // After the io_context: work abandoned in the pool holds sessions, released before their io_context.
   asio::thread_pool workers{static_cast<std::size_t>(std::max(1, settings.workers))};
-  Listener listener{settings, handler, observer, workers, gate, queued};
+  Listener listener{settings, handler, observer, workers, gate, queued, inFlight};
   std::chrono::milliseconds acceptBackoff = kMinAcceptBackoff;
   std::vector<std::thread> threads;
   mutable std::mutex mutex;
@@ -531,6 +550,16 @@ void HttpsServer::stop() {
     impl_->acceptor.close(ignored);
     impl_->acceptTimer.cancel();
   });
+  impl_->inFlight.draining = true;
+  if (int pending = impl_->inFlight.requests; pending > 0 && !impl_->ioc.stopped()) {
+    spdlog::info("draining {} request(s) in flight (at most {} ms)", pending, impl_->settings.drainTimeout.count());
+    auto deadline = std::chrono::steady_clock::now() + impl_->settings.drainTimeout;
+    while (impl_->inFlight.requests > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (int left = impl_->inFlight.requests; left > 0)
+      spdlog::warn("stopping with {} request(s) still in flight after {} ms", left,
+                   impl_->settings.drainTimeout.count());
+  }
   impl_->ioc.stop();
   impl_->workers.stop();
 }

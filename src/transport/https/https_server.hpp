@@ -34,6 +34,8 @@ struct HttpsServerSettings {
   int workers = 8;         // request handlers; they may block (a durable store commit), network threads never do
   std::size_t maxBodyBytes = 16 * 1024;
   ListenerLimits limits;    // maxConnections 0: sized from the file-descriptor limit
+  // stop() first lets requests being handled finish, for at most this long (SIGTERM drains).
+  std::chrono::milliseconds drainTimeout{10000};
   HeaderCheck checkHeader;  // e.g. the admin API's credentials, before a 4 MiB body is read
   // No TLS (the observability listener): every peer is anonymous (empty framework and principal).
   bool plainHttp = false;
@@ -62,7 +64,9 @@ class HttpsServer {
   std::uint16_t port() const;
   bool listening() const;  // started, not stopped, and accepting connections
   void start();
-  void stop();  // safe from any thread, including a signal-watching one
+  // Stops accepting, waits up to drainTimeout for requests being handled to be answered, then
+  // closes everything. Safe from any thread, including a signal-watching one (not from a handler).
+  void stop();
   void wait();  // until stopped
 
  private:
