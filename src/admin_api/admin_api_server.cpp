@@ -40,9 +40,9 @@ class AdministratorCertificates : public tls::CertificatePeerResolver {
 // The listener's refusals and requests reach the observer it is given (the MEF passes
 // PrometheusMetrics::adminApiObserver(), which counts them apart from the role's own traffic); its
 // handshakes do not.
-class RefusalsOnly : public transport::ServerObserver {
+class RequestsAndRefusals : public transport::ServerObserver {
  public:
-  explicit RefusalsOnly(transport::ServerObserver* next) : next_(next) {}
+  explicit RequestsAndRefusals(transport::ServerObserver* next) : next_(next) {}
   void handshake(const transport::HandshakeReport&) override {}
   void request(int status, std::chrono::nanoseconds latency) override {
     if (next_) next_->request(status, latency);
@@ -73,7 +73,7 @@ struct AdminApiServer::Impl {
   std::shared_ptr<tls::ReloadableServerCredentials> credentials;
   NoPskIdentities noPsk;
   AdministratorCertificates administrators;
-  RefusalsOnly refusals;
+  RequestsAndRefusals refusals;
   std::optional<transport::HttpsServer> server;
 
   Impl(const AdminApiSettings& s, store::Store& store, store::KeyEncryptionKey kek, AdminContext context,
