@@ -139,7 +139,8 @@ AdminApiServer::AdminApiServer(const AdminApiSettings& settings, store::Store& s
                 "the admin API needs a server certificate: [admin_api] certificate and private_key, [tls] "
                 "certificate, or an embedded CA (`rspf admin ca init`)");
   // Its own files, else the MEF's (current) certificate; its own anchors. All re-read on SIGHUP.
-  std::optional<tls::CertificateServerCredentials> fallback = defaultCredentials;
+  std::optional<tls::CertificateServerCredentials> fallback;
+  if (defaultCredentials) fallback.emplace(*defaultCredentials);
   i.credentials = std::make_shared<tls::ReloadableServerCredentials>("admin API certificate", [settings, fallback] {
     tls::ServerCredentialSet set;
     if (settings.certificate) {

@@ -68,7 +68,8 @@ void checkStore(const std::filesystem::path& file) {
 
 void checkValue(KeyKind kind, const std::string& text, const std::filesystem::path& path) {
   switch (kind) {
-    case KeyKind::Value: return;
+    case KeyKind::Value:
+    case KeyKind::Strings: return;
     case KeyKind::HostPort: parseHostPort(text, "the address"); return;
     case KeyKind::Duration:
       if (!parseDuration(text)) throw Error(ErrorCode::Config, "'" + text + "' is not a duration such as 300s or 7d");

@@ -94,7 +94,9 @@ std::vector<std::string> unknownIn(const std::filesystem::path& path, const toml
     for (const auto& [innerName, inner] : *node.as_table()) {
       const std::string innerKey(innerName.str());
       if (declares(*spec, innerKey)) {
-        if (inner.is_table() || inner.is_array())
+        bool list = false;
+        for (const auto& k : spec->keys) list |= k.name == innerKey && k.kind == KeyKind::Strings;
+        if (inner.is_table() || (inner.is_array() && !list))
           add(innerName.source(), "'" + key + "." + innerKey + "' must be a single value");
         continue;
       }

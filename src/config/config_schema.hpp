@@ -18,6 +18,7 @@ enum class KeyKind {
   Crl,           // PEM or DER CRL; its nextUpdate must not have passed
   OutputFile,    // written by rspf; its folder must exist
   SqliteStore,   // the SQLite store; it must open and its schema version be known
+  Strings,       // an array of strings (["a", "b"]), read with ConfigFile::strings
 };
 
 struct KeySpec {

@@ -25,7 +25,7 @@ const config::Schema& targetConfigSchema() {
                                    {"upstream"},
                                    {"originator_prefix"},
                                    {"originator_strip_suffix"},
-                                   {"deny_originators"},
+                                   {"deny_originators", KeyKind::Strings},
                                    {"max_body_bytes"},
                                    {"max_response_bytes"},
                                    {"upstream_pool_size"},
