@@ -35,7 +35,10 @@ using tcp = asio::ip::tcp;
 HttpResponse errorResponse(int status, const std::string& reason) {
   HttpResponse r;
   r.status = status;
-  r.body = nlohmann::json{{"Status", false}, {"ErrorString", reason}}.dump();
+  // A reason may carry a peer's bytes (a path, an identifier): bytes that are not UTF-8 are replaced
+  // rather than thrown on (PITFALLS), so building an error body never throws.
+  r.body = nlohmann::json{{"Status", false}, {"ErrorString", reason}}.dump(-1, ' ', false,
+                                                                           nlohmann::json::error_handler_t::replace);
   return r;
 }
 
