@@ -11,7 +11,8 @@
 
 namespace rspf::fuzz {
 
-// Until the header (read_header) or the whole message (read) is in; end of stream if input ran dry.
+// Until the header (read_header) or the whole message (read) is in, through a read buffer of at most
+// kMaxBufferedBytes as the session's; end of stream if the input ran dry.
 inline boost::beast::error_code feed(transport::RequestParser& parser, std::string_view& input, bool wholeMessage) {
   namespace http = boost::beast::http;
   boost::beast::error_code ec;
@@ -24,11 +25,17 @@ inline boost::beast::error_code feed(transport::RequestParser& parser, std::stri
       if (!ec && !done()) ec = http::error::partial_message;
       return ec;
     }
-    auto used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
+    auto buffered = input.substr(0, transport::kMaxBufferedBytes);
+    auto used = parser.put(boost::asio::buffer(buffered.data(), buffered.size()), ec);
     input.remove_prefix(used);
     if (ec == http::error::need_more) {
       ec = {};
-      if (used == 0) input = {};  // the session would wait for bytes that never come
+      if (used == 0) {
+        // A full buffer the parser cannot use is Beast's buffer_overflow; otherwise the session
+        // would wait for bytes that never come.
+        if (buffered.size() == transport::kMaxBufferedBytes) return http::error::buffer_overflow;
+        input = {};
+      }
       continue;
     }
     if (ec) return ec;
@@ -37,7 +44,7 @@ inline boost::beast::error_code feed(transport::RequestParser& parser, std::stri
 }
 
 // Each request of the connection's bytes, in turn, as the session hands them to its handler (at most
-// `maxRequests`; keep-alive). A refusal (413, 431, 400) ends the connection as it does the session's;
+// `maxRequests`; keep-alive). A refusal (400, 413, 431) ends the connection as it does the session's;
 // its answer must be a 4xx.
 template <typename OnRequest>
 void forEachRequest(std::string_view input, const transport::RequestLimits& limits, int maxRequests,
@@ -48,6 +55,7 @@ void forEachRequest(std::string_view input, const transport::RequestLimits& limi
     transport::prepareRequestParser(parser, limits);
     auto ec = feed(parser, input, false);
     if (!ec) {
+      if (!transport::framingRefusal(parser.get()).empty()) return;  // 400, then closed
       if (auto refusal = transport::admitRequestBody(parser, limits)) {
         if (refusal->status != 413) std::abort();
         return;  // the session drains or closes
@@ -61,7 +69,7 @@ void forEachRequest(std::string_view input, const transport::RequestLimits& limi
       return;  // answered, then closed
     }
     bool keepAlive = parser.get().keep_alive();
-    auto request = transport::takeRequest(parser);
+    auto request = transport::requestOf(parser.get(), true);
     if (request.body.size() > limits.maxBodyBytes) std::abort();
     onRequest(request);
     if (!keepAlive) return;

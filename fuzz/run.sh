@@ -5,6 +5,8 @@
 #   fuzz/run.sh build-fuzz                       # CI: 5 s per target
 #   fuzz/run.sh build-fuzz -runs=1000000         # the record of docs/security.md
 #   FUZZ_TARGETS="url csv_table" fuzz/run.sh build-fuzz -max_total_time=60
+# FUZZ_TIMEOUT (default 10 s) is the hang limit; raise it on a loaded machine, where a starved
+# process can spend 10 s of wall time on one input.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: fuzz/run.sh BUILD_DIR [libFuzzer flags...]}
@@ -35,7 +37,7 @@ for name in $targets; do
   mkdir -p "$out/$name/new" "$out/$name/artifacts"
   log="$out/$name/log"
   start=$(date +%s)
-  if ! "$binary" "$out/$name/new" "$here/corpus/$name" -max_len="$(max_len "$name")" -timeout=10 \
+  if ! "$binary" "$out/$name/new" "$here/corpus/$name" -max_len="$(max_len "$name")" -timeout="${FUZZ_TIMEOUT:-10}" \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/$name/artifacts/" "${flags[@]}" >"$log" 2>&1; then
     tail -60 "$log" >&2
     echo "FINDING in $name: reproducer in $out/$name/artifacts/, log $log" >&2
