@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -13,8 +14,10 @@
 #include "ca/pem.hpp"
 #include "ca_server/ca_server.hpp"
 #include "cli/commands.hpp"
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/process_hygiene.hpp"
 #include "common/text_file.hpp"
 #include "config/bootstrap_instruction_bundle.hpp"
 #include "crypto/encoding.hpp"
@@ -85,6 +88,15 @@ std::string readFirstLine(const std::string& file, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything holds a secret (docs/security.md "Process hygiene").
+  const bool allowCoreDumps =
+      std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::string_view(arg) == "--allow-core-dumps"; });
+  try {
+    disableCoreDumps(allowCoreDumps);
+  } catch (const Error& e) {
+    std::cerr << "rspf: " << e.what() << "\n";
+    return 1;
+  }
   CLI::App app{
       "rspf: oneM2M Remote Security Provisioning Frameworks (TS-0003 8.3).\n"
       "Roles: the M2M Enrolment Function (mef), an Enrolment Target (target), the Enrolee (enrol,\n"
@@ -95,6 +107,9 @@ int main(int argc, char** argv) {
   std::string logLevel = "info";
   app.add_option("--log-level", logLevel, "trace, debug, info, warn, error or off")->capture_default_str();
   app.set_version_flag("--version", "rspf 0.1.0");
+  app.add_flag("--allow-core-dumps",
+               "let this process write core dumps (debugging only: a core holds the KEK and unsealed keys; "
+               "also $RSPF_ALLOW_CORE_DUMPS=1)");
 
   // --- mef
   auto* mef = app.add_subcommand("mef", "Run the M2M Enrolment Function (HTTPS, TLS-PSK)");
@@ -340,7 +355,7 @@ int main(int argc, char** argv) {
         if (token.empty() && tokenFile.empty() && instructions.enrolmentToken) token = *instructions.enrolmentToken;
         if (mefTrustAnchors.empty() && !bootstrapCertificate.empty() && !instructions.mefTrustAnchorsPem.empty()) {
           mefTrustAnchors = credentials + ".mef-trust-anchors.pem";
-          std::ofstream(mefTrustAnchors, std::ios::binary | std::ios::trunc) << instructions.mefTrustAnchorsPem;
+          writeTextFile(mefTrustAnchors, instructions.mefTrustAnchorsPem, kPublicFileMode);
         }
       }
       // Re-keying (issue 5 items 3 and 4): from the credentials of an earlier enrolment.
@@ -351,8 +366,7 @@ int main(int argc, char** argv) {
                 credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)}
                 .load();
       if (!renewBefore.empty()) {
-        auto margin = parseDuration(renewBefore);
-        if (!margin) throw Error(ErrorCode::Config, "--renew-before takes a duration such as 12h or 7d");
+        auto margin = std::optional(parseBoundedDuration(renewBefore, "--renew-before", ErrorCode::Config, true));
         if (kept && kept->expiry - now() > *margin) {
           std::cout << "credentials valid until " << toRfc3339(kept->expiry) << ", more than " << renewBefore
                     << " from now: nothing to do\n";
@@ -374,9 +388,7 @@ int main(int argc, char** argv) {
       if (enrolOptions.mefUrl.empty() || enrolOptions.mefFqdn.empty())
         throw Error(ErrorCode::Config, "name the MEF: --mef and --mef-fqdn, or --bundle with --bundle-signer");
       if (!approvalWait.empty()) {
-        auto d = parseDuration(approvalWait);
-        if (!d) throw Error(ErrorCode::Config, "--approval-wait takes a duration such as 60s");
-        enrolOptions.approvalWait = *d;
+        enrolOptions.approvalWait = parseBoundedDuration(approvalWait, "--approval-wait", ErrorCode::Config, true);
       }
       if (reauth) {
         // KreId/Kre from the credential file (above).

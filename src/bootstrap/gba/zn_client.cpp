@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/encoding.hpp"
 #include "transport/https/https_client.hpp"
 #include "transport/https/query_string.hpp"
@@ -30,7 +31,7 @@ ZnKeyFetch httpsZnKeyFetch(ZnEndpoint zn, const tls::CertificateClientCredential
     auto response = client.request(
         {"GET", "/zn/keys?btid=" + transport::percentEncode(btid) + "&nafId=" + crypto::toHex(nafId), {}, ""});
     if (response.status == 404) return std::nullopt;
-    auto body = nlohmann::json::parse(response.body, nullptr, false);
+    auto body = parseStrictJsonOrDiscarded(response.body);
     if (response.status != 200) {
       std::string reason = body.is_object() && body.contains("ErrorString") ? body["ErrorString"].dump() : "";
       throw Error(ErrorCode::Unavailable, "the BSF refused Zn (" + std::to_string(response.status) + "): " + reason);
