@@ -13,7 +13,9 @@ std::string parseInto(std::string_view text, nlohmann::json& out) {
   std::string problem;
   auto check = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     using Event = nlohmann::json::parse_event_t;
-    if (static_cast<std::size_t>(depth) > kMaxJsonDepth && problem.empty())
+    // `depth` counts the containers open before this one starts.
+    const bool opens = event == Event::object_start || event == Event::array_start;
+    if (opens && static_cast<std::size_t>(depth) >= kMaxJsonDepth && problem.empty())
       problem = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
     if (event == Event::object_start) {
       names.emplace_back();
