@@ -60,9 +60,8 @@ store::AuditCheckpoint checkpointOf(const json& archive, const char* field) {
   return {seqOf(c), hexOf(c, "entryMac"), hexOf(c, "mac")};
 }
 
-}  // namespace
-
-json auditEntryJson(const store::AuditEntry& e) {
+// An entry as the archive holds it: lossless (a field that is not UTF-8 as base64).
+json archivedEntryJson(const store::AuditEntry& e) {
   return {{"seq", e.seq},
           {"at", toRfc3339(e.at)},
           {"actor", textField(e.actor)},
@@ -72,10 +71,12 @@ json auditEntryJson(const store::AuditEntry& e) {
           {"detail", textField(e.detail)}};
 }
 
+}  // namespace
+
 json auditArchiveJson(const store::AuditSegment& segment) {
   json entries = json::array();
   for (std::size_t i = 0; i < segment.entries.size(); ++i) {
-    auto j = auditEntryJson(segment.entries[i]);
+    auto j = archivedEntryJson(segment.entries[i]);
     j["mac"] = crypto::toHex(segment.macs.at(i));
     entries.push_back(std::move(j));
   }

@@ -19,7 +19,6 @@ namespace rspf::admin {
 
 inline constexpr std::size_t kMaxArchivedEntries = 1'000'000;  // per archive; run again for more
 
-nlohmann::json auditEntryJson(const store::AuditEntry& entry);  // as `audit tail --json` shows it
 nlohmann::json auditArchiveJson(const store::AuditSegment& segment);
 store::AuditSegment auditArchiveFromJson(const nlohmann::json& archive);  // Error(BadRequest)
 store::AuditSegment readAuditArchive(const std::filesystem::path& file);  // Error(Config/BadRequest)

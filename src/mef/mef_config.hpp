@@ -18,9 +18,11 @@
 #include <string>
 
 #include "admin_api/admin_api_settings.hpp"
+#include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
 #include "procedures/audit_trail.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::mef {
 
@@ -61,6 +63,7 @@ struct MefConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
   std::uint16_t port = 8443;
+  transport::ListenerLimits limits;  // [mef] max_connections, ... (config/listener_limits_config.hpp)
   int threads = 2;
   int workers = 8;
   std::chrono::seconds estRetryAfter{10};
@@ -83,6 +86,7 @@ struct MefConfig {
   procedures::AuditSettings audit;                      // [audit]
 };
 
-MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)
+MefConfig loadMefConfig(const std::filesystem::path& file);
+const config::Schema& mefConfigSchema();  // throws Error(Config)
 
 }  // namespace rspf::mef

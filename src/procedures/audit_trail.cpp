@@ -113,6 +113,10 @@ void HandshakeAudit::request(int status, std::chrono::nanoseconds latency) {
   if (next_) next_->request(status, latency);
 }
 
+void HandshakeAudit::refused(std::string_view listener, std::string_view reason) {
+  if (next_) next_->refused(listener, reason);
+}
+
 void HandshakeAudit::flushRefusals() {
   std::map<std::string, Refusals> sources;
   Refusals others;

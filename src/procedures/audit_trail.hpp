@@ -73,6 +73,7 @@ class HandshakeAudit final : public transport::ServerObserver {
 
   void handshake(const transport::HandshakeReport& report) override;
   void request(int status, std::chrono::nanoseconds latency) override;
+  void refused(std::string_view listener, std::string_view reason) override;  // counted, not audited
   // Records the refusals counted so far (the interval's end; also called by a timer every interval).
   void flushRefusals();
 

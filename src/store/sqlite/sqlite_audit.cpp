@@ -234,8 +234,12 @@ void SqliteStore::trimAudit(const AuditSegment& segment) {
       !crypto::constantTimeEqual(checkpointMac(auditKey_, segment.end.seq, segment.end.entryMac), segment.end.mac))
     throw Error(ErrorCode::Conflict, "the audit log does not hold the archive's last entry as archived");
   writer_.statement(kTrimAudit).bindInt(1, static_cast<std::int64_t>(segment.end.seq)).run();
-  writer_.statement(kStoreCheckpoint).bindBlob(1, encodeCheckpoint(segment.end)).run();
+  storeAuditCheckpoint(segment.end);
   tx.commit();
+}
+
+void SqliteStore::storeAuditCheckpoint(const AuditCheckpoint& start) {
+  writer_.statement(kStoreCheckpoint).bindBlob(1, encodeCheckpoint(start)).run();
 }
 
 AuditVerification SqliteStore::verifyAuditSegment(const AuditSegment& segment) {

@@ -102,6 +102,10 @@ class SqliteStore final : public Store {
   void trimAudit(const AuditSegment& segment) override;
   AuditVerification verifyAuditSegment(const AuditSegment& segment) override;
 
+  std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit) override;
+  void backup(const std::filesystem::path& file) override;
+  // The rotated store keeps its old KEK in memory for sealing: reopen it with the new one.
+  void rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation) override;
   int schemaVersion() override;
 
   // Diagnostics and tests (not part of Store): transactions the writer thread committed so far
@@ -160,7 +164,8 @@ class SqliteStore final : public Store {
   void appendAuditInTransaction(const std::vector<AuditEntry>& entries);
   // The log's start: the checkpoint trimAudit left (verified), else seq 0. Error(Store) when altered.
   AuditCheckpoint auditStart(sqlite::Database& db);
-  AuditCheckpoint checkpoint(std::uint64_t seq, crypto::Bytes entryMac) const;
+  AuditCheckpoint checkpoint(std::uint64_t seq, crypto::Bytes entryMac) const;  // MACed under auditKey_
+  void storeAuditCheckpoint(const AuditCheckpoint& start);                      // in the writer's open transaction
 
   // Writer thread.
   static Failure currentFailure();  // the exception being handled
