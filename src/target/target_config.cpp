@@ -1,5 +1,6 @@
 #include "target/target_config.hpp"
 
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
@@ -57,9 +58,7 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
   c.limits = config::loadListenerLimits(cf, "target");
   c.threads = static_cast<int>(cf.integer("target.threads").value_or(2));
   if (auto revalidate = cf.string("target.revalidate_after")) {
-    auto d = parseDuration(*revalidate);
-    if (!d) throw Error(ErrorCode::Config, "target.revalidate_after takes a duration such as 60s or 5m");
-    c.revalidateAfter = *d;
+    c.revalidateAfter = parseBoundedDuration(*revalidate, "target.revalidate_after", ErrorCode::Config, true);
   }
   c.readyFile = cf.path("target.ready_file");
   c.front = cse_front::loadFrontSettings(cf);
