@@ -176,7 +176,7 @@ std::string queryValue(const AdminRouter::Call& call, const std::string& name) {
 }  // namespace
 
 std::span<const AdminRouter::Entry> AdminRouter::table() {
-  static const std::array<Entry, 23> kTable = {{
+  static const std::array<Entry, 24> kTable = {{
       {{"GET", "/admin/v1/enrolees"}, &AdminRouter::listEnrolees},
       {{"POST", "/admin/v1/enrolees"}, &AdminRouter::addEnrolee},
       {{"POST", "/admin/v1/enrolees:import"}, &AdminRouter::importEnrolees},
