@@ -6,6 +6,7 @@ set -euo pipefail
 build=${1:-build}
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+cmake --build "$build" --target rspf_package_files >/dev/null
 (cd "$build" && cpack -G DEB >/dev/null)
 deb=$(ls "$build"/rspf_*_amd64.deb)
 echo "package: $deb"

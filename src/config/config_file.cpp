@@ -28,10 +28,12 @@ toml::table parse(const std::filesystem::path& path) {
   }
 }
 
-std::string where(const std::filesystem::path& path, const toml::node& node) {
-  const auto& begin = node.source().begin;
+std::string where(const std::filesystem::path& path, const toml::source_region& source) {
+  const auto& begin = source.begin;
   return path.string() + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column) + ": ";
 }
+
+std::string where(const std::filesystem::path& path, const toml::node& node) { return where(path, node.source()); }
 
 const TableSpec* findTable(const Schema& schema, std::string_view name) {
   for (const auto& t : schema)
@@ -70,9 +72,10 @@ std::string suggestKey(const Schema& schema, const TableSpec& table, std::string
 std::vector<std::string> unknownIn(const std::filesystem::path& path, const toml::table& root, const Schema& schema) {
   std::vector<std::string> problems;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> positions;  // sorts problems by line
-  auto add = [&](const toml::node& node, std::string text) {
-    positions.emplace_back(node.source().begin.line, node.source().begin.column);
-    problems.push_back(where(path, node) + std::move(text));
+  // Keys are placed by the key itself (a value's position is after the '='), tables by their header.
+  auto add = [&](const toml::source_region& source, std::string text) {
+    positions.emplace_back(source.begin.line, source.begin.column);
+    problems.push_back(where(path, source) + std::move(text));
   };
   std::vector<std::string> tableNames;
   for (const auto& t : schema) tableNames.emplace_back(t.name);
@@ -80,21 +83,22 @@ std::vector<std::string> unknownIn(const std::filesystem::path& path, const toml
     const std::string key(name.str());
     const auto* spec = findTable(schema, key);
     if (!node.is_table()) {
-      add(node, "'" + key + "' is outside any table" + (spec ? " (it names the table [" + key + "])" : ""));
+      add(name.source(), "'" + key + "' is outside any table" + (spec ? " (it names the table [" + key + "])" : ""));
       continue;
     }
     if (!spec) {
       auto near = closestMatch(key, tableNames);
-      add(node, "unknown table [" + key + "]" + (near.empty() ? "" : " (did you mean [" + near + "]?)"));
+      add(node.source(), "unknown table [" + key + "]" + (near.empty() ? "" : " (did you mean [" + near + "]?)"));
       continue;
     }
     for (const auto& [innerName, inner] : *node.as_table()) {
       const std::string innerKey(innerName.str());
       if (declares(*spec, innerKey)) {
-        if (inner.is_table() || inner.is_array()) add(inner, "'" + key + "." + innerKey + "' must be a single value");
+        if (inner.is_table() || inner.is_array())
+          add(innerName.source(), "'" + key + "." + innerKey + "' must be a single value");
         continue;
       }
-      add(inner, "unknown key '" + innerKey + "' in [" + key + "]" + suggestKey(schema, *spec, innerKey));
+      add(innerName.source(), "unknown key '" + innerKey + "' in [" + key + "]" + suggestKey(schema, *spec, innerKey));
     }
   }
   std::vector<std::size_t> order(problems.size());
@@ -181,6 +185,25 @@ std::optional<bool> ConfigFile::boolean(std::string_view key) const {
   if (!node) return std::nullopt;
   if (auto v = node.value<bool>()) return v;
   throw Error(ErrorCode::Config, where(file_, *node.node()) + "'" + std::string(key) + "' must be true or false");
+}
+
+std::optional<std::vector<std::string>> ConfigFile::strings(std::string_view key) const {
+  requireDeclared(key);
+  auto node = table_->at(key);
+  if (!node) return std::nullopt;
+  auto fail = [&] {
+    return Error(ErrorCode::Config,
+                 where(file_, *node.node()) + "'" + std::string(key) + "' must be an array of strings");
+  };
+  const auto* array = node.as_array();
+  if (array == nullptr) throw fail();
+  std::vector<std::string> out;
+  for (const auto& element : *array) {
+    auto v = element.value<std::string>();
+    if (!v) throw fail();
+    out.push_back(*v);
+  }
+  return out;
 }
 
 std::optional<std::filesystem::path> ConfigFile::path(std::string_view key) const {

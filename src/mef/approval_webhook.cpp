@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 
 namespace rspf::mef {
 namespace {
@@ -46,7 +47,7 @@ procedures::EnrolmentApprovalVerdict approvalVerdictOf(const transport::HttpResp
     spdlog::warn("approval webhook for '{}' answered HTTP {}", enroleeId, answer.status);
     return {false, "the approval webhook answered HTTP " + std::to_string(answer.status)};
   }
-  auto body = nlohmann::json::parse(answer.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(answer.body);
   if (body.is_discarded() || !body.is_object() || !body.contains("approved") || !body["approved"].is_boolean()) {
     spdlog::warn("approval webhook for '{}': the answer has no boolean 'approved'", enroleeId);
     return {false, "the approval webhook's answer was malformed"};

@@ -30,6 +30,7 @@ struct ObservabilityServer::Impl {
   ObservabilitySettings settings;
   ObservabilityHandlers handlers;
   NoPskIdentities noPsk;
+  std::optional<transport::RefusalsOnly> refusals;  // scrapes are not the role's requests
   std::optional<transport::HttpsServer> server;
 
   // One request per connection (a scraper opens one per scrape), answered with Connection: close.
@@ -69,7 +70,8 @@ ObservabilityServer::ObservabilityServer(ObservabilitySettings settings, Observa
   s.maxBodyBytes = 0;  // GET and HEAD only
   s.limits = i.settings.limits;
   s.plainHttp = true;
-  s.observer = i.handlers.observer;
+  i.refusals.emplace(i.handlers.observer);
+  s.observer = &*i.refusals;
   i.server.emplace(s, i.noPsk, [&i](const tls::AuthenticatedPeer&, const transport::HttpRequest& request) {
     return i.handle(request);
   });

@@ -24,9 +24,11 @@ std::uint16_t portOf(const std::string& address) {
   return static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
 }
 
-int healthz(std::uint16_t port) { return statusOf(exchange(port, "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")); }
+int healthz(std::uint16_t port) { return statusOf(rawExchange(port, "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")); }
 
-std::string metrics(std::uint16_t port) { return bodyOf(exchange(port, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n")); }
+std::string metrics(std::uint16_t port) {
+  return bodyOf(rawExchange(port, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n"));
+}
 
 std::vector<std::unique_ptr<RawClient>> hold(std::uint16_t port, int n) {
   std::vector<std::unique_ptr<RawClient>> held;

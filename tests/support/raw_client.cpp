@@ -212,7 +212,7 @@ std::string bodyOf(const std::string& response) {
   return end == std::string::npos ? "" : response.substr(end + 4);
 }
 
-std::string exchange(std::uint16_t port, const std::string& bytes, RawTls tls, const std::string& bindAddress) {
+std::string rawExchange(std::uint16_t port, const std::string& bytes, RawTls tls, const std::string& bindAddress) {
   RawClient c(port, std::move(tls), bindAddress);
   if (!c.handshake()) return "";
   c.send(bytes);  // a refusal may come (and the connection close) before all is sent

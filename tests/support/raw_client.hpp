@@ -56,7 +56,7 @@ int statusOf(const std::string& response);
 std::string bodyOf(const std::string& response);
 
 // One request over a fresh connection; the response text ("" when none came).
-std::string exchange(std::uint16_t port, const std::string& bytes, RawTls tls = {},
-                     const std::string& bindAddress = "127.0.0.1");
+std::string rawExchange(std::uint16_t port, const std::string& bytes, RawTls tls = {},
+                        const std::string& bindAddress = "127.0.0.1");
 
 }  // namespace rspf::testing

@@ -106,7 +106,7 @@ class HardenedServer : public ::testing::Test {
   }
   // The server still serves a fresh client.
   void expectServing() {
-    auto answer = testing::exchange(server->port(), get("/ok"), tls);
+    auto answer = testing::rawExchange(server->port(), get("/ok"), tls);
     EXPECT_EQ(statusOf(answer), 200) << answer;
   }
 
@@ -140,7 +140,7 @@ void expectRefusedOrClosed(const std::string& answer, std::initializer_list<int>
 
 TEST_F(HardenedServer, ChunkedTrailerOver64KiBIsRefusedNotFatalOverTls) {
   start(false);
-  auto answer = testing::exchange(server->port(), trailerRequest(), tls);
+  auto answer = testing::rawExchange(server->port(), trailerRequest(), tls);
   expectRefusedOrClosed(answer, {400, 431});
   EXPECT_EQ(statusOf(answer), 431);
   EXPECT_EQ(handledCount("/ok"), 0);
@@ -149,10 +149,10 @@ TEST_F(HardenedServer, ChunkedTrailerOver64KiBIsRefusedNotFatalOverTls) {
 
 TEST_F(HardenedServer, ChunkedTrailerOver64KiBIsRefusedNotFatalOverPlainHttp) {
   start(true);
-  auto answer = testing::exchange(server->port(), trailerRequest(), tls);
+  auto answer = testing::rawExchange(server->port(), trailerRequest(), tls);
   EXPECT_EQ(statusOf(answer), 431) << answer.substr(0, 200);
   // A chunk-size line with a huge extension is bounded the same way.
-  auto extension = testing::exchange(
+  auto extension = testing::rawExchange(
       server->port(),
       "POST /ok HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1;x=" + std::string(70 * 1024, 'b') + "\r\n",
       tls);
@@ -165,7 +165,7 @@ TEST_F(HardenedServer, BytesThatAreNotUtf8GiveAValidJsonError) {
   start(false);
   for (std::string path : {std::string("/echo/\xff\xfe"), std::string("/echo/") + std::string(193, 'a') + "\xc3\xa9xx",
                            std::string("/echo/\xed\xa0\x80"), std::string("/echo/\xf0\x9f\x98")}) {
-    auto answer = testing::exchange(server->port(), get(path), tls);
+    auto answer = testing::rawExchange(server->port(), get(path), tls);
     ASSERT_EQ(statusOf(answer), 404) << answer;
     auto body = nlohmann::json::parse(bodyOf(answer));  // throws (fails the test) if not valid JSON
     EXPECT_EQ(body["Status"], false);
@@ -173,8 +173,8 @@ TEST_F(HardenedServer, BytesThatAreNotUtf8GiveAValidJsonError) {
     EXPECT_EQ(reason.rfind("no resource at /echo/", 0), 0u) << reason;
   }
   // An X-M2M-Origin header that is not UTF-8 does not reach the JSON raw either.
-  auto answer = testing::exchange(server->port(),
-                                  "GET /echo/x HTTP/1.1\r\nHost: server.test\r\nX-M2M-Origin: \xff\xc0\r\n\r\n", tls);
+  auto answer = testing::rawExchange(
+      server->port(), "GET /echo/x HTTP/1.1\r\nHost: server.test\r\nX-M2M-Origin: \xff\xc0\r\n\r\n", tls);
   EXPECT_EQ(statusOf(answer), 404) << answer;
   expectServing();
 }
@@ -213,7 +213,7 @@ TEST_F(HardenedServer, HeaderCheckRefusesBeforeTheBodyIsRead) {
   auto answer = c.receiveResponse(std::chrono::seconds(3));
   EXPECT_EQ(statusOf(answer), 401) << answer;
   EXPECT_EQ(handledCount("/guarded"), 0);
-  auto allowed = testing::exchange(
+  auto allowed = testing::rawExchange(
       server->port(), "POST /guarded HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer right\r\nContent-Length: 2\r\n\r\n{}",
       tls);
   EXPECT_EQ(statusOf(allowed), 200) << allowed;
@@ -224,7 +224,7 @@ TEST_F(HardenedServer, HeaderCheckRefusesBeforeTheBodyIsRead) {
 TEST_F(HardenedServer, ThrowingHandlersAnswer500AndTheServerKeepsServing) {
   start(false);
   for (const char* path : {"/throw-std", "/throw-other", "/check-throws"}) {
-    auto answer = testing::exchange(server->port(), get(path), tls);
+    auto answer = testing::rawExchange(server->port(), get(path), tls);
     EXPECT_EQ(statusOf(answer), 500) << path << ": " << answer;
     EXPECT_EQ(nlohmann::json::parse(bodyOf(answer))["ErrorString"], "internal error");
     expectServing();
@@ -259,7 +259,7 @@ TEST_F(HardenedServer, PastTheListenerCapPlainHttpGets503WithRetryAfter) {
   auto start = std::chrono::steady_clock::now();
   bool served = false;
   while (!served && std::chrono::steady_clock::now() - start < std::chrono::seconds(3))
-    served = statusOf(testing::exchange(server->port(), get("/ok"))) == 200;
+    served = statusOf(testing::rawExchange(server->port(), get("/ok"))) == 200;
   EXPECT_TRUE(served);
 }
 
@@ -322,7 +322,7 @@ TEST_F(HardenedServer, AFullRequestQueueIsAnswered503) {
   ASSERT_TRUE(blocked.send(get("/block")));
   for (int i = 0; i < 100 && handledCount("/block") == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  auto answer = testing::exchange(server->port(), get("/ok"), tls);
+  auto answer = testing::rawExchange(server->port(), get("/ok"), tls);
   EXPECT_EQ(statusOf(answer), 503) << answer;
   EXPECT_NE(answer.find("Retry-After: 1\r\n"), std::string::npos) << answer;
   EXPECT_EQ(observer.count("test/queue_full"), 1);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/encoding.hpp"
 #include "transport/https/https_client.hpp"
 #include "transport/https/query_string.hpp"
@@ -23,7 +24,7 @@ crypto::SecretBytes base64Key(const nlohmann::json& body, const char* field) {
 
 std::optional<NafKeys> znAnswerOf(const transport::HttpResponse& response) {
   if (response.status == 404) return std::nullopt;
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(response.body);
   if (response.status != 200) {
     std::string reason = body.is_object() && body.contains("ErrorString") ? body["ErrorString"].dump() : "";
     throw Error(ErrorCode::Unavailable, "the BSF refused Zn (" + std::to_string(response.status) + "): " + reason);

@@ -30,4 +30,19 @@ class ServerObserver {
   }
 };
 
+// Passes on only the refusals: for a listener whose own traffic is not the role's (the admin API,
+// observability), so that its requests and handshakes do not mix into the role's metrics.
+class RefusalsOnly final : public ServerObserver {
+ public:
+  explicit RefusalsOnly(ServerObserver* next) : next_(next) {}
+  void handshake(const HandshakeReport&) override {}
+  void request(int, std::chrono::nanoseconds) override {}
+  void refused(std::string_view listener, std::string_view reason) override {
+    if (next_) next_->refused(listener, reason);
+  }
+
+ private:
+  ServerObserver* next_;
+};
+
 }  // namespace rspf::transport
