@@ -45,6 +45,7 @@ nlohmann::json payloadOf(const BootstrapInstructions& i) {
   if (!i.kpmId.empty()) p["kpmId"] = i.kpmId;
   if (!i.mefTrustAnchorsPem.empty()) p["mefTrustAnchors"] = i.mefTrustAnchorsPem;
   if (i.enrolmentToken) p["enrolmentToken"] = *i.enrolmentToken;
+  if (i.validUntil != TimePoint{}) p["validUntil"] = toRfc3339(i.validUntil);
   return p;
 }
 
@@ -85,6 +86,11 @@ BootstrapInstructions instructionsOf(const nlohmann::json& p) {
   auto issued = parseRfc3339(requireString(p, "issuedAt"));
   if (!issued) malformed("'issuedAt' must be an RFC 3339 time");
   i.issuedAt = *issued;
+  if (p.contains("validUntil")) {
+    auto until = parseRfc3339(requireString(p, "validUntil"));
+    if (!until || *until <= i.issuedAt) malformed("'validUntil' must be an RFC 3339 time after 'issuedAt'");
+    i.validUntil = *until;
+  }
   return i;
 }
 
@@ -128,7 +134,12 @@ BootstrapInstructions verifyBootstrapInstructions(std::string_view text, const E
                 "bootstrap instruction bundle: the signature does not verify (the bundle was altered); refusing it");
   auto json = nlohmann::json::parse(payload->begin(), payload->end(), nullptr, false);
   if (json.is_discarded()) malformed("the payload is not JSON");
-  return instructionsOf(json);
+  auto instructions = instructionsOf(json);
+  if (instructions.validUntil != TimePoint{} && instructions.validUntil <= now())
+    throw Error(ErrorCode::Forbidden, "bootstrap instruction bundle: valid until " +
+                                          toRfc3339(instructions.validUntil) +
+                                          ", it has expired; ask the MEF's operator for a new one");
+  return instructions;
 }
 
 ca::EvpPkeyPtr loadBundleSigner(const std::filesystem::path& file) {

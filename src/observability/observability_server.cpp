@@ -59,6 +59,10 @@ class ObservabilitySession : public std::enable_shared_from_this<ObservabilitySe
       res->result(ok ? http::status::ok : http::status::service_unavailable);
       res->set(http::field::content_type, "application/json");
       res->body() = ok ? R"({"status":"ok"})" : R"({"status":"unavailable"})";
+    } else if (auto resource = handlers_.operatorResources.find(target);
+               resource != handlers_.operatorResources.end()) {
+      res->set(http::field::content_type, "application/json");
+      res->body() = resource->second();
     } else {
       res->result(http::status::not_found);
       res->set(http::field::content_type, "application/json");

@@ -40,7 +40,24 @@ PrometheusMetrics::PrometheusMetrics()
       storeWrites_(prometheus::BuildHistogram()
                        .Name("rspf_store_write_duration_seconds")
                        .Help("Durable store writes on the procedures' paths, by operation")
-                       .Register(*registry_)) {}
+                       .Register(*registry_)),
+      renewals_(prometheus::BuildCounter()
+                    .Name("rspf_credential_renewals_total")
+                    .Help("Renewals of the role's own credential, by credential and outcome (renewed, failed)")
+                    .Register(*registry_)),
+      credentialExpiry_(prometheus::BuildGauge()
+                            .Name("rspf_credential_expiry_timestamp_seconds")
+                            .Help("When the role's own credential expires (Unix time)")
+                            .Register(*registry_)) {}
+
+void PrometheusMetrics::credentialRenewal(std::string_view credential, bool renewed, std::int64_t expiryUnixSeconds) {
+  renewals_.Add({{"credential", std::string(credential)}, {"outcome", renewed ? "renewed" : "failed"}}).Increment();
+  credentialExpiry(credential, expiryUnixSeconds);
+}
+
+void PrometheusMetrics::credentialExpiry(std::string_view credential, std::int64_t expiryUnixSeconds) {
+  credentialExpiry_.Add({{"credential", std::string(credential)}}).Set(static_cast<double>(expiryUnixSeconds));
+}
 
 void PrometheusMetrics::handshake(const transport::HandshakeReport& report) {
   handshakes_.Add({{"framework", std::string(report.framework)}, {"outcome", report.accepted ? "accepted" : "refused"}})

@@ -8,8 +8,11 @@
 //   rspf_http_requests_total{status_class}             2xx, 4xx, 5xx, ...
 //   rspf_http_request_duration_seconds                 histogram
 //   rspf_store_write_duration_seconds{operation}       histogram
+//   rspf_credential_renewals_total{credential, outcome}  a role's own credential renewed: renewed | failed
+//   rspf_credential_expiry_timestamp_seconds{credential}  gauge: when that credential expires (Unix time)
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
+#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
@@ -30,6 +33,10 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
   void outcome(procedures::Procedure procedure, std::string_view outcome) override;
   void storeWrite(std::string_view operation, std::chrono::nanoseconds latency) override;
 
+  // A role's own credential (issue 10 item 1): "enrolment", "certificate".
+  void credentialRenewal(std::string_view credential, bool renewed, std::int64_t expiryUnixSeconds);
+  void credentialExpiry(std::string_view credential, std::int64_t expiryUnixSeconds);
+
   std::string render() const;  // text exposition format
 
  private:
@@ -39,6 +46,8 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Histogram& requestDuration_;
   prometheus::Family<prometheus::Histogram>& storeWrites_;
+  prometheus::Family<prometheus::Counter>& renewals_;
+  prometheus::Family<prometheus::Gauge>& credentialExpiry_;
 };
 
 // The Content-Type of render()'s output.

@@ -3,6 +3,8 @@
 // GET /fetchCredentials/<KeId>/<SUID> with X-M2M-Origin = its ID. A CSE/AE target authenticates with
 // its own KreId/Kre; a MAF with its certificate (8.3.3.6 pre-conditions: a MAF's credentials with
 // the MEF are arranged case by case).
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -24,21 +26,34 @@ struct MefCertificateCredentials {
 
 class MefKeyFetcher {
  public:
-  MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own)
-      : targetId_(std::move(targetId)), own_(std::move(own)) {}
+  MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own);
   MefKeyFetcher(std::string targetId, MefCertificateCredentials certificate);
   // Throws Error with the MEF's reason (NotFound for an unknown or expired key, Forbidden, ...).
   ProvisionedKey fetch(const std::string& keId, int suid) const;
   // When the credential the target authenticates to the MEF with expires; no key can be fetched after it.
-  TimePoint enrolmentExpiry() const { return credentialExpiry_ ? *credentialExpiry_ : own_.expiry; }
+  TimePoint enrolmentExpiry() const;
 
- private:
+  // GET `path` at the MEF with the target's credential (e.g. the MEF's /crl).
   transport::HttpResponse get(const std::string& path) const;
 
+  // A renewed credential (issue 10 item 1): fetches started after this use it; one in flight
+  // finishes with the credential it started with.
+  void replace(enrolee::EnroleeCredentials own);
+  void replace(MefCertificateCredentials certificate);
+  // The current enrolment (KreId/Kre variant); throws Error(Internal) for the certificate variant.
+  enrolee::EnroleeCredentials ownEnrolment() const;
+
+ private:
+  struct Credential {
+    enrolee::EnroleeCredentials own;  // mefUrl and mefFqdn in both variants
+    std::optional<MefCertificateCredentials> certificate;
+    TimePoint expiry{};
+  };
+  std::shared_ptr<const Credential> current() const;
+
   std::string targetId_;
-  enrolee::EnroleeCredentials own_;
-  std::optional<MefCertificateCredentials> certificate_;
-  std::optional<TimePoint> credentialExpiry_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Credential> credential_;
 };
 
 }  // namespace rspf::target

@@ -1,6 +1,7 @@
 #pragma once
 // The Enrolment Target's <ServiceSubscribedAppRule> record (seed 8.3.1.2 NOTEs 1 and 2):
-// Credential-IDs of provisioned keys in applicableCredIDs, Enrolee IDs in allowedAEs.
+// Credential-IDs of provisioned keys in applicableCredIDs, Enrolee IDs in allowedAEs. With a state
+// file (issue 10 item 8) it is written through and survives a restart of the role.
 #include <map>
 #include <mutex>
 #include <set>
@@ -8,18 +9,32 @@
 
 #include <nlohmann/json.hpp>
 
+#include "target/rule_state_file.hpp"
+
 namespace rspf::target {
 
 class ServiceSubscribedAppRule {
  public:
-  void admit(const std::string& credentialId, const std::string& enroleeId);
+  // Loads the record kept in `file` (entries still within their Lifetime) and writes through to it.
+  void keepIn(RuleStateFile& file);
+  // `lifetime`: the key's, after which the entry is not shown (and not loaded again).
+  void admit(const std::string& credentialId, const std::string& enroleeId, TimePoint lifetime = TimePoint::max());
   // Removes a credential and, when no other credential of that Enrolee remains, the Enrolee.
   void erase(const std::string& credentialId);
-  nlohmann::json toJson() const;
+  nlohmann::json toJson() const;  // the whole record: for the operator only
+  // The entries of one Enrolee (issue 10 item 9): what an Enrolee may read about itself.
+  nlohmann::json toJsonFor(const std::string& enroleeId) const;
 
  private:
+  struct Entry {
+    std::string enroleeId;
+    TimePoint lifetime;
+  };
+  nlohmann::json view(const std::string* onlyEnrolee) const;
+
   mutable std::mutex mutex_;
-  std::map<std::string, std::string> enroleeOfCredential_;  // applicableCredIDs -> Enrolee
+  std::map<std::string, Entry> entries_;  // applicableCredIDs -> Enrolee
+  RuleStateFile* file_ = nullptr;
 };
 
 }  // namespace rspf::target

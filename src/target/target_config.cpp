@@ -27,7 +27,10 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
     if (!d) throw Error(ErrorCode::Config, "target.revalidate_after takes a duration such as 60s or 5m");
     c.revalidateAfter = *d;
   }
+  if (auto margin = cf.string("target.renew_before"))
+    c.renewBefore = parseRenewalMargin(*margin, "target.renew_before");
   c.readyFile = cf.path("target.ready_file");
+  c.stateFile = cf.path("target.state");
   c.mefUrl = cf.requireString("mef.url");
   c.mefFqdn = crypto::toLower(cf.requireString("mef.fqdn"));
   c.kpmId = cf.requireString("mef.kpm_id");

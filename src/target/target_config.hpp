@@ -1,7 +1,9 @@
 #pragma once
 // `rspf target --config FILE`:
 //   [target] id (its CSE-ID / AE-ID in FQDN form: Target-ID and expected SNI), type ("CSE"|"AE"),
-//            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", threads, ready_file
+//            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", threads, ready_file,
+//            revalidate_after, renew_before ("10%" of the enrolment's lifetime, or a duration),
+//            state (a SQLite file keeping the ServiceSubscribedAppRule record across restarts)
 //   [mef]    url, fqdn, kpm_id, kpm_file (64 hex digits, mode 0600), credentials (its own
 //            credential file; its sealing key beside it, see enrolee/enrolee_credentials.hpp)
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
@@ -12,6 +14,7 @@
 
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
+#include "target/credential_renewal.hpp"
 
 namespace rspf::target {
 
@@ -29,7 +32,9 @@ struct TargetConfig {
   std::filesystem::path kpmFile;
   std::filesystem::path credentialFile;
   std::optional<observability::ObservabilitySettings> observability;
-  std::chrono::seconds revalidateAfter{60};  // [target] revalidate_after: the revocation bound
+  std::chrono::seconds revalidateAfter{60};        // [target] revalidate_after: the revocation bound
+  RenewalMargin renewBefore;                       // [target] renew_before: re-key its own enrolment this early
+  std::optional<std::filesystem::path> stateFile;  // [target] state
 };
 
 TargetConfig loadTargetConfig(const std::filesystem::path& file);  // throws Error(Config)

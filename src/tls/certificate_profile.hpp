@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "tls/certificate_slot.hpp"
 #include "tls/psk_identity_resolver.hpp"
 
 namespace rspf::tls {
@@ -43,6 +44,8 @@ struct CertificateServerCredentials {
   // False: a client may also connect without a certificate (the BSF: Enrolees on Ub have none,
   // NAFs on Zn present theirs). A certificate that is presented must still verify.
   bool clientCertificateRequired = true;
+  // When set, each handshake presents the slot's current certificate and key (renewed while running).
+  const CertificateSlot* slot = nullptr;
 };
 
 // Adds ECDHE-ECDSA suites and mutual authentication to a server context set up by configurePskServer.
@@ -58,6 +61,7 @@ struct CertificateClientCredentials {
   X509* certificate = nullptr;  // with privateKey; both null: server authentication only (GBA Ub)
   EVP_PKEY* privateKey = nullptr;
   X509_STORE* serverTrustAnchors = nullptr;
+  const CertificateSlot* slot = nullptr;  // as in CertificateServerCredentials
 };
 void configureCertificateClient(SSL_CTX* ctx, const CertificateClientCredentials& credentials);
 void expectServerName(SSL* ssl, const std::string& serverName);  // SNI and hostname check
