@@ -10,12 +10,16 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
+#include "transport/listener_limits.hpp"
+
 namespace rspf::bsf {
 
 struct BsfConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
   std::uint16_t port = 8444;
+  transport::ListenerLimits limits;  // [bsf] max_connections, ... (config/listener_limits_config.hpp)
   int threads = 2;
   int workers = 4;
   std::chrono::seconds btidLifetime{3600};
@@ -29,5 +33,6 @@ struct BsfConfig {
 };
 
 BsfConfig loadBsfConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& bsfConfigSchema();
 
 }  // namespace rspf::bsf

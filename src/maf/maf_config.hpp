@@ -16,8 +16,10 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "observability/observability_settings.hpp"
 #include "target/credential_renewal.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::maf {
 
@@ -25,6 +27,7 @@ struct MafConfig {
   std::string id;
   std::string host = "127.0.0.1";
   std::uint16_t port = 9444;
+  transport::ListenerLimits limits;  // [maf] max_connections, ... (config/listener_limits_config.hpp)
   int threads = 2;
   std::optional<std::filesystem::path> readyFile;
   std::filesystem::path certificate;
@@ -41,5 +44,6 @@ struct MafConfig {
 };
 
 MafConfig loadMafConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& mafConfigSchema();
 
 }  // namespace rspf::maf

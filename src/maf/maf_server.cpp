@@ -6,6 +6,7 @@
 #include "ca/embedded_ca.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
+#include "common/safe_text.hpp"
 #include "common/text_file.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "enrolee/certificate_enrolment_client.hpp"
@@ -39,7 +40,7 @@ target::MefCertificateCredentials mefCredentials(const MafConfig& c) {
 
 transport::HttpResponse json(const nlohmann::json& body) {
   transport::HttpResponse r;
-  r.body = body.dump();
+  r.body = safeJsonDump(body);
   return r;
 }
 
@@ -51,7 +52,7 @@ std::string attributeOf(const tls::AuthenticatedPeer& peer, const char* name) {
 }  // namespace
 
 struct MafServer::Impl {
-  observability::PrometheusMetrics metrics;
+  observability::PrometheusMetrics metrics{{kMafKeyFramework, kMafCertificateFramework, "none"}};
   MafConfig config;
   std::optional<target::RuleStateFile> stateFile;  // before the rule that writes to it
   target::ServiceSubscribedAppRule rule;
@@ -104,11 +105,14 @@ struct MafServer::Impl {
           auto until = parseRfc3339(attributeOf(peer, "lifetime"));
           if (!credentialId.empty()) rule.admit(credentialId, peer.principal, until.value_or(TimePoint::max()));
         });
+    fetcher.observeWith(
+        [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.observability)
       observabilityServer.emplace(*c.observability,
                                   observability::ObservabilityHandlers{
                                       [this] { return metrics.render(); },
                                       [this] { return healthy(); },
+                                      &metrics,
                                       {{"/serviceSubscribedAppRule", [this] { return rule.toJson().dump(); }}}});
     auto issued = ca::describeIssuedCertificate(ca::certificateDer(*certificate));
     metrics.credentialExpiry("certificate", toUnix(issued.notAfter));
@@ -158,6 +162,8 @@ struct MafServer::Impl {
 
   transport::HttpsServerSettings serverSettings() {
     transport::HttpsServerSettings s;
+    s.name = "maf";
+    s.limits = config.limits;
     s.host = config.host;
     s.port = config.port;
     s.threads = config.threads;
@@ -202,7 +208,7 @@ struct MafServer::Impl {
       spdlog::info("MAF used for {} by '{}'", usage, peer.principal);
       return json({{"Status", true}, {"enroleeId", peer.principal}, {"usage", usage}});
     }
-    throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
+    throw Error(ErrorCode::NotFound, "no resource at " + safeErrorText(request.target, 200));
   }
 };
 

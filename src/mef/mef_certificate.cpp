@@ -1,18 +1,15 @@
 #include "mef/mef_certificate.hpp"
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-#include <iterator>
-
+#include "ca/crl_file.hpp"
 #include "ca/embedded_ca.hpp"
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
 #include "ca/revocation_list.hpp"
 #include "common/error.hpp"
 #include "common/openssl_errors.hpp"
+#include "common/text_file.hpp"
 #include "procedures/certificate_enrolment.hpp"
 
 namespace rspf::mef {
@@ -24,32 +21,26 @@ void addAnchor(X509_STORE* anchors, const X509& certificate) {
     throw Error(ErrorCode::Config, "cannot use a client trust anchor: " + drainOpenSslErrors());
 }
 
-// A CRL file: PEM (one or more CRLs) or DER (one). Throws Error(Config).
-std::vector<ca::X509CrlPtr> loadCrls(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::string data((std::istreambuf_iterator<char>(in)), {});
-  if (!in && data.empty()) throw Error(ErrorCode::Config, "cannot read the CRL " + file.string());
+// A CRL file, PEM (one or more) or DER; turns on CRL checking (RFC 5280 6.3) of Enrolee certificates.
+void addCrl(X509_STORE* anchors, const std::filesystem::path& file) {
   try {
-    return ca::parseCrls(crypto::asBytes(data));
+    ca::addCrlsToStore(anchors, crypto::asBytes(readTextFile(file, "the CRL")));
   } catch (const Error& e) {
-    throw Error(ErrorCode::Config, file.string() + ": " + e.what());
+    throw Error(ErrorCode::Config, "cannot use the CRL " + file.string() + ": " + e.what());
   }
 }
 
-// Turns on CRL checking (RFC 5280 6.3) of Enrolee certificates against the client trust anchors,
-// and keeps the CRLs (DER) for the anchors registered with device identities (issue 10 item 6).
-void addCrls(MefCertificate& m, const std::filesystem::path& file) {
-  for (const auto& crl : loadCrls(file)) {
-    if (X509_STORE_add_crl(m.clientTrustAnchors.get(), crl.get()) != 1)
-      throw Error(ErrorCode::Config, file.string() + ": cannot use the CRL: " + drainOpenSslErrors());
+// The CRLs of the file as DER, for the anchors registered with device identities (issue 10 item 6).
+std::vector<crypto::Bytes> crlsDerOf(const std::filesystem::path& file) {
+  std::vector<crypto::Bytes> all;
+  for (const auto& crl : ca::parseCrls(crypto::asBytes(readTextFile(file, "the CRL")))) {
     unsigned char* der = nullptr;
     int length = i2d_X509_CRL(crl.get(), &der);
     if (length <= 0) throw Error(ErrorCode::Config, file.string() + ": cannot encode the CRL");
-    m.crls.emplace_back(der, der + length);
+    all.emplace_back(der, der + length);
     OPENSSL_free(der);
   }
-  X509_STORE_set_flags(m.clientTrustAnchors.get(), X509_V_FLAG_CRL_CHECK);
-  spdlog::info("CRL checking of Enrolee certificates on ({}: {} CRL(s))", file.string(), m.crls.size());
+  return all;
 }
 
 }  // namespace
@@ -58,34 +49,60 @@ std::optional<MefCertificate> mefCertificate(store::Store& store, const store::K
                                              const std::string& fqdn, const MefCertificateFiles& files) {
   auto authority = procedures::loadCertificateAuthority(store, kek, "");
   if (!files.certificate && !authority) return std::nullopt;
-  MefCertificate m;
-  if (files.certificate) {
-    m.certificate = ca::loadCertificateFile(*files.certificate);
-    m.privateKey = ca::loadPrivateKeyFile(*files.privateKey);
-    m.expiry = ca::describeIssuedCertificate(ca::certificateDer(*m.certificate)).notAfter;
-    spdlog::info("MEF certificate from {}", files.certificate->string());
-  } else {
-    m.privateKey = ca::generateP256Key();
-    auto issued = authority->issueServerCertificate(fqdn, *m.privateKey, files.embeddedValidity);
-    m.certificate = ca::parseCertificate(issued.der);
-    m.fromEmbeddedCa = true;
-    m.issuedAt = now();
-    m.expiry = issued.notAfter;
-    spdlog::info("MEF certificate for {} from the embedded CA (serial {}, until {})", fqdn, issued.serialHex,
-                 toRfc3339(issued.notAfter));
-  }
-  m.slot = std::make_unique<tls::CertificateSlot>(m.certificate.get(), m.privateKey.get());
-  m.clientTrustAnchors.reset(X509_STORE_new());
-  if (!m.clientTrustAnchors) throw Error(ErrorCode::Internal, "cannot build the MEF's client trust anchors");
-  if (files.clientTrustAnchors) {
-    for (const auto& anchor : ca::loadCertificatesFile(*files.clientTrustAnchors))
-      addAnchor(m.clientTrustAnchors.get(), *anchor);
-  } else if (authority) {
-    addAnchor(m.clientTrustAnchors.get(), authority->certificate());
-  } else {
+  if (!files.clientTrustAnchors && !authority)
     throw Error(ErrorCode::Config, "tls.client_trust_anchors is required when the store has no embedded CA");
+  // Issued once at start when not from files; the files (certificate, anchors, CRL) are re-read on SIGHUP.
+  std::shared_ptr<EmbeddedIssue> embedded;
+  TimePoint issuedAt = now(), expiry{};
+  if (!files.certificate) {
+    auto key = ca::generateP256Key();
+    auto certificate = authority->issueServerCertificate(fqdn, *key, files.embeddedValidity);
+    embedded = std::make_shared<EmbeddedIssue>();
+    embedded->certificate = tls::ownCertificate(ca::parseCertificate(certificate.der).release());
+    embedded->privateKey = tls::ownPrivateKey(key.release());
+    expiry = certificate.notAfter;
+    spdlog::info("MEF certificate for {} from the embedded CA (serial {}, until {})", fqdn, certificate.serialHex,
+                 toRfc3339(certificate.notAfter));
   }
-  if (files.crl) addCrls(m, *files.crl);
+  std::shared_ptr<X509> authorityCertificate;
+  if (authority) authorityCertificate = tls::ownCertificate(ca::duplicate(authority->certificate()).release());
+  auto load = [files, embedded, authorityCertificate] {
+    tls::ServerCredentialSet set;
+    if (embedded) {
+      std::lock_guard lock(embedded->mutex);
+      set.certificate = embedded->certificate;
+      set.privateKey = embedded->privateKey;
+    }
+    if (files.certificate) {
+      set.certificate = tls::ownCertificate(ca::loadCertificateFile(*files.certificate).release());
+      set.privateKey = tls::ownPrivateKey(ca::loadPrivateKeyFile(*files.privateKey).release());
+    }
+    set.clientTrustAnchors = tls::ownStore(X509_STORE_new());
+    if (!set.clientTrustAnchors) throw Error(ErrorCode::Internal, "cannot build the MEF's client trust anchors");
+    if (files.clientTrustAnchors) {
+      for (const auto& anchor : ca::loadCertificatesFile(*files.clientTrustAnchors))
+        addAnchor(set.clientTrustAnchors.get(), *anchor);
+    } else {
+      addAnchor(set.clientTrustAnchors.get(), *authorityCertificate);
+    }
+    if (files.crl) addCrl(set.clientTrustAnchors.get(), *files.crl);
+    return set;
+  };
+  MefCertificate m;
+  m.reloadable = std::make_shared<tls::ReloadableServerCredentials>("MEF certificate", load);
+  auto set = m.reloadable->current();
+  m.certificate = ca::duplicate(*set->certificate);
+  X509_STORE_up_ref(set->clientTrustAnchors.get());
+  m.clientTrustAnchors.reset(set->clientTrustAnchors.get());
+  EVP_PKEY_up_ref(set->privateKey.get());
+  m.privateKey.reset(set->privateKey.get());
+  m.embedded = embedded;
+  m.slot = std::make_unique<tls::CertificateSlot>(m.certificate.get(), m.privateKey.get());
+  m.issuedAt = issuedAt;
+  m.expiry = embedded ? expiry : ca::describeIssuedCertificate(ca::certificateDer(*m.certificate)).notAfter;
+  if (files.crl) m.crls = crlsDerOf(*files.crl);
+  if (files.certificate) spdlog::info("MEF certificate from {}", files.certificate->string());
+  if (files.crl) spdlog::info("CRL checking of Enrolee certificates on ({})", files.crl->string());
   return m;
 }
 
@@ -96,12 +113,19 @@ namespace rspf::mef {
 target::Validity renewMefCertificate(MefCertificate& certificate, store::Store& store,
                                      const store::KeyEncryptionKey& kek, const std::string& fqdn,
                                      std::chrono::seconds validity) {
+  if (!certificate.embedded) throw Error(ErrorCode::Internal, "the MEF's certificate comes from files");
   auto authority = procedures::loadCertificateAuthority(store, kek, "");
   if (!authority) throw Error(ErrorCode::Config, "the store no longer has its embedded CA");
   auto key = ca::generateP256Key();
   auto issued = authority->issueServerCertificate(fqdn, *key, validity);
   auto renewed = ca::parseCertificate(issued.der);
   certificate.slot->replace(renewed.get(), key.get());
+  {
+    std::lock_guard lock(certificate.embedded->mutex);
+    certificate.embedded->certificate = tls::ownCertificate(renewed.release());
+    certificate.embedded->privateKey = tls::ownPrivateKey(key.release());
+  }
+  certificate.reloadable->reload();  // the listeners' set, with the new certificate
   spdlog::info("MEF certificate for {} renewed from the embedded CA: serial {} until {}", fqdn, issued.serialHex,
                toRfc3339(issued.notAfter));
   return {now(), issued.notAfter};

@@ -1,6 +1,7 @@
 #include "mef/mef_router.hpp"
 
 #include "common/error.hpp"
+#include "common/safe_text.hpp"
 #include "procedures/certificate_revocation.hpp"
 #include "procedures/session_bound.hpp"
 
@@ -9,7 +10,7 @@ namespace {
 
 transport::HttpResponse ok(const nlohmann::json& body) {
   transport::HttpResponse r;
-  r.body = body.dump();
+  r.body = safeJsonDump(body);
   return r;
 }
 
@@ -152,7 +153,7 @@ transport::HttpResponse MefRouter::dispatch(const tls::AuthenticatedPeer& peer, 
     issuedSerial = est.issuedSerial;
     return toHttpResponse(std::move(est));
   }
-  throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
+  throw Error(ErrorCode::NotFound, "no resource at " + safeErrorText(request.target, 200));
 }
 
 }  // namespace rspf::mef

@@ -105,15 +105,16 @@ struct MefServer::Impl {
                  return router.handle(peer, request);
                }) {
     if (c.observability)
-      observabilityServer.emplace(
-          *c.observability,
-          observability::ObservabilityHandlers{[this] { return metrics.render(); }, [this] { return healthy(); }});
+      observabilityServer.emplace(*c.observability,
+                                  observability::ObservabilityHandlers{[this] { return metrics.render(); },
+                                                                       [this] { return healthy(); }, &metrics});
     if (c.adminApi)
       adminApi.emplace(*c.adminApi, *store, kek, admin_api::AdminContext{c.fqdn, c.uri, c.configurationKey},
-                       certificate ? std::optional(certificate->credentials()) : std::nullopt);
+                       certificate ? std::optional(certificate->credentials()) : std::nullopt,
+                       &metrics.adminApiObserver());
     if (certificate) certificateFramework.useRevocationLists(certificate->crls);
     // Issue 10 item 1: the embedded CA's certificate is renewed while the MEF runs.
-    if (certificate && certificate->fromEmbeddedCa) {
+    if (certificate && certificate->embedded) {
       metrics.credentialExpiry("certificate", toUnix(certificate->expiry));
       certificateRenewal.emplace(
           "the MEF's certificate", target::Validity{certificate->issuedAt, certificate->expiry},
@@ -145,6 +146,8 @@ struct MefServer::Impl {
                                                        tls::CertificatePeerResolver* resolver,
                                                        transport::ServerObserver* observer) {
     transport::HttpsServerSettings s;
+    s.name = "mef";
+    s.limits = c.limits;
     s.host = c.host;
     s.port = c.port;
     s.threads = c.threads;

@@ -1,6 +1,6 @@
 #pragma once
 // The operator-facing listener: plain HTTP (no client authentication, unlike the MEF's own
-// listener), one network thread, GET only:
+// listener) on the shared, bounded server (transport::HttpsServer, plainHttp), one network thread, GET only:
 //   /metrics   the registry in the Prometheus text format
 //   /healthz   200 {"status":"ok"} when the role's health check passes, else 503 {"status":"unavailable"}
 //   and the role's operator resources (JSON), e.g. a target's /serviceSubscribedAppRule
@@ -11,12 +11,14 @@
 #include <string>
 
 #include "observability/observability_settings.hpp"
+#include "transport/https/server_observer.hpp"
 
 namespace rspf::observability {
 
 struct ObservabilityHandlers {
   std::function<std::string()> renderMetrics;
-  std::function<bool()> healthy;  // may block briefly (one store read); must not throw
+  std::function<bool()> healthy;                  // may block briefly (one store read); must not throw
+  transport::ServerObserver* observer = nullptr;  // counts this listener's refusals; may be null
   // Further GET resources for the operator, by path: a JSON body each (must not throw).
   std::map<std::string, std::function<std::string()>, std::less<>> operatorResources = {};
 };

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/safe_text.hpp"
 #include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "observability/observability_server.hpp"
@@ -64,14 +65,14 @@ enrolee::EnroleeCredentials renewedEnrolment(const TargetConfig& c, const enrole
 
 transport::HttpResponse json(const nlohmann::json& body) {
   transport::HttpResponse r;
-  r.body = body.dump();
+  r.body = safeJsonDump(body);
   return r;
 }
 
 }  // namespace
 
 struct EnrolmentTargetServer::Impl {
-  observability::PrometheusMetrics metrics;
+  observability::PrometheusMetrics metrics{{kTargetKeyFramework, "none"}};
   TargetConfig config;
   std::optional<RuleStateFile> stateFile;  // before the rule that writes to it
   ServiceSubscribedAppRule rule;
@@ -107,11 +108,14 @@ struct EnrolmentTargetServer::Impl {
             }) {
     metrics.credentialExpiry("enrolment", toUnix(fetcher.enrolmentExpiry()));
     if (c.stateFile) rule.keepIn(stateFile.emplace(*c.stateFile));  // issue 10 item 8
+    fetcher.observeWith(
+        [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.observability)
       observabilityServer.emplace(*c.observability,
                                   observability::ObservabilityHandlers{
                                       [this] { return metrics.render(); },
                                       [this] { return healthy(); },
+                                      &metrics,
                                       {{"/serviceSubscribedAppRule", [this] { return rule.toJson().dump(); }}}});
   }
 
@@ -132,6 +136,8 @@ struct EnrolmentTargetServer::Impl {
 
   static transport::HttpsServerSettings serverSettings(const TargetConfig& c, transport::ServerObserver* observer) {
     transport::HttpsServerSettings s;
+    s.name = "target";
+    s.limits = c.limits;
     s.host = c.host;
     s.port = c.port;
     s.threads = c.threads;
@@ -151,7 +157,7 @@ struct EnrolmentTargetServer::Impl {
     }
     // Issue 10 item 9: an Enrolee reads its own entries; the whole record is on the observability listener.
     if (request.target == "/serviceSubscribedAppRule") return json(rule.toJsonFor(peer.principal));
-    throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
+    throw Error(ErrorCode::NotFound, "no resource at " + safeErrorText(request.target, 200));
   }
 };
 

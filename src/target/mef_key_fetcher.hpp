@@ -3,6 +3,8 @@
 // GET /fetchCredentials/<KeId>/<SUID> with X-M2M-Origin = its ID. A CSE/AE target authenticates with
 // its own KreId/Kre; a MAF with its certificate (8.3.3.6 pre-conditions: a MAF's credentials with
 // the MEF are arranged case by case).
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,6 +32,9 @@ class MefKeyFetcher {
   MefKeyFetcher(std::string targetId, MefCertificateCredentials certificate);
   // Throws Error with the MEF's reason (NotFound for an unknown or expired key, Forbidden, ...).
   ProvisionedKey fetch(const std::string& keId, int suid) const;
+  // Told of every fetch: "success" or procedures::outcomeOf(the error's code), and how long it took.
+  using Observer = std::function<void(std::string_view outcome, std::chrono::nanoseconds latency)>;
+  void observeWith(Observer observer) { observer_ = std::move(observer); }
   // When the credential the target authenticates to the MEF with expires; no key can be fetched after it.
   TimePoint enrolmentExpiry() const;
 
@@ -50,10 +55,12 @@ class MefKeyFetcher {
     TimePoint expiry{};
   };
   std::shared_ptr<const Credential> current() const;
+  ProvisionedKey fetchFromMef(const std::string& keId, int suid) const;
 
   std::string targetId_;
   mutable std::mutex mutex_;
   std::shared_ptr<const Credential> credential_;
+  Observer observer_;
 };
 
 }  // namespace rspf::target

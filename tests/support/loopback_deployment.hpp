@@ -43,6 +43,7 @@ class LoopbackDeployment {
   // Waits for a ready file the MEF writes (e.g. [observability] ready_file) in dir(); returns its "host:port".
   std::string waitForMefReadyFile(const std::string& name);
   void stopMef();
+  ChildProcess* mefProcess() { return mef_.get(); }  // null when not running
   const std::string& mefUrl() const { return mefUrl_; }
   std::uint16_t mefPort() const;
 

@@ -96,6 +96,7 @@ std::optional<tls::ResolvedPsk> CertificateFramework::resolve(const tls::Present
     if (auto issued = store_.findIssuedCertificate(serial);
         issued && issued->revokedAt && *issued->revokedAt <= now()) {
       spdlog::info("client certificate {} refused: revoked ({})", serial, issued->revocationReason);
+      presented.refusal = X509_V_ERR_CERT_REVOKED;  // the Enrolee is told: alert certificate_revoked
       return std::nullopt;
     }
   }

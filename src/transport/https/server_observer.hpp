@@ -22,6 +22,12 @@ class ServerObserver {
   virtual void handshake(const HandshakeReport& report) = 0;
   // A request answered with `status`, `latency` from the full request to the response's hand-off.
   virtual void request(int status, std::chrono::nanoseconds latency) = 0;
+  // A connection or request refused by `listener` under its limits (transport::refusalName: listener_full,
+  // source_full, source_handshaking, queue_full, accept_failed, handler_failed).
+  virtual void refused(std::string_view listener, std::string_view reason) {
+    (void)listener;
+    (void)reason;
+  }
 };
 
 }  // namespace rspf::transport
