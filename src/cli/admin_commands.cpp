@@ -365,7 +365,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     }
 
     struct BundleOptions {
-      std::string id, out, token, tokenFile, mefUri, trustAnchors;
+      std::string id, out, token, tokenFile, mefUri, trustAnchors, validity;
     };
     auto bundle = std::make_shared<BundleOptions>();
     auto* bundleCmd = enrolee->add_subcommand("bundle",
@@ -378,6 +378,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     bundleCmd->add_option("--mef-uri", bundle->mefUri, "MEF URI for the Enrolee (default: [mef] uri)");
     bundleCmd->add_option("--mef-trust-anchors", bundle->trustAnchors,
                           "PEM certificates the MEF's certificate chains to (default: the embedded CA's, if any)");
+    bundleCmd->add_option("--validity", bundle->validity,
+                          "the bundle is refused by Enrolees after this long (default 30d)");
     on(bundleCmd, [o, bundle] {
       auto mefConfig = requireMefConfig(*o, "enrolee bundle");
       auto key = admin::loadConfigurationKey(requireConfigurationKeyFile(mefConfig));
@@ -395,6 +397,12 @@ std::function<int()> addAdminCommands(CLI::App& app) {
         mefIdentity.enrolmentToken = text.substr(0, text.find_first_of("\r\n"));
       } else if (!bundle->token.empty()) {
         mefIdentity.enrolmentToken = bundle->token;
+      }
+      if (!bundle->validity.empty()) {
+        auto validity = parseDuration(bundle->validity);
+        if (!validity || validity->count() <= 0)
+          throw Error(ErrorCode::Config, "--validity takes a duration such as 30d or 12h");
+        mefIdentity.validity = *validity;
       }
       auto instructions = admin::bootstrapInstructionsFor(*store, bundle->id, mefIdentity);
       writePrivateTextFile(bundle->out, config::signBootstrapInstructions(instructions, *key));

@@ -27,6 +27,7 @@
 #include "crypto/identifiers.hpp"
 #include "crypto/milenage.hpp"
 #include "enrolee/enrolment_client.hpp"
+#include "enrolee/instruction_configuration.hpp"
 #include "enrolee/remote_maf_enrolment.hpp"
 #include "enrolee/target_connection.hpp"
 #include "maf/maf_server.hpp"
@@ -171,6 +172,8 @@ int main(int argc, char** argv) {
                     "the Enrolee's certificate, PEM (certificate framework, instead of --kpm-id)");
   enrol->add_option("--cert-key", bootstrapKey, "its private key, PEM (mode 0600)");
   enrol->add_option("--mef-trust-anchors", mefTrustAnchors, "CA certificates the MEF's certificate must chain to, PEM");
+  std::string crlFile;
+  enrol->add_option("--crl", crlFile, "CRLs (PEM or DER) the MEF's certificate is checked against (with --cert)");
   enrol->add_option("--kpm-file", kpmFile, "file holding Kpm in hex (else $RSPF_KPM)");
   enrol->add_option("--token", token, "enrolment token");
   enrol->add_option("--token-file", tokenFile, "file holding the enrolment token");
@@ -196,6 +199,14 @@ int main(int argc, char** argv) {
   enrol->add_option("--renew-before", renewBefore,
                     "do nothing while the credential file stays valid longer than this (e.g. 7d); otherwise enrol "
                     "again, by re-authentication while it is still valid");
+  enrolee::ConfiguredInstructions configured;
+  std::string enrolmentExpiry;
+  enrol->add_option("--enrolment-target", configured.enrolmentTargetIds,
+                    "the Enrolment Target this Enrolee is configured for (seed 9.2.2.1; repeatable; default: the "
+                    "bundle's): an exchange whose instructions name none of them is refused");
+  enrol->add_option("--enrolment-expiry", enrolmentExpiry,
+                    "the Enrolment Expiry it is configured with (e.g. 30d; default: the bundle's): a shorter one "
+                    "from the MEF is warned about");
   bool renew = false;
   enrol->add_flag("--renew", renew,
                   "renew the certificate given by --cert/--cert-key (EST simplereenroll): a new key and certificate "
@@ -378,6 +389,8 @@ int main(int argc, char** argv) {
         if (enrolOptions.mefFqdn.empty()) enrolOptions.mefFqdn = instructions.mefFqdn;
         if (enrolOptions.kpmId.empty() && bootstrapCertificate.empty()) enrolOptions.kpmId = instructions.kpmId;
         if (token.empty() && tokenFile.empty() && instructions.enrolmentToken) token = *instructions.enrolmentToken;
+        if (configured.enrolmentTargetIds.empty()) configured.enrolmentTargetIds = instructions.enrolmentTargetIds;
+        if (enrolmentExpiry.empty()) configured.enrolmentExpiry = instructions.enrolmentExpiry;
         if (mefTrustAnchors.empty() && !bootstrapCertificate.empty() && !instructions.mefTrustAnchorsPem.empty()) {
           mefTrustAnchors = credentials + ".mef-trust-anchors.pem";
           writeTextFile(mefTrustAnchors, instructions.mefTrustAnchorsPem, kPublicFileMode);
@@ -422,6 +435,7 @@ int main(int argc, char** argv) {
           throw Error(ErrorCode::Config, "--cert needs --cert-key and --mef-trust-anchors");
         enrolOptions.certificateBootstrap =
             enrolee::CertificateBootstrapFiles{bootstrapCertificate, bootstrapKey, mefTrustAnchors};
+        if (!crlFile.empty()) enrolOptions.certificateBootstrap->crl = crlFile;
       } else if (gba || enrolOptions.gbaUicc) {
         if (usimFile.empty() || bsfEndpoint.url.empty() || bsfEndpoint.fqdn.empty() || bsfEndpoint.trustAnchors.empty())
           throw Error(ErrorCode::Config, "--gba needs --usim, --bsf, --bsf-fqdn and --bsf-trust-anchors");
@@ -447,6 +461,8 @@ int main(int argc, char** argv) {
         std::cout << "renewed " << bootstrapCertificate << " (new key in " << bootstrapKey << ")\n";
         return 0;
       }
+      // Issue 10 item 6: the MEF's CRL, kept beside the credentials for `rspf maf-connect`.
+      enrolOptions.mefCrlFile = credentials + ".crl.der";
       std::optional<enrolee::EnroledCertificate> certificate;
       enrolee::CredentialFile file{
           credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)};
@@ -457,6 +473,14 @@ int main(int argc, char** argv) {
         enrolee::BootstrappedKeyFile keyFile{gbaSession.empty() ? credentials + ".gba" : gbaSession, file};
         return enrolee::enrolWithGba(enrolOptions, bsfEndpoint, usim, keyFile, certificate, gbaReused);
       }();
+      // Issue 10 item 7: what this Enrolee was configured with, against what the MEF instructed.
+      if (!enrolmentExpiry.empty()) {
+        auto d = parseDuration(enrolmentExpiry);
+        if (!d) throw Error(ErrorCode::Config, "--enrolment-expiry takes a duration such as 30d");
+        configured.enrolmentExpiry = *d;
+      }
+      for (const auto& warning : enrolee::checkInstructions(result, configured))
+        std::cerr << "rspf: warning: " << warning << "\n";
       file.save(result);
       nlohmann::json certificateFiles = nullptr;
       if (certificate) {

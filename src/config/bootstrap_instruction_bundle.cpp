@@ -46,6 +46,7 @@ nlohmann::json payloadOf(const BootstrapInstructions& i) {
   if (!i.kpmId.empty()) p["kpmId"] = i.kpmId;
   if (!i.mefTrustAnchorsPem.empty()) p["mefTrustAnchors"] = i.mefTrustAnchorsPem;
   if (i.enrolmentToken) p["enrolmentToken"] = *i.enrolmentToken;
+  if (i.validUntil != TimePoint{}) p["validUntil"] = toRfc3339(i.validUntil);
   return p;
 }
 
@@ -86,6 +87,11 @@ BootstrapInstructions instructionsOf(const nlohmann::json& p) {
   auto issued = parseRfc3339(requireString(p, "issuedAt"));
   if (!issued) malformed("'issuedAt' must be an RFC 3339 time");
   i.issuedAt = *issued;
+  if (p.contains("validUntil")) {
+    auto until = parseRfc3339(requireString(p, "validUntil"));
+    if (!until || *until <= i.issuedAt) malformed("'validUntil' must be an RFC 3339 time after 'issuedAt'");
+    i.validUntil = *until;
+  }
   return i;
 }
 
@@ -130,7 +136,12 @@ BootstrapInstructions verifyBootstrapInstructions(std::string_view text, const E
   auto json =
       parseStrictJsonOrDiscarded(std::string_view(reinterpret_cast<const char*>(payload->data()), payload->size()));
   if (json.is_discarded()) malformed("the payload is not JSON");
-  return instructionsOf(json);
+  auto instructions = instructionsOf(json);
+  if (instructions.validUntil != TimePoint{} && instructions.validUntil <= now())
+    throw Error(ErrorCode::Forbidden, "bootstrap instruction bundle: valid until " +
+                                          toRfc3339(instructions.validUntil) +
+                                          ", it has expired; ask the MEF's operator for a new one");
+  return instructions;
 }
 
 ca::EvpPkeyPtr loadBundleSigner(const std::filesystem::path& file) {

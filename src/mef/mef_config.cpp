@@ -20,6 +20,7 @@ const config::Schema& mefConfigSchema() {
                                    {"workers"},
                                    {"est_retry_after"},
                                    {"rekey_grace", KeyKind::Duration},
+                                   {"superseded_grace", KeyKind::Duration},
                                    {"tls13"},
                                    {"max_body_bytes"},
                                    {"key_profile"},
@@ -31,7 +32,9 @@ const config::Schema& mefConfigSchema() {
        {{"certificate", KeyKind::Certificate},
         {"private_key", KeyKind::PrivateKey},
         {"client_trust_anchors", KeyKind::Certificates},
-        {"crl", KeyKind::Crl}}},
+        {"crl", KeyKind::Crl},
+        {"embedded_certificate_validity", KeyKind::Duration},
+        {"renew_before"}}},
       {"gba",
        {{"bsf_url"},
         {"bsf_fqdn"},
@@ -71,6 +74,11 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   c.estRetryAfter = std::chrono::seconds(cf.integer("mef.est_retry_after").value_or(10));
   if (c.estRetryAfter.count() < 1 || c.estRetryAfter.count() > 86400)
     throw Error(ErrorCode::Config, "mef.est_retry_after must be 1 to 86400 seconds");
+  if (auto grace = cf.string("mef.superseded_grace")) {
+    auto d = parseDuration(*grace);
+    if (!d) throw Error(ErrorCode::Config, "mef.superseded_grace takes a duration such as 1h, 10m or 0s");
+    c.supersededGrace = *d;
+  }
   if (auto grace = cf.string("mef.rekey_grace")) {
     c.rekeyGrace = parseBoundedDuration(*grace, "mef.rekey_grace", ErrorCode::Config, /*allowZero=*/true);
   }
@@ -85,8 +93,18 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   if (!store) throw Error(ErrorCode::Config, file.string() + ": 'store.sqlite' is required");
   c.storePath = *store;
   c.kekFile = cf.path("store.kek_file");
-  c.certificateFiles = {cf.path("tls.certificate"), cf.path("tls.private_key"), cf.path("tls.client_trust_anchors"),
-                        cf.path("tls.crl")};
+  c.certificateFiles.certificate = cf.path("tls.certificate");
+  c.certificateFiles.privateKey = cf.path("tls.private_key");
+  c.certificateFiles.clientTrustAnchors = cf.path("tls.client_trust_anchors");
+  c.certificateFiles.crl = cf.path("tls.crl");
+  if (auto validity = cf.string("tls.embedded_certificate_validity")) {
+    auto d = parseDuration(*validity);
+    if (!d || d->count() < 2)
+      throw Error(ErrorCode::Config, "tls.embedded_certificate_validity takes a duration such as 90d");
+    c.certificateFiles.embeddedValidity = *d;
+  }
+  if (auto margin = cf.string("tls.renew_before"))
+    c.certificateFiles.renewBefore = target::parseRenewalMargin(*margin, "tls.renew_before");
   if (c.certificateFiles.certificate.has_value() != c.certificateFiles.privateKey.has_value())
     throw Error(ErrorCode::Config, "tls.certificate and tls.private_key go together");
   if (auto bsfUrl = cf.string("gba.bsf_url")) {

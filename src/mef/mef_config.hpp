@@ -5,7 +5,7 @@
 //           configuration_key (the EC P-256 key signing Bootstrap Instruction Configuration bundles),
 //           uri (the MEF URI Enrolees are configured with; default https://<fqdn>:<port>)
 //   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
-//   [tls]   certificate, private_key, client_trust_anchors, crl
+//   [tls]   certificate, private_key, client_trust_anchors, crl, embedded_certificate_validity, renew_before
 //   [gba]   bsf_url, bsf_fqdn, bsf_trust_anchors, key_cache_lifetime
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
 //   [approval] webhook = "http://host:port/path", timeout_ms (default 5000): enrolment approval
@@ -22,6 +22,7 @@
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
 #include "procedures/audit_trail.hpp"
+#include "target/credential_renewal.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::mef {
@@ -35,6 +36,10 @@ struct MefCertificateFiles {
   std::optional<std::filesystem::path> privateKey;
   std::optional<std::filesystem::path> clientTrustAnchors;
   std::optional<std::filesystem::path> crl;
+  // A certificate from the embedded CA (no certificate file): its validity, and how long before its
+  // expiry it is renewed while the MEF runs ([tls] embedded_certificate_validity, renew_before).
+  std::chrono::seconds embeddedValidity{std::chrono::hours(24 * 90)};
+  target::RenewalMargin renewBefore;
 };
 
 // [gba]: the MEF as GBA NAF (seed 8.3.2.3). Zn to the BSF at bsf_url, whose certificate must name
@@ -68,6 +73,8 @@ struct MefConfig {
   int workers = 8;
   std::chrono::seconds estRetryAfter{10};
   std::chrono::seconds rekeyGrace{300};  // [mef] rekey_grace: a replaced Enrolment Key is served this long
+  // [mef] superseded_grace: a certificate replaced by simplereenroll still bootstraps this long
+  std::chrono::seconds supersededGrace{3600};
   bool tls13 = false;
   std::size_t maxBodyBytes = 16 * 1024;
   crypto::KeyProfile keyProfile = crypto::KeyProfile::Current;

@@ -21,6 +21,8 @@ const config::Schema& targetConfigSchema() {
                                    {"listen", KeyKind::HostPort},
                                    {"threads"},
                                    {"revalidate_after", KeyKind::Duration},
+                                   {"renew_before"},
+                                   {"state", KeyKind::OutputFile},
                                    {"ready_file", KeyKind::OutputFile},
                                    // forwarding mode (cse_front/front_settings.hpp)
                                    {"upstream"},
@@ -60,8 +62,11 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
   if (auto revalidate = cf.string("target.revalidate_after")) {
     c.revalidateAfter = parseBoundedDuration(*revalidate, "target.revalidate_after", ErrorCode::Config, true);
   }
+  if (auto margin = cf.string("target.renew_before"))
+    c.renewBefore = parseRenewalMargin(*margin, "target.renew_before");
   c.readyFile = cf.path("target.ready_file");
   c.front = cse_front::loadFrontSettings(cf);
+  c.stateFile = cf.path("target.state");
   c.mefUrl = cf.requireString("mef.url");
   c.mefFqdn = crypto::toLower(cf.requireString("mef.fqdn"));
   c.kpmId = cf.requireString("mef.kpm_id");

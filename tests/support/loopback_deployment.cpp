@@ -42,8 +42,8 @@ std::string LoopbackDeployment::addEnrolee(const std::string& enroleeId, const s
   return hex;
 }
 
-void LoopbackDeployment::addTargetIdentity(const std::string& targetId) {
-  addEnrolee(targetId);
+void LoopbackDeployment::addTargetIdentity(const std::string& targetId, const store::EnrolmentPolicy& policy) {
+  addEnrolee(targetId, policy);
   admin::addTarget(*store_, targetId, "CSE");
 }
 
@@ -107,10 +107,10 @@ std::string LoopbackDeployment::startRole(const std::string& id, const char* rol
   return url;
 }
 
-void LoopbackDeployment::issueMafCertificate(const std::string& mafId) {
+void LoopbackDeployment::issueMafCertificate(const std::string& mafId, std::chrono::seconds validity) {
   auto authority = certificateAuthority();
   auto key = ca::generateP256Key();
-  auto issued = authority.issueServerCertificate(mafId, *key, std::chrono::hours(24 * 30));
+  auto issued = authority.issueServerCertificate(mafId, *key, validity);
   auto certificate = ca::parseCertificate(issued.der);
   ca::saveCertificatesPemFile(dir() / (mafId + ".pem"), {certificate.get()});
   std::filesystem::remove(dir() / (mafId + "-key.pem"));
@@ -118,15 +118,16 @@ void LoopbackDeployment::issueMafCertificate(const std::string& mafId) {
   writeFile(dir() / "ca.pem", authority.certificatePem());
 }
 
-std::string LoopbackDeployment::startMaf(const std::string& mafId, bool certificateEnrolees) {
-  issueMafCertificate(mafId);
+std::string LoopbackDeployment::startMaf(const std::string& mafId, bool certificateEnrolees,
+                                         const std::string& extraMafToml, std::chrono::seconds validity) {
+  issueMafCertificate(mafId, validity);
   auto config = dir() / (mafId + ".toml");
   auto ready = dir() / (mafId + ".ready");
   std::filesystem::remove(ready);
   writeFile(config, "[maf]\nid = \"" + mafId + "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" +
                         ready.filename().string() + "\"\ncertificate = \"" + mafId + ".pem\"\ncertificate_key = \"" +
                         mafId + "-key.pem\"\n" + (certificateEnrolees ? "enrolee_trust_anchors = \"ca.pem\"\n" : "") +
-                        "\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn +
+                        extraMafToml + "\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn +
                         "\"\ntrust_anchors = \"ca.pem\"\n");
   return startRole(mafId, "maf", config, ready);
 }

@@ -28,7 +28,7 @@ class LoopbackDeployment {
   std::filesystem::path kpmFile(const std::string& enroleeId) const { return dir() / (enroleeId + ".kpm"); }
   std::filesystem::path credentialFile(const std::string& enroleeId) const { return dir() / (enroleeId + ".json"); }
   // Registers an Enrolee and an Enrolment Target with the same identity.
-  void addTargetIdentity(const std::string& targetId);
+  void addTargetIdentity(const std::string& targetId, const store::EnrolmentPolicy& policy = {});
 
   // Creates the store's default embedded CA with these name constraints (one year).
   void createCertificateAuthority(const std::vector<std::string>& dnsSubtrees,
@@ -56,10 +56,12 @@ class LoopbackDeployment {
 
   // A certificate for `mafId` (dNSName; serverAuth and clientAuth) from the default embedded CA:
   // <dir>/<mafId>.pem and <dir>/<mafId>-key.pem; the CA certificate in <dir>/ca.pem.
-  void issueMafCertificate(const std::string& mafId);
+  void issueMafCertificate(const std::string& mafId, std::chrono::seconds validity = std::chrono::hours(24 * 30));
   // Starts `rspf maf` for `mafId` with a certificate from issueMafCertificate; it trusts the
   // embedded CA for the MEF and, when `certificateEnrolees`, for Enrolee certificates. Returns its URL.
-  std::string startMaf(const std::string& mafId, bool certificateEnrolees = true);
+  // `extraMafToml` goes into [maf]; `validity` is its certificate's.
+  std::string startMaf(const std::string& mafId, bool certificateEnrolees = true, const std::string& extraMafToml = "",
+                       std::chrono::seconds validity = std::chrono::hours(24 * 30));
 
   // `rspf <args>` to completion.
   ProcessResult rspf(std::vector<std::string> args, const std::string& input = "",
