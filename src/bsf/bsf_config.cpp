@@ -39,7 +39,8 @@ BsfConfig loadBsfConfig(const std::filesystem::path& file) {
   c.btidLifetime = durationOr(cf, "bsf.btid_lifetime", c.btidLifetime);
   c.challengeLifetime = durationOr(cf, "bsf.challenge_lifetime", c.challengeLifetime);
   c.readyFile = cf.path("bsf.ready_file");
-  c.storePath = requirePath(cf, "store.sqlite");
+  c.store = store::storeSettingsFrom(cf.path("store.sqlite"), cf.string("store.url"), cf.integer("store.pool_size"),
+                                     file.string());
   c.kekFile = cf.path("store.kek_file");
   c.certificate = requirePath(cf, "tls.certificate");
   c.privateKey = requirePath(cf, "tls.private_key");

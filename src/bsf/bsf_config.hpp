@@ -2,13 +2,16 @@
 // `rspf bsf --config FILE` (docs/configuration.md):
 //   [bsf]   fqdn (realm and B-TID suffix), listen = "host:port", threads, workers, btid_lifetime
 //           (duration, default "1h"), challenge_lifetime (default "30s"), ready_file
-//   [store] sqlite = path of the subscriber store, kek_file = path (else $RSPF_KEK)
+//   [store] sqlite = path of the subscriber store, or url = PostgreSQL connection string (several
+//           BSF instances on one database) and pool_size; kek_file = path (else $RSPF_KEK)
 //   [tls]   certificate, private_key (the BSF's own, PEM), naf_trust_anchors (the CAs NAF
 //           certificates must chain to for Zn, PEM)
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
+
+#include "store/store_settings.hpp"
 
 namespace rspf::bsf {
 
@@ -21,7 +24,7 @@ struct BsfConfig {
   std::chrono::seconds btidLifetime{3600};
   std::chrono::seconds challengeLifetime{30};
   std::optional<std::filesystem::path> readyFile;
-  std::filesystem::path storePath;
+  store::StoreSettings store;
   std::optional<std::filesystem::path> kekFile;
   std::filesystem::path certificate;
   std::filesystem::path privateKey;

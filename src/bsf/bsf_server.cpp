@@ -56,7 +56,7 @@ struct BsfServer::Impl {
   transport::HttpsServer server;
 
   explicit Impl(const BsfConfig& c)
-      : store(c.storePath, store::KeyEncryptionKey::load(c.kekFile)),
+      : store(c.store, store::KeyEncryptionKey::load(c.kekFile)),
         ub(store, BootstrappingSettings{c.fqdn, c.btidLifetime, c.challengeLifetime}),
         zn(store),
         certificate(ca::loadCertificateFile(c.certificate)),

@@ -26,9 +26,8 @@ CaServerConfig loadCaServerConfig(const std::filesystem::path& file) {
   if (c.retryAfter.count() < 1 || c.retryAfter.count() > 86400)
     throw Error(ErrorCode::Config, "ca.retry_after must be 1 to 86400 seconds");
   c.readyFile = cf.path("ca.ready_file");
-  auto store = cf.path("store.sqlite");
-  if (!store) throw Error(ErrorCode::Config, file.string() + ": 'store.sqlite' is required");
-  c.storePath = *store;
+  c.store = store::storeSettingsFrom(cf.path("store.sqlite"), cf.string("store.url"), cf.integer("store.pool_size"),
+                                     file.string());
   c.kekFile = cf.path("store.kek_file");
   c.certificate = cf.path("tls.certificate");
   c.privateKey = cf.path("tls.private_key");

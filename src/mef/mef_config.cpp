@@ -34,9 +34,8 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   if (!parsed) throw Error(ErrorCode::Config, "mef.key_profile must be \"current\" or \"legacy\"");
   c.keyProfile = *parsed;
   c.readyFile = cf.path("mef.ready_file");
-  auto store = cf.path("store.sqlite");
-  if (!store) throw Error(ErrorCode::Config, file.string() + ": 'store.sqlite' is required");
-  c.storePath = *store;
+  c.store = store::storeSettingsFrom(cf.path("store.sqlite"), cf.string("store.url"), cf.integer("store.pool_size"),
+                                     file.string());
   c.kekFile = cf.path("store.kek_file");
   c.certificateFiles = {cf.path("tls.certificate"), cf.path("tls.private_key"), cf.path("tls.client_trust_anchors"),
                         cf.path("tls.crl")};

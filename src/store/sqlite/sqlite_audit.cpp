@@ -1,10 +1,9 @@
-// SqliteStore: the audit log. Entry n's MAC = HMAC-SHA-256(audit key, MAC of entry n-1 (32 zero
-// bytes for the first) ‖ encoding of entry n), the audit key derived from the KEK: without the KEK
-// nobody can edit, insert or remove an entry and rebuild the chain after it.
+// SqliteStore: the audit log, chained as store/audit_chain.hpp says. The writer's transaction holds
+// SQLite's write lock, so entries from several processes still form one chain.
 #include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
-#include "crypto/primitives.hpp"
+#include "store/audit_chain.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace rspf::store {
@@ -18,32 +17,6 @@ constexpr std::string_view kInsertAudit =
 constexpr std::string_view kTailAudit = "SELECT * FROM (" RSPF_SELECT_AUDIT "ORDER BY seq DESC LIMIT ?1) ORDER BY seq";
 constexpr std::string_view kAllAudit = RSPF_SELECT_AUDIT "ORDER BY seq";
 #undef RSPF_SELECT_AUDIT
-
-constexpr std::size_t kMacBytes = 32;
-
-void appendField(crypto::Bytes& out, std::string_view text) {
-  const auto n = static_cast<std::uint32_t>(text.size());
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(n >> shift));
-  out.insert(out.end(), text.begin(), text.end());
-}
-
-// seq (8 bytes), at (8 bytes, Unix seconds), then each text field as a 4-byte length and its bytes;
-// all big-endian.
-crypto::Bytes encode(const AuditEntry& e) {
-  crypto::Bytes out;
-  const auto seq = e.seq;
-  const auto at = static_cast<std::uint64_t>(toUnix(e.at));
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(seq >> shift));
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(at >> shift));
-  for (auto field : {e.actor, e.action, e.subject, e.outcome, e.detail}) appendField(out, field);
-  return out;
-}
-
-crypto::Bytes chainMac(const crypto::SecretBytes& key, crypto::ByteView previous, const AuditEntry& e) {
-  auto encoded = encode(e);
-  auto mac = crypto::hmacSha256(key.view(), {previous, encoded});
-  return crypto::Bytes(mac.view().begin(), mac.view().end());
-}
 
 AuditEntry readEntry(const sqlite::Statement& s) {
   return {static_cast<std::uint64_t>(s.integer(0)),
@@ -74,16 +47,10 @@ void SqliteStore::flushAudit() {
 }
 
 void SqliteStore::appendAuditInTransaction(const std::vector<AuditEntry>& entries) {
-  std::uint64_t seq = 0;
-  crypto::Bytes previous(kMacBytes, 0);
+  std::optional<AuditChainHead> head;
   auto last = writer_.statement(kLastAudit);
-  if (last.step()) {
-    seq = static_cast<std::uint64_t>(last.integer(0));
-    previous = last.blob(1);
-  }
-  for (AuditEntry entry : entries) {
-    entry.seq = ++seq;
-    auto mac = chainMac(auditKey_, previous, entry);
+  if (last.step()) head = AuditChainHead{static_cast<std::uint64_t>(last.integer(0)), last.blob(1)};
+  for (const auto& [entry, mac] : chainAuditEntries(auditKey_, head, entries))
     writer_.statement(kInsertAudit)
         .bindInt(1, static_cast<std::int64_t>(entry.seq))
         .bindInt(2, toUnix(entry.at))
@@ -94,8 +61,6 @@ void SqliteStore::appendAuditInTransaction(const std::vector<AuditEntry>& entrie
         .bindText(7, entry.detail)
         .bindBlob(8, mac)
         .run();
-    previous = std::move(mac);
-  }
 }
 
 std::vector<AuditEntry> SqliteStore::tailAudit(std::size_t count) {
@@ -110,32 +75,10 @@ std::vector<AuditEntry> SqliteStore::tailAudit(std::size_t count) {
 AuditVerification SqliteStore::verifyAudit() {
   auto read = reader();
   auto s = read->db.statement(kAllAudit);
-  AuditVerification result;
-  crypto::Bytes previous(kMacBytes, 0);
-  std::uint64_t expected = 1;
-  auto broken = [&](std::uint64_t seq, std::string problem) {
-    result.intact = false;
-    result.firstBadSeq = seq;
-    result.problem = std::move(problem);
-    return result;
-  };
-  while (s.step()) {
-    auto entry = readEntry(s);
-    auto stored = s.blob(7);
-    if (entry.seq != expected)
-      return broken(expected, entry.seq > expected
-                                  ? "entry " + std::to_string(expected) + " is missing (the log jumps from " +
-                                        std::to_string(expected - 1) + " to " + std::to_string(entry.seq) + ")"
-                                  : "entry " + std::to_string(entry.seq) + " is out of order");
-    auto mac = chainMac(auditKey_, previous, entry);
-    if (!crypto::constantTimeEqual(mac, stored))
-      return broken(entry.seq, "entry " + std::to_string(entry.seq) +
-                                   " was altered (or an entry before it was; its MAC does not chain)");
-    previous = std::move(stored);
-    ++expected;
-    ++result.entries;
+  AuditChainVerifier verifier(auditKey_);
+  while (s.step() && verifier.add(readEntry(s), s.blob(7))) {
   }
-  return result;
+  return verifier.result();
 }
 
 }  // namespace rspf::store

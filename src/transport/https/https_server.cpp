@@ -36,6 +36,8 @@ HttpResponse errorResponse(int status, const std::string& reason) {
   HttpResponse r;
   r.status = status;
   r.body = nlohmann::json{{"Status", false}, {"ErrorString", reason}}.dump();
+  // 503: a store or an upstream is unavailable for now (a database failover); ask for a retry.
+  if (status == 503) r.headers.emplace_back("Retry-After", "1");
   return r;
 }
 
