@@ -36,7 +36,8 @@ TEST(Failover, AcknowledgedEnrolmentsSurviveLosingThePrimaryAndTheMefsReconnectB
       single.substr(single.find("dbname=") + 7, single.find(' ', single.find("dbname=")) - single.find("dbname=") - 7);
   PostgresCluster standby(primary, true, PostgresCluster::Options{});
   standby.start();
-  primary.sql("postgres", "ALTER SYSTEM SET synchronous_standby_names = '*'; SELECT pg_reload_conf()");
+  primary.sql("postgres", "ALTER SYSTEM SET synchronous_standby_names = '*'");
+  primary.sql("postgres", "SELECT pg_reload_conf()");
   for (int i = 0; i < 100 && primary.sql("postgres", "SELECT sync_state FROM pg_stat_replication") != "sync\n"; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ASSERT_EQ(primary.sql("postgres", "SELECT sync_state FROM pg_stat_replication"), "sync\n");

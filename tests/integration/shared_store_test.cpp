@@ -188,8 +188,17 @@ TEST_F(SharedStore, DisablingAnEnroleeThroughAdminStopsKeyRetrievalOnEveryInstan
 
   auto disabled = admin({"enrolee", "disable", kEnrolee});
   ASSERT_EQ(disabled.exitCode, 0) << disabled.err;
-  EXPECT_NE(d.connect(kEnrolee, urlA, targetA).exitCode, 0);
-  EXPECT_NE(d.connect(kEnrolee, urlB, targetB).exitCode, 0);
+  // Fresh targets (no key cached from before): each must retrieve the key from its instance now.
+  d.useMef(a);
+  const std::string freshA = d.startTarget(targetA);
+  d.useMef(b);
+  const std::string freshB = d.startTarget(targetB);
+  EXPECT_NE(d.connect(kEnrolee, freshA, targetA).exitCode, 0);
+  EXPECT_NE(d.connect(kEnrolee, freshB, targetB).exitCode, 0);
+  // Enabling it again serves it again, on both.
+  ASSERT_EQ(admin({"enrolee", "enable", kEnrolee}).exitCode, 0);
+  EXPECT_EQ(d.connect(kEnrolee, freshA, targetA).exitCode, 0) << d.targetLog(targetA);
+  EXPECT_EQ(d.connect(kEnrolee, freshB, targetB).exitCode, 0) << d.targetLog(targetB);
 }
 
 TEST_F(SharedStore, TheAuditLogWrittenByAllInstancesIsOneChainAndAnEditedOrRemovedRowIsFound) {
