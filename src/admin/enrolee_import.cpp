@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "admin/administration.hpp"
 #include "admin/csv_table.hpp"
 #include "admin/enrolee_document.hpp"
 #include "common/error.hpp"
@@ -72,6 +73,16 @@ std::vector<ImportRow> jsonRows(std::string_view text) {
   return rows;
 }
 
+// A direct-key pair is only useful once its Enrolment Target can fetch the key: a row naming an
+// unregistered target is refused with that reason rather than imported to fail later.
+void requireRegisteredTargets(store::Store& store, const store::EnrolmentPolicy& policy) {
+  for (const auto& pair : policy.directKeys)
+    if (!store.findTarget(pair.targetId))
+      throw Error(ErrorCode::BadRequest, "direct key pair names the Enrolment Target '" + pair.targetId +
+                                             "', which is not registered (rspf admin target add " + pair.targetId +
+                                             " first)");
+}
+
 }  // namespace
 
 std::optional<ImportFormat> parseImportFormat(std::string_view name) {
@@ -101,7 +112,10 @@ ImportReport importEnrolees(store::Store& store, const std::vector<ImportRow>& r
       // One store transaction per row (Store::addEnrolee with its bootstrap identities): a row
       // refused at any step, in validation or by the store, leaves nothing behind.
       try {
-        auto added = addEnrolee(store, addEnroleeRequestFromJson(row.fields));
+        auto request = addEnroleeRequestFromJson(row.fields);
+        validatePolicy(request.policy);  // a bad usage is the row's reason before an unknown target
+        requireRegisteredTargets(store, request.policy);
+        auto added = addEnrolee(store, request);
         result.imported = true;
         result.generatedKpm = std::move(added.generatedKpm);
       } catch (const Error& e) {

@@ -3,11 +3,14 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
+#include <mutex>
+
 #include "admin_api/admin_token.hpp"
 #include "ca/openssl_objects.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "common/openssl_errors.hpp"
+#include "common/reload_hooks.hpp"
 #include "common/text_file.hpp"
 #include "transport/https/https_server.hpp"
 
@@ -34,6 +37,24 @@ class AdministratorCertificates : public tls::CertificatePeerResolver {
   }
 };
 
+// The listener's refusals and requests reach the observer it is given (the MEF passes
+// PrometheusMetrics::adminApiObserver(), which counts them apart from the role's own traffic); its
+// handshakes do not.
+class RequestsAndRefusals : public transport::ServerObserver {
+ public:
+  explicit RequestsAndRefusals(transport::ServerObserver* next) : next_(next) {}
+  void handshake(const transport::HandshakeReport&) override {}
+  void request(int status, std::chrono::nanoseconds latency) override {
+    if (next_) next_->request(status, latency);
+  }
+  void refused(std::string_view listener, std::string_view reason) override {
+    if (next_) next_->refused(listener, reason);
+  }
+
+ private:
+  transport::ServerObserver* next_;
+};
+
 ca::X509StorePtr anchorsFrom(const std::optional<std::filesystem::path>& file) {
   if (file) return ca::loadTrustStoreFile(*file);
   ca::X509StorePtr none(X509_STORE_new());  // token only: no certificate can verify, so none is accepted
@@ -46,60 +67,99 @@ ca::X509StorePtr anchorsFrom(const std::optional<std::filesystem::path>& file) {
 struct AdminApiServer::Impl {
   AdminApiSettings settings;
   AdminRouter router;
-  std::optional<AdminToken> token;
-  ca::X509Ptr certificate;  // when configured for the admin listener
-  ca::EvpPkeyPtr privateKey;
-  ca::X509StorePtr clientAnchors;
+  mutable std::mutex tokenMutex;
+  std::shared_ptr<const AdminToken> token;  // replaced on SIGHUP
+  std::optional<ReloadHook> tokenReload;
+  std::shared_ptr<tls::ReloadableServerCredentials> credentials;
   NoPskIdentities noPsk;
   AdministratorCertificates administrators;
+  RequestsAndRefusals refusals;
   std::optional<transport::HttpsServer> server;
 
-  Impl(const AdminApiSettings& s, store::Store& store, store::KeyEncryptionKey kek, AdminContext context)
-      : settings(s), router(store, std::move(kek), std::move(context)) {}
+  Impl(const AdminApiSettings& s, store::Store& store, store::KeyEncryptionKey kek, AdminContext context,
+       transport::ServerObserver* observer)
+      : settings(s), router(store, std::move(kek), std::move(context)), refusals(observer) {}
 
   // Every configured factor is required (docs/security.md): a certificate when anchors are
-  // configured, the token when a token file is.
-  transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+  // configured, the token when a token file is. Checked on the request's header, before its body
+  // is read (a refused request never costs max_body_bytes), and again before it is handled.
+  std::optional<transport::HttpResponse> authenticate(const tls::AuthenticatedPeer& peer,
+                                                      const transport::HttpRequest& head) const {
     if (settings.clientTrustAnchors && peer.framework != kCertificateFramework)
       return unauthorized("a client certificate issued under the admin API's trust anchors is required");
-    if (token) {
-      auto authorization = request.header("Authorization");
+    if (auto current = currentToken()) {
+      auto authorization = head.header("Authorization");
       auto presented = authorization ? AdminToken::bearerToken(*authorization) : std::nullopt;
-      if (!presented || !token->matches(*presented))
+      if (!presented || !current->matches(*presented))
         return unauthorized(presented ? "the bearer token is not valid" : "a bearer token is required");
     }
-    return router.handle(request);
+    return std::nullopt;
+  }
+
+  transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+    if (auto refused = authenticate(peer, request)) return std::move(*refused);
+    // Who authenticated, for the audit log: the certificate's subject, else the token's file name.
+    std::string principal = peer.framework == kCertificateFramework ? "cert:" + peer.principal
+                            : settings.tokenFile                    ? "token:" + settings.tokenFile->filename().string()
+                                                                    : "";
+    return router.handle(request, principal);
+  }
+
+  std::shared_ptr<const AdminToken> currentToken() const {
+    std::lock_guard lock(tokenMutex);
+    return token;
+  }
+
+  void reloadToken() {
+    auto fresh = std::make_shared<const AdminToken>(AdminToken::load(*settings.tokenFile));  // throws, keeping the old
+    std::lock_guard lock(tokenMutex);
+    token = std::move(fresh);
+    spdlog::info("admin API token reloaded from {}", settings.tokenFile->string());
   }
 
   transport::HttpResponse unauthorized(const std::string& reason) const {
     auto r = transport::errorResponse(401, reason);
-    if (token) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"rspf-admin\"");
+    if (settings.tokenFile) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"rspf-admin\"");
     return r;
   }
 };
 
 AdminApiServer::AdminApiServer(const AdminApiSettings& settings, store::Store& store, store::KeyEncryptionKey kek,
                                AdminContext context,
-                               const std::optional<tls::CertificateServerCredentials>& defaultCredentials)
-    : impl_(std::make_unique<Impl>(settings, store, std::move(kek), std::move(context))) {
+                               const std::optional<tls::CertificateServerCredentials>& defaultCredentials,
+                               transport::ServerObserver* observer)
+    : impl_(std::make_unique<Impl>(settings, store, std::move(kek), std::move(context), observer)) {
   auto& i = *impl_;
-  if (settings.tokenFile) i.token = AdminToken::load(*settings.tokenFile);
-  tls::CertificateServerCredentials credentials;
-  if (settings.certificate) {
-    i.certificate = ca::loadCertificateFile(*settings.certificate);
-    i.privateKey = ca::loadPrivateKeyFile(*settings.privateKey);
-    credentials.certificate = i.certificate.get();
-    credentials.privateKey = i.privateKey.get();
-  } else if (defaultCredentials) {
-    credentials.certificate = defaultCredentials->certificate;
-    credentials.privateKey = defaultCredentials->privateKey;
-  } else {
+  if (settings.tokenFile) {
+    i.token = std::make_shared<const AdminToken>(AdminToken::load(*settings.tokenFile));
+    i.tokenReload.emplace("admin API token", [&i] { i.reloadToken(); });
+  }
+  if (!settings.certificate && !defaultCredentials)
     throw Error(ErrorCode::Config,
                 "the admin API needs a server certificate: [admin_api] certificate and private_key, [tls] "
                 "certificate, or an embedded CA (`rspf admin ca init`)");
-  }
-  i.clientAnchors = anchorsFrom(settings.clientTrustAnchors);
-  credentials.clientTrustAnchors = i.clientAnchors.get();
+  // Its own files, else the MEF's (current) certificate; its own anchors. All re-read on SIGHUP.
+  std::optional<tls::CertificateServerCredentials> fallback = defaultCredentials;
+  i.credentials = std::make_shared<tls::ReloadableServerCredentials>("admin API certificate", [settings, fallback] {
+    tls::ServerCredentialSet set;
+    if (settings.certificate) {
+      set.certificate = tls::ownCertificate(ca::loadCertificateFile(*settings.certificate).release());
+      set.privateKey = tls::ownPrivateKey(ca::loadPrivateKeyFile(*settings.privateKey).release());
+    } else if (fallback->reloadable) {
+      auto mef = fallback->reloadable->current();
+      set.certificate = mef->certificate;
+      set.privateKey = mef->privateKey;
+    } else {
+      X509_up_ref(fallback->certificate);
+      set.certificate = tls::ownCertificate(fallback->certificate);
+      EVP_PKEY_up_ref(fallback->privateKey);
+      set.privateKey = tls::ownPrivateKey(fallback->privateKey);
+    }
+    set.clientTrustAnchors = tls::ownStore(anchorsFrom(settings.clientTrustAnchors).release());
+    return set;
+  });
+  tls::CertificateServerCredentials credentials;
+  credentials.reloadable = i.credentials;
   credentials.clientCertificateRequired = false;  // a missing credential is answered with 401
 
   transport::HttpsServerSettings s;
@@ -108,7 +168,12 @@ AdminApiServer::AdminApiServer(const AdminApiSettings& settings, store::Store& s
   s.threads = 1;
   s.workers = 2;
   s.maxBodyBytes = settings.maxBodyBytes;
-  s.idleTimeout = std::chrono::seconds(60);
+  s.name = "admin_api";
+  s.limits = settings.limits;
+  s.observer = &i.refusals;
+  s.checkHeader = [&i](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& head) {
+    return i.authenticate(peer, head);
+  };
   s.certificate = credentials;
   s.anonymousClients = true;
   s.certificateResolver = &i.administrators;

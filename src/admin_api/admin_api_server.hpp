@@ -10,15 +10,18 @@
 #include "admin_api/admin_api_settings.hpp"
 #include "admin_api/admin_router.hpp"
 #include "tls/certificate_profile.hpp"
+#include "transport/https/server_observer.hpp"
 
 namespace rspf::admin_api {
 
 class AdminApiServer {
  public:
   // `defaultCredentials`: the MEF's certificate and key, used when [admin_api] names none (its
-  // client anchors are not used). Binds at once; throws Error(Config).
+  // client anchors are not used). `observer` (may be null) counts the listener's refusals.
+  // Binds at once; throws Error(Config).
   AdminApiServer(const AdminApiSettings& settings, store::Store& store, store::KeyEncryptionKey kek,
-                 AdminContext context, const std::optional<tls::CertificateServerCredentials>& defaultCredentials);
+                 AdminContext context, const std::optional<tls::CertificateServerCredentials>& defaultCredentials,
+                 transport::ServerObserver* observer = nullptr);  // metrics; not owned
   ~AdminApiServer();
   AdminApiServer(const AdminApiServer&) = delete;
   AdminApiServer& operator=(const AdminApiServer&) = delete;

@@ -2,8 +2,21 @@
 
 #include "common/error.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
 
 namespace rspf::admin_api {
+
+config::TableSpec adminApiTable() {
+  using config::KeyKind;
+  return config::withListenerLimits({"admin_api",
+                                     {{"listen", KeyKind::HostPort},
+                                      {"client_trust_anchors", KeyKind::Certificates},
+                                      {"token_file", KeyKind::SecretFile},
+                                      {"certificate", KeyKind::Certificate},
+                                      {"private_key", KeyKind::PrivateKey},
+                                      {"max_body_bytes"},
+                                      {"ready_file", KeyKind::OutputFile}}});
+}
 
 std::optional<AdminApiSettings> loadAdminApiSettings(const config::ConfigFile& file) {
   auto listen = file.string("admin_api.listen");
@@ -32,6 +45,7 @@ std::optional<AdminApiSettings> loadAdminApiSettings(const config::ConfigFile& f
     throw Error(ErrorCode::Config, "admin_api.max_body_bytes must be 1024 to 268435456");
   s.maxBodyBytes = static_cast<std::size_t>(maxBody);
   s.readyFile = file.path("admin_api.ready_file");
+  s.limits = config::loadListenerLimits(file, "admin_api", AdminApiSettings::defaultLimits());
   return s;
 }
 

@@ -7,11 +7,15 @@
 //               token_file = "admin.token"              # "sha256:<hex>" of the token, or the token (0600)
 //               certificate, private_key                # server certificate; default: the MEF's
 //               max_body_bytes = 4194304, ready_file
+//               and the listener limits (max_connections, ... : config/listener_limits_config.hpp)
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+
+#include "config/config_schema.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::config {
 class ConfigFile;
@@ -28,10 +32,23 @@ struct AdminApiSettings {
   std::optional<std::filesystem::path> privateKey;
   std::size_t maxBodyBytes = 4 * 1024 * 1024;  // a bulk import of some ten thousand Enrolees
   std::optional<std::filesystem::path> readyFile;
+  // Its own, small budget (docs/security.md "Listener limits"), apart from the MEF listener's.
+  transport::ListenerLimits limits = defaultLimits();
+
+  static transport::ListenerLimits defaultLimits() {
+    transport::ListenerLimits l;
+    l.maxConnections = 64;
+    l.maxConnectionsPerSource = 32;
+    l.maxHandshakesPerSource = 16;
+    l.idleTimeout = std::chrono::seconds(60);
+    l.maxQueuedRequests = 64;
+    return l;
+  }
 };
 
 // nullopt when [admin_api] listen is absent. Throws Error(Config), among others when neither
 // client_trust_anchors nor token_file is set.
 std::optional<AdminApiSettings> loadAdminApiSettings(const config::ConfigFile& file);
+config::TableSpec adminApiTable();  // [admin_api] in the MEF's schema
 
 }  // namespace rspf::admin_api

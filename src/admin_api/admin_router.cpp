@@ -3,21 +3,26 @@
 #include "procedures/audit_trail.hpp"
 #include "procedures/procedure_observer.hpp"
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 
 #include "admin/administration.hpp"
+#include "admin/audit_document.hpp"
 #include "admin/bootstrap_instruction_configuration.hpp"
 #include "admin/configuration_key.hpp"
 #include "admin/enrolee_document.hpp"
 #include "admin/enrolee_import.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
+#include "common/safe_text.hpp"
 #include "common/time.hpp"
 #include "crypto/encoding.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "procedures/certificate_revocation.hpp"
 #include "procedures/json_body.hpp"
 #include "transport/https/https_server.hpp"
+#include "transport/https/query_string.hpp"
 
 namespace rspf::admin_api {
 namespace {
@@ -28,7 +33,7 @@ using transport::HttpResponse;
 HttpResponse jsonResponse(const json& body, int status = 200) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  r.body = safeJsonDump(body);
   return r;
 }
 
@@ -47,6 +52,48 @@ std::string percentDecoded(std::string_view s) {
     }
   }
   return out;
+}
+
+constexpr std::size_t kDefaultPage = 500;
+constexpr std::size_t kMaxPage = 1000;
+
+// ?limit=N (1 to 1000, default 500)
+std::size_t pageLimit(const std::map<std::string, std::string>& query) {
+  auto it = query.find("limit");
+  if (it == query.end()) return kDefaultPage;
+  std::size_t n = 0;
+  auto r = std::from_chars(it->second.data(), it->second.data() + it->second.size(), n);
+  if (r.ec != std::errc() || r.ptr != it->second.data() + it->second.size() || n < 1 || n > kMaxPage)
+    throw Error(ErrorCode::BadRequest, "limit must be 1 to " + std::to_string(kMaxPage));
+  return n;
+}
+
+// One page of a list, in the order of `idField`: the items after ?after=ID (the cursor), at most
+// ?limit; a `Link: <...>; rel="next"` header when there are more. The body stays a JSON array.
+HttpResponse page(const std::map<std::string, std::string>& query, json all, const char* idField,
+                  const std::string& path) {
+  const std::size_t limit = pageLimit(query);
+  auto after = query.count("after") ? query.at("after") : std::string();
+  std::vector<json> items(all.begin(), all.end());
+  std::sort(items.begin(), items.end(), [idField](const json& a, const json& b) {
+    return a[idField].get<std::string>() < b[idField].get<std::string>();
+  });
+  json out = json::array();
+  bool more = false;
+  for (auto& item : items) {
+    if (!after.empty() && item[idField].get<std::string>() <= after) continue;
+    if (out.size() == limit) {
+      more = true;
+      break;
+    }
+    out.push_back(std::move(item));
+  }
+  auto r = jsonResponse(out);
+  if (more)
+    r.headers.emplace_back("Link", "<" + path + "?limit=" + std::to_string(limit) +
+                                       "&after=" + transport::percentEncode(out.back()[idField].get<std::string>()) +
+                                       ">; rel=\"next\"");
+  return r;
 }
 
 std::map<std::string, std::string> queryOf(std::string_view target) {
@@ -153,6 +200,7 @@ std::span<const AdminRouter::Entry> AdminRouter::table() {
       {{"POST", "/admin/v1/ca/certificates/{serial}/revoke"}, &AdminRouter::revokeCertificate},
       {{"GET", "/admin/v1/ca/crl"}, &AdminRouter::certificateRevocationList},
       {{"GET", "/admin/v1/configuration-key"}, &AdminRouter::showConfigurationKey},
+      {{"GET", "/admin/v1/audit"}, &AdminRouter::listAudit},
   }};
   return kTable;
 }
@@ -163,7 +211,8 @@ std::vector<AdminRoute> AdminRouter::routes() {
   return out;
 }
 
-HttpResponse AdminRouter::handle(const transport::HttpRequest& request) {
+HttpResponse AdminRouter::handle(const transport::HttpRequest& request, const std::string& principal) {
+  const std::string actor = principal.empty() ? "admin-api" : "admin-api:" + principal;
   auto segments = transport::pathSegments(request.target);
   std::string allowed;
   for (const auto& entry : table()) {
@@ -183,10 +232,10 @@ HttpResponse AdminRouter::handle(const transport::HttpRequest& request) {
     procedures::AuditTrail audit(store_);
     try {
       auto response = (this->*entry.handler)(Call{request, std::move(*captures), queryOf(request.target)});
-      audit.record("admin-api", action, subject, response.status < 400 ? "success" : "refused");
+      audit.record(actor, action, subject, response.status < 400 ? "success" : "refused");
       return response;
     } catch (const Error& e) {
-      audit.record("admin-api", action, subject, std::string(procedures::outcomeOf(e.code())), e.what());
+      audit.record(actor, action, subject, std::string(procedures::outcomeOf(e.code())), e.what());
       throw;
     }
   }
@@ -200,8 +249,39 @@ HttpResponse AdminRouter::handle(const transport::HttpRequest& request) {
 
 // --- Enrolees
 
-HttpResponse AdminRouter::listEnrolees(const Call&) {
-  return jsonResponse(admin::describeEnrolees(store_, context_.mefFqdn));
+HttpResponse AdminRouter::listEnrolees(const Call& call) {
+  return page(call.query, admin::describeEnrolees(store_, context_.mefFqdn), "enroleeId", "/admin/v1/enrolees");
+}
+
+// GET /admin/v1/audit?after=SEQ&limit=N&subject=ID: entries oldest first; "next" is the cursor to
+// ask for the following page (null at the end).
+HttpResponse AdminRouter::listAudit(const Call& call) {
+  const std::size_t limit = pageLimit(call.query);
+  std::uint64_t after = 0;
+  if (auto it = call.query.find("after"); it != call.query.end()) {
+    auto r = std::from_chars(it->second.data(), it->second.data() + it->second.size(), after);
+    if (r.ec != std::errc() || r.ptr != it->second.data() + it->second.size())
+      throw Error(ErrorCode::BadRequest, "after must be an audit entry's seq");
+  }
+  const auto subject = call.query.count("subject") ? call.query.at("subject") : std::string();
+  json entries = json::array();
+  std::uint64_t cursor = after;
+  bool more = false;
+  while (!more) {
+    auto batch = store_.auditAfter(cursor, kMaxPage);
+    if (batch.empty()) break;
+    for (const auto& e : batch) {
+      cursor = e.seq;
+      if (!subject.empty() && e.subject != subject) continue;
+      if (entries.size() == limit) {
+        more = true;
+        break;
+      }
+      entries.push_back(admin::describeAuditEntry(e));
+    }
+  }
+  const json next = more ? json(entries.back()["seq"]) : json();
+  return jsonResponse({{"entries", entries}, {"next", next}});
 }
 
 HttpResponse AdminRouter::addEnrolee(const Call& call) {
@@ -262,8 +342,8 @@ HttpResponse AdminRouter::exportBundle(const Call& call) {
   auto instructions = admin::bootstrapInstructionsFor(store_, call.at("enroleeId"), mef);
   HttpResponse r;
   r.contentType = "application/json";
-  r.body = json{{"enroleeId", call.at("enroleeId")}, {"bundle", config::signBootstrapInstructions(instructions, *key)}}
-               .dump();
+  r.body = safeJsonDump(
+      json{{"enroleeId", call.at("enroleeId")}, {"bundle", config::signBootstrapInstructions(instructions, *key)}});
   return r;
 }
 
@@ -276,10 +356,10 @@ HttpResponse AdminRouter::listIssuedCertificates(const Call& call) {
 
 // --- Enrolment Targets
 
-HttpResponse AdminRouter::listTargets(const Call&) {
+HttpResponse AdminRouter::listTargets(const Call& call) {
   json all = json::array();
   for (const auto& t : store_.listTargets()) all.push_back(admin::describeTarget(t));
-  return jsonResponse(all);
+  return page(call.query, std::move(all), "targetId", "/admin/v1/targets");
 }
 
 HttpResponse AdminRouter::addTarget(const Call& call) {
@@ -299,10 +379,10 @@ HttpResponse AdminRouter::removeTarget(const Call& call) {
 
 // --- Enrolment tokens
 
-HttpResponse AdminRouter::listTokens(const Call&) {
+HttpResponse AdminRouter::listTokens(const Call& call) {
   json all = json::array();
   for (const auto& t : store_.listTokens()) all.push_back(admin::describeToken(t));
-  return jsonResponse(all);
+  return page(call.query, std::move(all), "tokenId", "/admin/v1/tokens");
 }
 
 HttpResponse AdminRouter::createToken(const Call& call) {

@@ -42,7 +42,8 @@ class AdminRouter {
   static std::vector<AdminRoute> routes();
 
   // Throws rspf::Error for refusals; the binding maps them to the wire.
-  transport::HttpResponse handle(const transport::HttpRequest& request);
+  // `principal` names who authenticated (a certificate subject, a token's name) for the audit log.
+  transport::HttpResponse handle(const transport::HttpRequest& request, const std::string& principal = "");
 
   struct Call {
     const transport::HttpRequest& request;
@@ -60,6 +61,7 @@ class AdminRouter {
   static std::span<const Entry> table();
 
   transport::HttpResponse listEnrolees(const Call&);
+  transport::HttpResponse listAudit(const Call&);
   transport::HttpResponse addEnrolee(const Call&);
   transport::HttpResponse importEnrolees(const Call&);
   transport::HttpResponse showEnrolee(const Call&);

@@ -3,6 +3,8 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
+#include "config/log_settings.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::bsf {
@@ -24,14 +26,40 @@ std::filesystem::path requirePath(const config::ConfigFile& cf, const char* key)
 
 }  // namespace
 
+const config::Schema& bsfConfigSchema() {
+  using config::KeyKind;
+  static const config::Schema schema = {
+      config::withListenerLimits({"bsf",
+                                  {{"fqdn"},
+                                   {"listen", KeyKind::HostPort},
+                                   {"threads"},
+                                   {"workers"},
+                                   {"btid_lifetime", KeyKind::Duration},
+                                   {"challenge_lifetime", KeyKind::Duration},
+                                   {"ready_file", KeyKind::OutputFile}}}),
+      {"store",
+       {{"sqlite", KeyKind::SqliteStore},
+        {"url", KeyKind::Value},
+        {"pool_size", KeyKind::Value},
+        {"kek_file", KeyKind::SecretFile}}},
+      {"tls",
+       {{"certificate", KeyKind::Certificate},
+        {"private_key", KeyKind::PrivateKey},
+        {"naf_trust_anchors", KeyKind::Certificates}}},
+      config::logTable(),
+  };
+  return schema;
+}
+
 BsfConfig loadBsfConfig(const std::filesystem::path& file) {
-  config::ConfigFile cf(file);
+  config::ConfigFile cf(file, bsfConfigSchema());
   BsfConfig c;
   c.fqdn = cf.requireString("bsf.fqdn");
   if (!crypto::isAsciiIdentifier(c.fqdn)) throw Error(ErrorCode::Config, "bsf.fqdn must be an ASCII FQDN");
   auto listen = config::parseHostPort(cf.string("bsf.listen").value_or("127.0.0.1:8444"), "bsf.listen");
   c.host = listen.host;
   c.port = listen.port;
+  c.limits = config::loadListenerLimits(cf, "bsf");
   c.threads = static_cast<int>(cf.integer("bsf.threads").value_or(2));
   if (c.threads < 1 || c.threads > 256) throw Error(ErrorCode::Config, "bsf.threads must be 1 to 256");
   c.workers = static_cast<int>(cf.integer("bsf.workers").value_or(4));

@@ -11,7 +11,9 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "store/store_settings.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::bsf {
 
@@ -19,6 +21,7 @@ struct BsfConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
   std::uint16_t port = 8444;
+  transport::ListenerLimits limits;  // [bsf] max_connections, ... (config/listener_limits_config.hpp)
   int threads = 2;
   int workers = 4;
   std::chrono::seconds btidLifetime{3600};
@@ -32,5 +35,6 @@ struct BsfConfig {
 };
 
 BsfConfig loadBsfConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& bsfConfigSchema();
 
 }  // namespace rspf::bsf

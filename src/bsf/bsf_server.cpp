@@ -7,6 +7,7 @@
 #include "ca/general_names.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
+#include "common/safe_text.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::bsf {
@@ -50,32 +51,35 @@ struct BsfServer::Impl {
   ZnKeyService zn;
   NoPskIdentities noPsk;
   NafCertificateResolver nafResolver;
-  ca::X509Ptr certificate;
-  ca::EvpPkeyPtr privateKey;
-  ca::X509StorePtr nafTrustAnchors;
+  std::shared_ptr<tls::ReloadableServerCredentials> credentials;  // the files, re-read on SIGHUP
   transport::HttpsServer server;
 
   explicit Impl(const BsfConfig& c)
       : store(c.store, store::KeyEncryptionKey::load(c.kekFile)),
         ub(store, BootstrappingSettings{c.fqdn, c.btidLifetime, c.challengeLifetime}),
         zn(store),
-        certificate(ca::loadCertificateFile(c.certificate)),
-        privateKey(ca::loadPrivateKeyFile(c.privateKey)),
-        nafTrustAnchors(ca::loadTrustStoreFile(c.nafTrustAnchors)),
+        credentials(std::make_shared<tls::ReloadableServerCredentials>(
+            "BSF certificate",
+            [c] {
+              return tls::ServerCredentialSet{tls::ownCertificate(ca::loadCertificateFile(c.certificate).release()),
+                                              tls::ownPrivateKey(ca::loadPrivateKeyFile(c.privateKey).release()),
+                                              tls::ownStore(ca::loadTrustStoreFile(c.nafTrustAnchors).release())};
+            })),
         server(settings(c), noPsk, [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
           return route(peer, request);
         }) {}
 
   transport::HttpsServerSettings settings(const BsfConfig& c) {
     transport::HttpsServerSettings s;
+    s.name = "bsf";
+    s.limits = c.limits;
     s.host = c.host;
     s.port = c.port;
     s.threads = c.threads;
     s.workers = c.workers;
     s.maxBodyBytes = 4 * 1024;
     s.tls.serverName = c.fqdn;
-    s.certificate =
-        tls::CertificateServerCredentials{certificate.get(), privateKey.get(), nafTrustAnchors.get(), false};
+    s.certificate = tls::CertificateServerCredentials{nullptr, nullptr, nullptr, false, credentials};
     s.certificateResolver = &nafResolver;
     s.anonymousClients = true;
     return s;
@@ -85,7 +89,7 @@ struct BsfServer::Impl {
     std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
     if (path == "/") return ub.handle(request);
     if (path == "/zn/keys") return zn.handle(peer, request);
-    throw Error(ErrorCode::NotFound, "no resource " + std::string(path) + " (Ub is GET /, Zn is GET /zn/keys)");
+    throw Error(ErrorCode::NotFound, "no resource " + safeErrorText(path) + " (Ub is GET /, Zn is GET /zn/keys)");
   }
 };
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/safe_text.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/gba_key_derivation.hpp"
 #include "crypto/identifiers.hpp"
@@ -47,7 +48,7 @@ transport::HttpResponse ZnKeyService::handle(const tls::AuthenticatedPeer& peer,
   }
   auto session = store_.findSession(*btid);
   if (!session || session->expiry <= now())
-    throw Error(ErrorCode::NotFound, "unknown or expired B-TID '" + *btid + "'");
+    throw Error(ErrorCode::NotFound, "unknown or expired B-TID '" + safeErrorText(*btid, 128) + "'");
   auto subscriber = store_.findSubscriber(session->impi);
   if (!subscriber || !subscriber->guss.allowsNaf(fqdn)) {
     spdlog::info("Zn: NAF '{}' is not in the GUSS of {}", fqdn, session->impi);
@@ -66,7 +67,7 @@ transport::HttpResponse ZnKeyService::handle(const tls::AuthenticatedPeer& peer,
   }
   spdlog::info("Zn: Ks_NAF of {} for NAF '{}'", session->btid, fqdn);
   transport::HttpResponse r;
-  r.body = body.dump();
+  r.body = safeJsonDump(body);
   return r;
 }
 

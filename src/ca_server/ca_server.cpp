@@ -51,30 +51,36 @@ struct CaServer::Impl {
   CaServerConfig config;
   std::unique_ptr<store::Store> store;
   EstCertificateAuthority service;
-  ca::X509Ptr certificate;
-  ca::EvpPkeyPtr privateKey;
-  ca::X509StorePtr clientTrustAnchors;
+  std::shared_ptr<tls::ReloadableServerCredentials> credentials;  // files re-read on SIGHUP
   RegistrationAuthorities registrationAuthorities;
   bootstrap::FrameworkChain noPskFramework{{}};
   std::optional<transport::HttpsServer> server;
 
   Impl(const CaServerConfig& c, std::unique_ptr<store::Store> s, const store::KeyEncryptionKey& kek)
       : config(c), store(std::move(s)), service(*store, loadAuthority(*store, kek, config), config) {
-    if (config.certificate) {
-      certificate = ca::loadCertificateFile(*config.certificate);
-      privateKey = ca::loadPrivateKeyFile(*config.privateKey);
-    } else {
-      privateKey = ca::generateP256Key();
-      auto issued = service.authority().issueServerCertificate(config.fqdn, *privateKey, std::chrono::hours(24 * 90));
-      certificate = ca::parseCertificate(issued.der);
+    tls::ServerCredentialSet issued;  // when not from files: issued once at start
+    if (!config.certificate) {
+      auto key = ca::generateP256Key();
+      auto certificate = service.authority().issueServerCertificate(config.fqdn, *key, std::chrono::hours(24 * 90));
+      issued.certificate = tls::ownCertificate(ca::parseCertificate(certificate.der).release());
+      issued.privateKey = tls::ownPrivateKey(key.release());
     }
-    clientTrustAnchors = ca::loadTrustStoreFile(config.clientTrustAnchors);
+    credentials = std::make_shared<tls::ReloadableServerCredentials>("CA server certificate", [c = config, issued] {
+      tls::ServerCredentialSet set = issued;
+      if (c.certificate) {
+        set.certificate = tls::ownCertificate(ca::loadCertificateFile(*c.certificate).release());
+        set.privateKey = tls::ownPrivateKey(ca::loadPrivateKeyFile(*c.privateKey).release());
+      }
+      set.clientTrustAnchors = tls::ownStore(ca::loadTrustStoreFile(c.clientTrustAnchors).release());
+      return set;
+    });
     transport::HttpsServerSettings settings;
+    settings.name = "ca";
+    settings.limits = config.limits;
     settings.host = config.host;
     settings.port = config.port;
     settings.tls.serverName = config.fqdn;
-    settings.certificate =
-        tls::CertificateServerCredentials{certificate.get(), privateKey.get(), clientTrustAnchors.get()};
+    settings.certificate = tls::CertificateServerCredentials{nullptr, nullptr, nullptr, true, credentials};
     settings.certificateResolver = &registrationAuthorities;
     server.emplace(std::move(settings), noPskFramework,
                    [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {

@@ -3,18 +3,46 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
+#include "config/log_settings.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::ca_server {
 
+const config::Schema& caServerConfigSchema() {
+  using config::KeyKind;
+  static const config::Schema schema = {
+      config::withListenerLimits({"ca",
+                                  {{"fqdn"},
+                                   {"listen", KeyKind::HostPort},
+                                   {"label"},
+                                   {"validity", KeyKind::Duration},
+                                   {"hold_for_approval"},
+                                   {"retry_after"},
+                                   {"ready_file", KeyKind::OutputFile}}}),
+      {"store",
+       {{"sqlite", KeyKind::SqliteStore},
+        {"url", KeyKind::Value},
+        {"pool_size", KeyKind::Value},
+        {"kek_file", KeyKind::SecretFile}}},
+      {"tls",
+       {{"certificate", KeyKind::Certificate},
+        {"private_key", KeyKind::PrivateKey},
+        {"client_trust_anchors", KeyKind::Certificates}}},
+      config::logTable(),
+  };
+  return schema;
+}
+
 CaServerConfig loadCaServerConfig(const std::filesystem::path& file) {
-  config::ConfigFile cf(file);
+  config::ConfigFile cf(file, caServerConfigSchema());
   CaServerConfig c;
   c.fqdn = cf.requireString("ca.fqdn");
   if (!crypto::isAsciiIdentifier(c.fqdn)) throw Error(ErrorCode::Config, "ca.fqdn must be an ASCII FQDN");
   auto listen = config::parseHostPort(cf.string("ca.listen").value_or("127.0.0.1:9443"), "ca.listen");
   c.host = listen.host;
   c.port = listen.port;
+  c.limits = config::loadListenerLimits(cf, "ca");
   c.label = cf.string("ca.label").value_or("");
   if (auto validity = cf.string("ca.validity")) {
     auto d = parseDuration(*validity);

@@ -13,7 +13,9 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "store/store_settings.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::ca_server {
 
@@ -21,6 +23,7 @@ struct CaServerConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
   std::uint16_t port = 9443;
+  transport::ListenerLimits limits;  // [ca] max_connections, ... (config/listener_limits_config.hpp)
   std::string label;
   std::chrono::seconds validity{std::chrono::hours(24 * 365)};
   bool holdForApproval = false;
@@ -34,5 +37,6 @@ struct CaServerConfig {
 };
 
 CaServerConfig loadCaServerConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& caServerConfigSchema();
 
 }  // namespace rspf::ca_server

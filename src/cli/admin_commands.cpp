@@ -5,13 +5,16 @@
 
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "admin/administration.hpp"
+#include "admin/audit_document.hpp"
 #include "admin/bootstrap_identity_registration.hpp"
 #include "admin/bootstrap_instruction_configuration.hpp"
 #include "admin/configuration_key.hpp"
 #include "admin/enrolee_document.hpp"
 #include "admin/enrolee_import.hpp"
+#include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
 #include "cli/commands.hpp"
 #include "cli/import_progress.hpp"
@@ -19,6 +22,7 @@
 #include "common/key_file.hpp"
 #include "common/text_file.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/identifiers.hpp"
 #include "mef/mef_config.hpp"
 #include "procedures/audit_trail.hpp"
 #include "procedures/certificate_enrolment.hpp"
@@ -168,10 +172,14 @@ struct PolicyOptions {
 };
 
 // The audit log's record of an administrative change (issue 5 item 7); the actor is the local user.
-void recordAdminChange(store::Store& store, std::string action, std::string subject) {
+std::string localAdministrator() {
   const passwd* user = getpwuid(geteuid());
-  std::string actor = "admin:" + std::string(user != nullptr ? user->pw_name : std::to_string(geteuid()));
-  procedures::AuditTrail(store).record(std::move(actor), std::move(action), std::move(subject), "success");
+  return "admin:" + std::string(user != nullptr ? user->pw_name : std::to_string(geteuid()));
+}
+
+void recordAdminChange(store::Store& store, std::string action, std::string subject, std::string detail = "") {
+  procedures::AuditTrail(store).record(localAdministrator(), std::move(action), std::move(subject), "success",
+                                       std::move(detail));
 }
 
 std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create,
@@ -458,6 +466,12 @@ std::function<int()> addAdminCommands(CLI::App& app) {
         }
       }
       text += std::to_string(report.imported()) + " imported, " + std::to_string(report.rejected()) + " rejected\n";
+      std::string ids;
+      for (const auto& row : report.rows)
+        if (row.imported) ids += (ids.empty() ? "" : ",") + row.enroleeId;
+      recordAdminChange(
+          *store, "admin.enrolee.import",
+          std::to_string(report.imported()) + " imported, " + std::to_string(report.rejected()) + " rejected", ids);
       print(*o, admin::describeImportReport(report), text);
       crypto::wipe(text.data(), text.size());
       return report.rejected() == 0 ? 0 : 1;
@@ -472,9 +486,14 @@ std::function<int()> addAdminCommands(CLI::App& app) {
                                "Create the configuration key ([mef] configuration_key) if absent; print "
                                "its public key, the signer devices must trust"),
      [o] {
-       auto file = requireConfigurationKeyFile(requireMefConfig(*o, "config-key init"));
+       auto config = requireMefConfig(*o, "config-key init");
+       auto file = requireConfigurationKeyFile(config);
        bool created = admin::initConfigurationKey(file);
        auto pem = ca::publicKeyPem(*admin::loadConfigurationKey(file));
+       if (created && std::filesystem::exists(config.storePath)) {  // audited once the store exists
+         auto store = openStore(*o, false);
+         recordAdminChange(*store, "admin.config-key.init", file.filename().string(), "created");
+       }
        print(*o, {{"file", file.string()}, {"created", created}, {"publicKey", pem}},
              (created ? "created configuration key " : "configuration key exists: ") + file.string() +
                  " (mode 0600)\npublic key (give it to devices as --bundle-signer):\n" + pem);
@@ -546,14 +565,66 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     init->add_option("--permitted-uri", *uri, "permitted URI host subtree, e.g. .example.com; repeatable")
         ->allow_extra_args(false);
     init->add_option("--validity", *validity, "lifetime of the CA certificate")->capture_default_str();
-    on(init, [o, label, dns, uri, validity] {
+    auto name = std::make_shared<std::string>();
+    init->add_option("--name", *name, "the CA certificate's common name (default: rspf MEF CA [LABEL])");
+    on(init, [o, label, dns, uri, validity, name] {
       std::optional<store::KeyEncryptionKey> kek;
       auto store = openStore(*o, false, &kek);
       auto d = parseDuration(*validity);
       if (!d || d->count() == 0) throw Error(ErrorCode::Config, "--validity takes a duration such as 3650d");
-      auto pem = procedures::createCertificateAuthority(*store, *kek, *label, *dns, *uri, *d);
-      recordAdminChange(*store, "admin.ca.init", *label);
+      auto pem = procedures::createCertificateAuthority(*store, *kek, *label, *dns, *uri, *d, *name);
+      recordAdminChange(*store, "admin.ca.init", *label, *name);
       print(*o, {{"label", *label}, {"certificate", pem}}, pem);
+      return 0;
+    });
+    // A certificate for another role from the embedded CA (issue 13 item 7).
+    struct IssueOptions {
+      std::string role, id, out, label, validity = "365d";
+    };
+    auto issue = std::make_shared<IssueOptions>();
+    auto* issueCmd = caCmd->add_subcommand(
+        "issue",
+        "Issue the certificate and key another role needs (a MAF, a target, the BSF, or a server such as the admin "
+        "API): dNSName ID, serverAuth and clientAuth, EC P-256; writes ID.pem, ID-key.pem (0600) and ca.pem");
+    issueCmd->add_option("--for", issue->role, "maf, target, bsf or server")
+        ->required()
+        ->check(CLI::IsMember({"maf", "target", "bsf", "server"}));
+    issueCmd->add_option("ID", issue->id, "the role's FQDN (MAF-ID, CSE-ID, the BSF's or the server's name)")
+        ->required();
+    issueCmd->add_option("--out", issue->out, "folder to write the files in (created if absent)")->required();
+    issueCmd->add_option("--label", issue->label, "CA label (default: the default CA)");
+    issueCmd->add_option("--validity", issue->validity, "certificate lifetime")->capture_default_str();
+    on(issueCmd, [o, issue] {
+      std::optional<store::KeyEncryptionKey> kek;
+      auto store = openStore(*o, false, &kek);
+      crypto::requireAsciiIdentifier(issue->id, "ID");
+      auto validity = parseDuration(issue->validity);
+      if (!validity || validity->count() <= 0)
+        throw Error(ErrorCode::Config, "--validity takes a duration such as 365d");
+      auto authority = procedures::loadCertificateAuthority(*store, *kek, issue->label);
+      if (!authority)
+        throw Error(ErrorCode::Config, "the store has no CA" +
+                                           (issue->label.empty() ? "" : " labelled '" + issue->label + "'") +
+                                           ": create it with `rspf admin ca init`");
+      std::filesystem::create_directories(issue->out);
+      const std::filesystem::path dir(issue->out);
+      auto certificateFile = dir / (issue->id + ".pem"), keyFile = dir / (issue->id + "-key.pem");
+      if (std::filesystem::exists(keyFile))
+        throw Error(ErrorCode::Config, keyFile.string() + " exists: remove it first (a key is never overwritten)");
+      auto key = ca::generateP256Key();
+      auto issued = authority->issueServerCertificate(issue->id, *key, *validity);
+      ca::savePrivateKeyPemFile(keyFile, *key);
+      ca::saveCertificatesPemFile(certificateFile, {ca::parseCertificate(issued.der).get()});
+      std::ofstream(dir / "ca.pem", std::ios::trunc) << authority->certificatePem();
+      recordAdminChange(*store, "admin.ca.issue", issued.serialHex, issue->role + " " + issue->id);
+      print(*o,
+            {{"serial", issued.serialHex},
+             {"certificate", certificateFile.string()},
+             {"privateKey", keyFile.string()},
+             {"trustAnchor", (dir / "ca.pem").string()}},
+            "issued " + issue->id + " (" + issue->role + ", serial " + issued.serialHex +
+                "): " + certificateFile.string() + ", key " + keyFile.string() + " (0600), CA " +
+                (dir / "ca.pem").string() + "\n");
       return 0;
     });
     auto showLabel = std::make_shared<std::string>();
@@ -757,25 +828,98 @@ std::function<int()> addAdminCommands(CLI::App& app) {
                      : "audit log BROKEN: " + v.problem + "\n");
       return v.intact ? 0 : 1;
     });
-    auto count = std::make_shared<std::size_t>(20);
+    struct TailOptions {
+      std::size_t count = 20;
+      bool follow = false;
+      std::string subject, since;
+    };
+    auto t = std::make_shared<TailOptions>();
     auto* tail = audit->add_subcommand("tail", "Show the last entries, oldest first");
-    tail->add_option("-n,--lines", *count, "how many")->capture_default_str();
-    on(tail, [o, count] {
+    tail->add_option("-n,--lines", t->count, "how many (without --since)")->capture_default_str();
+    tail->add_flag("-f,--follow", t->follow, "then keep printing new entries as they are committed (Ctrl-C ends)");
+    tail->add_option("--subject", t->subject, "only entries about this subject (an Enrolee-ID, a serial, ...)");
+    tail->add_option("--since", t->since,
+                     "only entries at or after this time: RFC 3339 (2026-12-01T00:00:00Z) or an age (1h, 7d)");
+    on(tail, [o, t] {
       auto store = openStore(*o, false);
-      nlohmann::json all = nlohmann::json::array();
-      std::string text;
-      for (const auto& e : store->tailAudit(*count)) {
-        all.push_back({{"seq", e.seq},
-                       {"at", toRfc3339(e.at)},
-                       {"actor", e.actor},
-                       {"action", e.action},
-                       {"subject", e.subject},
-                       {"outcome", e.outcome},
-                       {"detail", e.detail}});
-        text += std::to_string(e.seq) + "  " + toRfc3339(e.at) + "  " + e.actor + "  " + e.action + "  " + e.subject +
-                "  " + e.outcome + (e.detail.empty() ? "" : "  (" + e.detail + ")") + "\n";
+      std::optional<TimePoint> since;
+      if (!t->since.empty()) {
+        since = parseRfc3339(t->since);
+        if (auto age = parseDuration(t->since); !since && age) since = now() - *age;
+        if (!since)
+          throw Error(ErrorCode::Config, "--since takes an RFC 3339 time (2026-12-01T00:00:00Z) or an age (1h)");
       }
-      print(*o, all, text.empty() ? "the audit log is empty\n" : text);
+      auto wanted = [&](const store::AuditEntry& e) {
+        return (t->subject.empty() || e.subject == t->subject) && (!since || e.at >= *since);
+      };
+      std::vector<store::AuditEntry> shown;
+      std::uint64_t last = 0;
+      for (auto batch = store->auditAfter(0, 1000); !batch.empty(); batch = store->auditAfter(last, 1000))
+        for (auto& e : batch) {
+          last = e.seq;
+          if (wanted(e)) shown.push_back(std::move(e));
+        }
+      if (!since && shown.size() > t->count) shown.erase(shown.begin(), shown.end() - static_cast<long>(t->count));
+      // --follow prints JSON lines (one object per entry); otherwise --json prints one array.
+      auto emit = [&](const store::AuditEntry& e) {
+        std::cout << (o->json ? admin::describeAuditEntry(e).dump() : admin::auditLine(e)) << "\n" << std::flush;
+      };
+      if (t->follow || !o->json) {
+        for (const auto& e : shown) emit(e);
+        if (!t->follow && shown.empty())
+          std::cout << "no audit entries" << (t->subject.empty() && !since ? "" : " match") << "\n";
+      } else {
+        nlohmann::json all = nlohmann::json::array();
+        for (const auto& e : shown) all.push_back(admin::describeAuditEntry(e));
+        std::cout << all.dump(2) << "\n";
+      }
+      while (t->follow) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        for (auto& e : store->auditAfter(last, 1000)) {
+          last = e.seq;
+          if (wanted(e)) emit(e);
+        }
+      }
+      return 0;
+    });
+  }
+
+  // backup and KEK rotation (issue 13 item 4)
+  {
+    auto out = std::make_shared<std::string>();
+    auto* backup = admin->add_subcommand(
+        "backup", "Copy the store while it is in use (SQLite backup API) to a new file of mode 0600");
+    backup->add_option("--out", *out, "the backup file to create (never overwritten)")->required();
+    on(backup, [o, out] {
+      auto store = openStore(*o, false);
+      store->backup(*out);
+      recordAdminChange(*store, "admin.backup", *out);
+      store->flushAudit();
+      print(*o, {{"backup", *out}},
+            "backup written to " + *out + " (mode 0600); check it with `rspf admin --store " + *out +
+                " --kek-file KEK audit verify`\n");
+      return 0;
+    });
+    auto* kek = admin->add_subcommand("kek", "The store's key-encryption key");
+    kek->require_subcommand(1);
+    auto newKek = std::make_shared<std::string>();
+    auto* rotate = kek->add_subcommand(
+        "rotate",
+        "Re-seal every secret and re-chain the audit log under a new key-encryption key, in one transaction. Stop the "
+        "MEF first; afterwards point [store] kek_file at the new file");
+    rotate->add_option("--new-kek-file", *newKek, "the new key file (64 hex digits, mode 0600); created when absent")
+        ->required();
+    on(rotate, [o, newKek] {
+      auto store = openStore(*o, false);
+      std::filesystem::path next(*newKek);
+      bool created = !std::filesystem::exists(next);
+      auto key = created ? store::KeyEncryptionKey::generateFile(next) : store::KeyEncryptionKey::fromFile(next);
+      store::AuditEntry rotation{0,         now(), localAdministrator(), "admin.kek.rotate", next.filename().string(),
+                                 "success", ""};
+      store->rotateKeyEncryptionKey(key, std::move(rotation));
+      print(*o, {{"newKekFile", next.string()}, {"created", created}},
+            "the store is now sealed under " + next.string() + (created ? " (created, mode 0600)" : "") +
+                "; set [store] kek_file to it and keep the old key until a backup under the new one exists\n");
       return 0;
     });
   }

@@ -1,5 +1,4 @@
 // rspf: the command line. Each subcommand only parses options and wires the role libraries.
-#include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -13,10 +12,14 @@
 #include "ca/pem.hpp"
 #include "ca_server/ca_server.hpp"
 #include "cli/commands.hpp"
+#include "cli/completion.hpp"
+#include "cli/serve_role.hpp"
+#include "cli/usage_error.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
 #include "common/text_file.hpp"
 #include "config/bootstrap_instruction_bundle.hpp"
+#include "config/config_check.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
 #include "crypto/milenage.hpp"
@@ -38,32 +41,8 @@ void setUpLogging(const std::string& level, const std::string& format) {
   if (observability::parseLogFormat(format) == observability::LogFormat::Json)
     spdlog::set_formatter(std::make_unique<observability::JsonLogFormatter>());
   else
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%P] %v");
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ [%P] %v", spdlog::pattern_time_type::utc);
   spdlog::set_level(spdlog::level::from_str(level));
-}
-
-// Blocks SIGINT/SIGTERM in every thread started after this, so that sigwait() sees them.
-sigset_t blockTerminationSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
-template <typename Server>
-int serveUntilSignalled(Server& server, const sigset_t& signals, const std::optional<std::filesystem::path>& readyFile,
-                        const std::string& host, const char* role) {
-  server.start();
-  if (readyFile) writeReadyFile(*readyFile, host, server.port());
-  spdlog::info("{} listening on {}:{}", role, host, server.port());
-  int signal = 0;
-  sigwait(&signals, &signal);
-  spdlog::info("{} stopping (signal {})", role, signal);
-  server.stop();
-  server.wait();
-  return 0;
 }
 
 crypto::SecretBytes readKpm(const std::string& file) {
@@ -71,6 +50,14 @@ crypto::SecretBytes readKpm(const std::string& file) {
   if (const char* env = std::getenv("RSPF_KPM"); env && *env)
     return parseHexKey(env, "Kpm", "environment variable RSPF_KPM");
   throw Error(ErrorCode::Config, "the Kpm is required: --kpm-file FILE (hex, mode 0600) or $RSPF_KPM");
+}
+
+// `rspf <role> --check --config FILE`: one line per problem, exit 0 when there is none.
+int checkOnly(const std::string& file, const config::Schema& schema, const config::ConfigLoader& load) {
+  auto problems = config::checkConfiguration(file, schema, load);
+  for (const auto& problem : problems) std::cout << problem << "\n";
+  if (problems.empty()) std::cout << file << ": OK\n";
+  return problems.empty() ? 0 : 1;
 }
 
 std::string readFirstLine(const std::string& file, const char* what) {
@@ -92,8 +79,14 @@ int main(int argc, char** argv) {
       "over EST (ca serve). `rspf demo` runs them all on loopback.",
       "rspf"};
   app.require_subcommand(1);
+  // Options of `rspf` itself (--log-level, --version) are accepted after any subcommand too.
+  app.fallthrough();
+  app.footer("Exit status: 0 success, 1 failure (the command ran and something was refused or failed), 2 usage error.");
   std::string logLevel = "info";
-  app.add_option("--log-level", logLevel, "trace, debug, info, warn, error or off")->capture_default_str();
+  auto* logLevelOption =
+      app.add_option("--log-level", logLevel, "trace, debug, info, warn, error or off (servers: else [log] level)")
+          ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+          ->capture_default_str();
   app.set_version_flag("--version", "rspf 0.1.0");
 
   // --- mef
@@ -109,6 +102,13 @@ int main(int argc, char** argv) {
         ->capture_default_str();
   };
   logFormatOption(mef);
+  bool check = false;
+  auto checkOption = [&check](CLI::App* command) {
+    command->add_flag("--check", check,
+                      "validate the configuration (keys, files and their modes, certificates, ports, the store) and "
+                      "exit: 0 when usable, 1 with one line per problem");
+  };
+  checkOption(mef);
 
   // --- target
   auto* caCommand = app.add_subcommand("ca", "The Certificate Authority as an EST server of its own");
@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
       "serve", "Serve the store's CA over EST (RFC 7030, mutual TLS) to MEFs in upstream-CA mode");
   std::string caConfig;
   caServe->add_option("--config", caConfig, "CA server configuration file (TOML)")->required();
+  checkOption(caServe);
 
   auto* target = app.add_subcommand("target", "Run an Enrolment Target (CSE or AE) that fetches keys from the MEF");
   std::string targetConfig;
@@ -124,11 +125,13 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   logFormatOption(target);
+  checkOption(target);
 
   auto* mafCommand = app.add_subcommand("maf", "Run a MAF (M2M Authentication Function) as Enrolment Target");
   std::string mafConfig;
   mafCommand->add_option("--config", mafConfig, "MAF configuration file (TOML)")->required()->check(CLI::ExistingFile);
   logFormatOption(mafCommand);
+  checkOption(mafCommand);
 
   // --- enrol
   auto* enrol =
@@ -202,6 +205,7 @@ int main(int argc, char** argv) {
   std::string bsfConfig;
   bsf->add_option("--config", bsfConfig, "BSF configuration file (TOML); see docs/configuration.md")
       ->check(CLI::ExistingFile);
+  checkOption(bsf);
   auto* subscriber = bsf->add_subcommand("subscriber", "HSS subscribers: add, list");
   auto* subscriberAdd = subscriber->add_subcommand("add", "Add a subscriber (IMPI, K, OPc or OP, GUSS)");
   auto* subscriberList = subscriber->add_subcommand("list", "List subscribers (no keys)");
@@ -252,20 +256,24 @@ int main(int argc, char** argv) {
 
   auto runAdmin = rspf::cli::addAdminCommands(app);
   auto runMafConnect = rspf::cli::addMafConnectCommand(app);
+  auto runCompletion = rspf::cli::addCompletionCommand(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return cli::usageError(app, e);
   }
 
   try {
     setUpLogging(logLevel, logFormat);
     if (*mef) {
-      auto signals = blockTerminationSignals();
+      if (check) return checkOnly(mefConfig, mef::mefConfigSchema(), [](const auto& f) { mef::loadMefConfig(f); });
+      cli::ServedRole role{"MEF", mefConfig, mef::mefConfigSchema(), logLevelOption->count() > 0};
+      auto signals = cli::blockServerSignals();
       auto config = mef::loadMefConfig(mefConfig);
+      cli::applyConfiguredLogLevel(role);
       mef::MefServer server(config);
-      return serveUntilSignalled(server, signals, config.readyFile, config.host, "MEF");
+      return cli::serveUntilSignalled(server, signals, config.readyFile, config.host, role);
     }
     if (*bsf) {
       if (*subscriberAdd || *subscriberList) {
@@ -305,28 +313,45 @@ int main(int argc, char** argv) {
         return 0;
       }
       if (bsfConfig.empty()) throw Error(ErrorCode::Config, "rspf bsf needs --config FILE");
-      auto signals = blockTerminationSignals();
+      if (check) return checkOnly(bsfConfig, bsf::bsfConfigSchema(), [](const auto& f) { bsf::loadBsfConfig(f); });
+      cli::ServedRole role{"BSF", bsfConfig, bsf::bsfConfigSchema(), logLevelOption->count() > 0};
+      auto signals = cli::blockServerSignals();
       auto config = bsf::loadBsfConfig(bsfConfig);
+      cli::applyConfiguredLogLevel(role);
       bsf::BsfServer server(config);
-      return serveUntilSignalled(server, signals, config.readyFile, config.host, "BSF");
+      return cli::serveUntilSignalled(server, signals, config.readyFile, config.host, role);
     }
     if (*caServe) {
-      auto signals = blockTerminationSignals();
+      if (check)
+        return checkOnly(caConfig, ca_server::caServerConfigSchema(),
+                         [](const auto& f) { ca_server::loadCaServerConfig(f); });
+      cli::ServedRole role{"EST Certificate Authority", caConfig, ca_server::caServerConfigSchema(),
+                           logLevelOption->count() > 0};
+      auto signals = cli::blockServerSignals();
       auto config = ca_server::loadCaServerConfig(caConfig);
+      cli::applyConfiguredLogLevel(role);
       ca_server::CaServer server(config);
-      return serveUntilSignalled(server, signals, config.readyFile, config.host, "EST Certificate Authority");
+      return cli::serveUntilSignalled(server, signals, config.readyFile, config.host, role);
     }
     if (*target) {
-      auto signals = blockTerminationSignals();
+      if (check)
+        return checkOnly(targetConfig, target::targetConfigSchema(),
+                         [](const auto& f) { target::loadTargetConfig(f); });
+      cli::ServedRole role{"Enrolment Target", targetConfig, target::targetConfigSchema(), logLevelOption->count() > 0};
+      auto signals = cli::blockServerSignals();
       auto config = target::loadTargetConfig(targetConfig);
+      cli::applyConfiguredLogLevel(role);
       target::EnrolmentTargetServer server(config);
-      return serveUntilSignalled(server, signals, config.readyFile, config.host, "Enrolment Target");
+      return cli::serveUntilSignalled(server, signals, config.readyFile, config.host, role);
     }
     if (*mafCommand) {
-      auto signals = blockTerminationSignals();
+      if (check) return checkOnly(mafConfig, maf::mafConfigSchema(), [](const auto& f) { maf::loadMafConfig(f); });
+      cli::ServedRole role{"MAF", mafConfig, maf::mafConfigSchema(), logLevelOption->count() > 0};
+      auto signals = cli::blockServerSignals();
       auto config = maf::loadMafConfig(mafConfig);
+      cli::applyConfiguredLogLevel(role);
       maf::MafServer server(config);
-      return serveUntilSignalled(server, signals, config.readyFile, config.host, "MAF");
+      return cli::serveUntilSignalled(server, signals, config.readyFile, config.host, role);
     }
     if (*enrol) {
       if (!bundleFile.empty() || !bundleSigner.empty()) {
@@ -503,6 +528,7 @@ int main(int argc, char** argv) {
     }
     if (*demo) return rspf::demo::runDemo(keep, verbose);
     if (auto status = runMafConnect()) return *status;
+    if (auto status = runCompletion()) return *status;
     return runAdmin();
   } catch (const Error& e) {
     std::cerr << "rspf: error: " << e.what() << "\n";

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -31,11 +32,33 @@ std::string modeText(mode_t mode) {
   return buf;
 }
 
+// What is wrong with a key file's text, in words a device maker can act on ("" when it is hex).
+// Never quotes the text: it may be most of a key.
+std::string malformedKind(std::string_view text) {
+  if (text.empty()) return "is empty: write the key as hex digits, e.g. `openssl rand -hex 16`";
+  if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+    return "starts with 0x: write the hex digits only, without the prefix";
+  bool hex = true, base64 = true;
+  for (char c : text) {
+    const bool isHex = std::isxdigit(static_cast<unsigned char>(c)) != 0;
+    hex = hex && isHex;
+    base64 = base64 && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '/' || c == '=');
+  }
+  if (!hex && base64)
+    return "looks like base64, not hex digits: convert it, e.g. `base64 -d <file | od -An -tx1 | tr -d ' \\n'`";
+  if (!hex) return "holds characters that are not hex digits (whitespace inside, or a second line?)";
+  if (text.size() % 2 != 0)
+    return "has an odd number of hex digits (" + std::to_string(text.size()) + "): a digit is missing or extra";
+  return "";
+}
+
 }  // namespace
 
 crypto::SecretBytes parseHexKey(std::string_view text, std::string_view what, const std::string& source,
                                 std::size_t expectedBytes) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  if (auto kind = malformedKind(text); !kind.empty())
+    throw Error(ErrorCode::Config, std::string(what) + " from " + source + " " + kind);
   if (expectedBytes != 0 && text.size() != 2 * expectedBytes)
     throw Error(ErrorCode::Config, std::string(what) + " from " + source + " must be " +
                                        std::to_string(2 * expectedBytes) + " hex digits (got " +

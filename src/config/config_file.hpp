@@ -5,6 +5,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "config/config_schema.hpp"
 
 namespace rspf::config {
 
@@ -15,11 +18,16 @@ struct HostPort {
 // "host:port" or "[v6]:port"; throws Error(Config) naming `what`.
 HostPort parseHostPort(std::string_view text, std::string_view what);
 
-// A parsed TOML file and the folder relative paths in it are resolved against.
+// A parsed TOML file and the folder relative paths in it are resolved against. Only the tables and
+// keys of `schema` may appear: anything else is refused with its line and a "did you mean".
 class ConfigFile {
  public:
-  explicit ConfigFile(const std::filesystem::path& path);  // throws Error(Config) with line/column
+  // Throws Error(Config): a syntax error with line/column, or one line per unknown table or key.
+  ConfigFile(const std::filesystem::path& path, const Schema& schema);
   ~ConfigFile();
+
+  // The file's tables and keys the schema does not declare, one "file:line:column: ..." line each.
+  static std::vector<std::string> unknownKeys(const std::filesystem::path& path, const Schema& schema);
 
   std::optional<std::string> string(std::string_view dottedKey) const;
   std::string requireString(std::string_view dottedKey) const;
@@ -27,10 +35,15 @@ class ConfigFile {
   std::optional<bool> boolean(std::string_view dottedKey) const;
   std::optional<std::filesystem::path> path(std::string_view dottedKey) const;  // resolved
   const std::filesystem::path& file() const { return file_; }
+  const Schema& schema() const { return schema_; }
 
  private:
-  std::filesystem::path file_;
   struct Table;
+  ConfigFile(const std::filesystem::path& path, const Schema& schema, std::unique_ptr<Table> table);
+  void requireDeclared(std::string_view dottedKey) const;  // a loader may only read what it declares
+
+  std::filesystem::path file_;
+  Schema schema_;
   std::unique_ptr<Table> table_;
 };
 

@@ -2,18 +2,39 @@
 
 #include "common/error.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
+#include "config/log_settings.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::maf {
 
+const config::Schema& mafConfigSchema() {
+  using config::KeyKind;
+  static const config::Schema schema = {
+      config::withListenerLimits({"maf",
+                                  {{"id"},
+                                   {"listen", KeyKind::HostPort},
+                                   {"threads"},
+                                   {"ready_file", KeyKind::OutputFile},
+                                   {"certificate", KeyKind::Certificate},
+                                   {"certificate_key", KeyKind::PrivateKey},
+                                   {"enrolee_trust_anchors", KeyKind::Certificates}}}),
+      {"mef", {{"url"}, {"fqdn"}, {"trust_anchors", KeyKind::Certificates}}},
+      observability::observabilityTable(),
+      config::logTable(),
+  };
+  return schema;
+}
+
 MafConfig loadMafConfig(const std::filesystem::path& file) {
-  config::ConfigFile cf(file);
+  config::ConfigFile cf(file, mafConfigSchema());
   MafConfig c;
   c.id = crypto::toLower(cf.requireString("maf.id"));
   crypto::requireAsciiIdentifier(c.id, "maf.id");
   auto listen = config::parseHostPort(cf.string("maf.listen").value_or("127.0.0.1:9444"), "maf.listen");
   c.host = listen.host;
   c.port = listen.port;
+  c.limits = config::loadListenerLimits(cf, "maf");
   c.threads = static_cast<int>(cf.integer("maf.threads").value_or(2));
   c.readyFile = cf.path("maf.ready_file");
   auto certificate = cf.path("maf.certificate");

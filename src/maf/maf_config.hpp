@@ -10,7 +10,9 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "observability/observability_settings.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::maf {
 
@@ -18,6 +20,7 @@ struct MafConfig {
   std::string id;
   std::string host = "127.0.0.1";
   std::uint16_t port = 9444;
+  transport::ListenerLimits limits;  // [maf] max_connections, ... (config/listener_limits_config.hpp)
   int threads = 2;
   std::optional<std::filesystem::path> readyFile;
   std::filesystem::path certificate;
@@ -30,5 +33,6 @@ struct MafConfig {
 };
 
 MafConfig loadMafConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& mafConfigSchema();
 
 }  // namespace rspf::maf

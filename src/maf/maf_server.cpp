@@ -5,6 +5,7 @@
 
 #include "ca/pem.hpp"
 #include "common/error.hpp"
+#include "common/safe_text.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "maf/enrolee_certificate_resolver.hpp"
 #include "maf/maf_key_framework.hpp"
@@ -33,7 +34,7 @@ target::MefCertificateCredentials mefCredentials(const MafConfig& c) {
 
 transport::HttpResponse json(const nlohmann::json& body) {
   transport::HttpResponse r;
-  r.body = body.dump();
+  r.body = safeJsonDump(body);
   return r;
 }
 
@@ -45,7 +46,7 @@ std::string attributeOf(const tls::AuthenticatedPeer& peer, const char* name) {
 }  // namespace
 
 struct MafServer::Impl {
-  observability::PrometheusMetrics metrics;
+  observability::PrometheusMetrics metrics{{kMafKeyFramework, kMafCertificateFramework, "none"}};
   MafConfig config;
   target::ServiceSubscribedAppRule rule;
   target::ProvisionedKeyCache cache;
@@ -82,10 +83,12 @@ struct MafServer::Impl {
           auto credentialId = attributeOf(peer, "credentialId");
           if (!credentialId.empty()) rule.admit(credentialId, peer.principal);
         });
+    fetcher.observeWith(
+        [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.observability)
-      observabilityServer.emplace(
-          *c.observability,
-          observability::ObservabilityHandlers{[this] { return metrics.render(); }, [this] { return healthy(); }});
+      observabilityServer.emplace(*c.observability,
+                                  observability::ObservabilityHandlers{[this] { return metrics.render(); },
+                                                                       [this] { return healthy(); }, &metrics});
   }
 
   // /healthz: listening, and the certificate it fetches keys with is still valid.
@@ -93,6 +96,8 @@ struct MafServer::Impl {
 
   transport::HttpsServerSettings serverSettings() {
     transport::HttpsServerSettings s;
+    s.name = "maf";
+    s.limits = config.limits;
     s.host = config.host;
     s.port = config.port;
     s.threads = config.threads;
@@ -135,7 +140,7 @@ struct MafServer::Impl {
       spdlog::info("MAF used for {} by '{}'", usage, peer.principal);
       return json({{"Status", true}, {"enroleeId", peer.principal}, {"usage", usage}});
     }
-    throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
+    throw Error(ErrorCode::NotFound, "no resource at " + safeErrorText(request.target, 200));
   }
 };
 

@@ -1,11 +1,8 @@
 #include "mef/mef_certificate.hpp"
 
-#include <openssl/pem.h>
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-#include <iterator>
-
+#include "ca/crl_file.hpp"
 #include "ca/embedded_ca.hpp"
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
@@ -24,22 +21,10 @@ void addAnchor(X509_STORE* anchors, const X509& certificate) {
 
 // A CRL file, PEM or DER; turns on CRL checking (RFC 5280 6.3) of Enrolee certificates.
 void addCrl(X509_STORE* anchors, const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::string data((std::istreambuf_iterator<char>(in)), {});
-  if (!in && data.empty()) throw Error(ErrorCode::Config, "cannot read the CRL " + file.string());
-  ca::X509CrlPtr crl;
-  if (data.find("-----BEGIN X509 CRL-----") != std::string::npos) {
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())),
-                                                  BIO_free);
-    crl.reset(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
-  } else {
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(data.data());
-    crl.reset(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
-  }
-  if (!crl || X509_STORE_add_crl(anchors, crl.get()) != 1)
-    throw Error(ErrorCode::Config, file.string() + " is not a CRL: " + drainOpenSslErrors());
+  auto crl = ca::loadCrlFile(file);
+  if (X509_STORE_add_crl(anchors, crl.get()) != 1)
+    throw Error(ErrorCode::Config, "cannot use the CRL " + file.string() + ": " + drainOpenSslErrors());
   X509_STORE_set_flags(anchors, X509_V_FLAG_CRL_CHECK);
-  spdlog::info("CRL checking of Enrolee certificates on ({})", file.string());
 }
 
 }  // namespace
@@ -48,28 +33,46 @@ std::optional<MefCertificate> mefCertificate(store::Store& store, const store::K
                                              const std::string& fqdn, const MefCertificateFiles& files) {
   auto authority = procedures::loadCertificateAuthority(store, kek, "");
   if (!files.certificate && !authority) return std::nullopt;
-  MefCertificate m;
-  if (files.certificate) {
-    m.certificate = ca::loadCertificateFile(*files.certificate);
-    m.privateKey = ca::loadPrivateKeyFile(*files.privateKey);
-    spdlog::info("MEF certificate from {}", files.certificate->string());
-  } else {
-    m.privateKey = ca::generateP256Key();
-    auto issued = authority->issueServerCertificate(fqdn, *m.privateKey, std::chrono::hours(24 * 90));
-    m.certificate = ca::parseCertificate(issued.der);
-    spdlog::info("MEF certificate for {} from the embedded CA (serial {})", fqdn, issued.serialHex);
-  }
-  m.clientTrustAnchors.reset(X509_STORE_new());
-  if (!m.clientTrustAnchors) throw Error(ErrorCode::Internal, "cannot build the MEF's client trust anchors");
-  if (files.clientTrustAnchors) {
-    for (const auto& anchor : ca::loadCertificatesFile(*files.clientTrustAnchors))
-      addAnchor(m.clientTrustAnchors.get(), *anchor);
-  } else if (authority) {
-    addAnchor(m.clientTrustAnchors.get(), authority->certificate());
-  } else {
+  if (!files.clientTrustAnchors && !authority)
     throw Error(ErrorCode::Config, "tls.client_trust_anchors is required when the store has no embedded CA");
+  // Issued once at start when not from files; the files (certificate, anchors, CRL) are re-read on SIGHUP.
+  tls::ServerCredentialSet issued;
+  if (!files.certificate) {
+    auto key = ca::generateP256Key();
+    auto certificate = authority->issueServerCertificate(fqdn, *key, std::chrono::hours(24 * 90));
+    issued.certificate = tls::ownCertificate(ca::parseCertificate(certificate.der).release());
+    issued.privateKey = tls::ownPrivateKey(key.release());
+    spdlog::info("MEF certificate for {} from the embedded CA (serial {})", fqdn, certificate.serialHex);
   }
-  if (files.crl) addCrl(m.clientTrustAnchors.get(), *files.crl);
+  std::shared_ptr<X509> authorityCertificate;
+  if (authority) authorityCertificate = tls::ownCertificate(ca::duplicate(authority->certificate()).release());
+  auto load = [files, issued, authorityCertificate] {
+    tls::ServerCredentialSet set = issued;
+    if (files.certificate) {
+      set.certificate = tls::ownCertificate(ca::loadCertificateFile(*files.certificate).release());
+      set.privateKey = tls::ownPrivateKey(ca::loadPrivateKeyFile(*files.privateKey).release());
+    }
+    set.clientTrustAnchors = tls::ownStore(X509_STORE_new());
+    if (!set.clientTrustAnchors) throw Error(ErrorCode::Internal, "cannot build the MEF's client trust anchors");
+    if (files.clientTrustAnchors) {
+      for (const auto& anchor : ca::loadCertificatesFile(*files.clientTrustAnchors))
+        addAnchor(set.clientTrustAnchors.get(), *anchor);
+    } else {
+      addAnchor(set.clientTrustAnchors.get(), *authorityCertificate);
+    }
+    if (files.crl) addCrl(set.clientTrustAnchors.get(), *files.crl);
+    return set;
+  };
+  MefCertificate m;
+  m.reloadable = std::make_shared<tls::ReloadableServerCredentials>("MEF certificate", load);
+  auto set = m.reloadable->current();
+  m.certificate = ca::duplicate(*set->certificate);
+  X509_STORE_up_ref(set->clientTrustAnchors.get());
+  m.clientTrustAnchors.reset(set->clientTrustAnchors.get());
+  EVP_PKEY_up_ref(set->privateKey.get());
+  m.privateKey.reset(set->privateKey.get());
+  if (files.certificate) spdlog::info("MEF certificate from {}", files.certificate->string());
+  if (files.crl) spdlog::info("CRL checking of Enrolee certificates on ({})", files.crl->string());
   return m;
 }
 

@@ -15,9 +15,11 @@ struct MefCertificate {
   ca::X509Ptr certificate;
   ca::EvpPkeyPtr privateKey;
   ca::X509StorePtr clientTrustAnchors;
+  // What the listeners use: the above at start, replaced on SIGHUP when they come from files.
+  std::shared_ptr<tls::ReloadableServerCredentials> reloadable;
 
   tls::CertificateServerCredentials credentials() const {
-    return {certificate.get(), privateKey.get(), clientTrustAnchors.get()};
+    return {certificate.get(), privateKey.get(), clientTrustAnchors.get(), true, reloadable};
   }
 };
 

@@ -3,18 +3,66 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
+#include "config/log_settings.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::mef {
 
+const config::Schema& mefConfigSchema() {
+  using config::KeyKind;
+  static const config::Schema schema = {
+      config::withListenerLimits({"mef",
+                                  {{"fqdn"},
+                                   {"listen", KeyKind::HostPort},
+                                   {"threads"},
+                                   {"workers"},
+                                   {"est_retry_after"},
+                                   {"rekey_grace", KeyKind::Duration},
+                                   {"tls13"},
+                                   {"max_body_bytes"},
+                                   {"key_profile"},
+                                   {"ready_file", KeyKind::OutputFile},
+                                   {"configuration_key", KeyKind::PrivateKey},
+                                   {"uri"}}}),
+      {"store",
+       {{"sqlite", KeyKind::SqliteStore},
+        {"url", KeyKind::Value},
+        {"pool_size", KeyKind::Value},
+        {"kek_file", KeyKind::SecretFile}}},
+      {"tls",
+       {{"certificate", KeyKind::Certificate},
+        {"private_key", KeyKind::PrivateKey},
+        {"client_trust_anchors", KeyKind::Certificates},
+        {"crl", KeyKind::Crl}}},
+      {"gba",
+       {{"bsf_url"},
+        {"bsf_fqdn"},
+        {"bsf_trust_anchors", KeyKind::Certificates},
+        {"key_cache_lifetime", KeyKind::Duration}}},
+      {"upstream_ca",
+       {{"url"},
+        {"server_name"},
+        {"trust_anchors", KeyKind::Certificates},
+        {"certificate", KeyKind::Certificate},
+        {"private_key", KeyKind::PrivateKey}}},
+      {"approval", {{"webhook"}, {"timeout_ms"}}},
+      observability::observabilityTable(),
+      admin_api::adminApiTable(),
+      config::logTable(),
+  };
+  return schema;
+}
+
 MefConfig loadMefConfig(const std::filesystem::path& file) {
-  config::ConfigFile cf(file);
+  config::ConfigFile cf(file, mefConfigSchema());
   MefConfig c;
   c.fqdn = cf.requireString("mef.fqdn");
   if (!crypto::isAsciiIdentifier(c.fqdn)) throw Error(ErrorCode::Config, "mef.fqdn must be an ASCII FQDN");
   auto listen = config::parseHostPort(cf.string("mef.listen").value_or("127.0.0.1:8443"), "mef.listen");
   c.host = listen.host;
   c.port = listen.port;
+  c.limits = config::loadListenerLimits(cf, "mef");
   c.threads = static_cast<int>(cf.integer("mef.threads").value_or(2));
   if (c.threads < 1 || c.threads > 256) throw Error(ErrorCode::Config, "mef.threads must be 1 to 256");
   c.workers = static_cast<int>(cf.integer("mef.workers").value_or(8));

@@ -17,9 +17,11 @@
 #include <string>
 
 #include "admin_api/admin_api_settings.hpp"
+#include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
 #include "store/store_settings.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::mef {
 
@@ -60,6 +62,7 @@ struct MefConfig {
   std::string fqdn;
   std::string host = "127.0.0.1";
   std::uint16_t port = 8443;
+  transport::ListenerLimits limits;  // [mef] max_connections, ... (config/listener_limits_config.hpp)
   int threads = 2;
   int workers = 8;
   std::chrono::seconds estRetryAfter{10};
@@ -81,6 +84,7 @@ struct MefConfig {
   std::optional<admin_api::AdminApiSettings> adminApi;  // the Admin REST API, off by default
 };
 
-MefConfig loadMefConfig(const std::filesystem::path& file);  // throws Error(Config)
+MefConfig loadMefConfig(const std::filesystem::path& file);
+const config::Schema& mefConfigSchema();  // throws Error(Config)
 
 }  // namespace rspf::mef

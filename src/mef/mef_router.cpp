@@ -1,13 +1,14 @@
 #include "mef/mef_router.hpp"
 
 #include "common/error.hpp"
+#include "common/safe_text.hpp"
 
 namespace rspf::mef {
 namespace {
 
 transport::HttpResponse ok(const nlohmann::json& body) {
   transport::HttpResponse r;
-  r.body = body.dump();
+  r.body = safeJsonDump(body);
   return r;
 }
 
@@ -139,7 +140,7 @@ transport::HttpResponse MefRouter::dispatch(const tls::AuthenticatedPeer& peer, 
     issuedSerial = est.issuedSerial;
     return toHttpResponse(std::move(est));
   }
-  throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
+  throw Error(ErrorCode::NotFound, "no resource at " + safeErrorText(request.target, 200));
 }
 
 }  // namespace rspf::mef

@@ -104,12 +104,13 @@ struct MefServer::Impl {
                  return router.handle(peer, request);
                }) {
     if (c.observability)
-      observabilityServer.emplace(
-          *c.observability,
-          observability::ObservabilityHandlers{[this] { return metrics.render(); }, [this] { return healthy(); }});
+      observabilityServer.emplace(*c.observability,
+                                  observability::ObservabilityHandlers{[this] { return metrics.render(); },
+                                                                       [this] { return healthy(); }, &metrics});
     if (c.adminApi)
       adminApi.emplace(*c.adminApi, *store, kek, admin_api::AdminContext{c.fqdn, c.uri, c.configurationKey},
-                       certificate ? std::optional(certificate->credentials()) : std::nullopt);
+                       certificate ? std::optional(certificate->credentials()) : std::nullopt,
+                       &metrics.adminApiObserver());
   }
 
   // /healthz: the listener is up and the store answers a read.
@@ -128,6 +129,8 @@ struct MefServer::Impl {
                                                        tls::CertificatePeerResolver* resolver,
                                                        transport::ServerObserver* observer) {
     transport::HttpsServerSettings s;
+    s.name = "mef";
+    s.limits = c.limits;
     s.host = c.host;
     s.port = c.port;
     s.threads = c.threads;

@@ -2,123 +2,94 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <optional>
 
-#include <thread>
-
-#include "common/error.hpp"
 #include "common/text_file.hpp"
 #include "observability/prometheus_metrics.hpp"
-#include "transport/listening_socket.hpp"
+#include "transport/https/https_server.hpp"
 
 namespace rspf::observability {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-
 namespace {
 
-constexpr std::chrono::seconds kTimeout{10};
-
-// One request per connection (a scraper opens one per scrape), answered with Connection: close.
-class ObservabilitySession : public std::enable_shared_from_this<ObservabilitySession> {
+// The listener is plain HTTP: no pre-shared keys are ever asked for.
+class NoPskIdentities : public tls::PskIdentityResolver {
  public:
-  ObservabilitySession(tcp::socket&& socket, const ObservabilityHandlers& handlers)
-      : stream_(std::move(socket)), handlers_(handlers) {}
-
-  void run() {
-    parser_.header_limit(8 * 1024);
-    parser_.body_limit(0);
-    stream_.expires_after(kTimeout);
-    http::async_read(stream_, buffer_, parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
-  }
-
- private:
-  void onRead(beast::error_code ec) {
-    if (ec) return;  // timeouts, resets and malformed requests just close
-    const auto& req = parser_.get();
-    auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req.version());
-    res->set(http::field::server, "rspf");
-    std::string_view target(req.target().data(), req.target().size());
-    target = target.substr(0, target.find('?'));
-    if (req.method() != http::verb::get && req.method() != http::verb::head) {
-      res->result(http::status::method_not_allowed);
-      res->set(http::field::allow, "GET, HEAD");
-      res->set(http::field::content_type, "application/json");
-      res->body() = R"({"status":"method not allowed"})";
-    } else if (target == "/metrics") {
-      res->set(http::field::content_type, kPrometheusTextType);
-      res->body() = handlers_.renderMetrics();
-    } else if (target == "/healthz") {
-      bool ok = handlers_.healthy();
-      res->result(ok ? http::status::ok : http::status::service_unavailable);
-      res->set(http::field::content_type, "application/json");
-      res->body() = ok ? R"({"status":"ok"})" : R"({"status":"unavailable"})";
-    } else {
-      res->result(http::status::not_found);
-      res->set(http::field::content_type, "application/json");
-      res->body() = R"({"status":"not found"})";
-    }
-    if (req.method() == http::verb::head) res->body().clear();
-    res->keep_alive(false);
-    res->prepare_payload();
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
-      beast::error_code ignored;
-      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    });
-  }
-
-  beast::tcp_stream stream_;
-  const ObservabilityHandlers& handlers_;
-  beast::flat_buffer buffer_;
-  http::request_parser<http::empty_body> parser_;
+  std::optional<tls::ResolvedPsk> resolve(std::string_view) override { return std::nullopt; }
 };
+
+transport::HttpResponse status(int code, const char* body) {
+  transport::HttpResponse r;
+  r.status = code;
+  r.body = body;
+  return r;
+}
 
 }  // namespace
 
 struct ObservabilityServer::Impl {
   ObservabilitySettings settings;
   ObservabilityHandlers handlers;
-  asio::io_context ioc{1};
-  tcp::acceptor acceptor{ioc};
-  std::thread thread;
+  NoPskIdentities noPsk;
+  std::optional<transport::RefusalsOnly> refusals;  // scrapes are not the role's requests
+  std::optional<transport::HttpsServer> server;
 
-  void accept() {
-    acceptor.async_accept(ioc, [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<ObservabilitySession>(std::move(socket), handlers)->run();
-      accept();
-    });
+  // One request per connection (a scraper opens one per scrape), answered with Connection: close.
+  transport::HttpResponse handle(const transport::HttpRequest& request) {
+    transport::HttpResponse r;
+    std::string_view target(request.target);
+    target = target.substr(0, target.find('?'));
+    if (request.method != "GET" && request.method != "HEAD") {
+      r = status(405, R"({"status":"method not allowed"})");
+      r.headers.emplace_back("Allow", "GET, HEAD");
+    } else if (target == "/metrics") {
+      r.contentType = kPrometheusTextType;
+      r.body = handlers.renderMetrics();
+    } else if (target == "/healthz") {
+      bool ok = handlers.healthy();
+      r = ok ? status(200, R"({"status":"ok"})") : status(503, R"({"status":"unavailable"})");
+    } else {
+      r = status(404, R"({"status":"not found"})");
+    }
+    if (request.method == "HEAD") r.body.clear();
+    r.headers.emplace_back("Connection", "close");
+    return r;
   }
 };
 
 ObservabilityServer::ObservabilityServer(ObservabilitySettings settings, ObservabilityHandlers handlers)
     : impl_(std::make_unique<Impl>()) {
-  impl_->settings = std::move(settings);
-  impl_->handlers = std::move(handlers);
-  transport::listenOn(impl_->acceptor, impl_->settings.host, impl_->settings.port, "observability.listen");
+  auto& i = *impl_;
+  i.settings = std::move(settings);
+  i.handlers = std::move(handlers);
+  transport::HttpsServerSettings s;
+  s.name = "observability";
+  s.host = i.settings.host;
+  s.port = i.settings.port;
+  s.threads = 1;
+  s.workers = 1;
+  s.maxBodyBytes = 0;  // GET and HEAD only
+  s.limits = i.settings.limits;
+  s.plainHttp = true;
+  i.refusals.emplace(i.handlers.observer);
+  s.observer = &*i.refusals;
+  i.server.emplace(s, i.noPsk, [&i](const tls::AuthenticatedPeer&, const transport::HttpRequest& request) {
+    return i.handle(request);
+  });
 }
 
 ObservabilityServer::~ObservabilityServer() { stop(); }
 
-std::uint16_t ObservabilityServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t ObservabilityServer::port() const { return impl_->server->port(); }
 
 void ObservabilityServer::start() {
-  if (impl_->thread.joinable()) return;
-  impl_->accept();
-  impl_->thread = std::thread([this] { impl_->ioc.run(); });
+  impl_->server->start();
   if (impl_->settings.readyFile) writeReadyFile(*impl_->settings.readyFile, impl_->settings.host, port());
   spdlog::info("observability (/metrics, /healthz) listening on http://{}:{}", impl_->settings.host, port());
 }
 
 void ObservabilityServer::stop() {
-  impl_->ioc.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->server->stop();
+  impl_->server->wait();
 }
 
 }  // namespace rspf::observability

@@ -1,6 +1,6 @@
 #pragma once
 // The operator-facing listener: plain HTTP (no client authentication, unlike the MEF's own
-// listener), one network thread, GET only:
+// listener) on the shared, bounded server (transport::HttpsServer, plainHttp), one network thread, GET only:
 //   /metrics   the registry in the Prometheus text format
 //   /healthz   200 {"status":"ok"} when the role's health check passes, else 503 {"status":"unavailable"}
 // Bind it to loopback or an operations network: it tells nothing secret, but it is not authenticated.
@@ -9,12 +9,14 @@
 #include <string>
 
 #include "observability/observability_settings.hpp"
+#include "transport/https/server_observer.hpp"
 
 namespace rspf::observability {
 
 struct ObservabilityHandlers {
   std::function<std::string()> renderMetrics;
-  std::function<bool()> healthy;  // may block briefly (one store read); must not throw
+  std::function<bool()> healthy;                  // may block briefly (one store read); must not throw
+  transport::ServerObserver* observer = nullptr;  // counts this listener's refusals; may be null
 };
 
 class ObservabilityServer {

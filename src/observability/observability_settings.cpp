@@ -2,8 +2,15 @@
 
 #include "common/error.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
 
 namespace rspf::observability {
+
+config::TableSpec observabilityTable() {
+  using config::KeyKind;
+  return config::withListenerLimits(
+      {"observability", {{"listen", KeyKind::HostPort}, {"ready_file", KeyKind::OutputFile}}});
+}
 
 std::optional<ObservabilitySettings> loadObservabilitySettings(const config::ConfigFile& file) {
   auto listen = file.string("observability.listen");
@@ -17,6 +24,7 @@ std::optional<ObservabilitySettings> loadObservabilitySettings(const config::Con
   s.host = address.host;
   s.port = address.port;
   s.readyFile = file.path("observability.ready_file");
+  s.limits = config::loadListenerLimits(file, "observability", ObservabilitySettings::defaultLimits());
   return s;
 }
 

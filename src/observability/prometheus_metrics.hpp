@@ -7,14 +7,24 @@
 //   rspf_procedures_total{procedure, outcome}          enrolment_exchange | certificate_enrolment | key_retrieval
 //   rspf_http_requests_total{status_class}             2xx, 4xx, 5xx, ...
 //   rspf_http_request_duration_seconds                 histogram
+//   rspf_connections_refused_total{listener, reason}   listener limits (transport::refusalName)
 //   rspf_store_write_duration_seconds{operation}       histogram
+//   rspf_admin_api_requests_total{status_class}        the admin API's listener
+//   rspf_key_retrieval_requests_total{outcome}         a target's or MAF's fetches from the MEF
+//   rspf_key_retrieval_duration_seconds                histogram of those
+//   rspf_build_info{version}                           1
+//   process_start_time_seconds, process_cpu_seconds_total, process_resident_memory_bytes,
+//   process_open_fds                                   read from /proc at each scrape
+// Labelled series whose label values are known are created at zero, so rate() works from the start.
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
+#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "procedures/procedure_observer.hpp"
 #include "transport/https/server_observer.hpp"
@@ -23,12 +33,20 @@ namespace rspf::observability {
 
 class PrometheusMetrics final : public transport::ServerObserver, public procedures::ProcedureObserver {
  public:
-  PrometheusMetrics();
+  // `frameworks`: the bootstrap frameworks whose handshake series start at zero ("none" is refused).
+  explicit PrometheusMetrics(const std::vector<std::string>& frameworks = {"psk", "reauth", "certificate", "gba",
+                                                                           "none"});
 
   void handshake(const transport::HandshakeReport& report) override;
   void request(int status, std::chrono::nanoseconds latency) override;
+  void refused(std::string_view listener, std::string_view reason) override;
   void outcome(procedures::Procedure procedure, std::string_view outcome) override;
   void storeWrite(std::string_view operation, std::chrono::nanoseconds latency) override;
+
+  // The target's and MAF's MEF Key Retrieval (target::MefKeyFetcher::observeWith).
+  void keyRetrieval(std::string_view outcome, std::chrono::nanoseconds latency);
+  // The admin API listener's requests.
+  transport::ServerObserver& adminApiObserver() { return adminApi_; }
 
   std::string render() const;  // text exposition format
 
@@ -37,8 +55,24 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
   prometheus::Family<prometheus::Counter>& handshakes_;
   prometheus::Family<prometheus::Counter>& procedures_;
   prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Counter>& refusals_;
   prometheus::Histogram& requestDuration_;
   prometheus::Family<prometheus::Histogram>& storeWrites_;
+  prometheus::Family<prometheus::Counter>& keyRetrievals_;
+  prometheus::Histogram& keyRetrievalDuration_;
+  prometheus::Family<prometheus::Counter>& adminApiRequests_;
+  prometheus::Gauge& startTime_;
+  prometheus::Gauge& cpuSeconds_;  // a counter in meaning; set from /proc at each scrape
+  prometheus::Gauge& residentBytes_;
+  prometheus::Gauge& openFds_;
+
+  // The admin API listener: its requests counted apart, its refusals with the role's.
+  struct AdminApiObserver final : transport::ServerObserver {
+    PrometheusMetrics* metrics = nullptr;
+    void handshake(const transport::HandshakeReport&) override {}
+    void request(int status, std::chrono::nanoseconds) override;
+    void refused(std::string_view listener, std::string_view reason) override { metrics->refused(listener, reason); }
+  } adminApi_;
 };
 
 // The Content-Type of render()'s output.

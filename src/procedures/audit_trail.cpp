@@ -30,4 +30,8 @@ void HandshakeAudit::request(int status, std::chrono::nanoseconds latency) {
   if (next_) next_->request(status, latency);
 }
 
+void HandshakeAudit::refused(std::string_view listener, std::string_view reason) {
+  if (next_) next_->refused(listener, reason);
+}
+
 }  // namespace rspf::procedures

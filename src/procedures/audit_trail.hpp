@@ -31,6 +31,7 @@ class HandshakeAudit final : public transport::ServerObserver {
   HandshakeAudit(AuditTrail& trail, transport::ServerObserver* next) : trail_(trail), next_(next) {}
   void handshake(const transport::HandshakeReport& report) override;
   void request(int status, std::chrono::nanoseconds latency) override;
+  void refused(std::string_view listener, std::string_view reason) override;  // counted, not audited
 
  private:
   AuditTrail& trail_;

@@ -15,11 +15,12 @@
 #include "crypto/encoding.hpp"
 #include "crypto/primitives.hpp"
 #include "procedures/certificate_approval.hpp"
+#include "store/sealing.hpp"
 
 namespace rspf::procedures {
 namespace {
 
-std::string caWhere(const std::string& label) { return "certificate_authorities/key/" + label; }
+std::string caWhere(const std::string& label) { return store::caKeySealingName(label); }
 
 std::vector<crypto::Usage> usagesOf(const store::CertificatePolicy& policy) {
   std::vector<crypto::Usage> usages;
@@ -161,11 +162,11 @@ std::optional<ca::EmbeddedCa> loadCertificateAuthority(store::Store& store, cons
 std::string createCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek,
                                        const std::string& label, const std::vector<std::string>& permittedDnsSubtrees,
                                        const std::vector<std::string>& permittedUriSubtrees,
-                                       std::chrono::seconds validity) {
+                                       std::chrono::seconds validity, const std::string& name) {
   if (store.findCertificateAuthority(label))
     throw Error(ErrorCode::Conflict, "a Certificate Authority labelled '" + label + "' already exists");
-  auto ca = ca::EmbeddedCa::create(label.empty() ? "rspf MEF CA" : "rspf MEF CA " + label, permittedDnsSubtrees,
-                                   permittedUriSubtrees, validity);
+  const std::string commonName = !name.empty() ? name : label.empty() ? "rspf MEF CA" : "rspf MEF CA " + label;
+  auto ca = ca::EmbeddedCa::create(commonName, permittedDnsSubtrees, permittedUriSubtrees, validity);
   auto sealed = ca.sealPrivateKey([&](crypto::ByteView plain) { return kek.seal(plain, caWhere(label)); });
   store.addCertificateAuthority({label, ca.certificateDer(), sealed, now()});
   return ca.certificatePem();

@@ -91,6 +91,6 @@ std::optional<ca::EmbeddedCa> loadCertificateAuthority(store::Store& store, cons
 std::string createCertificateAuthority(store::Store& store, const store::KeyEncryptionKey& kek,
                                        const std::string& label, const std::vector<std::string>& permittedDnsSubtrees,
                                        const std::vector<std::string>& permittedUriSubtrees,
-                                       std::chrono::seconds validity);
+                                       std::chrono::seconds validity, const std::string& name = "");
 
 }  // namespace rspf::procedures

@@ -18,6 +18,10 @@ inline std::string keSealingName(std::string_view relativeKeId) {
 inline std::string kreSealingName(std::string_view relativeKeId) {
   return "enrolment_keys/kre/" + std::string(relativeKeId);
 }
+// An embedded CA's private key (sealed by procedures/certificate_enrolment, stored as given).
+inline std::string caKeySealingName(std::string_view label) {
+  return "certificate_authorities/key/" + std::string(label);
+}
 
 // The meta row "kek_check" holds a known value sealed under the KEK: a store opened with another
 // KEK is refused before anything is unsealed.

@@ -1,12 +1,14 @@
 #pragma once
 // The MEF's store: one interface, one implementation per database (store/sqlite, later postgres).
 // Implementations encrypt secrets at rest (store/key_encryption_key.hpp) and are thread-safe.
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "store/key_encryption_key.hpp"
 #include "store/records.hpp"
 
 namespace rspf::store {
@@ -103,9 +105,21 @@ class Store {
   virtual void flushAudit() = 0;
   virtual std::vector<AuditEntry> tailAudit(std::size_t count) = 0;  // the last `count`, oldest first
   virtual AuditVerification verifyAudit() = 0;
+  // Up to `limit` entries with seq > `afterSeq`, oldest first (paging and `audit tail --follow`).
+  // The default reads the whole log; a backend should do better.
+  virtual std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit);
 
   // Current schema version (for diagnostics and tests).
   virtual int schemaVersion() = 0;
+
+  // --- Operations (issue 13 item 4). A backend without them says how to do it instead.
+  // A consistent copy of the whole store while it is in use, in a new file of mode 0600 (refused
+  // when `file` exists). The copy opens with the same KEK and its audit chain verifies.
+  virtual void backup(const std::filesystem::path& file);
+  // Re-seals every secret under `next` and re-chains the audit log with its audit key, in one
+  // transaction: a failure or a crash part way leaves the store as it was, under the current KEK.
+  // Refused when the audit chain does not verify. Reopen the store with `next` afterwards.
+  virtual void rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation);
 };
 
 }  // namespace rspf::store

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/safe_text.hpp"
 #include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "observability/observability_server.hpp"
@@ -43,14 +44,14 @@ enrolee::EnroleeCredentials ownEnrolment(const TargetConfig& c) {
 
 transport::HttpResponse json(const nlohmann::json& body) {
   transport::HttpResponse r;
-  r.body = body.dump();
+  r.body = safeJsonDump(body);
   return r;
 }
 
 }  // namespace
 
 struct EnrolmentTargetServer::Impl {
-  observability::PrometheusMetrics metrics;
+  observability::PrometheusMetrics metrics{{kTargetKeyFramework, "none"}};
   TargetConfig config;
   ServiceSubscribedAppRule rule;
   ProvisionedKeyCache cache;
@@ -73,10 +74,12 @@ struct EnrolmentTargetServer::Impl {
               auto cred = peer.attributes.find("credentialId");
               if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal);
             }) {
+    fetcher.observeWith(
+        [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.observability)
-      observabilityServer.emplace(
-          *c.observability,
-          observability::ObservabilityHandlers{[this] { return metrics.render(); }, [this] { return healthy(); }});
+      observabilityServer.emplace(*c.observability,
+                                  observability::ObservabilityHandlers{[this] { return metrics.render(); },
+                                                                       [this] { return healthy(); }, &metrics});
   }
 
   // /healthz: the listener is up and the target's own enrolment (its KreId for Key Retrieval) is current.
@@ -84,6 +87,8 @@ struct EnrolmentTargetServer::Impl {
 
   static transport::HttpsServerSettings serverSettings(const TargetConfig& c, transport::ServerObserver* observer) {
     transport::HttpsServerSettings s;
+    s.name = "target";
+    s.limits = c.limits;
     s.host = c.host;
     s.port = c.port;
     s.threads = c.threads;
@@ -101,7 +106,7 @@ struct EnrolmentTargetServer::Impl {
                    {"targetId", config.id}});
     }
     if (request.target == "/serviceSubscribedAppRule") return json(rule.toJson());
-    throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
+    throw Error(ErrorCode::NotFound, "no resource at " + safeErrorText(request.target, 200));
   }
 };
 

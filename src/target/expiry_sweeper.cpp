@@ -28,9 +28,15 @@ void ExpirySweeper::join() {
 void ExpirySweeper::run() {
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
-    for (const auto& credentialId : cache_.eraseExpired(now())) {
-      onErased_(credentialId);
-      spdlog::info("erased {}: past its Lifetime", credentialId);
+    try {  // the last-resort handler of this thread: a failed sweep is retried, never fatal
+      for (const auto& credentialId : cache_.eraseExpired(now())) {
+        onErased_(credentialId);
+        spdlog::info("erased {}: past its Lifetime", credentialId);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("expiry sweep failed: {}", e.what());
+    } catch (...) {
+      spdlog::error("expiry sweep failed: a non-standard exception");
     }
   }
 }

@@ -1,5 +1,7 @@
 #include "target/mef_key_fetcher.hpp"
 
+#include "procedures/procedure_observer.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "ca/embedded_ca.hpp"
@@ -36,6 +38,24 @@ transport::HttpResponse MefKeyFetcher::get(const std::string& path) const {
 }
 
 ProvisionedKey MefKeyFetcher::fetch(const std::string& keId, int suid) const {
+  const auto started = std::chrono::steady_clock::now();
+  auto report = [&](std::string_view outcome) {
+    if (observer_) observer_(outcome, std::chrono::steady_clock::now() - started);
+  };
+  try {
+    auto key = fetchFromMef(keId, suid);
+    report("success");
+    return key;
+  } catch (const Error& e) {
+    report(procedures::outcomeOf(e.code()));
+    throw;
+  } catch (const std::exception&) {
+    report("error");
+    throw;
+  }
+}
+
+ProvisionedKey MefKeyFetcher::fetchFromMef(const std::string& keId, int suid) const {
   std::string suidText = (suid < 10 ? "0" : "") + std::to_string(suid);
   auto response = get("/fetchCredentials/" + keId + "/" + suidText);
   if (response.status != 200) enrolee::throwMefError(response, "MEF Key Retrieval");

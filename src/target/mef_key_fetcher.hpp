@@ -3,6 +3,8 @@
 // GET /fetchCredentials/<KeId>/<SUID> with X-M2M-Origin = its ID. A CSE/AE target authenticates with
 // its own KreId/Kre; a MAF with its certificate (8.3.3.6 pre-conditions: a MAF's credentials with
 // the MEF are arranged case by case).
+#include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -29,16 +31,21 @@ class MefKeyFetcher {
   MefKeyFetcher(std::string targetId, MefCertificateCredentials certificate);
   // Throws Error with the MEF's reason (NotFound for an unknown or expired key, Forbidden, ...).
   ProvisionedKey fetch(const std::string& keId, int suid) const;
+  // Told of every fetch: "success" or procedures::outcomeOf(the error's code), and how long it took.
+  using Observer = std::function<void(std::string_view outcome, std::chrono::nanoseconds latency)>;
+  void observeWith(Observer observer) { observer_ = std::move(observer); }
   // When the credential the target authenticates to the MEF with expires; no key can be fetched after it.
   TimePoint enrolmentExpiry() const { return credentialExpiry_ ? *credentialExpiry_ : own_.expiry; }
 
  private:
   transport::HttpResponse get(const std::string& path) const;
+  ProvisionedKey fetchFromMef(const std::string& keId, int suid) const;
 
   std::string targetId_;
   enrolee::EnroleeCredentials own_;
   std::optional<MefCertificateCredentials> certificate_;
   std::optional<TimePoint> credentialExpiry_;
+  Observer observer_;
 };
 
 }  // namespace rspf::target

@@ -3,12 +3,32 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
+#include "config/listener_limits_config.hpp"
+#include "config/log_settings.hpp"
 #include "crypto/identifiers.hpp"
 
 namespace rspf::target {
 
+const config::Schema& targetConfigSchema() {
+  using config::KeyKind;
+  static const config::Schema schema = {
+      config::withListenerLimits({"target",
+                                  {{"id"},
+                                   {"type"},
+                                   {"usage"},
+                                   {"listen", KeyKind::HostPort},
+                                   {"threads"},
+                                   {"revalidate_after", KeyKind::Duration},
+                                   {"ready_file", KeyKind::OutputFile}}}),
+      {"mef", {{"url"}, {"fqdn"}, {"kpm_id"}, {"kpm_file", KeyKind::SecretFile}, {"credentials", KeyKind::OutputFile}}},
+      observability::observabilityTable(),
+      config::logTable(),
+  };
+  return schema;
+}
+
 TargetConfig loadTargetConfig(const std::filesystem::path& file) {
-  config::ConfigFile cf(file);
+  config::ConfigFile cf(file, targetConfigSchema());
   TargetConfig c;
   c.id = cf.requireString("target.id");
   crypto::requireAsciiIdentifier(c.id, "target.id");
@@ -21,6 +41,7 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
   auto listen = config::parseHostPort(cf.string("target.listen").value_or("127.0.0.1:9443"), "target.listen");
   c.host = listen.host;
   c.port = listen.port;
+  c.limits = config::loadListenerLimits(cf, "target");
   c.threads = static_cast<int>(cf.integer("target.threads").value_or(2));
   if (auto revalidate = cf.string("target.revalidate_after")) {
     auto d = parseDuration(*revalidate);

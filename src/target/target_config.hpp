@@ -10,8 +10,10 @@
 #include <optional>
 #include <string>
 
+#include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::target {
 
@@ -21,6 +23,7 @@ struct TargetConfig {
   crypto::Usage usage = crypto::Usage::SAEF;
   std::string host = "127.0.0.1";
   std::uint16_t port = 9443;
+  transport::ListenerLimits limits;  // [target] max_connections, ... (config/listener_limits_config.hpp)
   int threads = 2;
   std::optional<std::filesystem::path> readyFile;
   std::string mefUrl;
@@ -33,5 +36,6 @@ struct TargetConfig {
 };
 
 TargetConfig loadTargetConfig(const std::filesystem::path& file);  // throws Error(Config)
+const config::Schema& targetConfigSchema();
 
 }  // namespace rspf::target

@@ -27,13 +27,17 @@ int verifyClientCertificate(X509_STORE_CTX* context, void* arg) {
   const bool verified = X509_verify_cert(context) == 1;
   const int error = X509_STORE_CTX_get_error(context);
   std::optional<ResolvedPsk> resolved;
+  PresentedCertificate presented{*leaf, X509_STORE_CTX_get0_untrusted(context), verified, error};
   try {
-    resolved = resolver->resolve({*leaf, X509_STORE_CTX_get0_untrusted(context), verified, error});
-  } catch (const std::exception&) {
+    resolved = resolver->resolve(presented);
+  } catch (...) {  // an exception must not cross OpenSSL's C frames
     resolved.reset();  // the resolver logged why; a failure to decide is a refusal
   }
   if (!resolved) {
-    if (verified) X509_STORE_CTX_set_error(context, X509_V_ERR_APPLICATION_VERIFICATION);
+    if (presented.refusal != 0)
+      X509_STORE_CTX_set_error(context, presented.refusal);
+    else if (verified)
+      X509_STORE_CTX_set_error(context, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;
   }
   X509_STORE_CTX_set_error(context, X509_V_OK);
@@ -44,8 +48,17 @@ int verifyClientCertificate(X509_STORE_CTX* context, void* arg) {
 
 }  // namespace
 
-void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCredentials& c,
+void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCredentials& credentials,
                                      CertificatePeerResolver* resolver) {
+  CertificateServerCredentials c = credentials;
+  std::shared_ptr<const ServerCredentialSet> set;
+  if (c.reloadable) {
+    set = c.reloadable->current();
+    c.certificate = set->certificate.get();
+    c.privateKey = set->privateKey.get();
+    if (set->clientTrustAnchors) c.clientTrustAnchors = set->clientTrustAnchors.get();
+    useReloadableCredentials(ctx, *c.reloadable);
+  }
   if (SSL_CTX_use_certificate(ctx, c.certificate) != 1 || SSL_CTX_use_PrivateKey(ctx, c.privateKey) != 1 ||
       SSL_CTX_check_private_key(ctx) != 1)
     throw Error(ErrorCode::Config, "the MEF's certificate and key do not fit: " + drainOpenSslErrors());

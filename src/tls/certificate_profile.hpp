@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tls/psk_identity_resolver.hpp"
+#include "tls/reloadable_credentials.hpp"
 
 namespace rspf::tls {
 
@@ -22,6 +23,9 @@ struct PresentedCertificate {
   STACK_OF(X509) * intermediates = nullptr;  // untrusted, as the client sent them; may be null
   bool chainVerified = false;
   int verifyError = 0;  // X509_V_OK, or why the chain did not verify
+  // A resolver that refuses may say why (e.g. X509_V_ERR_CERT_REVOKED): the client then gets the
+  // matching alert (certificate_revoked) instead of a bare handshake_failure.
+  mutable int refusal = 0;
 };
 
 // Maps a client certificate to who the peer is (the Certificate-Based framework). It decides in
@@ -43,6 +47,8 @@ struct CertificateServerCredentials {
   // False: a client may also connect without a certificate (the BSF: Enrolees on Ub have none,
   // NAFs on Zn present theirs). A certificate that is presented must still verify.
   bool clientCertificateRequired = true;
+  // When set, the three above come from it instead, and SIGHUP can replace them (reloadable_credentials.hpp).
+  std::shared_ptr<ReloadableServerCredentials> reloadable = nullptr;
 };
 
 // Adds ECDHE-ECDSA suites and mutual authentication to a server context set up by configurePskServer.

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "common/error.hpp"
+#include "common/time.hpp"
 #include "crypto/identifiers.hpp"
 #include "tls/openssl_handles.hpp"
 
@@ -57,8 +58,8 @@ unsigned int serverPskCallback(SSL* ssl, const char* identity, unsigned char* ps
   std::optional<ResolvedPsk> resolved;
   try {
     resolved = state->resolver->resolveInHandshake(identity, HandshakeContext{negotiatedCipherSuite(ssl)});
-  } catch (const std::exception&) {
-    return 0;  // the resolver logs its own failure
+  } catch (...) {  // an exception must not cross OpenSSL's C frames
+    return 0;      // the resolver logs its own failure
   }
   if (!resolved || resolved->psk.empty() || resolved->psk.size() > maxPskLength) return 0;
   std::memcpy(psk, resolved->psk.data(), resolved->psk.size());
@@ -88,7 +89,7 @@ unsigned int clientPskCallback(SSL* ssl, const char*, char* identity, unsigned i
   if (c.pskForCipherSuite) {
     try {
       derived = c.pskForCipherSuite(negotiatedCipherSuite(ssl));
-    } catch (const std::exception&) {
+    } catch (...) {
       return 0;
     }
   }
@@ -158,6 +159,13 @@ std::string describeHandshakeFailure(const std::string& e) {
   if (has("bad record mac") || has("decrypt error") || has("decryption failed"))
     return "the pre-shared key does not match the server's (handshake integrity check failed)";
   if (has("unrecognized name") || has("unrecognised name")) return "the server refused the requested server name (SNI)";
+  // A device maker's first questions: was the device's certificate revoked, or is its clock wrong?
+  if (has("certificate revoked"))
+    return "the server refused this client certificate: it has been revoked (ask the operator for a new one)";
+  if (has("certificate expired") || has("certificate has expired") || has("certificate is not yet valid"))
+    return std::string(has("alert") ? "the server refused this client certificate" : "the server's certificate") +
+           ": expired or not yet valid by the clock it was checked with; check the device clock (it reads " +
+           toRfc3339(now()) + ")";
   if (has("no shared cipher") || has("no suitable") || has("handshake failure") || has("unsupported protocol") ||
       has("protocol version"))
     return "no common TLS version or PSK cipher suite (handshake failure)";

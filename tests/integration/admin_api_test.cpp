@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "admin/administration.hpp"
 #include "ca/pem.hpp"
 #include "support/loopback_deployment.hpp"
 
@@ -168,6 +169,7 @@ TEST_F(AdminApi, CertificateAndTokenBothRequiredWhenBothConfigured) {
 TEST_F(AdminApi, BulkImportWithBadRowsImportsNothingHalf) {
   startMef("token_file = \"admin.token\"\n");
   d.addEnrolee("existing.test.example");
+  admin::addTarget(d.store(), "cse1.test.example", "CSE");
   std::ofstream(path("enrolees.csv")) << "enroleeId,kpmId,rawPublicKey,gbaImpi,directKeys\n"
                                          "ae1.test.example,ae1-kpm,,,cse1.test.example:SAEF\n"
                                          "existing.test.example,x-kpm,,,\n"
@@ -211,6 +213,67 @@ TEST_F(AdminApi, NeverOpenWithoutACredential) {
                                std::filesystem::perm_options::add);
   auto readable = refusal("token_file = \"admin.token\"\n");
   EXPECT_NE(readable.find("chmod 600"), std::string::npos) << readable;
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// Issue 13 item 5: the audit log names who authenticated; GET /admin/v1/audit and the list
+// endpoints page with a limit and a cursor.
+TEST_F(AdminApi, TheAuditLogNamesThePrincipalAndPages) {
+  makeClientCertificates();
+  startMef("client_trust_anchors = \"admin-ca.pem\"\ntoken_file = \"admin.token\"\n");
+  std::vector<std::string> both = {"--cert", path("operator.pem"),
+                                   "--key",  path("operator.key"),
+                                   "-H",     "Authorization: Bearer " + std::string(kToken)};
+  auto add = [&](const std::string& id) {
+    auto args = both;
+    args.insert(args.end(),
+                {"-H", "Content-Type: application/json", "--data", R"({"targetId": ")" + id + R"(", "type": "CSE"})"});
+    return curl("POST", "/targets", args);
+  };
+  for (auto id : {"cse1.test.example", "cse2.test.example", "cse3.test.example"}) ASSERT_EQ(add(id).status, 201);
+
+  auto tail = d.rspf({"admin", "--config", (d.dir() / "mef.toml").string(), "audit", "tail", "--subject",
+                      "cse2.test.example", "--json"});
+  ASSERT_EQ(tail.exitCode, 0) << tail.err;
+  auto entries = json::parse(tail.out);
+  ASSERT_EQ(entries.size(), 1u) << tail.out;
+  EXPECT_EQ(entries[0]["actor"], "admin-api:cert:/CN=operator");
+
+  auto page = curl("GET", "/targets?limit=2", both);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(json::parse(page.body).size(), 2u);
+  auto withHeaders = both;
+  withHeaders.push_back("-i");
+  auto headed = curl("GET", "/targets?limit=2", withHeaders);
+  EXPECT_NE(headed.body.find("rel=\"next\""), std::string::npos) << headed.body;
+  EXPECT_NE(headed.body.find("after=cse2.test.example"), std::string::npos) << headed.body;
+  auto rest = curl("GET", "/targets?limit=2&after=cse2.test.example", both);
+  ASSERT_EQ(rest.status, 200);
+  auto last = json::parse(rest.body);
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0]["targetId"], "cse3.test.example");
+  EXPECT_EQ(curl("GET", "/targets?limit=0", both).status, 400);
+  EXPECT_EQ(curl("GET", "/enrolees?limit=99999", both).status, 400);
+
+  auto first = curl("GET", "/audit?limit=2", both);
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto one = json::parse(first.body);
+  ASSERT_EQ(one["entries"].size(), 2u);
+  ASSERT_FALSE(one["next"].is_null());
+  auto second = curl("GET", "/audit?limit=100&after=" + std::to_string(one["next"].get<std::uint64_t>()), both);
+  auto two = json::parse(second.body);
+  EXPECT_TRUE(two["next"].is_null());
+  EXPECT_GE(two["entries"].size(), 1u);
+  EXPECT_GT(two["entries"][0]["seq"].get<std::uint64_t>(), one["next"].get<std::uint64_t>());
+  auto bySubject = json::parse(curl("GET", "/audit?subject=cse3.test.example", both).body);
+  ASSERT_EQ(bySubject["entries"].size(), 1u);
+  EXPECT_EQ(bySubject["entries"][0]["outcome"], "success");
+  EXPECT_EQ(curl("GET", "/audit?after=x", both).status, 400);
 }
 
 }  // namespace

@@ -179,6 +179,7 @@ TEST(RspfCli, DemoPassesEveryStep) {
 TEST_F(AdminCli, BulkImportReportsEachRejectedRowAndImportsNothingHalf) {
   ASSERT_EQ(admin({"init"}).exitCode, 0);
   ASSERT_EQ(admin({"enrolee", "add", "existing.test.example", "--gba-impi", "impi-1@ims.test.example"}).exitCode, 0);
+  ASSERT_EQ(admin({"target", "add", "cse1.test.example"}).exitCode, 0);
   std::ofstream(dir / "enrolees.csv") << "enroleeId,kpmId,gbaImpi,directKeys,expiry\n"
                                          "ae1.test.example,ae1-kpm,,cse1.test.example:SAEF,1d\n"
                                          "ae2.test.example,ae2-kpm,impi-1@ims.test.example,,\n"  // IMPI taken

@@ -150,7 +150,9 @@ TEST_F(Observability, HealthzAnswersOkForTheMefAndTheTarget) {
   ASSERT_EQ(d.connect(kEnrolee, targetUrl, kTarget).exitCode, 0);
   auto targetMetrics = httpGet("http://" + address + "/metrics");
   EXPECT_EQ(targetMetrics.status, 200);
-  EXPECT_EQ(sample(targetMetrics.body, "rspf_handshakes_total", {{"outcome", "accepted"}}), 1) << targetMetrics.body;
+  EXPECT_EQ(sample(targetMetrics.body, "rspf_handshakes_total", {{"framework", "target-key"}, {"outcome", "accepted"}}),
+            1)
+      << targetMetrics.body;
   EXPECT_EQ(sample(targetMetrics.body, "rspf_http_requests_total", {{"status_class", "2xx"}}), 1) << targetMetrics.body;
 }
 

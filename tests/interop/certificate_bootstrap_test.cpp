@@ -361,6 +361,13 @@ TEST_F(CertificateBootstrap, AnAdministratorsRevocationIsEnforcedAtOnceAndPublis
   EXPECT_EQ(refused.out.find("HTTP/1.1 200"), std::string::npos) << refused.out;
   EXPECT_EQ(d.store().findEnrolmentKeyOf(kCse)->relativeKeId, before);
   EXPECT_NE(d.mefLog().find("revoked (keyCompromise)"), std::string::npos) << d.mefLog();
+  // The device is told why (issue 13 item 6): alert certificate_revoked, in words.
+  EXPECT_NE(refused.err.find("certificate revoked"), std::string::npos) << refused.err;
+  auto enrol = d.rspf({"enrol", "--mef", d.mefUrl(), "--mef-fqdn", LoopbackDeployment::kMefFqdn, "--cert", cert(),
+                       "--cert-key", key(), "--mef-trust-anchors", anchors(), "--credentials", dir + "/revoked.json"});
+  EXPECT_EQ(enrol.exitCode, 1);
+  EXPECT_NE(enrol.err.find("the server refused this client certificate: it has been revoked"), std::string::npos)
+      << enrol.err;
   EXPECT_NE(admin({"ca", "issued", kCse}).out.find("REVOKED (keyCompromise)"), std::string::npos);
 
   auto crl = admin({"ca", "crl", "--out", dir + "/crl.pem"});

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "admin/administration.hpp"
 #include "admin/csv_table.hpp"
 #include "admin/enrolee_import.hpp"
 #include "common/error.hpp"
@@ -22,6 +23,8 @@ class EnroleeImportTest : public ::testing::Test {
   void SetUp() override {
     store = store::openSqliteStore(dir / "mef.db", store::KeyEncryptionKey(crypto::randomSecret(32)));
     addEnrolee(*store, {"existing.test.example", "existing-kpm", std::nullopt, {}});
+    addTarget(*store, "cse1.test.example", "CSE");
+    addTarget(*store, "cse2.test.example", "CSE");
   }
 
   std::vector<std::string> enroleeIds() {
@@ -134,6 +137,20 @@ TEST_F(EnroleeImportTest, JsonArrayRowsWithPolicyDocuments) {
   EXPECT_TRUE(ae1->policy.certificate->requireApproval);
   EXPECT_EQ(ae1->policy.enrolmentExpiry, std::chrono::hours(24));
   EXPECT_EQ(store->listEnrolees().size(), 3u);
+}
+
+TEST_F(EnroleeImportTest, ADirectKeyPairNamingAnUnregisteredTargetIsRefusedWithTheRowsReason) {
+  auto report = importEnrolees(*store, parseImportRows("enroleeId,kpmId,directKeys\n"
+                                                       "ae1.test.example,ae1-kpm,cse1.test.example:SAEF\n"
+                                                       "ae2.test.example,ae2-kpm,cse9.test.example:SAEF\n",
+                                                       ImportFormat::Csv));
+  ASSERT_EQ(report.rows.size(), 2u);
+  EXPECT_TRUE(report.rows[0].imported) << report.rows[0].reason;
+  EXPECT_FALSE(report.rows[1].imported);
+  EXPECT_TRUE(mentions(report.rows[1], "Enrolment Target 'cse9.test.example', which is not registered"))
+      << report.rows[1].reason;
+  EXPECT_FALSE(store->findEnrolee("ae2.test.example"));
+  EXPECT_FALSE(store->findEnroleeByKpmId("ae2-kpm"));
 }
 
 TEST_F(EnroleeImportTest, UnreadableDocumentsAreRefusedWhole) {

@@ -50,6 +50,7 @@ class LoopbackDeployment {
   void stopMefInstance(const std::string& name);
   // The MEF URL that enrol(), startTarget() and startMaf() use from now on (e.g. another instance's).
   void useMef(const std::string& url) { mefUrl_ = url; }
+  ChildProcess* mefProcess() { return mef_.get(); }  // null when not running
   const std::string& mefUrl() const { return mefUrl_; }
   std::uint16_t mefPort() const;
 

@@ -78,6 +78,7 @@ std::optional<tls::ResolvedPsk> CertificateFramework::resolve(const tls::Present
     const std::string serial = ca::serialHex(*X509_get0_serialNumber(&presented.leaf));
     if (auto issued = store_.findIssuedCertificate(serial); issued && issued->revokedAt) {
       spdlog::info("client certificate {} refused: revoked ({})", serial, issued->revocationReason);
+      presented.refusal = X509_V_ERR_CERT_REVOKED;  // the Enrolee is told: alert certificate_revoked
       return std::nullopt;
     }
   }

@@ -83,6 +83,9 @@ class PostgresStore final : public Store {
   void flushAudit() override;
   std::vector<AuditEntry> tailAudit(std::size_t count) override;
   AuditVerification verifyAudit() override;
+  std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit) override;
+  // Store::backup's default applies: pg_dump is the way (docs/operations-shared-store.md).
+  void rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation) override;
 
   int schemaVersion() override;
 

@@ -149,6 +149,11 @@ int SqliteStore::schemaVersion() {
 }
 
 std::unique_ptr<Store> openSqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek) {
+  // Refused like key files: a store (or backup) others may read is a leak waiting to happen.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    throw Error(ErrorCode::Config, "the store " + inQuotes(path.c_str()) +
+                                       " is accessible by group or others; run: chmod 600 " + inQuotes(path.c_str()));
   return std::make_unique<SqliteStore>(path, std::move(kek));
 }
 

@@ -97,6 +97,10 @@ class SqliteStore final : public Store {
   std::vector<AuditEntry> tailAudit(std::size_t count) override;
   AuditVerification verifyAudit() override;
 
+  std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit) override;
+  void backup(const std::filesystem::path& file) override;
+  // The rotated store keeps its old KEK in memory for sealing: reopen it with the new one.
+  void rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation) override;
   int schemaVersion() override;
 
   // Diagnostics and tests (not part of Store): transactions the writer thread committed so far

@@ -114,6 +114,8 @@ void HttpsClient::connectAndHandshake(const HttpsEndpoint& endpoint) {
     std::string queued = tls::drainOpenSslErrors();
     std::string detail = queued.empty() ? ec.message() : queued;
     if (ec == beast::error::timeout || ec == asio::error::operation_aborted) detail = "timed out";
+    if (long verify = SSL_get_verify_result(d.stream->native_handle()); verify != X509_V_OK)
+      detail += " (" + std::string(X509_verify_cert_error_string(verify)) + ")";
     throw Error(ErrorCode::Tls,
                 "TLS handshake with " + d.hostHeader + " failed: " + tls::describeHandshakeFailure(detail));
   }

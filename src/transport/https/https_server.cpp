@@ -5,6 +5,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
@@ -13,16 +14,21 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "common/error.hpp"
 #include "common/log_fields.hpp"
+#include "common/safe_text.hpp"
+#include "crypto/identifiers.hpp"
 #include "tls/certificate_profile.hpp"
 #include "tls/openssl_handles.hpp"
+#include "transport/connection_gate.hpp"
 #include "transport/listening_socket.hpp"
 
 namespace rspf::transport {
@@ -32,43 +38,117 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-HttpResponse errorResponse(int status, const std::string& reason) {
+HttpResponse errorResponse(int status, std::string_view reason) {
   HttpResponse r;
   r.status = status;
-  r.body = nlohmann::json{{"Status", false}, {"ErrorString", reason}}.dump();
-  // 503: a store or an upstream is unavailable for now (a database failover); ask for a retry.
-  if (status == 503) r.headers.emplace_back("Retry-After", "1");
+  r.body = safeJsonDump(nlohmann::json{{"Status", false}, {"ErrorString", safeErrorText(reason, 1024)}});
+  return r;
+}
+
+HttpResponse overloadedResponse(std::chrono::seconds retryAfter) {
+  auto r = errorResponse(503, "the server is busy; retry later");
+  r.headers.emplace_back("Retry-After", std::to_string(retryAfter.count()));
   return r;
 }
 
 namespace {
 
 constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
-constexpr std::uint64_t kMaxDrainBytes = 1024 * 1024;  // beyond this a refused body is not read
+// The read buffer's bound. Beast parses a chunk-size line (with extensions) and the trailer only
+// once they are whole in the buffer, and its header limit does not cover trailers (PITFALLS): this
+// bound does, well below the 64 KiB field size at which Beast's fields throw length_error.
+constexpr std::size_t kMaxBufferedBytes = 32 * 1024;
+// After a refusal, what is still coming is read and discarded (at most this much, for at most
+// 2 s) before the close: closing with unread data resets the connection, and the client could
+// lose the answer before reading it. A declared body beyond this is not read at all.
+constexpr std::uint64_t kMaxDrainBytes = 1024 * 1024;
+constexpr std::chrono::milliseconds kMinAcceptBackoff{50};
+constexpr std::chrono::milliseconds kMaxAcceptBackoff{500};
 
-class Session : public std::enable_shared_from_this<Session> {
+using Request = http::request<http::string_body>;
+
+// RFC 9112 6.1 and 6.3: a request whose Transfer-Encoding is anything but exactly "chunked", or that
+// has both Transfer-Encoding and Content-Length, is answered 400 and the connection closed (its
+// framing cannot be trusted: the body could run as a second request). Returns the reason, or "".
+std::string framingRefusal(const Request& req) {
+  std::size_t encodings = 0;
+  std::string value;
+  for (const auto& field : req) {
+    if (field.name() != http::field::transfer_encoding) continue;
+    ++encodings;
+    value = std::string(field.value());
+  }
+  if (encodings == 0) return "";
+  auto first = value.find_first_not_of(" \t"), last = value.find_last_not_of(" \t");
+  value = first == std::string::npos ? "" : value.substr(first, last - first + 1);
+  if (encodings > 1 || !crypto::equalsIgnoreCase(value, "chunked"))
+    return "Transfer-Encoding must be exactly \"chunked\" (RFC 9112 6.1)";
+  if (req.count(http::field::content_length) > 0)
+    return "a request takes Content-Length or Transfer-Encoding, not both (RFC 9112 6.3)";
+  return "";
+}
+
+HttpRequest requestOf(Request& req, bool withBody) {
+  HttpRequest request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  for (const auto& field : req) request.headers.emplace_back(field.name_string(), field.value());
+  if (withBody) request.body = std::move(req.body());
+  return request;
+}
+
+// Requests between their handler's start and their response's write, for a draining stop().
+struct InFlight {
+  std::atomic<int> requests{0};
+  std::atomic<bool> draining{false};
+  // Held until the response is written.
+  std::shared_ptr<void> enter() {
+    ++requests;
+    return std::shared_ptr<void>(nullptr, [this](void*) { --requests; });
+  }
+};
+
+// What every session needs of its listener.
+struct Listener {
+  const HttpsServerSettings& settings;
+  const RequestHandler& handler;
+  const HandshakeObserver& observer;
+  asio::thread_pool& workers;
+  ConnectionGate& gate;
+  std::atomic<std::size_t>& queued;  // requests posted to the workers and not yet handled
+  InFlight& inFlight;
+};
+
+template <bool kTls>
+class Session : public std::enable_shared_from_this<Session<kTls>> {
  public:
-  Session(tcp::socket&& socket, asio::ssl::context& ctx, const HttpsServerSettings& settings,
-          const RequestHandler& handler, const HandshakeObserver& observer, asio::thread_pool& workers)
-      : stream_(std::move(socket), ctx),
-        settings_(settings),
-        handler_(handler),
-        observer_(observer),
-        workers_(workers) {
-    beast::error_code ec;
-    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    remote_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+  template <class... StreamArgs>
+  Session(const Listener& listener, ConnectionGate::Ticket ticket, std::string remote, StreamArgs&&... streamArgs)
+      : stream_(std::forward<StreamArgs>(streamArgs)...),
+        listener_(listener),
+        ticket_(std::move(ticket)),
+        remote_(std::move(remote)) {
+    peer_.remoteAddress = remote_;
   }
 
   void run() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->handshake(); });
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls)
+        self->handshake();
+      else
+        self->read();
+    });
   }
 
  private:
+  const HttpsServerSettings& settings() const { return listener_.settings; }
+
   void handshake() {
-    beast::get_lowest_layer(stream_).expires_after(settings_.idleTimeout);
+    beast::get_lowest_layer(stream_).expires_after(settings().limits.handshakeTimeout);
     stream_.async_handshake(asio::ssl::stream_base::server,
-                            [self = shared_from_this()](beast::error_code ec) { self->onHandshake(ec); });
+                            [self = this->shared_from_this()](beast::error_code ec) { self->onHandshake(ec); });
   }
 
   void onHandshake(beast::error_code ec) {
@@ -78,7 +158,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const tls::ResolvedPsk* resolved = nullptr;
     if (!ec) resolved = tls::pskAuthenticated(ssl) ? tls::resolvedPskOf(ssl) : tls::resolvedCertificatePeerOf(ssl);
     static const tls::ResolvedPsk kAnonymous{};
-    if (!ec && resolved == nullptr && settings_.anonymousClients && SSL_get0_peer_certificate(ssl) == nullptr &&
+    if (!ec && resolved == nullptr && settings().anonymousClients && SSL_get0_peer_certificate(ssl) == nullptr &&
         !tls::pskAuthenticated(ssl))
       resolved = &kAnonymous;  // server-authenticated only (e.g. the BSF's Ub)
     if (ec || resolved == nullptr) {
@@ -89,30 +169,32 @@ class Session : public std::enable_shared_from_this<Session> {
         detail += ": client certificate: " + std::string(X509_verify_cert_error_string(verify));
       ScopedLogFields fields({{"remote", remote_}, {"event", "handshake_refused"}});
       spdlog::info("TLS handshake from {} refused: {}", remote_, detail);
-      if (settings_.observer) {
+      if (settings().observer) {
         const char* presented = SSL_get_psk_identity(ssl);
-        settings_.observer->handshake({"none", false, "", presented ? presented : "", remote_, detail});
+        settings().observer->handshake({"none", false, "", presented ? presented : "", remote_, detail});
       }
       return;  // the socket closes when the session is released
     }
+    ticket_.authenticated();
     peer_.framework = resolved->framework;
     peer_.principal = resolved->principal;
     peer_.attributes = resolved->attributes;
     const char* identity = SSL_get_psk_identity(ssl);  // null for a certificate handshake
     peer_.pskIdentity = identity ? identity : "";
-    peer_.remoteAddress = remote_;
     peer_.exportKeyingMaterial = [ssl](std::string_view label, std::size_t length) {
       return tls::exportKeyingMaterial(ssl, label, length);
     };
     spdlog::debug("TLS {} {} from {}: {} as '{}'", SSL_get_version(ssl), SSL_get_cipher_name(ssl), remote_,
                   peer_.framework, peer_.principal);
-    if (settings_.observer)
-      settings_.observer->handshake({peer_.framework, true, peer_.principal, peer_.pskIdentity, remote_, ""});
-    if (observer_) {
+    if (settings().observer)
+      settings().observer->handshake({peer_.framework, true, peer_.principal, peer_.pskIdentity, remote_, ""});
+    if (listener_.observer) {
       try {
-        observer_(peer_);
+        listener_.observer(peer_);
       } catch (const std::exception& e) {
         spdlog::warn("handshake observer failed for {}: {}", remote_, e.what());
+      } catch (...) {
+        spdlog::warn("handshake observer failed for {}: a non-standard exception", remote_);
       }
     }
     read();
@@ -124,26 +206,49 @@ class Session : public std::enable_shared_from_this<Session> {
     // A declared Content-Length is checked once the header is in (onHeader); the parser's own
     // limit then guards chunked bodies.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    beast::get_lowest_layer(stream_).expires_after(settings_.idleTimeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
+    beast::get_lowest_layer(stream_).expires_after(settings().limits.idleTimeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
   }
 
   void onHeader(beast::error_code ec) {
     if (ec) return onRead(ec);
-    auto declared = parser_->content_length();
-    if (declared && *declared > settings_.maxBodyBytes) {
-      spdlog::info("{} request refused: body of {} bytes, over {}", remote_, *declared, settings_.maxBodyBytes);
-      auto refusal = errorResponse(413, "request body exceeds " + std::to_string(settings_.maxBodyBytes) + " bytes");
-      // Read the rest of a moderately sized body first: closing with unread data resets the
-      // connection, and the client would lose the 413 before reading it.
-      if (*declared <= kMaxDrainBytes && *declared > buffer_.size())
-        return drain(*declared - buffer_.size(), std::move(refusal));
-      return reply(std::move(refusal), false, 11);
+    if constexpr (!kTls) ticket_.authenticated();  // plain HTTP: a whole header is as far as it goes
+    auto& req = parser_->get();
+    if (auto refusal = framingRefusal(req); !refusal.empty()) {
+      spdlog::info("{} request refused: {}", remote_, refusal);
+      return reply(errorResponse(400, refusal), false, 11, kMaxDrainBytes);
     }
-    parser_->body_limit(settings_.maxBodyBytes);
+    auto declared = parser_->content_length();
+    if (declared && *declared > settings().maxBodyBytes) {
+      spdlog::info("{} request refused: body of {} bytes, over {}", remote_, *declared, settings().maxBodyBytes);
+      return refuseBody(
+          errorResponse(413, "request body exceeds " + std::to_string(settings().maxBodyBytes) + " bytes"));
+    }
+    if (settings().checkHeader) {
+      std::optional<HttpResponse> refused;
+      try {
+        refused = settings().checkHeader(peer_, requestOf(req, false));
+      } catch (...) {
+        listener_.gate.refuse(Refusal::HandlerFailed, describeCurrentException());
+        refused = errorResponse(500, "internal error");
+      }
+      if (refused) return refuseBody(std::move(*refused));
+    }
+    parser_->body_limit(settings().maxBodyBytes);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+  }
+
+  // Answers before the body is read, then closes. A moderately sized declared body is read and
+  // discarded after the answer is written: closing with unread data resets the connection, and
+  // the client could lose the answer before reading it.
+  void refuseBody(HttpResponse refusal) {
+    auto declared = parser_->content_length();
+    std::uint64_t unread = 0;
+    if (declared && *declared <= kMaxDrainBytes && *declared > buffer_.size()) unread = *declared - buffer_.size();
+    reply(std::move(refusal), false, 11, unread);
   }
 
   void onRead(beast::error_code ec) {
@@ -153,105 +258,154 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     if (ec == http::error::body_limit) {  // a chunked body over the limit
-      spdlog::info("{} request refused: body over {} bytes", remote_, settings_.maxBodyBytes);
-      return reply(errorResponse(413, "request body exceeds " + std::to_string(settings_.maxBodyBytes) + " bytes"),
-                   false, 11);
+      spdlog::info("{} request refused: body over {} bytes", remote_, settings().maxBodyBytes);
+      return reply(errorResponse(413, "request body exceeds " + std::to_string(settings().maxBodyBytes) + " bytes"),
+                   false, 11, kMaxDrainBytes);
     }
-    if (ec == http::error::header_limit) {
-      return reply(errorResponse(431, "request header fields too large"), false, 11);
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+      spdlog::info("{} request refused: {}", remote_, ec.message());
+      return reply(errorResponse(431, "request header fields, chunk line or trailer too large"), false, 11,
+                   kMaxDrainBytes);
     }
     if (ec) {
       spdlog::info("{} malformed HTTP request: {}", remote_, ec.message());
-      return reply(errorResponse(400, "malformed HTTP request: " + ec.message()), false, 11);
+      return reply(errorResponse(400, "malformed HTTP request: " + ec.message()), false, 11, kMaxDrainBytes);
     }
 
     auto& req = parser_->get();
-    HttpRequest request;
-    request.method = std::string(req.method_string());
-    request.target = std::string(req.target());
-    for (const auto& field : req) request.headers.emplace_back(field.name_string(), field.value());
-    request.body = std::move(req.body());
     bool keepAlive = req.keep_alive();
     unsigned version = req.version();
+    if (listener_.queued.fetch_add(1) >= settings().limits.maxQueuedRequests) {
+      --listener_.queued;
+      listener_.gate.refuse(Refusal::QueueFull, remote_);
+      return reply(overloadedResponse(settings().limits.retryAfter), false, version);
+    }
     // The handler runs on a worker; the session is idle meanwhile, so the exporter may use the SSL.
     auto received = std::chrono::steady_clock::now();
-    asio::post(workers_, [self = shared_from_this(), request = std::move(request), keepAlive, version,
-                          received]() mutable {
+    asio::post(listener_.workers, [self = this->shared_from_this(), request = requestOf(req, true), keepAlive, version,
+                                   received, guard = listener_.inFlight.enter()]() mutable {
       auto response = self->handle(request);
-      if (self->settings_.observer)
-        self->settings_.observer->request(response.status, std::chrono::steady_clock::now() - received);
-      asio::post(self->stream_.get_executor(), [self, response = std::move(response), keepAlive, version]() mutable {
-        self->reply(std::move(response), keepAlive, version);
+      --self->listener_.queued;
+      try {
+        if (self->settings().observer)
+          self->settings().observer->request(response.status, std::chrono::steady_clock::now() - received);
+      } catch (...) {
+        self->listener_.gate.refuse(Refusal::HandlerFailed, "request metric: " + describeCurrentException());
+      }
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response), keepAlive, version,
+                                                guard = std::move(guard)]() mutable {
+        // While draining, the connection closes after this answer: no new request starts.
+        self->reply(std::move(response), keepAlive && !self->listener_.inFlight.draining, version, 0, std::move(guard));
       });
     });
   }
 
-  HttpResponse handle(const HttpRequest& request) {
+  // Never throws: a handler's exception, of any type, becomes an error response.
+  HttpResponse handle(const HttpRequest& request) noexcept {
     HttpResponse response;
     try {
-      response = handler_(peer_, request);
+      response = listener_.handler(peer_, request);
     } catch (const Error& e) {
       response = errorResponse(httpStatusOf(e.code()), e.what());
-    } catch (const std::exception& e) {
-      spdlog::error("request {} {} from {} failed: {}", request.method, request.target, remote_, e.what());
+      // Unavailable: a store or an upstream is down for now (a database failover); ask for a retry.
+      if (response.status == 503) response.headers.emplace_back("Retry-After", "1");
+    } catch (...) {
+      listener_.gate.refuse(Refusal::HandlerFailed, request.method + " " + safeErrorText(request.target) + " from " +
+                                                        remote_ + ": " + describeCurrentException());
       response = errorResponse(500, "internal error");
     }
-    ScopedLogFields fields({{"remote", remote_},
-                            {"method", request.method},
-                            {"path", request.target.substr(0, 200)},
-                            {"status", response.status},
-                            {"framework", peer_.framework},
-                            {"principal", peer_.principal}});
-    spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, request.target, response.status, peer_.framework,
-                 peer_.principal);
+    try {
+      std::string path = safeErrorText(request.target, 200);
+      ScopedLogFields fields({{"remote", remote_},
+                              {"method", request.method},
+                              {"path", path},
+                              {"status", response.status},
+                              {"framework", peer_.framework},
+                              {"principal", peer_.principal}});
+      spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, path, response.status, peer_.framework,
+                   peer_.principal);
+    } catch (...) {  // a log line is not worth a lost answer
+    }
     return response;
   }
 
-  void drain(std::uint64_t remaining, HttpResponse then) {
+  static std::string describeCurrentException() {
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      return e.what();
+    } catch (...) {
+      return "a non-standard exception";
+    }
+  }
+
+  // Reads and discards `remaining` bytes (at most 2 s), then closes.
+  void drain(std::uint64_t remaining) {
     buffer_.consume(buffer_.size());
     auto scratch = std::make_shared<std::array<char, 16 * 1024>>();
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
     stream_.async_read_some(asio::buffer(*scratch),
-                            [self = shared_from_this(), scratch, remaining, then = std::move(then)](
-                                beast::error_code ec, std::size_t n) mutable {
-                              if (ec) return self->close();
-                              if (n >= remaining) return self->reply(std::move(then), false, 11);
-                              self->drain(remaining - n, std::move(then));
+                            [self = this->shared_from_this(), scratch, remaining](beast::error_code ec, std::size_t n) {
+                              if (ec || n >= remaining) return self->close();
+                              self->drain(remaining - n);
                             });
   }
 
-  void reply(HttpResponse response, bool keepAlive, unsigned version) {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
-                                                                   version == 10 ? 10 : 11);
-    res->set(http::field::server, "rspf");
-    res->set(http::field::content_type, response.contentType);
-    for (const auto& [k, v] : response.headers) res->set(k, v);
-    res->body() = std::move(response.body);
+  // Writes the response; then reads the next request, or discards `drainAfter` unread body bytes
+  // and closes, or closes.
+  // `guard` (a request in flight) is released once the response is written.
+  void reply(HttpResponse response, bool keepAlive, unsigned version, std::uint64_t drainAfter = 0,
+             std::shared_ptr<void> guard = {}) {
+    if (auto connection = response.header("Connection"); connection && crypto::equalsIgnoreCase(*connection, "close"))
+      keepAlive = false;
+    auto res = std::make_shared<http::response<http::string_body>>();
+    try {
+      res->result(static_cast<http::status>(response.status));
+      res->version(version == 10 ? 10 : 11);
+      res->set(http::field::server, "rspf");
+      res->set(http::field::content_type, response.contentType);
+      for (const auto& [k, v] : response.headers) res->set(k, v);
+      res->body() = std::move(response.body);
+    } catch (...) {  // a header Beast refuses (too large): the handler's answer cannot be sent
+      listener_.gate.refuse(Refusal::HandlerFailed, "response to " + remote_ + ": " + describeCurrentException());
+      auto fallback = errorResponse(500, "internal error");
+      res = std::make_shared<http::response<http::string_body>>(http::status::internal_server_error, 11);
+      res->set(http::field::content_type, fallback.contentType);
+      res->body() = std::move(fallback.body);
+      keepAlive = false;
+    }
     res->keep_alive(keepAlive);
     res->prepare_payload();
-    beast::get_lowest_layer(stream_).expires_after(settings_.idleTimeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keepAlive](beast::error_code ec, std::size_t) {
-      if (ec) return;
-      if (keepAlive) return self->read();
-      self->close();
-    });
+    beast::get_lowest_layer(stream_).expires_after(settings().limits.idleTimeout);
+    http::async_write(stream_, *res,
+                      [self = this->shared_from_this(), res, keepAlive, drainAfter, guard = std::move(guard)](
+                          beast::error_code ec, std::size_t) mutable {
+                        guard.reset();
+                        if (ec) return;
+                        if (keepAlive) return self->read();
+                        if (drainAfter > 0) return self->drain(drainAfter);
+                        self->close();
+                      });
   }
 
   void close() {
-    // One close_notify, bounded wait for the peer's (PITFALLS: a blocking shutdown stalls servers).
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
-    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+    if constexpr (kTls) {
+      // One close_notify, bounded wait for the peer's (PITFALLS: a blocking shutdown stalls servers).
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      });
+    } else {
       beast::error_code ignored;
-      beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    });
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    }
   }
 
-  beast::ssl_stream<beast::tcp_stream> stream_;
-  const HttpsServerSettings& settings_;
-  const RequestHandler& handler_;
-  const HandshakeObserver& observer_;
-  asio::thread_pool& workers_;
-  beast::flat_buffer buffer_;
+  Stream stream_;
+  const Listener& listener_;
+  ConnectionGate::Ticket ticket_;
+  beast::flat_buffer buffer_{kMaxBufferedBytes};
   std::optional<http::request_parser<http::string_body>> parser_;
   tls::AuthenticatedPeer peer_;
   std::string remote_;
@@ -264,38 +418,111 @@ struct HttpsServer::Impl {
   tls::PskIdentityResolver& resolver;
   RequestHandler handler;
   HandshakeObserver observer;
+  ConnectionGate gate{settings.name, settings.limits, settings.observer};
+  std::atomic<std::size_t> queued{0};
+  InFlight inFlight;  // before ioc and workers: their queued handlers hold guards into it
   asio::io_context ioc;
-  asio::thread_pool workers{static_cast<std::size_t>(std::max(1, settings.workers))};
   asio::ssl::context ctx{asio::ssl::context::tls_server};
   tcp::acceptor acceptor{ioc};
+  asio::steady_timer acceptTimer{ioc};
+  // After the io_context: work abandoned in the pool holds sessions, released before their io_context.
+  asio::thread_pool workers{static_cast<std::size_t>(std::max(1, settings.workers))};
+  Listener listener{settings, handler, observer, workers, gate, queued, inFlight};
+  std::chrono::milliseconds acceptBackoff = kMinAcceptBackoff;
   std::vector<std::thread> threads;
   mutable std::mutex mutex;
   std::condition_variable stopped;
   bool running = false;
 
   Impl(HttpsServerSettings s, tls::PskIdentityResolver& r, RequestHandler h, HandshakeObserver o)
-      : settings(std::move(s)), resolver(r), handler(std::move(h)), observer(std::move(o)) {}
+      : settings(withResolvedLimits(std::move(s))), resolver(r), handler(std::move(h)), observer(std::move(o)) {}
+
+  static HttpsServerSettings withResolvedLimits(HttpsServerSettings s) {
+    s.limits = resolved(s.limits);
+    return s;
+  }
 
   void accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) return;
-      if (!ec) {
-        socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), ctx, settings, handler, observer, workers)->run();
-      }
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (ec) return backOff(ec);  // EMFILE, ENFILE, ENOBUFS: retrying at once would spin
+      acceptBackoff = kMinAcceptBackoff;
+      admit(std::move(socket));
       accept();
     });
+  }
+
+  void backOff(beast::error_code ec) {
+    gate.refuse(Refusal::AcceptFailed,
+                ec.message() + "; accepting again in " + std::to_string(acceptBackoff.count()) + " ms");
+    acceptTimer.expires_after(acceptBackoff);
+    acceptBackoff = std::min(acceptBackoff * 2, kMaxAcceptBackoff);
+    acceptTimer.async_wait([this](beast::error_code waited) {
+      if (!waited) accept();
+    });
+  }
+
+  void admit(tcp::socket socket) {
+    beast::error_code ec;
+    auto endpoint = socket.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    std::string address = endpoint.address().to_string();
+    auto ticket = gate.admit(address);
+    if (!ticket) return refuseAtOnce(std::move(socket));
+    socket.set_option(tcp::no_delay(true), ec);
+    std::string remote = address + ":" + std::to_string(endpoint.port());
+    if (settings.plainHttp) {
+      std::make_shared<Session<false>>(listener, std::move(ticket), std::move(remote), std::move(socket))->run();
+    } else {
+      std::make_shared<Session<true>>(listener, std::move(ticket), std::move(remote), std::move(socket), ctx)->run();
+    }
+  }
+
+  // Past a cap: plain HTTP gets a 503 without its request being read (it is the whole refusal and
+  // fits the socket's send buffer); a TLS client is closed before any handshake work.
+  void refuseAtOnce(tcp::socket socket) {
+    beast::error_code ignored;
+    if (settings.plainHttp) {
+      auto body = overloadedResponse(settings.limits.retryAfter).body;
+      std::string text =
+          "HTTP/1.1 503 Service Unavailable\r\nServer: rspf\r\nContent-Type: application/json\r\n"
+          "Retry-After: " +
+          std::to_string(settings.limits.retryAfter.count()) +
+          "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+      socket.non_blocking(true, ignored);
+      socket.write_some(asio::buffer(text), ignored);
+      socket.shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    socket.close(ignored);
+  }
+
+  // A network thread: a handler's exception ends neither the thread nor the process (the
+  // session it escaped from is released, closing its connection).
+  void runNetworkThread() {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        gate.refuse(Refusal::HandlerFailed, std::string("network thread: ") + e.what());
+      } catch (...) {
+        gate.refuse(Refusal::HandlerFailed, "network thread: a non-standard exception");
+      }
+    }
   }
 };
 
 HttpsServer::HttpsServer(HttpsServerSettings settings, tls::PskIdentityResolver& resolver, RequestHandler handler,
                          HandshakeObserver onHandshake)
     : impl_(std::make_unique<Impl>(std::move(settings), resolver, std::move(handler), std::move(onHandshake))) {
-  tls::configurePskServer(impl_->ctx.native_handle(), impl_->settings.tls, &impl_->resolver);
-  if (impl_->settings.certificate)
-    tls::enableCertificateAuthentication(impl_->ctx.native_handle(), *impl_->settings.certificate,
-                                         impl_->settings.certificateResolver);
-  listenOn(impl_->acceptor, impl_->settings.host, impl_->settings.port, "listen");
+  if (!impl_->settings.plainHttp) {
+    tls::configurePskServer(impl_->ctx.native_handle(), impl_->settings.tls, &impl_->resolver);
+    if (impl_->settings.certificate)
+      tls::enableCertificateAuthentication(impl_->ctx.native_handle(), *impl_->settings.certificate,
+                                           impl_->settings.certificateResolver);
+  }
+  listenOn(impl_->acceptor, impl_->settings.host, impl_->settings.port,
+           impl_->settings.name == "https" ? "listen" : impl_->settings.name + ".listen");
 }
 
 HttpsServer::~HttpsServer() {
@@ -316,14 +543,25 @@ void HttpsServer::start() {
   impl_->running = true;
   impl_->accept();
   int n = std::max(1, impl_->settings.threads);
-  for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->runNetworkThread(); });
 }
 
 void HttpsServer::stop() {
   asio::post(impl_->ioc, [this] {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
+    impl_->acceptTimer.cancel();
   });
+  impl_->inFlight.draining = true;
+  if (int pending = impl_->inFlight.requests; pending > 0 && !impl_->ioc.stopped()) {
+    spdlog::info("draining {} request(s) in flight (at most {} ms)", pending, impl_->settings.drainTimeout.count());
+    auto deadline = std::chrono::steady_clock::now() + impl_->settings.drainTimeout;
+    while (impl_->inFlight.requests > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (int left = impl_->inFlight.requests; left > 0)
+      spdlog::warn("stopping with {} request(s) still in flight after {} ms", left,
+                   impl_->settings.drainTimeout.count());
+  }
   impl_->ioc.stop();
   impl_->workers.stop();
 }

@@ -1,6 +1,9 @@
 #pragma once
 // The HTTPS binding's server: asynchronous (Boost.Beast over Asio), one session object per
-// connection, a small pool of network threads, TLS-PSK authentication through a resolver.
+// connection, a small pool of network threads, TLS-PSK authentication through a resolver. Every
+// listener of ours runs on it (plainHttp: the observability listener) and so shares its bounds:
+// ListenerLimits (caps, timeouts, a request queue), a bounded parser (header, trailer and body),
+// RFC 9112 framing checks, and last-resort handlers so that no input or handler ends the process.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -13,16 +16,29 @@
 #include "tls/psk_profile.hpp"
 #include "transport/https/http_message.hpp"
 #include "transport/https/server_observer.hpp"
+#include "transport/listener_limits.hpp"
 
 namespace rspf::transport {
 
+// Runs on a network thread once a request's header is read and before its body is: a response
+// refuses the request at once (the body is discarded, never buffered); nullopt lets it through.
+// `head` has no body. It must be quick (no store access).
+using HeaderCheck =
+    std::function<std::optional<HttpResponse>(const tls::AuthenticatedPeer& peer, const HttpRequest& head)>;
+
 struct HttpsServerSettings {
+  std::string name = "https";  // this listener in logs and metrics: "mef", "admin_api", "observability", ...
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port (see HttpsServer::port)
   int threads = 2;         // network threads: handshakes, parsing, writing
   int workers = 8;         // request handlers; they may block (a durable store commit), network threads never do
   std::size_t maxBodyBytes = 16 * 1024;
-  std::chrono::seconds idleTimeout{30};
+  ListenerLimits limits;    // maxConnections 0: sized from the file-descriptor limit
+  // stop() first lets requests being handled finish, for at most this long (SIGTERM drains).
+  std::chrono::milliseconds drainTimeout{10000};
+  HeaderCheck checkHeader;  // e.g. the admin API's credentials, before a 4 MiB body is read
+  // No TLS (the observability listener): every peer is anonymous (empty framework and principal).
+  bool plainHttp = false;
   tls::PskServerSettings tls;
   // Also offer the certificate framework (ECDHE-ECDSA, mutual authentication) when set.
   std::optional<tls::CertificateServerCredentials> certificate;
@@ -48,7 +64,9 @@ class HttpsServer {
   std::uint16_t port() const;
   bool listening() const;  // started, not stopped, and accepting connections
   void start();
-  void stop();  // safe from any thread, including a signal-watching one
+  // Stops accepting, waits up to drainTimeout for requests being handled to be answered, then
+  // closes everything. Safe from any thread, including a signal-watching one (not from a handler).
+  void stop();
   void wait();  // until stopped
 
  private:
@@ -56,7 +74,11 @@ class HttpsServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// The JSON error body of PROTOCOL.md section 4: {"Status": false, "ErrorString": reason}.
-HttpResponse errorResponse(int status, const std::string& reason);
+// The JSON error body of PROTOCOL.md section 4: {"Status": false, "ErrorString": reason}. It cannot
+// throw on any reason (bytes that are not UTF-8 become U+FFFD, the reason is cut at 1024 bytes on a
+// character boundary): safe to build in a catch block.
+HttpResponse errorResponse(int status, std::string_view reason);
+// 503 with Retry-After: the listener's refusal under overload.
+HttpResponse overloadedResponse(std::chrono::seconds retryAfter);
 
 }  // namespace rspf::transport
