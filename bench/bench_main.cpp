@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "certificate_enrolment_bench.hpp"
+#include "cse_front_bench.hpp"
 #include "gba_enrolment_bench.hpp"
 #include "psk_enrolment_bench.hpp"
 
@@ -17,11 +18,14 @@ int main(int argc, char** argv) {
                  "  certificate-enrolment\n"
                  "                  certificate enrolments/s (mutual TLS + csrattrs + simpleenroll) vs. the\n"
                  "                  crypto floor measured in the same run\n"
-                 "  gba-enrolment   GBA enrolments/s (Ub with the BSF + TLS-PSK with Ks_NAF + exchange)\n";
+                 "  gba-enrolment   GBA enrolments/s (Ub with the BSF + TLS-PSK with Ks_NAF + exchange)\n"
+                 "  cse-front       oneM2M requests/s and the latency the CSE front adds (kept-alive TLS-PSK\n"
+                 "                  session through the front vs. plain HTTP straight to the CSE stand-in)\n";
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "psk-enrolment") return rspf::bench::pskEnrolmentBench({args.begin() + 1, args.end()});
   if (args[0] == "certificate-enrolment") return rspf::bench::certificateEnrolmentBench({args.begin() + 1, args.end()});
+  if (args[0] == "cse-front") return rspf::bench::cseFrontBench({args.begin() + 1, args.end()});
   if (args[0] == "gba-enrolment") return rspf::bench::gbaEnrolmentBench({args.begin() + 1, args.end()});
   std::cerr << "rspf_bench: unknown benchmark '" << args[0] << "' (try --help)\n";
   return 2;

@@ -1,5 +1,6 @@
 #include "ca_server/ca_server_config.hpp"
 
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
@@ -45,9 +46,7 @@ CaServerConfig loadCaServerConfig(const std::filesystem::path& file) {
   c.limits = config::loadListenerLimits(cf, "ca");
   c.label = cf.string("ca.label").value_or("");
   if (auto validity = cf.string("ca.validity")) {
-    auto d = parseDuration(*validity);
-    if (!d || d->count() <= 0) throw Error(ErrorCode::Config, "ca.validity takes a duration such as 365d");
-    c.validity = *d;
+    c.validity = parseBoundedDuration(*validity, "ca.validity", ErrorCode::Config);
   }
   c.holdForApproval = cf.boolean("ca.hold_for_approval").value_or(false);
   c.retryAfter = std::chrono::seconds(cf.integer("ca.retry_after").value_or(10));

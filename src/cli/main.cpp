@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -15,8 +16,10 @@
 #include "cli/completion.hpp"
 #include "cli/serve_role.hpp"
 #include "cli/usage_error.hpp"
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/process_hygiene.hpp"
 #include "common/text_file.hpp"
 #include "config/bootstrap_instruction_bundle.hpp"
 #include "config/config_check.hpp"
@@ -72,6 +75,15 @@ std::string readFirstLine(const std::string& file, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything holds a secret (docs/security.md "Process hygiene").
+  const bool allowCoreDumps =
+      std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::string_view(arg) == "--allow-core-dumps"; });
+  try {
+    disableCoreDumps(allowCoreDumps);
+  } catch (const Error& e) {
+    std::cerr << "rspf: " << e.what() << "\n";
+    return 1;
+  }
   CLI::App app{
       "rspf: oneM2M Remote Security Provisioning Frameworks (TS-0003 8.3).\n"
       "Roles: the M2M Enrolment Function (mef), an Enrolment Target (target), the Enrolee (enrol,\n"
@@ -88,6 +100,9 @@ int main(int argc, char** argv) {
           ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
           ->capture_default_str();
   app.set_version_flag("--version", "rspf 0.1.0");
+  app.add_flag("--allow-core-dumps",
+               "let this process write core dumps (debugging only: a core holds the KEK and unsealed keys; "
+               "also $RSPF_ALLOW_CORE_DUMPS=1)");
 
   // --- mef
   auto* mef = app.add_subcommand("mef", "Run the M2M Enrolment Function (HTTPS, TLS-PSK)");
@@ -365,7 +380,7 @@ int main(int argc, char** argv) {
         if (token.empty() && tokenFile.empty() && instructions.enrolmentToken) token = *instructions.enrolmentToken;
         if (mefTrustAnchors.empty() && !bootstrapCertificate.empty() && !instructions.mefTrustAnchorsPem.empty()) {
           mefTrustAnchors = credentials + ".mef-trust-anchors.pem";
-          std::ofstream(mefTrustAnchors, std::ios::binary | std::ios::trunc) << instructions.mefTrustAnchorsPem;
+          writeTextFile(mefTrustAnchors, instructions.mefTrustAnchorsPem, kPublicFileMode);
         }
       }
       // Re-keying (issue 5 items 3 and 4): from the credentials of an earlier enrolment.
@@ -376,8 +391,7 @@ int main(int argc, char** argv) {
                 credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)}
                 .load();
       if (!renewBefore.empty()) {
-        auto margin = parseDuration(renewBefore);
-        if (!margin) throw Error(ErrorCode::Config, "--renew-before takes a duration such as 12h or 7d");
+        auto margin = std::optional(parseBoundedDuration(renewBefore, "--renew-before", ErrorCode::Config, true));
         if (kept && kept->expiry - now() > *margin) {
           std::cout << "credentials valid until " << toRfc3339(kept->expiry) << ", more than " << renewBefore
                     << " from now: nothing to do\n";
@@ -399,9 +413,7 @@ int main(int argc, char** argv) {
       if (enrolOptions.mefUrl.empty() || enrolOptions.mefFqdn.empty())
         throw Error(ErrorCode::Config, "name the MEF: --mef and --mef-fqdn, or --bundle with --bundle-signer");
       if (!approvalWait.empty()) {
-        auto d = parseDuration(approvalWait);
-        if (!d) throw Error(ErrorCode::Config, "--approval-wait takes a duration such as 60s");
-        enrolOptions.approvalWait = *d;
+        enrolOptions.approvalWait = parseBoundedDuration(approvalWait, "--approval-wait", ErrorCode::Config, true);
       }
       if (reauth) {
         // KreId/Kre from the credential file (above).

@@ -6,6 +6,7 @@
 #include "ca/pem.hpp"
 #include "ca/signature.hpp"
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "common/text_file.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
@@ -103,7 +104,7 @@ std::string signBootstrapInstructions(const BootstrapInstructions& instructions,
 
 BootstrapInstructions verifyBootstrapInstructions(std::string_view text, const EVP_PKEY& trustedSigner) {
   if (text.size() > kMaxBundleBytes) malformed("larger than 256 KiB");
-  auto bundle = nlohmann::json::parse(text, nullptr, false);
+  auto bundle = parseStrictJsonOrDiscarded(text);
   if (bundle.is_discarded() || !bundle.is_object()) malformed("not a JSON object");
   if (requireString(bundle, "format") != kBootstrapBundleFormat)
     malformed("unknown format '" + bundle["format"].get<std::string>().substr(0, 64) + "'");
@@ -126,7 +127,8 @@ BootstrapInstructions verifyBootstrapInstructions(std::string_view text, const E
   if (!ca::verifySha256(trustedSigner, *payload, *signature))
     throw Error(ErrorCode::Forbidden,
                 "bootstrap instruction bundle: the signature does not verify (the bundle was altered); refusing it");
-  auto json = nlohmann::json::parse(payload->begin(), payload->end(), nullptr, false);
+  auto json =
+      parseStrictJsonOrDiscarded(std::string_view(reinterpret_cast<const char*>(payload->data()), payload->size()));
   if (json.is_discarded()) malformed("the payload is not JSON");
   return instructionsOf(json);
 }

@@ -187,6 +187,25 @@ std::optional<bool> ConfigFile::boolean(std::string_view key) const {
   throw Error(ErrorCode::Config, where(file_, *node.node()) + "'" + std::string(key) + "' must be true or false");
 }
 
+std::optional<std::vector<std::string>> ConfigFile::strings(std::string_view key) const {
+  requireDeclared(key);
+  auto node = table_->at(key);
+  if (!node) return std::nullopt;
+  auto fail = [&] {
+    return Error(ErrorCode::Config,
+                 where(file_, *node.node()) + "'" + std::string(key) + "' must be an array of strings");
+  };
+  const auto* array = node.as_array();
+  if (array == nullptr) throw fail();
+  std::vector<std::string> out;
+  for (const auto& element : *array) {
+    auto v = element.value<std::string>();
+    if (!v) throw fail();
+    out.push_back(*v);
+  }
+  return out;
+}
+
 std::optional<std::filesystem::path> ConfigFile::path(std::string_view key) const {
   auto v = string(key);
   if (!v || v->empty()) return std::nullopt;

@@ -33,6 +33,8 @@ class ConfigFile {
   std::string requireString(std::string_view dottedKey) const;
   std::optional<std::int64_t> integer(std::string_view dottedKey) const;
   std::optional<bool> boolean(std::string_view dottedKey) const;
+  // An array of strings (["a", "b"]); Error(Config) for any other value.
+  std::optional<std::vector<std::string>> strings(std::string_view dottedKey) const;
   std::optional<std::filesystem::path> path(std::string_view dottedKey) const;  // resolved
   const std::filesystem::path& file() const { return file_; }
   const Schema& schema() const { return schema_; }

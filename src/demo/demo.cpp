@@ -19,10 +19,13 @@
 #include "common/child_process.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
+#include "enrolee/enrolee_credentials.hpp"
 #include "enrolee/simulated_usim.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "store/open_store.hpp"
+#include "support/cse_stand_in.hpp"
+#include "transport/https/https_client.hpp"
 
 namespace rspf::demo {
 namespace {
@@ -32,6 +35,7 @@ using Steady = std::chrono::steady_clock;
 
 constexpr const char* kMefFqdn = "mef.demo.example";
 constexpr const char* kTargetId = "cse1.demo.example";
+constexpr const char* kFrontId = "cse3.demo.example";  // a target in front of a oneM2M CSE (docs/cse-front.md)
 constexpr const char* kEnroleeId = "ae1.demo.example";
 constexpr const char* kShortLivedId = "ae2.demo.example";
 constexpr const char* kCertificateEnroleeId = "cse2.demo.example";
@@ -165,7 +169,8 @@ int runDemo(bool keep, bool verbose) {
             << "           (MEF " << kMefFqdn << ", Enrolment Target " << kTargetId << ", folder " << d.dir.string()
             << ")\n";
   auto started = Steady::now();
-  std::unique_ptr<ChildProcess> mef, target, maf, bsf;
+  std::unique_ptr<ChildProcess> mef, target, maf, bsf, front;
+  std::unique_ptr<testing::CseStandIn> cse;
   std::string token;
 
   d.run("set up the MEF's store: Enrolees with generated Kpm, policies, a target, a token", [&] {
@@ -179,8 +184,10 @@ int runDemo(bool keep, bool verbose) {
     };
     add(kTargetId, {});
     admin::addTarget(*store, kTargetId, "CSE");
+    add(kFrontId, {});
+    admin::addTarget(*store, kFrontId, "CSE");
     store::EnrolmentPolicy ae1;
-    ae1.directKeys = {{kTargetId, "SAEF"}};
+    ae1.directKeys = {{kTargetId, "SAEF"}, {kFrontId, "SAEF"}};
     ae1.registrarCseId = kTargetId;
     ae1.enrolmentExpiry = std::chrono::hours(1);
     ae1.token = store::TokenRequirement::Required;
@@ -275,6 +282,71 @@ int runDemo(bool keep, bool verbose) {
     for (const auto& ae : j["allowedAEs"]) hasEnrolee |= ae == kEnroleeId;
     if (!hasEnrolee) throw std::runtime_error("allowedAEs lacks the Enrolee: " + out);
     return j.dump(2);
+  });
+
+  std::string frontUrl;
+  d.run("put a target in front of a oneM2M CSE (the CSE stand-in on loopback; [target] upstream, rspf target)", [&] {
+    cse = std::make_unique<testing::CseStandIn>();
+    d.writeFile(d.dir / "front.toml",
+                std::string("[target]\nid = \"") + kFrontId +
+                    "\"\ntype = \"CSE\"\nlisten = \"127.0.0.1:0\"\nready_file = \"front.ready\"\nupstream = \"" +
+                    cse->url() +
+                    "\"\noriginator_prefix = \"C\"\noriginator_strip_suffix = \".demo.example\"\n"
+                    "deny_originators = [\"/id-in\"]\ncse_admin_originator = \"CAdmin\"\n"
+                    "cse_app_rule = \"/cse-in/asar-rspf\"\n\n[mef]\nurl = \"" +
+                    d.mefUrl + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + kFrontId + "-kpm\"\nkpm_file = \"" +
+                    kFrontId + ".kpm\"\ncredentials = \"front-credentials.json\"\n");
+    front = std::make_unique<ChildProcess>(
+        std::vector<std::string>{d.exe.string(), "target", "--config", (d.dir / "front.toml").string()},
+        d.dir / "front.log");
+    frontUrl = "https://" + waitForReadyFile(d.dir / "front.ready", *front);
+    return "listening at " + frontUrl + "; forwards to the CSE at " + cse->url() +
+           " with the originator the credential names (Enrolee-ID -> C<name>)";
+  });
+
+  d.run("through the front, the Enrolee creates an AE and a contentInstance (one kept-alive TLS-PSK session)", [&] {
+    auto credentials = enrolee::CredentialFile{d.dir / (std::string(kEnroleeId) + ".json"), std::nullopt}.load();
+    const auto* key = credentials.findTargetKey(kFrontId, std::nullopt);
+    if (key == nullptr) throw std::runtime_error("no key was provisioned for " + std::string(kFrontId));
+    transport::HttpsClient session(*transport::parseHttpsUrl(frontUrl), tls::PskClientSettings{kFrontId, false},
+                                   tls::PskClientCredentials{credentials.keId, key->key});
+    auto create = [&](const std::string& parent, int ty, const std::string& ri, const nlohmann::json& body) {
+      auto r = session.request(
+          {"POST",
+           parent,
+           {{"X-M2M-RI", ri}, {"X-M2M-RVI", "3"}, {"Content-Type", "application/json;ty=" + std::to_string(ty)}},
+           body.dump()});
+      if (r.status != 201)
+        throw std::runtime_error("create under " + parent + " answered " + std::to_string(r.status) + ": " + r.body);
+      return r;
+    };
+    auto ae = create("/cse-in", 2, "demo-1", {{"m2m:ae", {{"rn", "meter"}, {"api", "Nrspf-demo"}, {"rr", false}}}});
+    create("/cse-in/meter", 3, "demo-2", {{"m2m:cnt", {{"rn", "readings"}}}});
+    auto cin =
+        create("/cse-in/meter/readings", 4, "demo-3", {{"m2m:cin", {{"cnf", "text/plain:0"}, {"con", "42 kWh"}}}});
+    auto aei = nlohmann::json::parse(ae.body)["m2m:ae"].value("aei", "");
+    if (aei != "Cae1") throw std::runtime_error("the CSE registered the AE as '" + aei + "', not Cae1");
+    auto location = cin.header("Content-Location").value_or("");
+    auto stored = cse->resource(location);
+    if (!stored || stored->value("con", "") != "42 kWh" || stored->value("cr", "") != "Cae1")
+      throw std::runtime_error("the CSE holds no contentInstance by Cae1 at '" + location + "'");
+    auto spoofed =
+        session.request({"DELETE", "/cse-in/meter", {{"X-M2M-RI", "demo-4"}, {"X-M2M-Origin", "CAdmin"}}, ""});
+    if (spoofed.status != 403) throw std::runtime_error("a spoofed originator was forwarded");
+    return "AE: 201, X-M2M-RSC " + ae.header("X-M2M-RSC").value_or("?") + ", Content-Location " +
+           ae.header("Content-Location").value_or("?") + ", aei " + aei + " (the credential's, not the client's)\n" +
+           "contentInstance: 201, X-M2M-RSC " + cin.header("X-M2M-RSC").value_or("?") + ", Content-Location " +
+           location + "\n" + "X-M2M-Origin: CAdmin from the Enrolee: " + std::to_string(spoofed.status) +
+           ", X-M2M-RSC " + spoofed.header("X-M2M-RSC").value_or("?") + " (never passed on)";
+  });
+
+  d.run("the CSE's own <serviceSubscribedAppRule>, kept by the front (seed 8.3.1.2 NOTE 1-2)", [&] {
+    for (int i = 0; i < 100 && !cse->resource("/cse-in/asar-rspf"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto rule = cse->resource("/cse-in/asar-rspf");
+    if (!rule || rule->value("aae", nlohmann::json::array()) != nlohmann::json::array({"Cae1"}))
+      throw std::runtime_error("the CSE's rule does not list Cae1");
+    return "applicableCredIDs " + rule->at("apci").dump() + ", allowedAEs " + rule->at("aae").dump();
   });
 
   d.run("Certificate Enrolment (EST) on a pre-provisioned-key session (rspf enrol --certificate)", [&] {
@@ -387,15 +459,18 @@ int runDemo(bool keep, bool verbose) {
       });
 
   d.run("stop the servers", [&] {
+    int f = front ? front->terminate() : 0;
     int a = target ? target->terminate() : 0;
     int m = maf ? maf->terminate() : 0;
     int b = mef ? mef->terminate() : 0;
     int c = bsf ? bsf->terminate() : 0;
-    if (a != 0 || m != 0 || b != 0 || c != 0)
-      throw std::runtime_error("exit status target " + std::to_string(a) + ", MAF " + std::to_string(m) + ", MEF " +
-                               std::to_string(b) + ", BSF " + std::to_string(c));
+    if (cse) cse->stop();
+    if (a != 0 || m != 0 || b != 0 || c != 0 || f != 0)
+      throw std::runtime_error("exit status target " + std::to_string(a) + ", front " + std::to_string(f) + ", MAF " +
+                               std::to_string(m) + ", MEF " + std::to_string(b) + ", BSF " + std::to_string(c));
     return std::string("all exited cleanly");
   });
+  front.reset();
   target.reset();
   maf.reset();
   mef.reset();
@@ -403,7 +478,7 @@ int runDemo(bool keep, bool verbose) {
 
   auto total = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started).count();
   if (verbose || !d.ok) {
-    for (const char* log : {"mef.log", "target.log", "maf.log", "bsf.log"}) {
+    for (const char* log : {"mef.log", "target.log", "front.log", "maf.log", "bsf.log"}) {
       std::ifstream in(d.dir / log);
       if (!in) continue;
       std::cout << "---- " << log << "\n" << in.rdbuf() << "\n";

@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "common/key_file.hpp"
 #include "common/private_file.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
@@ -103,7 +104,7 @@ void CredentialFile::save(const EnroleeCredentials& c) const {
 
 EnroleeCredentials CredentialFile::load() const {
   auto text = readFile(path);
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = parseStrictJsonOrDiscarded(text);
   if (j.is_discarded() || !j.is_object() || j.value("format", "") != kFormat)
     throw Error(ErrorCode::Config, path.string() + " is not an rspf credential file");
   auto key = credentialKey(*this, false);

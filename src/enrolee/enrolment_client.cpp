@@ -5,6 +5,7 @@
 
 #include "ca/pem.hpp"
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/enrolment_key.hpp"
 #include "crypto/gba_key_derivation.hpp"
 #include "crypto/identifiers.hpp"
@@ -89,7 +90,7 @@ EnroledCertificate renewCertificate(const EnrolOptions& options) {
 }
 
 void throwMefError(const transport::HttpResponse& response, std::string_view what) {
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(response.body);
   std::string reason = body.is_object() && body.contains("ErrorString") && body["ErrorString"].is_string()
                            ? body["ErrorString"].get<std::string>()
                            : "no reason given";
@@ -135,7 +136,7 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
   auto response = client.request({"POST", "/enrolment/exchange", {}, request.dump()});
   if (response.status != 200) throwMefError(response, "enrolment exchange");
 
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(response.body);
   if (!body.is_object() || !body.contains("keId") || !body.contains("kreId") || !body.contains("expiry"))
     throw Error(ErrorCode::Internal, "the MEF's enrolment exchange answer is malformed");
   EnroleeCredentials c;

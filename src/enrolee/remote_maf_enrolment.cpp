@@ -4,6 +4,7 @@
 
 #include "ca/pem.hpp"
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "transport/https/https_client.hpp"
 
@@ -58,7 +59,7 @@ RemoteMafEnrolment performRemoteMafEnrolment(EnroleeCredentials& c,
   first.request = {"GET", "/enrolment", {}, ""};
   auto response = requestMaf(c, first);
   if (response.status != 200) throwMefError(response, "Remote MAF Enrolment with '" + result.mafId + "'");
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(response.body);
   if (!body.is_object() || !body.contains("usages") || !body["usages"].is_array())
     throw Error(ErrorCode::Internal, "the MAF's enrolment answer is malformed");
   for (const auto& u : body["usages"])

@@ -1,5 +1,6 @@
 #include "mef/mef_config.hpp"
 
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
@@ -47,6 +48,10 @@ const config::Schema& mefConfigSchema() {
         {"certificate", KeyKind::Certificate},
         {"private_key", KeyKind::PrivateKey}}},
       {"approval", {{"webhook"}, {"timeout_ms"}}},
+      {"audit",
+       {{"refused_handshake_interval", KeyKind::Duration},
+        {"refused_handshake_sources"},
+        {"retention", KeyKind::Duration}}},
       observability::observabilityTable(),
       admin_api::adminApiTable(),
       config::logTable(),
@@ -71,9 +76,7 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   if (c.estRetryAfter.count() < 1 || c.estRetryAfter.count() > 86400)
     throw Error(ErrorCode::Config, "mef.est_retry_after must be 1 to 86400 seconds");
   if (auto grace = cf.string("mef.rekey_grace")) {
-    auto d = parseDuration(*grace);
-    if (!d) throw Error(ErrorCode::Config, "mef.rekey_grace takes a duration such as 300s, 10m or 0s");
-    c.rekeyGrace = *d;
+    c.rekeyGrace = parseBoundedDuration(*grace, "mef.rekey_grace", ErrorCode::Config, /*allowZero=*/true);
   }
   c.tls13 = cf.boolean("mef.tls13").value_or(false);
   c.maxBodyBytes = static_cast<std::size_t>(cf.integer("mef.max_body_bytes").value_or(16 * 1024));
@@ -97,9 +100,7 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
     if (!anchors) throw Error(ErrorCode::Config, "gba.bsf_trust_anchors is required with gba.bsf_url");
     gba.bsfTrustAnchors = *anchors;
     if (auto text = cf.string("gba.key_cache_lifetime")) {
-      auto d = parseDuration(*text);
-      if (!d) throw Error(ErrorCode::Config, "gba.key_cache_lifetime must be a duration such as \"5m\"");
-      gba.keyCacheLifetime = *d;
+      gba.keyCacheLifetime = parseBoundedDuration(*text, "gba.key_cache_lifetime", ErrorCode::Config, true);
     }
     c.gba = std::move(gba);
   }
@@ -124,6 +125,18 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   if (c.approvalTimeout.count() < 1 || c.approvalTimeout.count() > 60000)
     throw Error(ErrorCode::Config, "approval.timeout_ms must be 1 to 60000");
   c.adminApi = admin_api::loadAdminApiSettings(cf);
+  if (auto interval = cf.string("audit.refused_handshake_interval")) {
+    c.audit.refusedHandshakeInterval =
+        parseBoundedDuration(*interval, "audit.refused_handshake_interval", ErrorCode::Config);
+    if (c.audit.refusedHandshakeInterval > std::chrono::hours(24))
+      throw Error(ErrorCode::Config, "audit.refused_handshake_interval must be at most 24h");
+  }
+  c.audit.refusedHandshakeSources =
+      static_cast<std::size_t>(cf.integer("audit.refused_handshake_sources").value_or(20));
+  if (c.audit.refusedHandshakeSources < 1 || c.audit.refusedHandshakeSources > 10000)
+    throw Error(ErrorCode::Config, "audit.refused_handshake_sources must be 1 to 10000");
+  if (auto retention = cf.string("audit.retention"))
+    c.audit.retention = parseBoundedDuration(*retention, "audit.retention", ErrorCode::Config);
   return c;
 }
 

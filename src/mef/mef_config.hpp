@@ -11,6 +11,8 @@
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
 //   [approval] webhook = "http://host:port/path", timeout_ms (default 5000): enrolment approval
 //   [admin_api] listen, client_trust_anchors, token_file, ... (admin_api/admin_api_settings.hpp)
+//   [audit] refused_handshake_interval (default "60s"), refused_handshake_sources (default 20),
+//           retention (e.g. "400d": what `rspf admin audit archive` moves out by default)
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -21,6 +23,7 @@
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
 #include "store/store_settings.hpp"
+#include "procedures/audit_trail.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::mef {
@@ -82,6 +85,7 @@ struct MefConfig {
   std::optional<std::string> approvalWebhook;  // for Enrolees whose policy requires approval
   std::chrono::milliseconds approvalTimeout{5000};
   std::optional<admin_api::AdminApiSettings> adminApi;  // the Admin REST API, off by default
+  procedures::AuditSettings audit;                      // [audit]
 };
 
 MefConfig loadMefConfig(const std::filesystem::path& file);

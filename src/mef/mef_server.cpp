@@ -88,7 +88,7 @@ struct MefServer::Impl {
                             : std::nullopt),
         store(std::move(s)),
         audit(*store),
-        handshakeAudit(audit, &metrics),
+        handshakeAudit(audit, &metrics, c.audit),
         certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
         preProvisioned(*store),
         reAuthentication(*store, c.fqdn),

@@ -6,6 +6,8 @@
 #include "common/key_file.hpp"
 #include "common/safe_text.hpp"
 #include "crypto/encoding.hpp"
+#include "cse_front/app_rule_sync.hpp"
+#include "cse_front/cse_front.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "observability/observability_server.hpp"
 #include "observability/prometheus_metrics.hpp"
@@ -60,6 +62,8 @@ struct EnrolmentTargetServer::Impl {
   transport::HttpsServer server;
   std::optional<observability::ObservabilityServer> observabilityServer;
   ExpirySweeper sweeper{cache, [this](const std::string& credentialId) { rule.erase(credentialId); }};
+  std::optional<cse_front::CseFront> front;           // forwarding mode: [target] upstream
+  std::optional<cse_front::AppRuleSync> appRuleSync;  // the CSE's own <serviceSubscribedAppRule>
 
   explicit Impl(const TargetConfig& c)
       : config(c),
@@ -76,10 +80,30 @@ struct EnrolmentTargetServer::Impl {
             }) {
     fetcher.observeWith(
         [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
+    if (c.front) startFront(*c.front);
     if (c.observability)
       observabilityServer.emplace(*c.observability,
                                   observability::ObservabilityHandlers{[this] { return metrics.render(); },
                                                                        [this] { return healthy(); }, &metrics});
+  }
+
+  // Forwarding mode (docs/cse-front.md): the session's key is checked with the framework on every
+  // request (its Lifetime, and the MEF's revocation within revalidate_after); the CSE's
+  // <serviceSubscribedAppRule> follows the local record.
+  void startFront(const cse_front::FrontSettings& settings) {
+    front.emplace(settings, config.id, [this](const tls::AuthenticatedPeer& peer) -> std::optional<std::string> {
+      auto current = framework.resolve(peer.pskIdentity);
+      auto presented = peer.attributes.find("credentialId");
+      if (current && presented != peer.attributes.end() && current->attributes["credentialId"] == presented->second)
+        return std::nullopt;
+      return "the MEF no longer serves the Enrolee's key; enrol again";
+    });
+    if (!settings.appRule) return;
+    appRuleSync.emplace(front->upstream(), *settings.appRule);
+    rule.setListener([this](const std::string& credentialId, const std::string& enroleeId, bool admitted) {
+      if (admitted) return appRuleSync->admitted(credentialId, front->originators().originatorOf(enroleeId));
+      appRuleSync->erased(credentialId);
+    });
   }
 
   // /healthz: the listener is up and the target's own enrolment (its KreId for Key Retrieval) is current.
@@ -94,10 +118,12 @@ struct EnrolmentTargetServer::Impl {
     s.threads = c.threads;
     s.tls.serverName = c.id;
     s.observer = observer;
+    if (c.front) s.maxBodyBytes = c.front->maxBodyBytes;
     return s;
   }
 
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+    if (front) return front->forward(peer, request);
     if (request.method != "GET") throw Error(ErrorCode::BadRequest, "only GET is served here");
     if (request.target == "/whoami") {
       auto cred = peer.attributes.find("credentialId");

@@ -7,6 +7,7 @@
 #include "ca/embedded_ca.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "transport/https/https_client.hpp"
@@ -59,7 +60,7 @@ ProvisionedKey MefKeyFetcher::fetchFromMef(const std::string& keId, int suid) co
   std::string suidText = (suid < 10 ? "0" : "") + std::to_string(suid);
   auto response = get("/fetchCredentials/" + keId + "/" + suidText);
   if (response.status != 200) enrolee::throwMefError(response, "MEF Key Retrieval");
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(response.body);
   if (!body.is_object() || !body.value("Status", false))
     throw Error(ErrorCode::Internal, "the MEF's key retrieval answer is malformed");
   try {

@@ -1,11 +1,13 @@
 #include "target/target_config.hpp"
 
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
 #include "config/listener_limits_config.hpp"
 #include "config/log_settings.hpp"
 #include "crypto/identifiers.hpp"
+#include "cse_front/front_settings.hpp"
 
 namespace rspf::target {
 
@@ -19,7 +21,19 @@ const config::Schema& targetConfigSchema() {
                                    {"listen", KeyKind::HostPort},
                                    {"threads"},
                                    {"revalidate_after", KeyKind::Duration},
-                                   {"ready_file", KeyKind::OutputFile}}}),
+                                   {"ready_file", KeyKind::OutputFile},
+                                   // forwarding mode (cse_front/front_settings.hpp)
+                                   {"upstream"},
+                                   {"originator_prefix"},
+                                   {"originator_strip_suffix"},
+                                   {"deny_originators"},
+                                   {"max_body_bytes"},
+                                   {"max_response_bytes"},
+                                   {"upstream_pool_size"},
+                                   {"upstream_timeout", KeyKind::Duration},
+                                   {"upstream_connect_timeout", KeyKind::Duration},
+                                   {"cse_admin_originator"},
+                                   {"cse_app_rule"}}}),
       {"mef", {{"url"}, {"fqdn"}, {"kpm_id"}, {"kpm_file", KeyKind::SecretFile}, {"credentials", KeyKind::OutputFile}}},
       observability::observabilityTable(),
       config::logTable(),
@@ -44,11 +58,10 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
   c.limits = config::loadListenerLimits(cf, "target");
   c.threads = static_cast<int>(cf.integer("target.threads").value_or(2));
   if (auto revalidate = cf.string("target.revalidate_after")) {
-    auto d = parseDuration(*revalidate);
-    if (!d) throw Error(ErrorCode::Config, "target.revalidate_after takes a duration such as 60s or 5m");
-    c.revalidateAfter = *d;
+    c.revalidateAfter = parseBoundedDuration(*revalidate, "target.revalidate_after", ErrorCode::Config, true);
   }
   c.readyFile = cf.path("target.ready_file");
+  c.front = cse_front::loadFrontSettings(cf);
   c.mefUrl = cf.requireString("mef.url");
   c.mefFqdn = crypto::toLower(cf.requireString("mef.fqdn"));
   c.kpmId = cf.requireString("mef.kpm_id");

@@ -1,7 +1,8 @@
 #pragma once
 // `rspf target --config FILE`:
 //   [target] id (its CSE-ID / AE-ID in FQDN form: Target-ID and expected SNI), type ("CSE"|"AE"),
-//            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", threads, ready_file
+//            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", threads, ready_file,
+//            upstream and the other forwarding keys (cse_front/front_settings.hpp)
 //   [mef]    url, fqdn, kpm_id, kpm_file (64 hex digits, mode 0600), credentials (its own
 //            credential file; its sealing key beside it, see enrolee/enrolee_credentials.hpp)
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
@@ -12,6 +13,7 @@
 
 #include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
+#include "cse_front/cse_front.hpp"
 #include "observability/observability_settings.hpp"
 #include "transport/listener_limits.hpp"
 
@@ -32,7 +34,8 @@ struct TargetConfig {
   std::filesystem::path kpmFile;
   std::filesystem::path credentialFile;
   std::optional<observability::ObservabilitySettings> observability;
-  std::chrono::seconds revalidateAfter{60};  // [target] revalidate_after: the revocation bound
+  std::chrono::seconds revalidateAfter{60};       // [target] revalidate_after: the revocation bound
+  std::optional<cse_front::FrontSettings> front;  // [target] upstream ...: forwarding mode (docs/cse-front.md)
 };
 
 TargetConfig loadTargetConfig(const std::filesystem::path& file);  // throws Error(Config)

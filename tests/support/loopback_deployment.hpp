@@ -53,6 +53,7 @@ class LoopbackDeployment {
   ChildProcess* mefProcess() { return mef_.get(); }  // null when not running
   const std::string& mefUrl() const { return mefUrl_; }
   std::uint16_t mefPort() const;
+  pid_t mefPid() const { return mef_ ? mef_->pid() : -1; }
 
   // Starts `rspf target` for `targetId` (which must have been added with addTargetIdentity).
   // `extraToml` is appended to its configuration (e.g. an [observability] table).

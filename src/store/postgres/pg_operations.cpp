@@ -51,6 +51,17 @@ std::vector<AuditEntry> PostgresStore::auditAfter(std::uint64_t afterSeq, std::s
   });
 }
 
+namespace {
+Error noRetention() {
+  return Error(ErrorCode::Config,
+               "audit retention (archive and trim) is not implemented for PostgreSQL stores yet; the log is kept whole");
+}
+}  // namespace
+
+AuditSegment PostgresStore::auditSegmentBefore(TimePoint, std::size_t) { throw noRetention(); }
+void PostgresStore::trimAudit(const AuditSegment&) { throw noRetention(); }
+AuditVerification PostgresStore::verifyAuditSegment(const AuditSegment&) { throw noRetention(); }
+
 void PostgresStore::rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation) {
   flushAudit();
   const SealedColumn columns[] = {

@@ -84,6 +84,11 @@ class PostgresStore final : public Store {
   std::vector<AuditEntry> tailAudit(std::size_t count) override;
   AuditVerification verifyAudit() override;
   std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit) override;
+  // Audit retention (checkpoints, archives) is not implemented on PostgreSQL yet: these refuse with
+  // Error(Config) and change nothing.
+  AuditSegment auditSegmentBefore(TimePoint before, std::size_t maxEntries) override;
+  void trimAudit(const AuditSegment& segment) override;
+  AuditVerification verifyAuditSegment(const AuditSegment& segment) override;
   // Store::backup's default applies: pg_dump is the way (docs/operations-shared-store.md).
   void rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation) override;
 

@@ -21,6 +21,7 @@ constexpr std::string_view kInsertEnrolee =
     "INSERT INTO enrolees (enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 constexpr std::string_view kSetEnabled = "UPDATE enrolees SET enabled = ?2 WHERE enrolee_id = ?1";
+constexpr std::string_view kSelectPolicy = "SELECT policy_json FROM enrolees WHERE enrolee_id = ?1";
 constexpr std::string_view kSetPolicy = "UPDATE enrolees SET policy_json = ?2 WHERE enrolee_id = ?1";
 constexpr std::string_view kDeleteEnrolee = "DELETE FROM enrolees WHERE enrolee_id = ?1";
 
@@ -107,6 +108,20 @@ bool SqliteStore::setEnroleePolicy(std::string_view enroleeId, const EnrolmentPo
   std::lock_guard lock(writerMutex_);
   writer_.statement(kSetPolicy).bindText(1, enroleeId).bindText(2, policyJson).run();
   return sqlite3_changes(writer_.get()) > 0;
+}
+
+std::optional<EnrolmentPolicy> SqliteStore::updateEnroleePolicy(std::string_view enroleeId,
+                                                                const std::function<void(EnrolmentPolicy&)>& change) {
+  std::lock_guard lock(writerMutex_);
+  sqlite::WriteTransaction tx(writer_.get());  // BEGIN IMMEDIATE: the database's write lock, until commit
+  auto read = writer_.statement(kSelectPolicy);
+  read.bindText(1, enroleeId);
+  if (!read.step()) return std::nullopt;
+  EnrolmentPolicy policy = sqlite::policyFromJson(read.text(0));
+  change(policy);  // a throw rolls back (~WriteTransaction)
+  writer_.statement(kSetPolicy).bindText(1, enroleeId).bindText(2, sqlite::policyToJson(policy)).run();
+  tx.commit();
+  return policy;
 }
 
 bool SqliteStore::removeEnrolee(std::string_view enroleeId) {

@@ -124,9 +124,12 @@ void SqliteStore::rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntr
     entries.push_back({static_cast<std::uint64_t>(all.integer(0)), fromUnix(all.integer(1)), all.text(2), all.text(3),
                        all.text(4), all.text(5), all.text(6)});
   writer_.statement("DELETE FROM audit_log").run();
+  const AuditCheckpoint start = auditStart(writer_);  // where an archived log starts (verified, old key)
   const crypto::SecretBytes oldAuditKey = auditKey_;
   auditKey_ = deriveAuditKey(next);
   try {
+    // The checkpoint MACed under the new key; archives made before stay verifiable with the old KEK.
+    if (start.seq > 0) storeAuditCheckpoint(checkpoint(start.seq, start.entryMac));
     rotation.detail = std::to_string(resealed) + " secrets re-sealed, " + std::to_string(entries.size()) +
                       " audit entries re-chained" + (rotation.detail.empty() ? "" : "; " + rotation.detail);
     entries.push_back(std::move(rotation));

@@ -53,6 +53,8 @@ class SqliteStore final : public Store {
   std::vector<Enrolee> listEnrolees() override;
   bool setEnroleeEnabled(std::string_view enroleeId, bool enabled) override;
   bool setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) override;
+  std::optional<EnrolmentPolicy> updateEnroleePolicy(std::string_view enroleeId,
+                                                     const std::function<void(EnrolmentPolicy&)>& change) override;
   bool removeEnrolee(std::string_view enroleeId) override;
 
   void addBootstrapIdentity(const BootstrapIdentity& identity) override;
@@ -96,6 +98,9 @@ class SqliteStore final : public Store {
   void flushAudit() override;
   std::vector<AuditEntry> tailAudit(std::size_t count) override;
   AuditVerification verifyAudit() override;
+  AuditSegment auditSegmentBefore(TimePoint before, std::size_t maxEntries) override;
+  void trimAudit(const AuditSegment& segment) override;
+  AuditVerification verifyAuditSegment(const AuditSegment& segment) override;
 
   std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit) override;
   void backup(const std::filesystem::path& file) override;
@@ -157,6 +162,10 @@ class SqliteStore final : public Store {
   // Appends the queued audit entries inside the writer's open transaction, chained to the last
   // entry in the database (read under the write lock: another process may have appended).
   void appendAuditInTransaction(const std::vector<AuditEntry>& entries);
+  // The log's start: the checkpoint trimAudit left (verified), else seq 0. Error(Store) when altered.
+  AuditCheckpoint auditStart(sqlite::Database& db);
+  AuditCheckpoint checkpoint(std::uint64_t seq, crypto::Bytes entryMac) const;  // MACed under auditKey_
+  void storeAuditCheckpoint(const AuditCheckpoint& start);                      // in the writer's open transaction
 
   // Writer thread.
   static Failure currentFailure();  // the exception being handled
