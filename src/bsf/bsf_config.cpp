@@ -38,7 +38,11 @@ const config::Schema& bsfConfigSchema() {
                                    {"max_challenges_per_impi"},
                                    {"max_challenges_per_source"},
                                    {"ready_file", KeyKind::OutputFile}}}),
-      {"store", {{"sqlite", KeyKind::SqliteStore}, {"kek_file", KeyKind::SecretFile}}},
+      {"store",
+       {{"sqlite", KeyKind::SqliteStore},
+        {"url", KeyKind::Value},
+        {"pool_size", KeyKind::Value},
+        {"kek_file", KeyKind::SecretFile}}},
       {"tls",
        {{"certificate", KeyKind::Certificate},
         {"private_key", KeyKind::PrivateKey},
@@ -70,7 +74,8 @@ BsfConfig loadBsfConfig(const std::filesystem::path& file) {
     *limit = static_cast<std::size_t>(value);
   }
   c.readyFile = cf.path("bsf.ready_file");
-  c.storePath = requirePath(cf, "store.sqlite");
+  c.store = store::storeSettingsFrom(cf.path("store.sqlite"), cf.string("store.url"), cf.integer("store.pool_size"),
+                                     file.string());
   c.kekFile = cf.path("store.kek_file");
   c.certificate = requirePath(cf, "tls.certificate");
   c.privateKey = requirePath(cf, "tls.private_key");

@@ -3,7 +3,8 @@
 //   [bsf]   fqdn (realm and B-TID suffix), listen = "host:port", threads, workers, btid_lifetime
 //           (duration, default "1h"), challenge_lifetime (default "30s"), ready_file,
 //           max_challenges_per_impi (default 4), max_challenges_per_source (default 64)
-//   [store] sqlite = path of the subscriber store, kek_file = path (else $RSPF_KEK)
+//   [store] sqlite = path of the subscriber store, or url = PostgreSQL connection string (several
+//           BSF instances on one database) and pool_size; kek_file = path (else $RSPF_KEK)
 //   [tls]   certificate, private_key (the BSF's own, PEM), naf_trust_anchors (the CAs NAF
 //           certificates must chain to for Zn, PEM)
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "config/config_schema.hpp"
+#include "store/store_settings.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::bsf {
@@ -28,7 +30,7 @@ struct BsfConfig {
   std::size_t maxChallengesPerImpi = 4;     // unanswered challenges per IMPI
   std::size_t maxChallengesPerSource = 64;  // ... and per client address
   std::optional<std::filesystem::path> readyFile;
-  std::filesystem::path storePath;
+  store::StoreSettings store;
   std::optional<std::filesystem::path> kekFile;
   std::filesystem::path certificate;
   std::filesystem::path privateKey;

@@ -55,7 +55,7 @@ struct BsfServer::Impl {
   transport::HttpsServer server;
 
   explicit Impl(const BsfConfig& c)
-      : store(c.storePath, store::KeyEncryptionKey::load(c.kekFile)),
+      : store(c.store, store::KeyEncryptionKey::load(c.kekFile)),
         ub(store, BootstrappingSettings{c.fqdn, c.btidLifetime, c.challengeLifetime, c.maxChallengesPerImpi,
                                         c.maxChallengesPerSource}),
         zn(store),

@@ -21,7 +21,11 @@ const config::Schema& caServerConfigSchema() {
                                    {"hold_for_approval"},
                                    {"retry_after"},
                                    {"ready_file", KeyKind::OutputFile}}}),
-      {"store", {{"sqlite", KeyKind::SqliteStore}, {"kek_file", KeyKind::SecretFile}}},
+      {"store",
+       {{"sqlite", KeyKind::SqliteStore},
+        {"url", KeyKind::Value},
+        {"pool_size", KeyKind::Value},
+        {"kek_file", KeyKind::SecretFile}}},
       {"tls",
        {{"certificate", KeyKind::Certificate},
         {"private_key", KeyKind::PrivateKey},
@@ -49,9 +53,8 @@ CaServerConfig loadCaServerConfig(const std::filesystem::path& file) {
   if (c.retryAfter.count() < 1 || c.retryAfter.count() > 86400)
     throw Error(ErrorCode::Config, "ca.retry_after must be 1 to 86400 seconds");
   c.readyFile = cf.path("ca.ready_file");
-  auto store = cf.path("store.sqlite");
-  if (!store) throw Error(ErrorCode::Config, file.string() + ": 'store.sqlite' is required");
-  c.storePath = *store;
+  c.store = store::storeSettingsFrom(cf.path("store.sqlite"), cf.string("store.url"), cf.integer("store.pool_size"),
+                                     file.string());
   c.kekFile = cf.path("store.kek_file");
   c.certificate = cf.path("tls.certificate");
   c.privateKey = cf.path("tls.private_key");

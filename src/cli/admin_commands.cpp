@@ -31,6 +31,7 @@
 #include "procedures/certificate_revocation.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "store/open_store.hpp"
+#include "store/store_copy.hpp"
 
 namespace rspf::cli {
 namespace {
@@ -182,25 +183,25 @@ void recordAdminChange(store::Store& store, std::string action, std::string subj
 std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create,
                                         std::optional<store::KeyEncryptionKey>* kekOut = nullptr) {
   std::optional<std::filesystem::path> kek;
-  std::filesystem::path path;
+  std::optional<store::StoreSettings> settings;
   if (!o.config.empty()) {
     auto c = mef::loadMefConfig(o.config);
-    path = c.storePath;
+    settings = c.store;
     kek = c.kekFile;
     if (o.mefFqdn.empty()) o.mefFqdn = c.fqdn;
   }
-  if (!o.storePath.empty()) path = o.storePath;
+  if (!o.storePath.empty()) settings = store::storeSettingsFromArgument(o.storePath);
   if (!o.kekFile.empty()) kek = std::filesystem::path(o.kekFile);
-  if (path.empty()) throw Error(ErrorCode::Config, "name the store: --config MEF.toml, or --store FILE");
+  if (!settings) throw Error(ErrorCode::Config, "name the store: --config MEF.toml, or --store FILE|URL");
   if (create && kek && !std::filesystem::exists(*kek)) {
     store::KeyEncryptionKey::generateFile(*kek);
     std::cerr << "created key-encryption key " << kek->string() << " (mode 0600; back it up apart from the store)\n";
   }
-  if (!create && !std::filesystem::exists(path))
-    throw Error(ErrorCode::Config, "no store at " + path.string() + "; create it with `rspf admin init`");
+  if (!create && !settings->postgres() && !std::filesystem::exists(settings->sqlite))
+    throw Error(ErrorCode::Config, "no store at " + settings->sqlite.string() + "; create it with `rspf admin init`");
   auto key = store::KeyEncryptionKey::load(kek);
   if (kekOut) kekOut->emplace(key);
-  return store::openSqliteStore(path, std::move(key));
+  return store::openStore(*settings, std::move(key));
 }
 
 // The MEF configuration the bundle commands need (its configuration key, URI, FQDN).
@@ -264,7 +265,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
   admin->fallthrough();  // admin's options (--json, --config, ...) may also follow the subcommand
   auto o = std::make_shared<AdminOptions>();
   admin->add_option("--config", o->config, "MEF configuration file naming the store and its key-encryption key");
-  admin->add_option("--store", o->storePath, "SQLite store file (instead of --config)");
+  admin->add_option("--store", o->storePath,
+                    "SQLite store file, or PostgreSQL URL (postgresql://... or key=value), instead of --config");
   admin->add_option("--kek-file", o->kekFile, "key-encryption key file (else from --config, else $RSPF_KEK)");
   admin->add_option("--mef-fqdn", o->mefFqdn, "MEF FQDN, to show full KeIds (read from --config)");
   admin->add_flag("--json", o->json, "machine-readable output");
@@ -768,6 +770,42 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       admin::revokeEnrolmentToken(*store, *revokeId);
       recordAdminChange(*store, "admin.token.revoke", *revokeId);
       print(*o, {{"tokenId", *revokeId}, {"action", "revoked"}}, "revoked token " + *revokeId + "\n");
+      return 0;
+    });
+  }
+
+  // store copy (moving up from SQLite to a shared PostgreSQL store; store/store_copy.hpp)
+  auto* storeCmd = admin->add_subcommand("store", "The store itself: copy an SQLite store into PostgreSQL");
+  storeCmd->require_subcommand(1);
+  {
+    auto from = std::make_shared<std::string>();
+    auto to = std::make_shared<std::string>();
+    auto* copy = storeCmd->add_subcommand(
+        "copy", "Copy every row of an SQLite store into a new PostgreSQL database (sealed secrets stay sealed)");
+    copy->add_option("--from", *from, "the SQLite store file")->required();
+    copy->add_option("--to", *to, "the PostgreSQL connection string (postgresql://... or key=value)")->required();
+    on(copy, [o, from, to] {
+      auto target = store::storeSettingsFromArgument(*to);
+      if (!target.postgres()) throw Error(ErrorCode::Config, "--to takes a PostgreSQL connection string");
+      auto kek = store::KeyEncryptionKey::load(o->kekFile.empty() ? std::nullopt
+                                                                  : std::optional<std::filesystem::path>(o->kekFile));
+      ImportProgress progress;
+      auto report = store::copySqliteToPostgres(
+          *from, target.url, kek, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+      nlohmann::json tables = nlohmann::json::object();
+      std::string text;
+      for (const auto& [table, rows] : report.rowsPerTable) {
+        tables[table] = rows;
+        text += "  " + table + ": " + std::to_string(rows) + "\n";
+      }
+      print(*o,
+            {{"rows", report.rows},
+             {"tables", tables},
+             {"auditIntact", report.copiedAudit.intact},
+             {"auditEntries", report.copiedAudit.entries}},
+            "copied " + std::to_string(report.rows) + " rows to " + target.url + "\n" + text + "audit log " +
+                (report.copiedAudit.intact ? "intact: " + std::to_string(report.copiedAudit.entries) + " entries\n"
+                                           : "BROKEN (as in the original): " + report.copiedAudit.problem + "\n"));
       return 0;
     });
   }

@@ -309,7 +309,7 @@ int main(int argc, char** argv) {
           std::cerr << "created key-encryption key " << config.kekFile->string()
                     << " (mode 0600; back it up apart from the store)\n";
         }
-        bsf::SubscriberStore store(config.storePath, store::KeyEncryptionKey::load(config.kekFile));
+        bsf::SubscriberStore store(config.store, store::KeyEncryptionKey::load(config.kekFile));
         if (*subscriberList) {
           nlohmann::json all = nlohmann::json::array();
           for (const auto& s : store.listSubscribers()) {

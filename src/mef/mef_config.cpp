@@ -27,7 +27,11 @@ const config::Schema& mefConfigSchema() {
                                    {"ready_file", KeyKind::OutputFile},
                                    {"configuration_key", KeyKind::PrivateKey},
                                    {"uri"}}}),
-      {"store", {{"sqlite", KeyKind::SqliteStore}, {"kek_file", KeyKind::SecretFile}}},
+      {"store",
+       {{"sqlite", KeyKind::SqliteStore},
+        {"url", KeyKind::Value},
+        {"pool_size", KeyKind::Value},
+        {"kek_file", KeyKind::SecretFile}}},
       {"tls",
        {{"certificate", KeyKind::Certificate},
         {"private_key", KeyKind::PrivateKey},
@@ -89,9 +93,8 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   if (!parsed) throw Error(ErrorCode::Config, "mef.key_profile must be \"current\" or \"legacy\"");
   c.keyProfile = *parsed;
   c.readyFile = cf.path("mef.ready_file");
-  auto store = cf.path("store.sqlite");
-  if (!store) throw Error(ErrorCode::Config, file.string() + ": 'store.sqlite' is required");
-  c.storePath = *store;
+  c.store = store::storeSettingsFrom(cf.path("store.sqlite"), cf.string("store.url"), cf.integer("store.pool_size"),
+                                     file.string());
   c.kekFile = cf.path("store.kek_file");
   c.certificateFiles.certificate = cf.path("tls.certificate");
   c.certificateFiles.privateKey = cf.path("tls.private_key");

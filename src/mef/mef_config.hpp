@@ -4,7 +4,8 @@
 //           est_retry_after (seconds, for certificate requests held for approval)
 //           configuration_key (the EC P-256 key signing Bootstrap Instruction Configuration bundles),
 //           uri (the MEF URI Enrolees are configured with; default https://<fqdn>:<port>)
-//   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
+//   [store] sqlite = path, or url = PostgreSQL connection string and pool_size (store/store_settings.hpp);
+//           kek_file = path (else $RSPF_KEK)
 //   [tls]   certificate, private_key, client_trust_anchors, crl, embedded_certificate_validity, renew_before
 //   [gba]   bsf_url, bsf_fqdn, bsf_trust_anchors, key_cache_lifetime
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
@@ -21,6 +22,7 @@
 #include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
+#include "store/store_settings.hpp"
 #include "procedures/audit_trail.hpp"
 #include "target/credential_renewal.hpp"
 #include "transport/listener_limits.hpp"
@@ -79,7 +81,7 @@ struct MefConfig {
   std::size_t maxBodyBytes = 16 * 1024;
   crypto::KeyProfile keyProfile = crypto::KeyProfile::Current;
   std::optional<std::filesystem::path> readyFile;
-  std::filesystem::path storePath;
+  store::StoreSettings store;  // [store] sqlite = FILE, or url = PostgreSQL connection string, pool_size
   std::optional<std::filesystem::path> kekFile;
   MefCertificateFiles certificateFiles;
   std::optional<MefGbaSettings> gba;

@@ -168,7 +168,7 @@ struct MefServer::Impl {
 
 MefServer::MefServer(const MefConfig& config) {
   auto kek = store::KeyEncryptionKey::load(config.kekFile);
-  auto store = store::openSqliteStore(config.storePath, kek);
+  auto store = store::openStore(config.store, kek);
   std::size_t purged = store->purgeExpiredEnrolmentKeys(now());
   if (purged > 0) spdlog::info("purged {} expired Enrolment Keys", purged);
   impl_ = std::make_unique<Impl>(config, std::move(store), std::move(kek));

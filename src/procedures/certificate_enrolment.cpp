@@ -15,11 +15,12 @@
 #include "crypto/encoding.hpp"
 #include "crypto/primitives.hpp"
 #include "procedures/certificate_approval.hpp"
+#include "store/sealing.hpp"
 
 namespace rspf::procedures {
 namespace {
 
-std::string caWhere(const std::string& label) { return "certificate_authorities/key/" + label; }
+std::string caWhere(const std::string& label) { return store::caKeySealingName(label); }
 
 // PROJECT CHOICE: the validity of a MAF's renewed certificate (its first one is issued by the operator).
 constexpr std::chrono::seconds kMafCertificateValidity = std::chrono::hours(24 * 30);

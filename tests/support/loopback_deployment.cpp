@@ -25,14 +25,42 @@ std::string readFile(const std::filesystem::path& p) {
 }
 }  // namespace
 
-LoopbackDeployment::LoopbackDeployment() {
+LoopbackDeployment::LoopbackDeployment(const std::string& storeUrl) : storeUrl_(storeUrl) {
   auto kek = store::KeyEncryptionKey::generateFile(dir() / "kek");
-  store_ = store::openSqliteStore(dir() / "mef.db", kek);
+  store_ = storeUrl_.empty() ? store::openSqliteStore(dir() / "mef.db", kek)
+                             : store::openPostgresStore(storeUrl_, store::StoreSettings::kDefaultPoolSize, kek);
 }
 
 LoopbackDeployment::~LoopbackDeployment() {
   targets_.clear();
+  mefInstances_.clear();
   mef_.reset();
+}
+
+std::string LoopbackDeployment::mefToml(const std::string& readyFile, const std::string& extraMefToml) const {
+  const std::string store = storeUrl_.empty() ? "sqlite = \"mef.db\"" : "url = \"" + storeUrl_ + "\"";
+  return std::string("[mef]\nfqdn = \"") + kMefFqdn + "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" + readyFile +
+         "\"\n" + extraMefToml + "\n\n[store]\n" + store + "\nkek_file = \"kek\"\n";
+}
+
+std::string LoopbackDeployment::startMefInstance(const std::string& name, const std::string& extraMefToml) {
+  const std::filesystem::path config = dir() / (name + ".toml");
+  const std::filesystem::path ready = dir() / (name + ".ready");
+  std::filesystem::remove(ready);
+  writeFile(config, mefToml(ready.filename().string(), extraMefToml));
+  auto child = std::make_unique<ChildProcess>(
+      std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", "mef", "--config", config.string()},
+      dir() / (name + ".log"));
+  std::string url = "https://" + waitForReadyFile(ready, *child);
+  mefInstances_[name] = std::move(child);
+  return url;
+}
+
+void LoopbackDeployment::stopMefInstance(const std::string& name) {
+  if (auto it = mefInstances_.find(name); it != mefInstances_.end()) {
+    it->second->terminate();
+    mefInstances_.erase(it);
+  }
 }
 
 std::string LoopbackDeployment::addEnrolee(const std::string& enroleeId, const store::EnrolmentPolicy& policy) {
@@ -61,9 +89,7 @@ ca::EmbeddedCa LoopbackDeployment::certificateAuthority() {
 
 void LoopbackDeployment::startMef(const std::string& extraMefToml, const std::vector<std::string>& extraArgs) {
   std::filesystem::remove(dir() / "mef.ready");
-  writeFile(dir() / "mef.toml", std::string("[mef]\nfqdn = \"") + kMefFqdn +
-                                    "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"mef.ready\"\n" + extraMefToml +
-                                    "\n\n[store]\nsqlite = \"mef.db\"\nkek_file = \"kek\"\n");
+  writeFile(dir() / "mef.toml", mefToml("mef.ready", extraMefToml));
   std::vector<std::string> argv{RSPF_BINARY, "--log-level", "debug", "mef", "--config", (dir() / "mef.toml").string()};
   argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
   mef_ = std::make_unique<ChildProcess>(argv, dir() / "mef.log");

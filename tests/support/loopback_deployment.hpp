@@ -1,6 +1,7 @@
 #pragma once
 // A MEF, Enrolment Targets and Enrolees as real `rspf` processes on loopback, with a temporary
-// SQLite store that the test also opens (WAL lets both use it) to set up and inspect state.
+// SQLite store that the test also opens (WAL lets both use it) to set up and inspect state, or a
+// PostgreSQL database shared by several MEF instances (docs/operations-shared-store.md).
 #include <map>
 #include <memory>
 #include <string>
@@ -17,7 +18,8 @@ class LoopbackDeployment {
  public:
   static constexpr const char* kMefFqdn = "mef.test.example";
 
-  LoopbackDeployment();
+  // `storeUrl`: a PostgreSQL connection string for the store instead of <dir>/mef.db.
+  explicit LoopbackDeployment(const std::string& storeUrl = "");
   ~LoopbackDeployment();
 
   const std::filesystem::path& dir() const { return dir_.path(); }
@@ -43,6 +45,11 @@ class LoopbackDeployment {
   // Waits for a ready file the MEF writes (e.g. [observability] ready_file) in dir(); returns its "host:port".
   std::string waitForMefReadyFile(const std::string& name);
   void stopMef();
+  // Starts a further `rspf mef` instance `name` on the same store (log <dir>/<name>.log); its URL.
+  std::string startMefInstance(const std::string& name, const std::string& extraMefToml = "");
+  void stopMefInstance(const std::string& name);
+  // The MEF URL that enrol(), startTarget() and startMaf() use from now on (e.g. another instance's).
+  void useMef(const std::string& url) { mefUrl_ = url; }
   ChildProcess* mefProcess() { return mef_.get(); }  // null when not running
   const std::string& mefUrl() const { return mefUrl_; }
   std::uint16_t mefPort() const;
@@ -80,7 +87,11 @@ class LoopbackDeployment {
   std::string startRole(const std::string& id, const char* role, const std::filesystem::path& config,
                         const std::filesystem::path& readyFile);
 
+  std::string mefToml(const std::string& readyFile, const std::string& extraMefToml) const;
+
   TempDir dir_;
+  std::string storeUrl_;
+  std::map<std::string, std::unique_ptr<ChildProcess>> mefInstances_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<ChildProcess> mef_;
   std::string mefUrl_;

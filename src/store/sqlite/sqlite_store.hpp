@@ -26,7 +26,7 @@
 
 #include "common/error.hpp"
 #include "store/key_encryption_key.hpp"
-#include "store/sqlite/policy_json.hpp"
+#include "store/policy_json.hpp"
 #include "store/sqlite/sqlite_statement.hpp"
 #include "store/store.hpp"
 
@@ -138,7 +138,7 @@ class SqliteStore final : public Store {
   struct ReaderSlot {
     std::mutex mutex;
     sqlite::Database db;  // opened on first use
-    sqlite::PolicyCache policies;
+    PolicyCache policies;
   };
   // A read connection (and its policy cache) held for one lookup.
   class ReadLease {
@@ -153,7 +153,7 @@ class SqliteStore final : public Store {
 
   ReadLease reader();
   void checkKeyEncryptionKey();
-  Enrolee readEnrolee(const sqlite::Statement& row, sqlite::PolicyCache& policies) const;
+  Enrolee readEnrolee(const sqlite::Statement& row, PolicyCache& policies) const;
   EnrolmentKey readEnrolmentKey(const sqlite::Statement& row) const;
   void insertBootstrapIdentity(const BootstrapIdentity& identity);  // in the caller's write transaction
   std::optional<Enrolee> findEnroleeWhere(std::string_view sql, std::string_view value);

@@ -256,6 +256,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       response = listener_.handler(peer_, request);
     } catch (const Error& e) {
       response = errorResponse(httpStatusOf(e.code()), e.what());
+      // Unavailable: a store or an upstream is down for now (a database failover); ask for a retry.
+      if (response.status == 503) response.headers.emplace_back("Retry-After", "1");
     } catch (...) {
       listener_.gate.refuse(Refusal::HandlerFailed, request.method + " " + safeErrorText(request.target) + " from " +
                                                         remote_ + ": " + describeCurrentException());

@@ -4,8 +4,8 @@
 
 #include "common/error.hpp"
 #include "sqlite_store_fixture.hpp"
+#include "store/policy_json.hpp"
 #include "store/sqlite/migrations.hpp"
-#include "store/sqlite/policy_json.hpp"
 
 namespace rspf::store {
 namespace {
@@ -29,7 +29,7 @@ class SqliteStoreMigration : public testing::SqliteStoreTest {
     insert(raw,
            "INSERT INTO enrolees (enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at) "
            "VALUES ('a.example.com', 'kpm-1', ?1, 1, ?2, 1800000000)",
-           kek.seal(kpm.view(), "enrolees/kpm/a.example.com"), sqlite::policyToJson(testing::samplePolicy()));
+           kek.seal(kpm.view(), "enrolees/kpm/a.example.com"), policyToJson(testing::samplePolicy()));
     insert(raw,
            "INSERT INTO enrolment_keys (relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, "
            "framework, key_profile, created_at, expiry, token_id, token_aux) VALUES "

@@ -5,7 +5,7 @@
 #include <latch>
 #include <thread>
 
-#include "sqlite_store_fixture.hpp"
+#include "store_contract.hpp"
 
 namespace rspf::store {
 namespace {
@@ -15,7 +15,7 @@ using testing::sampleEnrolee;
 using testing::sampleKey;
 using testing::sampleToken;
 
-class SqliteStoreTokens : public testing::SqliteStoreTest {
+class StoreTokens : public testing::StoreContract {
  protected:
   void SetUp() override {
     store = open();
@@ -47,7 +47,7 @@ class SqliteStoreTokens : public testing::SqliteStoreTest {
   EnrolmentKey previous;
 };
 
-TEST_F(SqliteStoreTokens, ATokenIsConsumedAndRecordedOnTheKey) {
+TEST_P(StoreTokens, ATokenIsConsumedAndRecordedOnTheKey) {
   EnrolmentToken token = sampleToken("t1", "value-1");
   store->addToken(token);
   EnrolmentKey key = sampleKey("a.example.com");
@@ -68,20 +68,20 @@ TEST_F(SqliteStoreTokens, ATokenIsConsumedAndRecordedOnTheKey) {
   expectRefusedWithoutChange(TokenRefusal::AlreadyUsed, *used, "value-1", now);
 }
 
-TEST_F(SqliteStoreTokens, AnUnknownTokenIsRefused) {
+TEST_P(StoreTokens, AnUnknownTokenIsRefused) {
   EnrolmentToken other = sampleToken("t1", "value-1");
   store->addToken(other);
   expectRefusedWithoutChange(TokenRefusal::Unknown, other, "never-issued");
 }
 
-TEST_F(SqliteStoreTokens, ARevokedTokenIsRefused) {
+TEST_P(StoreTokens, ARevokedTokenIsRefused) {
   EnrolmentToken token = sampleToken("t1", "value-1");
   store->addToken(token);
   ASSERT_TRUE(store->revokeToken("t1"));
   expectRefusedWithoutChange(TokenRefusal::Revoked, token, "value-1");
 }
 
-TEST_F(SqliteStoreTokens, AnExpiredTokenIsRefusedFromItsExpiryOn) {
+TEST_P(StoreTokens, AnExpiredTokenIsRefusedFromItsExpiryOn) {
   EnrolmentToken token = sampleToken("t1", "value-1");
   token.expiresAt = kT0 + std::chrono::hours(1);
   store->addToken(token);
@@ -92,7 +92,7 @@ TEST_F(SqliteStoreTokens, AnExpiredTokenIsRefusedFromItsExpiryOn) {
       TokenRefusal::None);
 }
 
-TEST_F(SqliteStoreTokens, ATokenBoundToAnotherEnroleeIsRefused) {
+TEST_P(StoreTokens, ATokenBoundToAnotherEnroleeIsRefused) {
   EnrolmentToken token = sampleToken("t1", "value-1");
   token.boundEnroleeId = "b.example.com";
   store->addToken(token);
@@ -131,12 +131,14 @@ void raceForOneToken(Store& first, Store& second, int rounds) {
   }
 }
 
-TEST_F(SqliteStoreTokens, ConcurrentUsesOfOneTokenThroughOneStoreCommitOnce) { raceForOneToken(*store, *store, 50); }
+TEST_P(StoreTokens, ConcurrentUsesOfOneTokenThroughOneStoreCommitOnce) { raceForOneToken(*store, *store, 50); }
 
-TEST_F(SqliteStoreTokens, ConcurrentUsesOfOneTokenThroughTwoConnectionsCommitOnce) {
+TEST_P(StoreTokens, ConcurrentUsesOfOneTokenThroughTwoConnectionsCommitOnce) {
   auto second = open();  // as a second process on the same database would
   raceForOneToken(*store, *second, 20);
 }
+
+RSPF_STORE_CONTRACT(StoreTokens);
 
 }  // namespace
 }  // namespace rspf::store

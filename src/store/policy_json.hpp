@@ -1,15 +1,21 @@
 #pragma once
-// EnrolmentPolicy as stored in enrolees.policy_json:
+// The record fields every backend stores as JSON text. EnrolmentPolicy, in enrolees.policy_json:
 //   {"directKeys":[{"targetId":..,"usage":..}], "maf":{..} | null, "registrarCseId":..,
 //    "enrolmentExpirySeconds":.., "token":"optional"|"required", "requireEnrolmentApproval": bool}
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "store/records.hpp"
 
-namespace rspf::store::sqlite {
+namespace rspf::store {
+
+// An Enrolment Key's completed steps, in completed_steps: a JSON array of strings. Throws
+// Error(Store) when the text is not one.
+std::string completedStepsToJson(const std::vector<std::string>& steps);
+std::vector<std::string> completedStepsFromJson(const std::string& text);
 
 std::string policyToJson(const EnrolmentPolicy& policy);
 // Throws Error(Store) when the text is not a policy.
@@ -27,4 +33,4 @@ class PolicyCache {
   std::unordered_map<std::string, EnrolmentPolicy> entries_;
 };
 
-}  // namespace rspf::store::sqlite
+}  // namespace rspf::store

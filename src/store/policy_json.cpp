@@ -1,12 +1,22 @@
-#include "store/sqlite/policy_json.hpp"
+#include "store/policy_json.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 
-namespace rspf::store::sqlite {
+namespace rspf::store {
 
 using nlohmann::json;
+
+std::string completedStepsToJson(const std::vector<std::string>& steps) { return json(steps).dump(); }
+
+std::vector<std::string> completedStepsFromJson(const std::string& text) {
+  try {
+    return json::parse(text).get<std::vector<std::string>>();
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::Store, std::string("stored completed steps of an Enrolment Key are malformed: ") + e.what());
+  }
+}
 
 std::string policyToJson(const EnrolmentPolicy& policy) {
   json directKeys = json::array();
@@ -75,4 +85,4 @@ EnrolmentPolicy PolicyCache::parse(std::string text) {
   return policy;
 }
 
-}  // namespace rspf::store::sqlite
+}  // namespace rspf::store

@@ -6,8 +6,8 @@
 
 #include <memory>
 
+#include "../store_test_support.hpp"
 #include "store/open_store.hpp"
-#include "store_test_support.hpp"
 
 namespace rspf::store::testing {
 

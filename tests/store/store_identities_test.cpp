@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "sqlite_store_fixture.hpp"
+#include "store_contract.hpp"
 
 namespace rspf::store {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 using testing::kT0;
 using testing::sampleEnrolee;
 
-class SqliteStoreIdentities : public testing::SqliteStoreTest {};
+class StoreIdentities : public testing::StoreContract {};
 
 ErrorCode errorCodeOf(auto&& f) {
   try {
@@ -27,7 +27,7 @@ BootstrapIdentity deviceIdentity(std::string enroleeId) {
           "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n", kT0};
 }
 
-TEST_F(SqliteStoreIdentities, AnIdentityNamesItsEnroleeAcrossReopening) {
+TEST_P(StoreIdentities, AnIdentityNamesItsEnroleeAcrossReopening) {
   {
     auto store = open();
     store->addEnrolee(sampleEnrolee("cse-a.example.com", ""));
@@ -47,7 +47,7 @@ TEST_F(SqliteStoreIdentities, AnIdentityNamesItsEnroleeAcrossReopening) {
   EXPECT_FALSE(store->findBootstrapIdentity(BootstrapIdentity::kRawPublicKey, "1.0.2.481.1.100.3030.10"));
 }
 
-TEST_F(SqliteStoreIdentities, ADuplicateOrAnOrphanIdentityChangesNothing) {
+TEST_P(StoreIdentities, ADuplicateOrAnOrphanIdentityChangesNothing) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("cse-a.example.com", ""));
   store->addEnrolee(sampleEnrolee("cse-b.example.com", ""));
@@ -61,7 +61,7 @@ TEST_F(SqliteStoreIdentities, ADuplicateOrAnOrphanIdentityChangesNothing) {
   EXPECT_TRUE(store->listBootstrapIdentities("cse-b.example.com").empty());
 }
 
-TEST_F(SqliteStoreIdentities, IdentitiesGoWithTheirEnrolee) {
+TEST_P(StoreIdentities, IdentitiesGoWithTheirEnrolee) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("cse-a.example.com", ""));
   store->addBootstrapIdentity(deviceIdentity("cse-a.example.com"));
@@ -74,7 +74,7 @@ TEST_F(SqliteStoreIdentities, IdentitiesGoWithTheirEnrolee) {
   EXPECT_FALSE(store->removeBootstrapIdentity(BootstrapIdentity::kDeviceCertificate, "1.0.2.481.1.100.3030.10"));
 }
 
-TEST_F(SqliteStoreIdentities, AnEnroleeIsAddedWithItsIdentitiesOrNotAtAll) {
+TEST_P(StoreIdentities, AnEnroleeIsAddedWithItsIdentitiesOrNotAtAll) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("cse-a.example.com", ""));
   store->addBootstrapIdentity(deviceIdentity("cse-a.example.com"));
@@ -103,7 +103,7 @@ IssuedCertificateRecord issued(std::string serial, std::string caLabel) {
           ""};
 }
 
-TEST_F(SqliteStoreIdentities, RevocationIsRecordedOnceAndListedPerCa) {
+TEST_P(StoreIdentities, RevocationIsRecordedOnceAndListedPerCa) {
   auto store = open();
   store->recordIssuedCertificate(issued("0a", ""));
   store->recordIssuedCertificate(issued("0b", ""));
@@ -125,6 +125,8 @@ TEST_F(SqliteStoreIdentities, RevocationIsRecordedOnceAndListedPerCa) {
   EXPECT_EQ(store->listRevokedCertificates("other").size(), 1u);
   EXPECT_FALSE(store->findIssuedCertificate("ff"));
 }
+
+RSPF_STORE_CONTRACT(StoreIdentities);
 
 }  // namespace
 }  // namespace rspf::store

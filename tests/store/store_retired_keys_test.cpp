@@ -2,7 +2,7 @@
 // its Enrolee.
 #include <gtest/gtest.h>
 
-#include "sqlite_store_fixture.hpp"
+#include "store_contract.hpp"
 
 namespace rspf::store {
 namespace {
@@ -11,9 +11,9 @@ using testing::kT0;
 using testing::sampleEnrolee;
 using testing::sampleKey;
 
-class SqliteStoreRetiredKeys : public testing::SqliteStoreTest {};
+class StoreRetiredKeys : public testing::StoreContract {};
 
-TEST_F(SqliteStoreRetiredKeys, TheReplacedKeyIsServedUntilTheEndOfItsGracePeriod) {
+TEST_P(StoreRetiredKeys, TheReplacedKeyIsServedUntilTheEndOfItsGracePeriod) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("cse-a.example.com", "kpm-a"));
   auto first = sampleKey("cse-a.example.com", kT0);
@@ -35,7 +35,7 @@ TEST_F(SqliteStoreRetiredKeys, TheReplacedKeyIsServedUntilTheEndOfItsGracePeriod
   EXPECT_FALSE(store->findEnrolmentKey(first.relativeKeId));
 }
 
-TEST_F(SqliteStoreRetiredKeys, WithoutGraceOrWithItsEnroleeRemovedNothingIsServed) {
+TEST_P(StoreRetiredKeys, WithoutGraceOrWithItsEnroleeRemovedNothingIsServed) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("cse-a.example.com", "kpm-a"));
   auto first = sampleKey("cse-a.example.com", kT0);
@@ -50,6 +50,8 @@ TEST_F(SqliteStoreRetiredKeys, WithoutGraceOrWithItsEnroleeRemovedNothingIsServe
   ASSERT_TRUE(store->removeEnrolee("cse-a.example.com"));
   EXPECT_FALSE(store->findEnrolmentKey(second.relativeKeId));
 }
+
+RSPF_STORE_CONTRACT(StoreRetiredKeys);
 
 }  // namespace
 }  // namespace rspf::store

@@ -12,7 +12,7 @@
 
 #include "common/error.hpp"
 #include "sqlite_store_fixture.hpp"
-#include "store/sqlite/policy_json.hpp"
+#include "store/policy_json.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace rspf::store {
@@ -217,24 +217,6 @@ TEST_F(SqliteStoreGroupCommit, ARefusalOrAnErrorInABatchUndoesOnlyThatEnrolment)
   EXPECT_EQ(reopened->findToken("te")->usedBy, "e.example.com");
 }
 
-TEST_F(SqliteStoreGroupCommit, AnUnknownEnroleeIsNotFoundWhateverItsToken) {
-  auto store = openSqlite();
-  store->addEnrolee(sampleEnrolee("a.example.com", "kpm-a"));
-  EnrolmentToken bound = sampleToken("t1", "value-1");
-  bound.boundEnroleeId = "a.example.com";
-  store->addToken(bound);
-  for (const char* value : {"value-1", "never-issued"}) {
-    try {
-      store->commitEnrolment(sampleKey("ghost.example.com"), use(value), kT0);
-      ADD_FAILURE() << "committed for an unknown Enrolee";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.code(), ErrorCode::NotFound);
-      EXPECT_EQ(std::string(e.what()), "Enrolee 'ghost.example.com' does not exist");
-    }
-  }
-  EXPECT_FALSE(store->findToken("t1")->usedAt);
-}
-
 TEST_F(SqliteStoreGroupCommit, LookupsDoNotWaitForTheWriter) {
   auto store = openSqlite();
   store->addEnrolee(sampleEnrolee("a.example.com", "kpm-a"));
@@ -286,69 +268,20 @@ TEST_F(SqliteStoreGroupCommit, ClosingTheStoreCommitsWhatIsQueued) {
   for (const auto& k : keys) EXPECT_EQ(reopened->findEnrolmentKeyOf(k.enroleeId)->relativeKeId, k.relativeKeId);
 }
 
-TEST_F(SqliteStoreGroupCommit, EnroleeStatusHasThePolicyAndNeedsNoKpm) {
-  auto store = open();
-  Enrolee enrolee = sampleEnrolee("a.example.com", "kpm-a");
-  store->addEnrolee(enrolee);
-  store->addEnrolee(sampleEnrolee("b.example.com", ""));
-  auto status = store->findEnroleeStatus("a.example.com");
-  ASSERT_TRUE(status);
-  EXPECT_EQ(status->enroleeId, "a.example.com");
-  EXPECT_TRUE(status->enabled);
-  EXPECT_EQ(status->policy, enrolee.policy);
-  EXPECT_TRUE(store->findEnroleeStatus("b.example.com"));
-  EXPECT_FALSE(store->findEnroleeStatus("unknown.example.com"));
-
-  EnrolmentPolicy policy;
-  policy.registrarCseId = "other-cse.example.com";
-  ASSERT_TRUE(store->setEnroleePolicy("a.example.com", policy));
-  ASSERT_TRUE(store->setEnroleeEnabled("a.example.com", false));
-  status = store->findEnroleeStatus("a.example.com");
-  ASSERT_TRUE(status);
-  EXPECT_FALSE(status->enabled);
-  EXPECT_EQ(status->policy, policy);
-
-  // A sealed Kpm that cannot be opened: findEnrolee fails, the status lookup does not open it.
-  rawExecute("UPDATE enrolees SET kpm_sealed = zeroblob(length(kpm_sealed))");
-  EXPECT_THROW(store->findEnrolee("a.example.com"), Error);
-  status = store->findEnroleeStatus("a.example.com");
-  ASSERT_TRUE(status);
-  EXPECT_EQ(status->policy, policy);
-}
-
 TEST(PolicyCache, GivesWhatParsingGivesAndForgetsBeyondItsCapacity) {
-  sqlite::PolicyCache cache;
+  PolicyCache cache;
   const EnrolmentPolicy sample = testing::samplePolicy();
-  const std::string text = sqlite::policyToJson(sample);
+  const std::string text = policyToJson(sample);
   EXPECT_EQ(cache.parse(text), sample);
   EXPECT_EQ(cache.parse(text), sample);  // from the cache
-  for (std::size_t i = 0; i < sqlite::PolicyCache::kCapacity + 10; ++i) {
+  for (std::size_t i = 0; i < PolicyCache::kCapacity + 10; ++i) {
     EnrolmentPolicy p;
     p.registrarCseId = "cse" + std::to_string(i) + ".example.com";
-    EXPECT_EQ(cache.parse(sqlite::policyToJson(p)), p);
+    EXPECT_EQ(cache.parse(policyToJson(p)), p);
   }
   EXPECT_EQ(cache.parse(text), sample);
   EXPECT_THROW(cache.parse("{not json"), Error);
   EXPECT_THROW(cache.parse("{not json"), Error);  // a malformed text is not remembered
-}
-
-// Enrolees sharing one stored policy text, then one of them changed: each lookup has its own.
-TEST_F(SqliteStoreGroupCommit, LookupsSeeAChangedPolicyThroughTheCache) {
-  auto store = open();
-  store->addEnrolee(sampleEnrolee("a.example.com", "kpm-a"));
-  store->addEnrolee(sampleEnrolee("b.example.com", "kpm-b"));
-  for (int i = 0; i < 10; ++i) {  // every read connection has seen the shared text
-    EXPECT_EQ(store->findEnrolee("a.example.com")->policy, testing::samplePolicy());
-    EXPECT_EQ(store->findEnroleeStatus("b.example.com")->policy, testing::samplePolicy());
-  }
-  EnrolmentPolicy changed = testing::samplePolicy();
-  changed.directKeys.pop_back();
-  ASSERT_TRUE(store->setEnroleePolicy("a.example.com", changed));
-  for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(store->findEnroleeByKpmId("kpm-a")->policy, changed);
-    EXPECT_EQ(store->findEnroleeStatus("a.example.com")->policy, changed);
-    EXPECT_EQ(store->findEnroleeStatus("b.example.com")->policy, testing::samplePolicy());
-  }
 }
 
 }  // namespace

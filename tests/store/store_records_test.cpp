@@ -1,4 +1,4 @@
-// Round trips of every record type through the SQLite store, and the Conflict / NotFound cases.
+// Round trips of every record type through each store backend, and the Conflict / NotFound cases.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,8 +7,8 @@
 #include "common/error.hpp"
 #include "crypto/identifiers.hpp"
 #include "crypto/primitives.hpp"
-#include "sqlite_store_fixture.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store_contract.hpp"
 
 namespace rspf::store {
 namespace {
@@ -19,7 +19,7 @@ using testing::sampleEnrolee;
 using testing::sampleKey;
 using testing::sampleToken;
 
-class SqliteStoreRecords : public testing::SqliteStoreTest {};
+class StoreRecords : public testing::StoreContract {};
 
 void expectSameEnrolee(const Enrolee& a, const Enrolee& b) {
   EXPECT_EQ(a.enroleeId, b.enroleeId);
@@ -56,7 +56,7 @@ ErrorCode errorCodeOf(auto&& f, std::string* message = nullptr) {
   return ErrorCode::Internal;
 }
 
-TEST_F(SqliteStoreRecords, EnroleeRoundTripsWithItsPolicyAcrossReopening) {
+TEST_P(StoreRecords, EnroleeRoundTripsWithItsPolicyAcrossReopening) {
   Enrolee withKpm = sampleEnrolee("cse-a.example.com", "kpm-a");
   Enrolee plain = sampleEnrolee("ae-b.example.com", "");
   plain.enabled = false;
@@ -87,14 +87,14 @@ TEST_F(SqliteStoreRecords, EnroleeRoundTripsWithItsPolicyAcrossReopening) {
   expectSameEnrolee(all[1], withKpm);
 }
 
-TEST_F(SqliteStoreRecords, SeveralEnroleesMayHaveNoKpmId) {
+TEST_P(StoreRecords, SeveralEnroleesMayHaveNoKpmId) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("a.example.com", ""));
   store->addEnrolee(sampleEnrolee("b.example.com", ""));
   EXPECT_EQ(store->listEnrolees().size(), 2u);
 }
 
-TEST_F(SqliteStoreRecords, DuplicateEnroleeOrKpmIdIsAConflict) {
+TEST_P(StoreRecords, DuplicateEnroleeOrKpmIdIsAConflict) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("a.example.com", "kpm-1"));
   std::string message;
@@ -107,7 +107,7 @@ TEST_F(SqliteStoreRecords, DuplicateEnroleeOrKpmIdIsAConflict) {
   EXPECT_EQ(store->listEnrolees().size(), 1u);
 }
 
-TEST_F(SqliteStoreRecords, EnroleeEnabledAndPolicyCanBeChanged) {
+TEST_P(StoreRecords, EnroleeEnabledAndPolicyCanBeChanged) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("a.example.com", "kpm-1"));
   EXPECT_TRUE(store->setEnroleeEnabled("a.example.com", false));
@@ -126,7 +126,7 @@ TEST_F(SqliteStoreRecords, EnroleeEnabledAndPolicyCanBeChanged) {
   EXPECT_FALSE(store->removeEnrolee("unknown"));
 }
 
-TEST_F(SqliteStoreRecords, EnrolmentKeyRoundTripsAndIsFoundThreeWays) {
+TEST_P(StoreRecords, EnrolmentKeyRoundTripsAndIsFoundThreeWays) {
   EnrolmentKey key = sampleKey("a.example.com");
   key.completedSteps = {"certificateEnrolment"};
   {
@@ -148,7 +148,7 @@ TEST_F(SqliteStoreRecords, EnrolmentKeyRoundTripsAndIsFoundThreeWays) {
   EXPECT_FALSE(store->findEnrolmentKey(crypto::toHex(crypto::randomBytes(16))));
 }
 
-TEST_F(SqliteStoreRecords, KeyIdentifiersAreStoredLowercaseAndLookedUpIgnoringCase) {
+TEST_P(StoreRecords, KeyIdentifiersAreStoredLowercaseAndLookedUpIgnoringCase) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("a.example.com", "kpm-1"));
   EnrolmentKey key = sampleKey("a.example.com");
@@ -169,7 +169,7 @@ TEST_F(SqliteStoreRecords, KeyIdentifiersAreStoredLowercaseAndLookedUpIgnoringCa
   EXPECT_TRUE(store->findEnrolmentKeyByKreId(crypto::toLower(key.kreId)));
 }
 
-TEST_F(SqliteStoreRecords, ANewEnrolmentKeyReplacesThePreviousOne) {
+TEST_P(StoreRecords, ANewEnrolmentKeyReplacesThePreviousOne) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("a.example.com", "kpm-1"));
   EnrolmentKey first = sampleKey("a.example.com");
@@ -183,7 +183,7 @@ TEST_F(SqliteStoreRecords, ANewEnrolmentKeyReplacesThePreviousOne) {
   expectSameKey(*current, second);
 }
 
-TEST_F(SqliteStoreRecords, RemovingAnEnroleeRemovesItsEnrolmentKey) {
+TEST_P(StoreRecords, RemovingAnEnroleeRemovesItsEnrolmentKey) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("a.example.com", "kpm-1"));
   EnrolmentKey key = sampleKey("a.example.com");
@@ -195,12 +195,12 @@ TEST_F(SqliteStoreRecords, RemovingAnEnroleeRemovesItsEnrolmentKey) {
   store->addEnrolee(sampleEnrolee("b.example.com", "kpm-1"));
 }
 
-TEST_F(SqliteStoreRecords, CommittingForAnUnknownEnroleeIsNotFound) {
+TEST_P(StoreRecords, CommittingForAnUnknownEnroleeIsNotFound) {
   auto store = open();
   EXPECT_EQ(errorCodeOf([&] { store->commitEnrolment(sampleKey("ghost"), std::nullopt, kT0); }), ErrorCode::NotFound);
 }
 
-TEST_F(SqliteStoreRecords, CompletedStepsAreRecordedOnce) {
+TEST_P(StoreRecords, CompletedStepsAreRecordedOnce) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("a.example.com", "kpm-1"));
   EnrolmentKey key = sampleKey("a.example.com");
@@ -213,7 +213,7 @@ TEST_F(SqliteStoreRecords, CompletedStepsAreRecordedOnce) {
   EXPECT_FALSE(store->recordCompletedStep(crypto::toHex(crypto::randomBytes(16)), "mafEnrolment"));
 }
 
-TEST_F(SqliteStoreRecords, PurgeRemovesKeysWhoseExpiryHasCome) {
+TEST_P(StoreRecords, PurgeRemovesKeysWhoseExpiryHasCome) {
   auto store = open();
   store->addEnrolee(sampleEnrolee("a.example.com", "kpm-a"));
   store->addEnrolee(sampleEnrolee("b.example.com", "kpm-b"));
@@ -234,7 +234,7 @@ TEST_F(SqliteStoreRecords, PurgeRemovesKeysWhoseExpiryHasCome) {
   EXPECT_TRUE(store->findEnrolee("a.example.com"));  // the Enrolee stays
 }
 
-TEST_F(SqliteStoreRecords, TargetsRoundTripAndDuplicatesConflict) {
+TEST_P(StoreRecords, TargetsRoundTripAndDuplicatesConflict) {
   auto store = open();
   store->addTarget({"maf.example.com", "MAF", kT0});
   store->addTarget({"cse1.example.com", "CSE", kT0 + std::chrono::seconds(7)});
@@ -255,7 +255,7 @@ TEST_F(SqliteStoreRecords, TargetsRoundTripAndDuplicatesConflict) {
   EXPECT_FALSE(store->findTarget("maf.example.com"));
 }
 
-TEST_F(SqliteStoreRecords, TokensRoundTripAndRevoke) {
+TEST_P(StoreRecords, TokensRoundTripAndRevoke) {
   auto store = open();
   EnrolmentToken bound = sampleToken("t1", "secret-token-1");
   bound.boundEnroleeId = "a.example.com";
@@ -292,7 +292,7 @@ TEST_F(SqliteStoreRecords, TokensRoundTripAndRevoke) {
   EXPECT_FALSE(store->revokeToken("t3"));
 }
 
-TEST_F(SqliteStoreRecords, DuplicateTokenIdOrValueIsAConflict) {
+TEST_P(StoreRecords, DuplicateTokenIdOrValueIsAConflict) {
   auto store = open();
   store->addToken(sampleToken("t1", "value-1"));
   EXPECT_EQ(errorCodeOf([&] { store->addToken(sampleToken("t1", "value-2")); }), ErrorCode::Conflict);
@@ -303,18 +303,14 @@ TEST_F(SqliteStoreRecords, DuplicateTokenIdOrValueIsAConflict) {
   EXPECT_EQ(store->listTokens().size(), 1u);
 }
 
-TEST_F(SqliteStoreRecords, AStoreInAMissingDirectoryIsAConfigurationError) {
-  std::string message;
-  EXPECT_EQ(errorCodeOf([&] { openSqliteStore(dir / "missing" / "mef.db", KeyEncryptionKey(kekBytes)); }, &message),
-            ErrorCode::Config);
-  EXPECT_TRUE(testing::contains(message, "missing")) << message;
-}
-
-TEST_F(SqliteStoreRecords, ANewStoreHasTheCurrentSchemaVersion) {
+// Both backends number their schema alike (store/postgres/pg_migrations.hpp).
+TEST_P(StoreRecords, ANewStoreHasTheCurrentSchemaVersion) {
   auto store = open();
   EXPECT_EQ(store->schemaVersion(), sqlite::currentSchemaVersion());
   EXPECT_GE(sqlite::currentSchemaVersion(), 2);
 }
+
+RSPF_STORE_CONTRACT(StoreRecords);
 
 }  // namespace
 }  // namespace rspf::store
