@@ -29,6 +29,8 @@ constexpr Statement kInsertEnroleeNoKpm{"enrolee_insert_no_kpm",
                                         "created_at) VALUES ($1, NULLIF($2, ''), NULL, $3, $4, $5)"};
 constexpr Statement kSetEnabled{"enrolee_set_enabled", "UPDATE enrolees SET enabled = $2 WHERE enrolee_id = $1"};
 constexpr Statement kSetPolicy{"enrolee_set_policy", "UPDATE enrolees SET policy_json = $2 WHERE enrolee_id = $1"};
+constexpr Statement kSelectPolicyForUpdate{"enrolee_policy_for_update",
+                                           "SELECT policy_json FROM enrolees WHERE enrolee_id = $1 FOR UPDATE"};
 constexpr Statement kDeleteEnrolee{"enrolee_delete", "DELETE FROM enrolees WHERE enrolee_id = $1"};
 
 #define RSPF_SELECT_IDENTITY "SELECT kind, value, enrolee_id, trust_anchor, created_at FROM bootstrap_identities "
@@ -143,6 +145,24 @@ bool PostgresStore::setEnroleePolicy(std::string_view enroleeId, const Enrolment
     auto r = exec(tx, s, kSetPolicy, enroleeId, policyJson);
     tx.commit();
     return r.affected_rows() > 0;
+  });
+}
+
+std::optional<EnrolmentPolicy> PostgresStore::updateEnroleePolicy(
+    std::string_view enroleeId, const std::function<void(EnrolmentPolicy&)>& change) {
+  if (!storableText(enroleeId)) return std::nullopt;
+  // SELECT ... FOR UPDATE holds the row until commit: a concurrent change, from any instance, waits
+  // and then reads this one's result. A throwing `change` aborts the transaction (nothing written);
+  // a retry after a lost connection reads the row afresh.
+  return pool_.run("changing an Enrolee's policy", [&](Session& s) -> std::optional<EnrolmentPolicy> {
+    pqxx::work tx(s.connection());
+    auto r = exec(tx, s, kSelectPolicyForUpdate, enroleeId);
+    if (r.empty()) return std::nullopt;
+    EnrolmentPolicy policy = policyFromJson(postgres::text(r[0][0]));
+    change(policy);
+    exec(tx, s, kSetPolicy, enroleeId, policyToJson(policy));
+    tx.commit();
+    return policy;
   });
 }
 

@@ -40,6 +40,8 @@ class PostgresStore final : public Store {
   std::vector<Enrolee> listEnrolees() override;
   bool setEnroleeEnabled(std::string_view enroleeId, bool enabled) override;
   bool setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) override;
+  std::optional<EnrolmentPolicy> updateEnroleePolicy(std::string_view enroleeId,
+                                                     const std::function<void(EnrolmentPolicy&)>& change) override;
   bool removeEnrolee(std::string_view enroleeId) override;
 
   void addBootstrapIdentity(const BootstrapIdentity& identity) override;
