@@ -149,10 +149,10 @@ int certificateEnrolmentBench(const std::vector<std::string>& args) {
     config.host = "127.0.0.1";
     config.port = 0;
     config.threads = 1;
-    config.storePath = dir.path() / "mef.sqlite";
+    config.store.sqlite = dir.path() / "mef.sqlite";
     config.kekFile = dir.path() / "kek";
     auto kek = store::KeyEncryptionKey::generateFile(*config.kekFile);
-    auto kpms = setUpStore(config.storePath, kek, o.enrolees);
+    auto kpms = setUpStore(config.store.sqlite, kek, o.enrolees);
 
     mef::MefServer server(config);
     server.start();

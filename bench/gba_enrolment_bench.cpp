@@ -111,7 +111,7 @@ int gbaEnrolmentBench(const std::vector<std::string>& args) {
     bsfConfig.fqdn = kBsfFqdn;
     bsfConfig.port = 0;
     bsfConfig.threads = 1;
-    bsfConfig.storePath = dir.path() / "bsf.sqlite";
+    bsfConfig.store.sqlite = dir.path() / "bsf.sqlite";
     bsfConfig.kekFile = dir.path() / "bsf.kek";
     bsfConfig.certificate = dir.path() / "bsf.pem";
     bsfConfig.privateKey = dir.path() / "bsf.key";
@@ -124,7 +124,7 @@ int gbaEnrolmentBench(const std::vector<std::string>& args) {
     mefConfig.fqdn = kMefFqdn;
     mefConfig.port = 0;
     mefConfig.threads = 1;
-    mefConfig.storePath = dir.path() / "mef.sqlite";
+    mefConfig.store.sqlite = dir.path() / "mef.sqlite";
     mefConfig.kekFile = dir.path() / "kek";
     mefConfig.gba = mef::MefGbaSettings{bsfUrl, kBsfFqdn, dir.path() / "ca.pem", 300s};
     mef::MefServer mefServer(mefConfig);

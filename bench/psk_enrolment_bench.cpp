@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "admin/administration.hpp"
 #include "bench_options.hpp"
@@ -43,7 +44,10 @@ struct Options {
   int repeat = 1;
   bool keep = false;
   std::optional<double> minRatio;
-  std::string only;  // "", "baseline" or "rspf": one side only (to profile it)
+  std::string only;              // "", "baseline" or "rspf": one side only (to profile it)
+  std::string store = "sqlite";  // "sqlite" | "postgresql"
+  std::string storeUrl;          // postgresql: an empty database (--store-url, else $RSPF_BENCH_PG_URL)
+  int instances = 1;             // postgresql: also a phase with this many MEF instances on the database
 };
 
 const char* kUsage =
@@ -58,6 +62,10 @@ const char* kUsage =
     "  --repeat R         run the phases R times (default 1)\n"
     "  --keep             keep the temporary directory (store, KEK, log)\n"
     "  --min-ratio X      exit 3 when rspf(threads=first)/baseline < X\n"
+    "  --store S          sqlite (a file in the temp dir, default) | postgresql (--store-url)\n"
+    "  --store-url URL    postgresql: an empty database's connection string (default $RSPF_BENCH_PG_URL)\n"
+    "  --instances N      postgresql: add a phase with N MEF instances on that database, the clients\n"
+    "                     split between them (first thread count)\n"
     "  --only SIDE        baseline | rspf: run one side only, no ratio (to profile it)\n"
     "Phases: a raw OpenSSL TLS 1.2 PSK server (one thread), then the MEF per thread count; each phase\n"
     "loads its server with the same client code: TCP connect, full PSK handshake, one request, close.\n";
@@ -73,7 +81,8 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
       continue;
     }
     static const std::vector<std::string> kValued{"--clients", "--seconds",   "--enrolees", "--mef-threads", "--client",
-                                                  "--mef-log", "--store-dir", "--repeat",   "--min-ratio",   "--only"};
+                                                  "--mef-log", "--store-dir", "--repeat",   "--min-ratio",   "--only",
+                                                  "--store",   "--store-url", "--instances"};
     if (std::find(kValued.begin(), kValued.end(), a) == kValued.end())
       throw std::invalid_argument("unknown option '" + a + "' (see --help)");
     if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
@@ -106,16 +115,30 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
     } else if (a == "--only") {
       if (v != "baseline" && v != "rspf") throw std::invalid_argument("--only takes baseline or rspf");
       o.only = v;
+    } else if (a == "--store") {
+      if (v != "sqlite" && v != "postgresql") throw std::invalid_argument("--store takes sqlite or postgresql");
+      o.store = v;
+    } else if (a == "--store-url") {
+      o.storeUrl = v;
+    } else if (a == "--instances") {
+      o.instances = intOption(a, v, 1);
     } else if (a == "--min-ratio") {
       o.minRatio = positiveOption(a, v);
     }
   }
+  if (o.store == "postgresql" && o.storeUrl.empty()) {
+    const char* env = std::getenv("RSPF_BENCH_PG_URL");
+    if (env == nullptr) throw std::invalid_argument("--store postgresql needs --store-url or $RSPF_BENCH_PG_URL");
+    o.storeUrl = env;
+  }
+  if (o.instances > 1 && o.store != "postgresql") throw std::invalid_argument("--instances needs --store postgresql");
   return o;
 }
 
 // Registers `count` Enrolees with generated Kpm; returns their (KpmId, Kpm).
-std::vector<PskCredential> registerEnrolees(const fs::path& storePath, const store::KeyEncryptionKey& kek, int count) {
-  auto store = store::openSqliteStore(storePath, kek);
+std::vector<PskCredential> registerEnrolees(const store::StoreSettings& settings, const store::KeyEncryptionKey& kek,
+                                            int count) {
+  auto store = store::openStore(settings, kek);
   std::vector<PskCredential> credentials;
   for (int i = 0; i < count; ++i) {
     char id[32];
@@ -169,7 +192,7 @@ PhaseResult runBaseline(const std::vector<PskCredential>& enroleeCredentials, co
 
 PhaseResult runMef(const mef::MefConfig& base, int threads, const std::vector<PskCredential>& credentials,
                    const LoadSettings& settings) {
-  SyncProbe disk(base.storePath.parent_path());
+  SyncProbe disk(base.store.postgres() ? fs::temp_directory_path() : base.store.sqlite.parent_path());
   mef::MefConfig config = base;
   config.threads = threads;
   mef::MefServer server(config);
@@ -182,11 +205,60 @@ PhaseResult runMef(const mef::MefConfig& base, int threads, const std::vector<Ps
   target.expectInBody = "\"keId\"";
   target.credentials = &credentials;
   disk.start();
-  auto r = measure("rspf MEF, threads=" + std::to_string(threads), target, settings);
+  auto r = measure(
+      std::string(base.store.postgres() ? "rspf MEF (pg)" : "rspf MEF") + ", threads=" + std::to_string(threads),
+      target, settings);
   disk.stop();
   server.stop();
   server.wait();
-  r.diskSync = disk.summary();
+  if (!base.store.postgres()) r.diskSync = disk.summary();
+  return r;
+}
+
+// `instances` MEFs on one PostgreSQL database, the clients split between them, loaded at once.
+PhaseResult runMefInstances(const mef::MefConfig& base, int threads, int instances,
+                            const std::vector<PskCredential>& credentials, const LoadSettings& settings) {
+  mef::MefConfig config = base;
+  config.threads = threads;
+  std::vector<std::unique_ptr<mef::MefServer>> servers;
+  for (int i = 0; i < instances; ++i) {
+    servers.push_back(std::make_unique<mef::MefServer>(config));
+    servers.back()->start();
+  }
+  PhaseResult r;
+  r.name = "rspf MEF (pg) x" + std::to_string(instances) + ", threads=" + std::to_string(threads);
+  const double cpuStart = processCpuSeconds();
+  std::vector<LoadResult> loads(servers.size());
+  std::vector<std::thread> runs;
+  for (std::size_t i = 0; i < servers.size(); ++i)
+    runs.emplace_back([&, i] {
+      LoadTarget target;
+      target.port = servers[i]->port();
+      target.serverName = kMefFqdn;
+      target.path = "/enrolment/exchange";
+      target.body = kExchangeBody;
+      target.expectInBody = "\"keId\"";
+      target.credentials = &credentials;
+      LoadSettings share = settings;
+      share.clients = std::max(1, settings.clients / instances);
+      loads[i] = runLoad(target, share);
+    });
+  for (auto& t : runs) t.join();
+  for (const auto& l : loads) {
+    r.load.successes += l.successes;
+    r.load.failures += l.failures;
+    r.load.clientCpuSeconds += l.clientCpuSeconds;
+    r.load.elapsedSeconds = std::max(r.load.elapsedSeconds, l.elapsedSeconds);
+    r.load.latencyP50Ms = std::max(r.load.latencyP50Ms, l.latencyP50Ms);
+    r.load.latencyP99Ms = std::max(r.load.latencyP99Ms, l.latencyP99Ms);
+    if (r.load.cipher.empty()) r.load.cipher = l.cipher;
+    if (r.load.firstFailure.empty()) r.load.firstFailure = l.firstFailure;
+  }
+  r.serverCpuSeconds = processCpuSeconds() - cpuStart - r.load.clientCpuSeconds;
+  for (auto& s : servers) {
+    s->stop();
+    s->wait();
+  }
   return r;
 }
 
@@ -231,15 +303,19 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
     BenchTempDir dir(o.storeDir, o.keep);
     setUpMefLogging(o, dir.path());
     const fs::path kekFile = dir.path() / "kek";
-    const fs::path storePath = dir.path() / "mef.sqlite";
+    store::StoreSettings storeSettings;
+    if (o.store == "postgresql")
+      storeSettings = store::storeSettingsFrom(std::nullopt, o.storeUrl, std::nullopt, "--store-url");
+    else
+      storeSettings.sqlite = dir.path() / "mef.sqlite";
     auto kek = store::KeyEncryptionKey::generateFile(kekFile);
-    auto credentials = registerEnrolees(storePath, kek, o.enrolees);
+    auto credentials = registerEnrolees(storeSettings, kek, o.enrolees);
 
     mef::MefConfig mefConfig;
     mefConfig.fqdn = kMefFqdn;
     mefConfig.host = "127.0.0.1";
     mefConfig.port = 0;
-    mefConfig.storePath = storePath;
+    mefConfig.store = storeSettings;
     mefConfig.kekFile = kekFile;
 
     LoadSettings settings;
@@ -255,7 +331,7 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
     std::printf("%-32s %9s %8s %6s %7s %7s %9s %9s\n", "", "", "", "", "", "", "/conn", "/conn");
 
     // Totals over the repeats: [0] baseline, [1 + i] the MEF with mefThreads[i].
-    std::vector<PhaseResult> totals(1 + o.mefThreads.size());
+    std::vector<PhaseResult> totals(1 + o.mefThreads.size() + (o.instances > 1 ? 1 : 0));
     bool anyPhaseFailed = false;
     auto accumulate = [&](PhaseResult& total, const PhaseResult& p) {
       printPhase(p);
@@ -272,6 +348,8 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
       if (o.only == "baseline") continue;
       for (std::size_t i = 0; i < o.mefThreads.size(); ++i)
         accumulate(totals[1 + i], runMef(mefConfig, o.mefThreads[i], credentials, settings));
+      if (o.instances > 1)
+        accumulate(totals.back(), runMefInstances(mefConfig, o.mefThreads.front(), o.instances, credentials, settings));
     }
 
     const auto& base = totals[0];
@@ -294,6 +372,12 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
           "ratio rspf(threads=%d)/baseline = %.3f   (%.1f / %.1f conn/s; server CPU per connection: "
           "baseline/rspf = %.3f)\n",
           o.mefThreads[i], ratio, m.load.rate(), base.load.rate(), cpuRatio);
+    }
+    if (o.instances > 1) {
+      const auto& m = totals.back();
+      std::printf("ratio rspf(%d instances, threads=%d each)/baseline = %.3f   (%.1f / %.1f conn/s)\n", o.instances,
+                  o.mefThreads.front(), base.load.rate() > 0 ? m.load.rate() / base.load.rate() : 0, m.load.rate(),
+                  base.load.rate());
     }
     std::printf("target: ratio >= 0.5 now, >= 0.8 later (threads=1 against the one-thread baseline)\n");
     if (o.keep) std::printf("kept %s\n", dir.path().c_str());

@@ -1,5 +1,6 @@
 #include "admin/administration.hpp"
 
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "crypto/identifiers.hpp"
 #include "crypto/primitives.hpp"
@@ -32,10 +33,10 @@ void validatePolicy(const store::EnrolmentPolicy& policy) {
     for (const auto& u : c.usages)
       if (!crypto::parseUsage(u))
         throw Error(ErrorCode::BadRequest, "certificate usages must be SAEF, ESPrim, ESData or MAF, got '" + u + "'");
-    if (c.validity.count() <= 0) throw Error(ErrorCode::BadRequest, "certificate validity must be positive");
+    requireBoundedDuration(c.validity, "certificate validity", ErrorCode::BadRequest);
   }
   if (!policy.registrarCseId.empty()) crypto::requireAsciiIdentifier(policy.registrarCseId, "registrar CSE-ID");
-  if (policy.enrolmentExpiry.count() <= 0) throw Error(ErrorCode::BadRequest, "Enrolment Expiry must be positive");
+  requireBoundedDuration(policy.enrolmentExpiry, "Enrolment Expiry", ErrorCode::BadRequest);
 }
 
 AddEnroleeResult addEnrolee(store::Store& store, AddEnroleeRequest request) {
@@ -59,7 +60,7 @@ AddEnroleeResult addEnrolee(store::Store& store, AddEnroleeRequest request) {
   if (request.kpmId.empty()) {
     if (request.kpm) throw Error(ErrorCode::BadRequest, "a Kpm needs its KpmId");
   } else if (request.kpm) {
-    if (request.kpm->size() < 16) throw Error(ErrorCode::BadRequest, "Kpm must be at least 16 bytes (128 bits)");
+    requireKpmSize(request.kpm->size(), ErrorCode::BadRequest);
     enrolee.kpm = std::move(*request.kpm);
   } else {
     enrolee.kpm = crypto::randomSecret(kGeneratedKpmBytes);
@@ -169,12 +170,14 @@ void approveCertificateRequest(store::Store& store, const std::string& enroleeId
 
 store::EnrolmentPolicy changeEnroleePolicy(store::Store& store, const std::string& enroleeId,
                                            const std::function<void(store::EnrolmentPolicy&)>& change) {
-  auto e = store.findEnrolee(enroleeId);
-  if (!e) throw Error(ErrorCode::NotFound, "no Enrolee '" + enroleeId + "'");
-  change(e->policy);
-  validatePolicy(e->policy);
-  if (!store.setEnroleePolicy(enroleeId, e->policy)) throw Error(ErrorCode::NotFound, "no Enrolee '" + enroleeId + "'");
-  return e->policy;
+  // One transaction from the read to the write: two administrators changing the same Enrolee at once
+  // (two CLI runs, the CLI and the admin API) both see their change arrive.
+  auto stored = store.updateEnroleePolicy(enroleeId, [&](store::EnrolmentPolicy& policy) {
+    change(policy);
+    validatePolicy(policy);
+  });
+  if (!stored) throw Error(ErrorCode::NotFound, "no Enrolee '" + enroleeId + "'");
+  return *stored;
 }
 
 procedures::IssuedEnrolmentToken createEnrolmentToken(store::Store& store, const std::string& boundEnroleeId,
@@ -182,7 +185,7 @@ procedures::IssuedEnrolmentToken createEnrolmentToken(store::Store& store, const
                                                       std::optional<std::chrono::seconds> validity) {
   if (!boundEnroleeId.empty() && !store.findEnroleeStatus(boundEnroleeId))
     throw Error(ErrorCode::NotFound, "no Enrolee '" + boundEnroleeId + "'");
-  if (validity && validity->count() <= 0) throw Error(ErrorCode::BadRequest, "a token's validity must be positive");
+  if (validity) requireBoundedDuration(*validity, "the token's validity", ErrorCode::BadRequest);
   std::optional<TimePoint> expiresAt;
   if (validity) expiresAt = now() + *validity;
   auto issued = procedures::issueEnrolmentToken(boundEnroleeId, auxInfo, expiresAt);

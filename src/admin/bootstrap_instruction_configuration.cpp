@@ -32,6 +32,7 @@ config::BootstrapInstructions bootstrapInstructionsFor(store::Store& store, cons
   i.enrolmentToken = mef.enrolmentToken;
   i.enrolmentExpiry = enrolee->policy.enrolmentExpiry;
   i.issuedAt = now();
+  i.validUntil = i.issuedAt + (mef.validity ? *mef.validity : config::kDefaultBundleValidity);
   return i;
 }
 

@@ -4,6 +4,7 @@
 #include <initializer_list>
 
 #include "admin/bootstrap_identity_registration.hpp"
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "crypto/encoding.hpp"
@@ -43,9 +44,7 @@ std::vector<std::string> texts(const json& j, const char* field) {
 }
 
 std::chrono::seconds duration(const std::string& value, const char* field) {
-  auto d = parseDuration(value);
-  if (!d || d->count() <= 0) bad(std::string("'") + field + "' takes a duration such as 90s, 12h or 30d");
-  return *d;
+  return parseBoundedDuration(value, std::string("'") + field + "'", ErrorCode::BadRequest);
 }
 
 std::vector<store::DirectKeyPair> directKeys(const json& j) {

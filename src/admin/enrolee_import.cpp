@@ -7,6 +7,7 @@
 #include "admin/csv_table.hpp"
 #include "admin/enrolee_document.hpp"
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/encoding.hpp"
 
 namespace rspf::admin {
@@ -57,7 +58,7 @@ std::vector<ImportRow> csvRows(std::string_view text) {
 }
 
 std::vector<ImportRow> jsonRows(std::string_view text) {
-  auto document = nlohmann::json::parse(text, nullptr, false);
+  auto document = parseStrictJsonOrDiscarded(text);
   if (document.is_discarded()) throw Error(ErrorCode::BadRequest, "the import is not valid JSON");
   if (!document.is_array()) throw Error(ErrorCode::BadRequest, "a JSON import is an array of Enrolees");
   std::vector<ImportRow> rows;

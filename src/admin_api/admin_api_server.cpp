@@ -139,22 +139,21 @@ AdminApiServer::AdminApiServer(const AdminApiSettings& settings, store::Store& s
                 "the admin API needs a server certificate: [admin_api] certificate and private_key, [tls] "
                 "certificate, or an embedded CA (`rspf admin ca init`)");
   // Its own files, else the MEF's (current) certificate; its own anchors. All re-read on SIGHUP.
-  std::optional<tls::CertificateServerCredentials> fallback;
-  if (defaultCredentials) fallback.emplace(*defaultCredentials);
+  const tls::CertificateServerCredentials fallback = defaultCredentials.value_or(tls::CertificateServerCredentials{});
   i.credentials = std::make_shared<tls::ReloadableServerCredentials>("admin API certificate", [settings, fallback] {
     tls::ServerCredentialSet set;
     if (settings.certificate) {
       set.certificate = tls::ownCertificate(ca::loadCertificateFile(*settings.certificate).release());
       set.privateKey = tls::ownPrivateKey(ca::loadPrivateKeyFile(*settings.privateKey).release());
-    } else if (fallback->reloadable) {
-      auto mef = fallback->reloadable->current();
+    } else if (fallback.reloadable) {
+      auto mef = fallback.reloadable->current();
       set.certificate = mef->certificate;
       set.privateKey = mef->privateKey;
     } else {
-      X509_up_ref(fallback->certificate);
-      set.certificate = tls::ownCertificate(fallback->certificate);
-      EVP_PKEY_up_ref(fallback->privateKey);
-      set.privateKey = tls::ownPrivateKey(fallback->privateKey);
+      X509_up_ref(fallback.certificate);
+      set.certificate = tls::ownCertificate(fallback.certificate);
+      EVP_PKEY_up_ref(fallback.privateKey);
+      set.privateKey = tls::ownPrivateKey(fallback.privateKey);
     }
     set.clientTrustAnchors = tls::ownStore(anchorsFrom(settings.clientTrustAnchors).release());
     return set;

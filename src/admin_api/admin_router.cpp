@@ -14,6 +14,7 @@
 #include "admin/enrolee_document.hpp"
 #include "admin/enrolee_import.hpp"
 #include "ca/pem.hpp"
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/safe_text.hpp"
 #include "common/time.hpp"
@@ -162,10 +163,7 @@ std::vector<std::string> optionalTexts(const json& body, const char* field) {
 
 std::optional<std::chrono::seconds> optionalDuration(const std::string& text, const char* what) {
   if (text.empty()) return std::nullopt;
-  auto d = parseDuration(text);
-  if (!d || d->count() <= 0)
-    throw Error(ErrorCode::BadRequest, std::string("'") + what + "' takes a duration such as 12h or 7d");
-  return d;
+  return parseBoundedDuration(text, std::string("'") + what + "'", ErrorCode::BadRequest);
 }
 
 std::string queryValue(const AdminRouter::Call& call, const std::string& name) {
@@ -176,13 +174,14 @@ std::string queryValue(const AdminRouter::Call& call, const std::string& name) {
 }  // namespace
 
 std::span<const AdminRouter::Entry> AdminRouter::table() {
-  static const std::array<Entry, 24> kTable = {{
+  static const std::array<Entry, 25> kTable = {{
       {{"GET", "/admin/v1/enrolees"}, &AdminRouter::listEnrolees},
       {{"POST", "/admin/v1/enrolees"}, &AdminRouter::addEnrolee},
       {{"POST", "/admin/v1/enrolees:import"}, &AdminRouter::importEnrolees},
       {{"GET", "/admin/v1/enrolees/{enroleeId}"}, &AdminRouter::showEnrolee},
       {{"DELETE", "/admin/v1/enrolees/{enroleeId}"}, &AdminRouter::removeEnrolee},
       {{"PUT", "/admin/v1/enrolees/{enroleeId}/policy"}, &AdminRouter::replacePolicy},
+      {{"PATCH", "/admin/v1/enrolees/{enroleeId}/policy"}, &AdminRouter::changePolicy},
       {{"POST", "/admin/v1/enrolees/{enroleeId}/enable"}, &AdminRouter::enableEnrolee},
       {{"POST", "/admin/v1/enrolees/{enroleeId}/disable"}, &AdminRouter::disableEnrolee},
       {{"POST", "/admin/v1/enrolees/{enroleeId}/bundle"}, &AdminRouter::exportBundle},
@@ -317,6 +316,23 @@ HttpResponse AdminRouter::replacePolicy(const Call& call) {
   auto policy = admin::policyFromJson(procedures::parseJsonObject(call.request.body));
   auto stored =
       admin::changeEnroleePolicy(store_, call.at("enroleeId"), [&](store::EnrolmentPolicy& p) { p = policy; });
+  return jsonResponse(admin::describePolicy(stored));
+}
+
+HttpResponse AdminRouter::changePolicy(const Call& call) {
+  auto body = procedures::parseJsonObject(call.request.body);
+  for (const auto& [field, value] : body.items())
+    if (field != "addDirectKeys" && field != "removeDirectKeys")
+      throw Error(ErrorCode::BadRequest, "a policy change takes addDirectKeys and removeDirectKeys (TARGET-ID:USAGE)");
+  std::vector<store::DirectKeyPair> add, remove;
+  for (const auto& pair : optionalTexts(body, "addDirectKeys")) add.push_back(admin::parseDirectKeyPair(pair));
+  for (const auto& pair : optionalTexts(body, "removeDirectKeys")) remove.push_back(admin::parseDirectKeyPair(pair));
+  auto stored = admin::changeEnroleePolicy(store_, call.at("enroleeId"), [&](store::EnrolmentPolicy& p) {
+    std::erase_if(p.directKeys,
+                  [&](const auto& d) { return std::find(remove.begin(), remove.end(), d) != remove.end(); });
+    for (const auto& d : add)
+      if (std::find(p.directKeys.begin(), p.directKeys.end(), d) == p.directKeys.end()) p.directKeys.push_back(d);
+  });
   return jsonResponse(admin::describePolicy(stored));
 }
 

@@ -67,6 +67,7 @@ class AdminRouter {
   transport::HttpResponse showEnrolee(const Call&);
   transport::HttpResponse removeEnrolee(const Call&);
   transport::HttpResponse replacePolicy(const Call&);
+  transport::HttpResponse changePolicy(const Call&);  // atomic: concurrent changes never lose one
   transport::HttpResponse enableEnrolee(const Call&);
   transport::HttpResponse disableEnrolee(const Call&);
   transport::HttpResponse exportBundle(const Call&);

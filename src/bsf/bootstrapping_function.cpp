@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
+#include "common/remote_address.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/gba_key_derivation.hpp"
 #include "crypto/http_digest.hpp"
@@ -30,12 +31,17 @@ std::string xmlEscape(std::string_view s) {
   return out;
 }
 
+void decrement(std::map<std::string, std::size_t>& counts, const std::string& key) {
+  auto it = counts.find(key);
+  if (it != counts.end() && --it->second == 0) counts.erase(it);
+}
+
 }  // namespace
 
 BootstrappingFunction::BootstrappingFunction(SubscriberStore& store, BootstrappingSettings settings)
     : store_(store), settings_(std::move(settings)) {}
 
-transport::HttpResponse BootstrappingFunction::handle(const transport::HttpRequest& request) {
+transport::HttpResponse BootstrappingFunction::handle(const transport::HttpRequest& request, std::string_view source) {
   if (request.method != "GET") throw Error(ErrorCode::BadRequest, "Ub takes GET / (TS 24.109 4.5.2)");
   auto authorization = request.header("Authorization");
   if (!authorization)
@@ -45,20 +51,70 @@ transport::HttpResponse BootstrappingFunction::handle(const transport::HttpReque
   std::string impi = digest.require("username");
   if (impi.empty()) throw Error(ErrorCode::BadRequest, "the Digest username (the IMPI) is empty");
   auto nonce = digest.get("nonce");
-  if (!nonce || nonce->empty()) return challenge(impi, false);
-  return answer(impi, *nonce, digest, request);
+  const std::string address = addressOf(source);
+  if (!nonce || nonce->empty()) return challenge(impi, address, false);
+  return answer(impi, address, *nonce, digest, request);
 }
 
-transport::HttpResponse BootstrappingFunction::challenge(const std::string& impi, bool stale) {
+void BootstrappingFunction::forget(std::map<std::string, PendingChallenge>::iterator it) {
+  decrement(pendingPerImpi_, it->second.impi);
+  decrement(pendingPerSource_, it->second.source);
+  pending_.erase(it);
+}
+
+void BootstrappingFunction::admitChallenge(const std::string& impi, const std::string& source) {
+  const auto t = now();
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    auto next = std::next(it);
+    if (it->second.expiry <= t) forget(it);
+    it = next;
+  }
+  auto countOf = [](const std::map<std::string, std::size_t>& counts, const std::string& key) {
+    auto it = counts.find(key);
+    return it == counts.end() ? std::size_t{0} : it->second;
+  };
+  if (countOf(pendingPerImpi_, impi) >= settings_.maxChallengesPerImpi)
+    throw Error(ErrorCode::Unavailable, "this IMPI has " + std::to_string(settings_.maxChallengesPerImpi) +
+                                            " unanswered challenges; answer one or retry in " +
+                                            std::to_string(settings_.challengeLifetime.count()) + "s");
+  if (countOf(pendingPerSource_, source) >= settings_.maxChallengesPerSource)
+    throw Error(ErrorCode::Unavailable, "too many unanswered challenges from this address; retry in " +
+                                            std::to_string(settings_.challengeLifetime.count()) + "s");
+  if (pending_.size() >= settings_.maxPendingChallenges)
+    throw Error(ErrorCode::Unavailable, "the BSF has too many unanswered challenges; retry shortly");
+}
+
+transport::HttpResponse BootstrappingFunction::challenge(const std::string& impi, const std::string& source,
+                                                         bool stale) {
   auto subscriber = store_.findSubscriber(impi);
   if (!subscriber) {
     spdlog::info("Ub: unknown IMPI '{}'", impi);
     throw Error(ErrorCode::Forbidden, "unknown subscriber (IMPI) '" + impi + "'");
   }
+  // Before nextSqn: a refused challenge takes no SQN. The admitted challenge holds its place in the
+  // counts while its vector is generated (outside the lock: nextSqn writes durably).
+  {
+    std::lock_guard lock(mutex_);
+    admitChallenge(impi, source);
+    ++pendingPerImpi_[impi];
+    ++pendingPerSource_[source];
+  }
+  struct Reservation {
+    BootstrappingFunction& self;
+    const std::string &impi, &source;
+    bool kept = false;
+    ~Reservation() {
+      if (kept) return;
+      std::lock_guard lock(self.mutex_);
+      decrement(self.pendingPerImpi_, impi);
+      decrement(self.pendingPerSource_, source);
+    }
+  } reservation{*this, impi, source};
   crypto::Milenage milenage(std::move(subscriber->k), std::move(subscriber->opc));
   std::uint64_t sqn = store_.nextSqn(impi);  // durable before the vector leaves (TS 33.102 C.1.1)
   PendingChallenge pending;
   pending.impi = impi;
+  pending.source = source;
   pending.vector = crypto::generateAuthenticationVector(milenage, crypto::randomBytes(crypto::kRandSize), sqn, kAmf);
   pending.opaque = crypto::toBase64(crypto::randomBytes(12));
   pending.uicc = subscriber->guss.uicc;
@@ -69,11 +125,7 @@ transport::HttpResponse BootstrappingFunction::challenge(const std::string& impi
   std::string opaque = pending.opaque;
   {
     std::lock_guard lock(mutex_);
-    auto t = now();
-    std::erase_if(pending_, [&](const auto& entry) { return entry.second.expiry <= t; });
-    if (pending_.size() >= settings_.maxPendingChallenges)
-      throw Error(ErrorCode::Unavailable, "the BSF has too many unanswered challenges; retry shortly");
-    pending_.emplace(nonce, std::move(pending));
+    reservation.kept = pending_.emplace(nonce, std::move(pending)).second;
   }
   std::vector<transport::DigestField> fields{{"realm", settings_.fqdn},
                                              {"nonce", nonce},
@@ -93,19 +145,25 @@ std::optional<BootstrappingFunction::PendingChallenge> BootstrappingFunction::ta
   std::lock_guard lock(mutex_);
   auto it = pending_.find(nonce);
   if (it == pending_.end()) return std::nullopt;
+  if (it->second.expiry <= now()) {
+    forget(it);
+    return std::nullopt;
+  }
   PendingChallenge p = std::move(it->second);
+  decrement(pendingPerImpi_, p.impi);
+  decrement(pendingPerSource_, p.source);
   pending_.erase(it);  // a vector is answered at most once
-  if (p.expiry <= now()) return std::nullopt;
   return p;
 }
 
-transport::HttpResponse BootstrappingFunction::answer(const std::string& impi, const std::string& nonce,
+transport::HttpResponse BootstrappingFunction::answer(const std::string& impi, const std::string& source,
+                                                      const std::string& nonce,
                                                       const transport::DigestParameters& digest,
                                                       const transport::HttpRequest& request) {
   auto pending = takePending(nonce);
   if (!pending) {
     spdlog::info("Ub: {} answered an unknown, used or expired nonce; challenging again", impi);
-    return challenge(impi, true);
+    return challenge(impi, source, true);
   }
   if (pending->impi != impi)
     throw Error(ErrorCode::Forbidden, "the Digest username does not match the challenged IMPI");
@@ -138,7 +196,7 @@ transport::HttpResponse BootstrappingFunction::answer(const std::string& impi, c
     if (!sqnMs) throw Error(ErrorCode::Forbidden, "AUTS does not verify (MAC-S mismatch, TS 33.102 6.3.5)");
     store_.resetSqn(impi, *sqnMs);
     spdlog::info("Ub: resynchronised SQN of {}", impi);
-    return challenge(impi, false);
+    return challenge(impi, source, false);
   }
 
   in.password = pending->vector.xres.view();  // RFC 3310 3.3

@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "bsf/subscriber_store.hpp"
 #include "crypto/aka.hpp"
@@ -26,32 +27,46 @@ struct BootstrappingSettings {
   std::string fqdn;                            // the realm, and the B-TID's suffix
   std::chrono::seconds btidLifetime{3600};     // Ks lifetime (TS 33.220 4.5.2 step 6)
   std::chrono::seconds challengeLifetime{30};  // a vector unanswered this long is dropped
-  std::size_t maxPendingChallenges = 10000;    // beyond this, 503 until some expire
+  // Unanswered challenges are limited per IMPI and per source address (503 until some expire), so one
+  // client, or one IMPI an attacker knows, can neither deny the other subscribers nor burn more than
+  // maxChallengesPerImpi SQNs per challengeLifetime. maxPendingChallenges only bounds the memory a
+  // distributed flood (thousands of sources) may take.
+  std::size_t maxChallengesPerImpi = 4;
+  std::size_t maxChallengesPerSource = 64;
+  std::size_t maxPendingChallenges = 100000;
 };
 
 class BootstrappingFunction {
  public:
   BootstrappingFunction(SubscriberStore& store, BootstrappingSettings settings);
-  transport::HttpResponse handle(const transport::HttpRequest& request);
+  // `source`: the client's address ("address:port" or "address"), for the per-source limit.
+  transport::HttpResponse handle(const transport::HttpRequest& request, std::string_view source = "");
 
  private:
   struct PendingChallenge {
     std::string impi;
+    std::string source;
     crypto::AuthenticationVector vector;
     std::string opaque;
     bool uicc = false;
     TimePoint expiry{};
   };
 
-  transport::HttpResponse challenge(const std::string& impi, bool stale);
-  transport::HttpResponse answer(const std::string& impi, const std::string& nonce,
+  transport::HttpResponse challenge(const std::string& impi, const std::string& source, bool stale);
+  transport::HttpResponse answer(const std::string& impi, const std::string& source, const std::string& nonce,
                                  const transport::DigestParameters& digest, const transport::HttpRequest& request);
   std::optional<PendingChallenge> takePending(const std::string& nonce);
+  // Under mutex_: drops expired challenges; throws Error(Unavailable) when `impi` or `source` has
+  // as many unanswered challenges as allowed.
+  void admitChallenge(const std::string& impi, const std::string& source);
+  void forget(std::map<std::string, PendingChallenge>::iterator it);
 
   SubscriberStore& store_;
   BootstrappingSettings settings_;
   std::mutex mutex_;
   std::map<std::string, PendingChallenge> pending_;  // by nonce
+  std::map<std::string, std::size_t> pendingPerImpi_;
+  std::map<std::string, std::size_t> pendingPerSource_;
 };
 
 }  // namespace rspf::bsf

@@ -1,5 +1,6 @@
 #include "bsf/bsf_config.hpp"
 
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
@@ -13,9 +14,7 @@ namespace {
 std::chrono::seconds durationOr(const config::ConfigFile& cf, const char* key, std::chrono::seconds fallback) {
   auto text = cf.string(key);
   if (!text) return fallback;
-  auto d = parseDuration(*text);
-  if (!d || d->count() < 1) throw Error(ErrorCode::Config, std::string(key) + " must be a duration such as \"1h\"");
-  return *d;
+  return parseBoundedDuration(*text, key, ErrorCode::Config);
 }
 
 std::filesystem::path requirePath(const config::ConfigFile& cf, const char* key) {
@@ -36,8 +35,14 @@ const config::Schema& bsfConfigSchema() {
                                    {"workers"},
                                    {"btid_lifetime", KeyKind::Duration},
                                    {"challenge_lifetime", KeyKind::Duration},
+                                   {"max_challenges_per_impi"},
+                                   {"max_challenges_per_source"},
                                    {"ready_file", KeyKind::OutputFile}}}),
-      {"store", {{"sqlite", KeyKind::SqliteStore}, {"kek_file", KeyKind::SecretFile}}},
+      {"store",
+       {{"sqlite", KeyKind::SqliteStore},
+        {"url", KeyKind::Value},
+        {"pool_size", KeyKind::Value},
+        {"kek_file", KeyKind::SecretFile}}},
       {"tls",
        {{"certificate", KeyKind::Certificate},
         {"private_key", KeyKind::PrivateKey},
@@ -62,8 +67,15 @@ BsfConfig loadBsfConfig(const std::filesystem::path& file) {
   if (c.workers < 1 || c.workers > 1024) throw Error(ErrorCode::Config, "bsf.workers must be 1 to 1024");
   c.btidLifetime = durationOr(cf, "bsf.btid_lifetime", c.btidLifetime);
   c.challengeLifetime = durationOr(cf, "bsf.challenge_lifetime", c.challengeLifetime);
+  for (auto [key, limit] : {std::pair{"bsf.max_challenges_per_impi", &c.maxChallengesPerImpi},
+                            std::pair{"bsf.max_challenges_per_source", &c.maxChallengesPerSource}}) {
+    auto value = cf.integer(key).value_or(static_cast<std::int64_t>(*limit));
+    if (value < 1 || value > 100000) throw Error(ErrorCode::Config, std::string(key) + " must be 1 to 100000");
+    *limit = static_cast<std::size_t>(value);
+  }
   c.readyFile = cf.path("bsf.ready_file");
-  c.storePath = requirePath(cf, "store.sqlite");
+  c.store = store::storeSettingsFrom(cf.path("store.sqlite"), cf.string("store.url"), cf.integer("store.pool_size"),
+                                     file.string());
   c.kekFile = cf.path("store.kek_file");
   c.certificate = requirePath(cf, "tls.certificate");
   c.privateKey = requirePath(cf, "tls.private_key");

@@ -1,8 +1,10 @@
 #pragma once
 // `rspf bsf --config FILE` (docs/configuration.md):
 //   [bsf]   fqdn (realm and B-TID suffix), listen = "host:port", threads, workers, btid_lifetime
-//           (duration, default "1h"), challenge_lifetime (default "30s"), ready_file
-//   [store] sqlite = path of the subscriber store, kek_file = path (else $RSPF_KEK)
+//           (duration, default "1h"), challenge_lifetime (default "30s"), ready_file,
+//           max_challenges_per_impi (default 4), max_challenges_per_source (default 64)
+//   [store] sqlite = path of the subscriber store, or url = PostgreSQL connection string (several
+//           BSF instances on one database) and pool_size; kek_file = path (else $RSPF_KEK)
 //   [tls]   certificate, private_key (the BSF's own, PEM), naf_trust_anchors (the CAs NAF
 //           certificates must chain to for Zn, PEM)
 #include <chrono>
@@ -11,6 +13,7 @@
 #include <string>
 
 #include "config/config_schema.hpp"
+#include "store/store_settings.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::bsf {
@@ -24,8 +27,10 @@ struct BsfConfig {
   int workers = 4;
   std::chrono::seconds btidLifetime{3600};
   std::chrono::seconds challengeLifetime{30};
+  std::size_t maxChallengesPerImpi = 4;     // unanswered challenges per IMPI
+  std::size_t maxChallengesPerSource = 64;  // ... and per client address
   std::optional<std::filesystem::path> readyFile;
-  std::filesystem::path storePath;
+  store::StoreSettings store;
   std::optional<std::filesystem::path> kekFile;
   std::filesystem::path certificate;
   std::filesystem::path privateKey;

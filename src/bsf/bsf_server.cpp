@@ -55,8 +55,9 @@ struct BsfServer::Impl {
   transport::HttpsServer server;
 
   explicit Impl(const BsfConfig& c)
-      : store(c.storePath, store::KeyEncryptionKey::load(c.kekFile)),
-        ub(store, BootstrappingSettings{c.fqdn, c.btidLifetime, c.challengeLifetime}),
+      : store(c.store, store::KeyEncryptionKey::load(c.kekFile)),
+        ub(store, BootstrappingSettings{c.fqdn, c.btidLifetime, c.challengeLifetime, c.maxChallengesPerImpi,
+                                        c.maxChallengesPerSource}),
         zn(store),
         credentials(std::make_shared<tls::ReloadableServerCredentials>(
             "BSF certificate",
@@ -87,7 +88,7 @@ struct BsfServer::Impl {
 
   transport::HttpResponse route(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
     std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
-    if (path == "/") return ub.handle(request);
+    if (path == "/") return ub.handle(request, peer.remoteAddress);
     if (path == "/zn/keys") return zn.handle(peer, request);
     throw Error(ErrorCode::NotFound, "no resource " + safeErrorText(path) + " (Ub is GET /, Zn is GET /zn/keys)");
   }

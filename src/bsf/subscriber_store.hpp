@@ -1,18 +1,19 @@
 #pragma once
 // The BSF's home subscriber data (the HSS part of TS 33.220 4.2: K, OPc, SQN, the GBA User Security
 // Settings) and its bootstrapping sessions (B-TID -> Ks, TS 33.220 4.5.2), in an SQLite file of its
-// own. K, OPc and Ks are sealed with AES-256-GCM under the key-encryption key, each bound to its
-// table, column and row.
+// own or a PostgreSQL database ([store] url; subscriber_backend.hpp). K, OPc and Ks are sealed with
+// AES-256-GCM under the key-encryption key, each bound to its table, column and row.
 #include <filesystem>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "bsf/subscriber_backend.hpp"
 #include "common/time.hpp"
 #include "crypto/secret_bytes.hpp"
 #include "store/key_encryption_key.hpp"
-#include "store/sqlite/sqlite_statement.hpp"
+#include "store/store_settings.hpp"
 
 namespace rspf::bsf {
 
@@ -44,14 +45,20 @@ struct BootstrappingSession {
 
 class SubscriberStore {
  public:
-  // Creates the file (mode 0600) if needed; throws Error(Store) when the KEK is not the one the
-  // file was created with.
+  // The SQLite file `path`: created (mode 0600) if needed.
   SubscriberStore(const std::filesystem::path& path, store::KeyEncryptionKey kek);
+  // The store `settings` name (SQLite or PostgreSQL). Both throw Error(Store) when the KEK is not
+  // the one the store was created with.
+  SubscriberStore(const store::StoreSettings& settings, store::KeyEncryptionKey kek);
+  ~SubscriberStore();
+  SubscriberStore(SubscriberStore&&) noexcept;
+  SubscriberStore& operator=(SubscriberStore&&) noexcept;
 
   void addSubscriber(const Subscriber& subscriber);  // Error(Conflict) when the IMPI exists
   std::optional<Subscriber> findSubscriber(std::string_view impi);
   std::vector<Subscriber> listSubscribers();  // without K and OPc
-  // SQN_HE := SQN_HE + 1, durably, and returns it (TS 33.102 C.1.1, without IND).
+  // SQN_HE := SQN_HE + 1, durably and atomically (across BSF instances on one database), and
+  // returns it (TS 33.102 C.1.1, without IND).
   std::uint64_t nextSqn(std::string_view impi);
   // SQN_HE := sqn after a successful resynchronisation (TS 33.102 6.3.5).
   void resetSqn(std::string_view impi, std::uint64_t sqn);
@@ -61,9 +68,10 @@ class SubscriberStore {
   std::size_t purgeExpiredSessions(TimePoint now);
 
  private:
-  std::mutex mutex_;
+  SubscriberStore(std::unique_ptr<SubscriberBackend> backend, store::KeyEncryptionKey kek);
+
+  std::unique_ptr<SubscriberBackend> backend_;
   store::KeyEncryptionKey kek_;
-  store::sqlite::Database db_;
 };
 
 }  // namespace rspf::bsf

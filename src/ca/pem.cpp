@@ -12,6 +12,7 @@
 
 #include "ca/key_pair.hpp"
 #include "common/file_descriptor.hpp"
+#include "common/text_file.hpp"
 #include "crypto/encoding.hpp"
 
 namespace rspf::ca {
@@ -145,9 +146,7 @@ std::vector<X509Ptr> loadCertificatesFile(const std::filesystem::path& file) {
 void saveCertificatesPemFile(const std::filesystem::path& file, const std::vector<const X509*>& certificates) {
   std::string text;
   for (const auto* c : certificates) text += certificatePem(*c);
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out || !out.write(text.data(), static_cast<std::streamsize>(text.size())))
-    throw Error(ErrorCode::Config, "cannot write certificate file " + quoted(file));
+  writeTextFile(file, text, kPublicFileMode);
 }
 
 EvpPkeyPtr parsePrivateKey(ByteView derOrPem) {

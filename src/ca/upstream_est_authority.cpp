@@ -8,6 +8,7 @@
 #include "ca/pem.hpp"
 #include "ca/pkcs7.hpp"
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "transport/https/https_client.hpp"
 
 namespace rspf::ca {
@@ -25,7 +26,7 @@ std::chrono::seconds parseRetryAfter(const std::optional<std::string>& value) {
 // The upstream's reason, from an rspf-style JSON error or the start of a text body.
 std::string reasonOf(const transport::HttpResponse& response) {
   try {
-    auto j = nlohmann::json::parse(response.body);
+    auto j = parseStrictJson(response.body, "the upstream answer");
     if (j.contains("ErrorString")) return j["ErrorString"].get<std::string>().substr(0, 300);
   } catch (const std::exception&) {
   }

@@ -39,9 +39,9 @@ class RegistrationAuthorities final : public tls::CertificatePeerResolver {
 ca::EmbeddedCa loadAuthority(store::Store& store, const store::KeyEncryptionKey& kek, const CaServerConfig& c) {
   auto authority = procedures::loadCertificateAuthority(store, kek, c.label);
   if (!authority)
-    throw Error(ErrorCode::Config, "the store " + c.storePath.string() + " has no CA" +
+    throw Error(ErrorCode::Config, "the store " + c.store.describe() + " has no CA" +
                                        (c.label.empty() ? "" : " labelled '" + c.label + "'") +
-                                       " (rspf admin --store FILE ca init)");
+                                       " (rspf admin --store FILE|URL ca init)");
   return std::move(*authority);
 }
 
@@ -91,7 +91,7 @@ struct CaServer::Impl {
 
 CaServer::CaServer(const CaServerConfig& config) {
   auto kek = store::KeyEncryptionKey::load(config.kekFile);
-  auto store = store::openSqliteStore(config.storePath, kek);
+  auto store = store::openStore(config.store, kek);
   impl_ = std::make_unique<Impl>(config, std::move(store), kek);
 }
 

@@ -1,5 +1,6 @@
 #include "ca_server/ca_server_config.hpp"
 
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
@@ -20,7 +21,11 @@ const config::Schema& caServerConfigSchema() {
                                    {"hold_for_approval"},
                                    {"retry_after"},
                                    {"ready_file", KeyKind::OutputFile}}}),
-      {"store", {{"sqlite", KeyKind::SqliteStore}, {"kek_file", KeyKind::SecretFile}}},
+      {"store",
+       {{"sqlite", KeyKind::SqliteStore},
+        {"url", KeyKind::Value},
+        {"pool_size", KeyKind::Value},
+        {"kek_file", KeyKind::SecretFile}}},
       {"tls",
        {{"certificate", KeyKind::Certificate},
         {"private_key", KeyKind::PrivateKey},
@@ -41,18 +46,15 @@ CaServerConfig loadCaServerConfig(const std::filesystem::path& file) {
   c.limits = config::loadListenerLimits(cf, "ca");
   c.label = cf.string("ca.label").value_or("");
   if (auto validity = cf.string("ca.validity")) {
-    auto d = parseDuration(*validity);
-    if (!d || d->count() <= 0) throw Error(ErrorCode::Config, "ca.validity takes a duration such as 365d");
-    c.validity = *d;
+    c.validity = parseBoundedDuration(*validity, "ca.validity", ErrorCode::Config);
   }
   c.holdForApproval = cf.boolean("ca.hold_for_approval").value_or(false);
   c.retryAfter = std::chrono::seconds(cf.integer("ca.retry_after").value_or(10));
   if (c.retryAfter.count() < 1 || c.retryAfter.count() > 86400)
     throw Error(ErrorCode::Config, "ca.retry_after must be 1 to 86400 seconds");
   c.readyFile = cf.path("ca.ready_file");
-  auto store = cf.path("store.sqlite");
-  if (!store) throw Error(ErrorCode::Config, file.string() + ": 'store.sqlite' is required");
-  c.storePath = *store;
+  c.store = store::storeSettingsFrom(cf.path("store.sqlite"), cf.string("store.url"), cf.integer("store.pool_size"),
+                                     file.string());
   c.kekFile = cf.path("store.kek_file");
   c.certificate = cf.path("tls.certificate");
   c.privateKey = cf.path("tls.private_key");

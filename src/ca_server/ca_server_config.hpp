@@ -3,8 +3,8 @@
 // upstream-CA mode (issue 3 item 1).
 //   [ca]    fqdn, listen = "host:port", label (which CA of the store), validity (of issued
 //           certificates, e.g. "365d"), hold_for_approval, retry_after (seconds), ready_file
-//   [store] sqlite = path, kek_file = path (else $RSPF_KEK): the CA's own store (rspf admin --store
-//           FILE ca init creates the CA in it)
+//   [store] sqlite = path or url = PostgreSQL connection string (pool_size), kek_file = path (else
+//           $RSPF_KEK): the CA's own store (rspf admin --store FILE|URL ca init creates the CA in it)
 //   [tls]   client_trust_anchors (required: the registration authorities' certificates must chain to
 //           them), certificate + private_key (default: a certificate for fqdn from the CA itself)
 #include <chrono>
@@ -14,6 +14,7 @@
 #include <string>
 
 #include "config/config_schema.hpp"
+#include "store/store_settings.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::ca_server {
@@ -28,7 +29,7 @@ struct CaServerConfig {
   bool holdForApproval = false;
   std::chrono::seconds retryAfter{10};
   std::optional<std::filesystem::path> readyFile;
-  std::filesystem::path storePath;
+  store::StoreSettings store;
   std::optional<std::filesystem::path> kekFile;
   std::optional<std::filesystem::path> certificate;
   std::optional<std::filesystem::path> privateKey;

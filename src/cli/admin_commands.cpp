@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "admin/administration.hpp"
+#include "admin/audit_archive.hpp"
 #include "admin/audit_document.hpp"
 #include "admin/bootstrap_identity_registration.hpp"
 #include "admin/bootstrap_instruction_configuration.hpp"
@@ -18,6 +19,7 @@
 #include "ca/pem.hpp"
 #include "cli/commands.hpp"
 #include "cli/import_progress.hpp"
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
 #include "common/text_file.hpp"
@@ -29,6 +31,7 @@
 #include "procedures/certificate_revocation.hpp"
 #include "procedures/enrolment_token.hpp"
 #include "store/open_store.hpp"
+#include "store/store_copy.hpp"
 
 namespace rspf::cli {
 namespace {
@@ -134,9 +137,7 @@ struct PolicyOptions {
     }
     if (!registrarCseId.empty()) p.registrarCseId = registrarCseId;
     if (!expiry.empty()) {
-      auto d = parseDuration(expiry);
-      if (!d || d->count() == 0) throw Error(ErrorCode::Config, "--expiry takes a duration such as 90s, 12h or 30d");
-      p.enrolmentExpiry = *d;
+      p.enrolmentExpiry = parseBoundedDuration(expiry, "--expiry", ErrorCode::Config);
     }
     if (!token.empty())
       p.token = token == "required" ? store::TokenRequirement::Required : store::TokenRequirement::Optional;
@@ -150,10 +151,8 @@ struct PolicyOptions {
       if (!certificateUsages.empty()) p.certificate->usages = certificateUsages;
       if (!certificateCa.empty()) p.certificate->caLabel = certificateCa;
       if (!certificateValidity.empty()) {
-        auto d = parseDuration(certificateValidity);
-        if (!d || d->count() == 0)
-          throw Error(ErrorCode::Config, "--certificate-validity takes a duration such as 365d");
-        p.certificate->validity = *d;
+        p.certificate->validity =
+            parseBoundedDuration(certificateValidity, "--certificate-validity", ErrorCode::Config);
       }
       if (p.certificate->usages.empty())
         throw Error(ErrorCode::Config, "Certificate Enrolment needs --certificate-usage");
@@ -184,25 +183,25 @@ void recordAdminChange(store::Store& store, std::string action, std::string subj
 std::unique_ptr<store::Store> openStore(AdminOptions& o, bool create,
                                         std::optional<store::KeyEncryptionKey>* kekOut = nullptr) {
   std::optional<std::filesystem::path> kek;
-  std::filesystem::path path;
+  std::optional<store::StoreSettings> settings;
   if (!o.config.empty()) {
     auto c = mef::loadMefConfig(o.config);
-    path = c.storePath;
+    settings = c.store;
     kek = c.kekFile;
     if (o.mefFqdn.empty()) o.mefFqdn = c.fqdn;
   }
-  if (!o.storePath.empty()) path = o.storePath;
+  if (!o.storePath.empty()) settings = store::storeSettingsFromArgument(o.storePath);
   if (!o.kekFile.empty()) kek = std::filesystem::path(o.kekFile);
-  if (path.empty()) throw Error(ErrorCode::Config, "name the store: --config MEF.toml, or --store FILE");
+  if (!settings) throw Error(ErrorCode::Config, "name the store: --config MEF.toml, or --store FILE|URL");
   if (create && kek && !std::filesystem::exists(*kek)) {
     store::KeyEncryptionKey::generateFile(*kek);
     std::cerr << "created key-encryption key " << kek->string() << " (mode 0600; back it up apart from the store)\n";
   }
-  if (!create && !std::filesystem::exists(path))
-    throw Error(ErrorCode::Config, "no store at " + path.string() + "; create it with `rspf admin init`");
+  if (!create && !settings->postgres() && !std::filesystem::exists(settings->sqlite))
+    throw Error(ErrorCode::Config, "no store at " + settings->sqlite.string() + "; create it with `rspf admin init`");
   auto key = store::KeyEncryptionKey::load(kek);
   if (kekOut) kekOut->emplace(key);
-  return store::openSqliteStore(path, std::move(key));
+  return store::openStore(*settings, std::move(key));
 }
 
 // The MEF configuration the bundle commands need (its configuration key, URI, FQDN).
@@ -266,7 +265,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
   admin->fallthrough();  // admin's options (--json, --config, ...) may also follow the subcommand
   auto o = std::make_shared<AdminOptions>();
   admin->add_option("--config", o->config, "MEF configuration file naming the store and its key-encryption key");
-  admin->add_option("--store", o->storePath, "SQLite store file (instead of --config)");
+  admin->add_option("--store", o->storePath,
+                    "SQLite store file, or PostgreSQL URL (postgresql://... or key=value), instead of --config");
   admin->add_option("--kek-file", o->kekFile, "key-encryption key file (else from --config, else $RSPF_KEK)");
   admin->add_option("--mef-fqdn", o->mefFqdn, "MEF FQDN, to show full KeIds (read from --config)");
   admin->add_flag("--json", o->json, "machine-readable output");
@@ -367,7 +367,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     }
 
     struct BundleOptions {
-      std::string id, out, token, tokenFile, mefUri, trustAnchors;
+      std::string id, out, token, tokenFile, mefUri, trustAnchors, validity;
     };
     auto bundle = std::make_shared<BundleOptions>();
     auto* bundleCmd = enrolee->add_subcommand("bundle",
@@ -380,6 +380,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     bundleCmd->add_option("--mef-uri", bundle->mefUri, "MEF URI for the Enrolee (default: [mef] uri)");
     bundleCmd->add_option("--mef-trust-anchors", bundle->trustAnchors,
                           "PEM certificates the MEF's certificate chains to (default: the embedded CA's, if any)");
+    bundleCmd->add_option("--validity", bundle->validity,
+                          "the bundle is refused by Enrolees after this long (default 30d)");
     on(bundleCmd, [o, bundle] {
       auto mefConfig = requireMefConfig(*o, "enrolee bundle");
       auto key = admin::loadConfigurationKey(requireConfigurationKeyFile(mefConfig));
@@ -397,6 +399,12 @@ std::function<int()> addAdminCommands(CLI::App& app) {
         mefIdentity.enrolmentToken = text.substr(0, text.find_first_of("\r\n"));
       } else if (!bundle->token.empty()) {
         mefIdentity.enrolmentToken = bundle->token;
+      }
+      if (!bundle->validity.empty()) {
+        auto validity = parseDuration(bundle->validity);
+        if (!validity || validity->count() <= 0)
+          throw Error(ErrorCode::Config, "--validity takes a duration such as 30d or 12h");
+        mefIdentity.validity = *validity;
       }
       auto instructions = admin::bootstrapInstructionsFor(*store, bundle->id, mefIdentity);
       writePrivateTextFile(bundle->out, config::signBootstrapInstructions(instructions, *key));
@@ -568,9 +576,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     on(init, [o, label, dns, uri, validity, name] {
       std::optional<store::KeyEncryptionKey> kek;
       auto store = openStore(*o, false, &kek);
-      auto d = parseDuration(*validity);
-      if (!d || d->count() == 0) throw Error(ErrorCode::Config, "--validity takes a duration such as 3650d");
-      auto pem = procedures::createCertificateAuthority(*store, *kek, *label, *dns, *uri, *d, *name);
+      auto d = parseBoundedDuration(*validity, "--validity", ErrorCode::Config);
+      auto pem = procedures::createCertificateAuthority(*store, *kek, *label, *dns, *uri, d, *name);
       recordAdminChange(*store, "admin.ca.init", *label, *name);
       print(*o, {{"label", *label}, {"certificate", pem}}, pem);
       return 0;
@@ -596,9 +603,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       std::optional<store::KeyEncryptionKey> kek;
       auto store = openStore(*o, false, &kek);
       crypto::requireAsciiIdentifier(issue->id, "ID");
-      auto validity = parseDuration(issue->validity);
-      if (!validity || validity->count() <= 0)
-        throw Error(ErrorCode::Config, "--validity takes a duration such as 365d");
+      auto validity = std::optional(parseBoundedDuration(issue->validity, "--validity", ErrorCode::Config));
       auto authority = procedures::loadCertificateAuthority(*store, *kek, issue->label);
       if (!authority)
         throw Error(ErrorCode::Config, "the store has no CA" +
@@ -690,14 +695,12 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     on(crl, [o, crlLabel, crlValidity, crlOut] {
       std::optional<store::KeyEncryptionKey> kek;
       auto store = openStore(*o, false, &kek);
-      auto validity = parseDuration(*crlValidity);
-      if (!validity || validity->count() == 0)
-        throw Error(ErrorCode::Config, "--next-update takes a duration such as 7d");
-      auto pem = ca::crlPem(procedures::certificateRevocationList(*store, *kek, *crlLabel, *validity));
+      auto validity = parseBoundedDuration(*crlValidity, "--next-update", ErrorCode::Config);
+      auto pem = ca::crlPem(procedures::certificateRevocationList(*store, *kek, *crlLabel, validity));
       if (crlOut->empty()) {
         std::cout << pem;
       } else {
-        std::ofstream(*crlOut) << pem;
+        writeTextFile(*crlOut, pem, kPublicFileMode);
         if (!o->json) std::cout << "CRL written to " << *crlOut << "\n";
       }
       return 0;
@@ -736,8 +739,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       auto store = openStore(*o, false);
       std::optional<std::chrono::seconds> validity;
       if (!expires->empty()) {
-        validity = parseDuration(*expires);
-        if (!validity) throw Error(ErrorCode::Config, "--expires takes a duration such as 12h or 7d");
+        validity = parseBoundedDuration(*expires, "--expires", ErrorCode::Config);
       }
       auto issued = admin::createEnrolmentToken(*store, *bound, *aux, validity);
       recordAdminChange(*store, "admin.token.create", issued.record.tokenId);
@@ -772,23 +774,112 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     });
   }
 
+  // store copy (moving up from SQLite to a shared PostgreSQL store; store/store_copy.hpp)
+  auto* storeCmd = admin->add_subcommand("store", "The store itself: copy an SQLite store into PostgreSQL");
+  storeCmd->require_subcommand(1);
+  {
+    auto from = std::make_shared<std::string>();
+    auto to = std::make_shared<std::string>();
+    auto* copy = storeCmd->add_subcommand(
+        "copy", "Copy every row of an SQLite store into a new PostgreSQL database (sealed secrets stay sealed)");
+    copy->add_option("--from", *from, "the SQLite store file")->required();
+    copy->add_option("--to", *to, "the PostgreSQL connection string (postgresql://... or key=value)")->required();
+    on(copy, [o, from, to] {
+      auto target = store::storeSettingsFromArgument(*to);
+      if (!target.postgres()) throw Error(ErrorCode::Config, "--to takes a PostgreSQL connection string");
+      auto kek = store::KeyEncryptionKey::load(o->kekFile.empty() ? std::nullopt
+                                                                  : std::optional<std::filesystem::path>(o->kekFile));
+      ImportProgress progress;
+      auto report = store::copySqliteToPostgres(
+          *from, target.url, kek, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+      nlohmann::json tables = nlohmann::json::object();
+      std::string text;
+      for (const auto& [table, rows] : report.rowsPerTable) {
+        tables[table] = rows;
+        text += "  " + table + ": " + std::to_string(rows) + "\n";
+      }
+      print(*o,
+            {{"rows", report.rows},
+             {"tables", tables},
+             {"auditIntact", report.copiedAudit.intact},
+             {"auditEntries", report.copiedAudit.entries}},
+            "copied " + std::to_string(report.rows) + " rows to " + target.url + "\n" + text + "audit log " +
+                (report.copiedAudit.intact ? "intact: " + std::to_string(report.copiedAudit.entries) + " entries\n"
+                                           : "BROKEN (as in the original): " + report.copiedAudit.problem + "\n"));
+      return 0;
+    });
+  }
+
   // audit
   auto* audit = admin->add_subcommand("audit",
                                       "The audit log: every bootstrap, exchange, certificate, key "
                                       "retrieval, refusal and administrative change");
   audit->require_subcommand(1);
   {
-    on(audit->add_subcommand("verify", "Check the log's MAC chain: exit 1 if an entry was edited or removed"), [o] {
+    auto archiveFile = std::make_shared<std::string>();
+    auto* verify = audit->add_subcommand(
+        "verify", "Check the log's MAC chain (or an archive's): exit 1 if an entry was edited or removed");
+    verify->add_option("--archive", *archiveFile, "check this archive (from `audit archive`) instead of the log");
+    on(verify, [o, archiveFile] {
       auto store = openStore(*o, false);
-      auto v = store->verifyAudit();
+      auto v = archiveFile->empty() ? store->verifyAudit()
+                                    : store->verifyAuditSegment(admin::readAuditArchive(*archiveFile));
       print(*o,
             {{"intact", v.intact},
              {"entries", v.entries},
              {"firstBadSeq", v.intact ? nlohmann::json() : nlohmann::json(v.firstBadSeq)},
              {"problem", v.problem}},
-            v.intact ? "audit log intact: " + std::to_string(v.entries) + " entries\n"
-                     : "audit log BROKEN: " + v.problem + "\n");
+            std::string(archiveFile->empty() ? "audit log" : "audit archive") +
+                (v.intact ? " intact: " + std::to_string(v.entries) + " entries\n" : " BROKEN: " + v.problem + "\n"));
       return v.intact ? 0 : 1;
+    });
+    struct ArchiveOptions {
+      std::string before, olderThan, out;
+    };
+    auto archive = std::make_shared<ArchiveOptions>();
+    auto* archiveCmd = audit->add_subcommand(
+        "archive",
+        "Move the entries older than --before / --older-than (default: [audit] retention) to a new file (mode "
+        "0600) and trim them from the log, keeping a MACed checkpoint so `audit verify` still passes");
+    archiveCmd->add_option("--before", archive->before, "archive the entries recorded before this time (RFC 3339)");
+    archiveCmd->add_option("--older-than", archive->olderThan, "archive the entries older than this, e.g. 400d");
+    archiveCmd->add_option("--out", archive->out, "the archive file to create (never overwritten)")->required();
+    on(archiveCmd, [o, archive] {
+      if (!archive->before.empty() && !archive->olderThan.empty())
+        throw Error(ErrorCode::Config, "give --before or --older-than, not both");
+      TimePoint before;
+      if (!archive->before.empty()) {
+        auto t = parseRfc3339(archive->before);
+        if (!t) throw Error(ErrorCode::Config, "--before takes an RFC 3339 time such as 2026-01-01T00:00:00Z");
+        before = *t;
+      } else {
+        std::chrono::seconds age{};
+        if (!archive->olderThan.empty())
+          age = parseBoundedDuration(archive->olderThan, "--older-than", ErrorCode::Config, true);
+        else if (!o->config.empty() && mef::loadMefConfig(o->config).audit.retention)
+          age = *mef::loadMefConfig(o->config).audit.retention;
+        else
+          throw Error(ErrorCode::Config,
+                      "name what to archive: --before, --older-than, or [audit] retention in --config");
+        before = now() - age;
+      }
+      auto store = openStore(*o, false);
+      auto segment = admin::archiveAudit(*store, before, archive->out);
+      if (!segment.entries.empty())
+        recordAdminChange(*store, "admin.audit.archive",
+                          "entries " + std::to_string(segment.start.seq + 1) + "-" + std::to_string(segment.end.seq));
+      const auto n = segment.entries.size();
+      print(*o,
+            {{"archived", n},
+             {"out", n == 0 ? nlohmann::json() : nlohmann::json(archive->out)},
+             {"firstSeq", n == 0 ? nlohmann::json() : nlohmann::json(segment.start.seq + 1)},
+             {"lastSeq", n == 0 ? nlohmann::json() : nlohmann::json(segment.end.seq)},
+             {"before", toRfc3339(before)}},
+            n == 0 ? "no audit entries before " + toRfc3339(before) + ": nothing archived\n"
+                   : "archived entries " + std::to_string(segment.start.seq + 1) + " to " +
+                         std::to_string(segment.end.seq) + " (" + std::to_string(n) + ") to " + archive->out +
+                         (n == admin::kMaxArchivedEntries ? "; more remain: run again with another --out" : "") + "\n");
+      return 0;
     });
     struct TailOptions {
       std::size_t count = 20;
@@ -807,7 +898,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       std::optional<TimePoint> since;
       if (!t->since.empty()) {
         since = parseRfc3339(t->since);
-        if (auto age = parseDuration(t->since); !since && age) since = now() - *age;
+        if (auto age = parseDuration(t->since); !since && age && *age <= kMaxDuration) since = now() - *age;
         if (!since)
           throw Error(ErrorCode::Config, "--since takes an RFC 3339 time (2026-12-01T00:00:00Z) or an age (1h)");
       }

@@ -4,6 +4,9 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "common/error.hpp"
+#include "common/time.hpp"
+#include "enrolee/enrolment_client.hpp"
 #include "enrolee/remote_maf_enrolment.hpp"
 
 namespace rspf::cli {
@@ -11,7 +14,7 @@ namespace rspf::cli {
 std::function<std::optional<int>()> addMafConnectCommand(CLI::App& app) {
   struct Options {
     std::string credentials = "rspf-credentials.json", credentialKey, mafUrl, identity = "auto", use;
-    std::string certificate, certificateKey, trustAnchors;
+    std::string certificate, certificateKey, trustAnchors, crl, crlRefresh = "1d";
     enrolee::MafRequest request;
   };
   auto o = std::make_shared<Options>();
@@ -36,6 +39,12 @@ std::function<std::optional<int>()> addMafConnectCommand(CLI::App& app) {
   cmd->add_option("--cert-key", o->certificateKey, "its private key (default: <credentials>.certificate-key.pem)");
   cmd->add_option("--trust-anchors", o->trustAnchors,
                   "anchors of the MAF's certificate (default: <credentials>.trust-anchors.pem)");
+  cmd->add_option("--crl", o->crl,
+                  "CRLs the MAF's certificate is checked against (default: the MEF's, <credentials>.crl.der, "
+                  "kept by `rspf enrol`)");
+  cmd->add_option("--crl-refresh", o->crlRefresh,
+                  "fetch the MEF's CRL again (by KreId/Kre) when the kept one is older than this")
+      ->capture_default_str();
 
   return [cmd, o]() -> std::optional<int> {
     if (!*cmd) return std::nullopt;
@@ -48,6 +57,16 @@ std::function<std::optional<int>()> addMafConnectCommand(CLI::App& app) {
     if (!o->certificateKey.empty()) certificate.privateKey = o->certificateKey;
     if (!o->trustAnchors.empty()) certificate.trustAnchors = o->trustAnchors;
     o->request.certificate = certificate;
+    // Issue 10 item 6: the MAF's certificate is checked against the MEF's CRL, refreshed when old.
+    if (!o->crl.empty()) {
+      o->request.crl = o->crl;
+    } else if (auto kept = std::filesystem::path(o->credentials + ".crl.der"); std::filesystem::exists(kept)) {
+      auto refresh = parseDuration(o->crlRefresh);
+      if (!refresh) throw Error(ErrorCode::Config, "--crl-refresh takes a duration such as 1d");
+      auto age = std::filesystem::file_time_type::clock::now() - std::filesystem::last_write_time(kept);
+      if (age > *refresh && credentials.expiry > now()) enrolee::fetchMefCrl(credentials, kept);
+      o->request.crl = kept;
+    }
     o->request.identity = o->identity == "keid"      ? enrolee::IdentityChoice::KeId
                           : o->identity == "kmid"    ? enrolee::IdentityChoice::KmId
                           : o->identity == "derived" ? enrolee::IdentityChoice::DerivedKeyIdentifier

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -15,8 +16,10 @@
 #include "cli/completion.hpp"
 #include "cli/serve_role.hpp"
 #include "cli/usage_error.hpp"
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/process_hygiene.hpp"
 #include "common/text_file.hpp"
 #include "config/bootstrap_instruction_bundle.hpp"
 #include "config/config_check.hpp"
@@ -24,6 +27,7 @@
 #include "crypto/identifiers.hpp"
 #include "crypto/milenage.hpp"
 #include "enrolee/enrolment_client.hpp"
+#include "enrolee/instruction_configuration.hpp"
 #include "enrolee/remote_maf_enrolment.hpp"
 #include "enrolee/target_connection.hpp"
 #include "maf/maf_server.hpp"
@@ -72,6 +76,15 @@ std::string readFirstLine(const std::string& file, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything holds a secret (docs/security.md "Process hygiene").
+  const bool allowCoreDumps =
+      std::any_of(argv + 1, argv + argc, [](const char* arg) { return std::string_view(arg) == "--allow-core-dumps"; });
+  try {
+    disableCoreDumps(allowCoreDumps);
+  } catch (const Error& e) {
+    std::cerr << "rspf: " << e.what() << "\n";
+    return 1;
+  }
   CLI::App app{
       "rspf: oneM2M Remote Security Provisioning Frameworks (TS-0003 8.3).\n"
       "Roles: the M2M Enrolment Function (mef), an Enrolment Target (target), the Enrolee (enrol,\n"
@@ -88,6 +101,9 @@ int main(int argc, char** argv) {
           ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
           ->capture_default_str();
   app.set_version_flag("--version", "rspf 0.1.0");
+  app.add_flag("--allow-core-dumps",
+               "let this process write core dumps (debugging only: a core holds the KEK and unsealed keys; "
+               "also $RSPF_ALLOW_CORE_DUMPS=1)");
 
   // --- mef
   auto* mef = app.add_subcommand("mef", "Run the M2M Enrolment Function (HTTPS, TLS-PSK)");
@@ -156,6 +172,8 @@ int main(int argc, char** argv) {
                     "the Enrolee's certificate, PEM (certificate framework, instead of --kpm-id)");
   enrol->add_option("--cert-key", bootstrapKey, "its private key, PEM (mode 0600)");
   enrol->add_option("--mef-trust-anchors", mefTrustAnchors, "CA certificates the MEF's certificate must chain to, PEM");
+  std::string crlFile;
+  enrol->add_option("--crl", crlFile, "CRLs (PEM or DER) the MEF's certificate is checked against (with --cert)");
   enrol->add_option("--kpm-file", kpmFile, "file holding Kpm in hex (else $RSPF_KPM)");
   enrol->add_option("--token", token, "enrolment token");
   enrol->add_option("--token-file", tokenFile, "file holding the enrolment token");
@@ -181,6 +199,14 @@ int main(int argc, char** argv) {
   enrol->add_option("--renew-before", renewBefore,
                     "do nothing while the credential file stays valid longer than this (e.g. 7d); otherwise enrol "
                     "again, by re-authentication while it is still valid");
+  enrolee::ConfiguredInstructions configured;
+  std::string enrolmentExpiry;
+  enrol->add_option("--enrolment-target", configured.enrolmentTargetIds,
+                    "the Enrolment Target this Enrolee is configured for (seed 9.2.2.1; repeatable; default: the "
+                    "bundle's): an exchange whose instructions name none of them is refused");
+  enrol->add_option("--enrolment-expiry", enrolmentExpiry,
+                    "the Enrolment Expiry it is configured with (e.g. 30d; default: the bundle's): a shorter one "
+                    "from the MEF is warned about");
   bool renew = false;
   enrol->add_flag("--renew", renew,
                   "renew the certificate given by --cert/--cert-key (EST simplereenroll): a new key and certificate "
@@ -283,7 +309,7 @@ int main(int argc, char** argv) {
           std::cerr << "created key-encryption key " << config.kekFile->string()
                     << " (mode 0600; back it up apart from the store)\n";
         }
-        bsf::SubscriberStore store(config.storePath, store::KeyEncryptionKey::load(config.kekFile));
+        bsf::SubscriberStore store(config.store, store::KeyEncryptionKey::load(config.kekFile));
         if (*subscriberList) {
           nlohmann::json all = nlohmann::json::array();
           for (const auto& s : store.listSubscribers()) {
@@ -363,9 +389,11 @@ int main(int argc, char** argv) {
         if (enrolOptions.mefFqdn.empty()) enrolOptions.mefFqdn = instructions.mefFqdn;
         if (enrolOptions.kpmId.empty() && bootstrapCertificate.empty()) enrolOptions.kpmId = instructions.kpmId;
         if (token.empty() && tokenFile.empty() && instructions.enrolmentToken) token = *instructions.enrolmentToken;
+        if (configured.enrolmentTargetIds.empty()) configured.enrolmentTargetIds = instructions.enrolmentTargetIds;
+        if (enrolmentExpiry.empty()) configured.enrolmentExpiry = instructions.enrolmentExpiry;
         if (mefTrustAnchors.empty() && !bootstrapCertificate.empty() && !instructions.mefTrustAnchorsPem.empty()) {
           mefTrustAnchors = credentials + ".mef-trust-anchors.pem";
-          std::ofstream(mefTrustAnchors, std::ios::binary | std::ios::trunc) << instructions.mefTrustAnchorsPem;
+          writeTextFile(mefTrustAnchors, instructions.mefTrustAnchorsPem, kPublicFileMode);
         }
       }
       // Re-keying (issue 5 items 3 and 4): from the credentials of an earlier enrolment.
@@ -376,8 +404,7 @@ int main(int argc, char** argv) {
                 credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)}
                 .load();
       if (!renewBefore.empty()) {
-        auto margin = parseDuration(renewBefore);
-        if (!margin) throw Error(ErrorCode::Config, "--renew-before takes a duration such as 12h or 7d");
+        auto margin = std::optional(parseBoundedDuration(renewBefore, "--renew-before", ErrorCode::Config, true));
         if (kept && kept->expiry - now() > *margin) {
           std::cout << "credentials valid until " << toRfc3339(kept->expiry) << ", more than " << renewBefore
                     << " from now: nothing to do\n";
@@ -399,9 +426,7 @@ int main(int argc, char** argv) {
       if (enrolOptions.mefUrl.empty() || enrolOptions.mefFqdn.empty())
         throw Error(ErrorCode::Config, "name the MEF: --mef and --mef-fqdn, or --bundle with --bundle-signer");
       if (!approvalWait.empty()) {
-        auto d = parseDuration(approvalWait);
-        if (!d) throw Error(ErrorCode::Config, "--approval-wait takes a duration such as 60s");
-        enrolOptions.approvalWait = *d;
+        enrolOptions.approvalWait = parseBoundedDuration(approvalWait, "--approval-wait", ErrorCode::Config, true);
       }
       if (reauth) {
         // KreId/Kre from the credential file (above).
@@ -410,6 +435,7 @@ int main(int argc, char** argv) {
           throw Error(ErrorCode::Config, "--cert needs --cert-key and --mef-trust-anchors");
         enrolOptions.certificateBootstrap =
             enrolee::CertificateBootstrapFiles{bootstrapCertificate, bootstrapKey, mefTrustAnchors};
+        if (!crlFile.empty()) enrolOptions.certificateBootstrap->crl = crlFile;
       } else if (gba || enrolOptions.gbaUicc) {
         if (usimFile.empty() || bsfEndpoint.url.empty() || bsfEndpoint.fqdn.empty() || bsfEndpoint.trustAnchors.empty())
           throw Error(ErrorCode::Config, "--gba needs --usim, --bsf, --bsf-fqdn and --bsf-trust-anchors");
@@ -435,6 +461,8 @@ int main(int argc, char** argv) {
         std::cout << "renewed " << bootstrapCertificate << " (new key in " << bootstrapKey << ")\n";
         return 0;
       }
+      // Issue 10 item 6: the MEF's CRL, kept beside the credentials for `rspf maf-connect`.
+      enrolOptions.mefCrlFile = credentials + ".crl.der";
       std::optional<enrolee::EnroledCertificate> certificate;
       enrolee::CredentialFile file{
           credentials, credentialKey.empty() ? std::nullopt : std::optional<std::filesystem::path>(credentialKey)};
@@ -445,6 +473,14 @@ int main(int argc, char** argv) {
         enrolee::BootstrappedKeyFile keyFile{gbaSession.empty() ? credentials + ".gba" : gbaSession, file};
         return enrolee::enrolWithGba(enrolOptions, bsfEndpoint, usim, keyFile, certificate, gbaReused);
       }();
+      // Issue 10 item 7: what this Enrolee was configured with, against what the MEF instructed.
+      if (!enrolmentExpiry.empty()) {
+        auto d = parseDuration(enrolmentExpiry);
+        if (!d) throw Error(ErrorCode::Config, "--enrolment-expiry takes a duration such as 30d");
+        configured.enrolmentExpiry = *d;
+      }
+      for (const auto& warning : enrolee::checkInstructions(result, configured))
+        std::cerr << "rspf: warning: " << warning << "\n";
       file.save(result);
       nlohmann::json certificateFiles = nullptr;
       if (certificate) {

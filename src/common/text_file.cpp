@@ -1,6 +1,7 @@
 #include "common/text_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,7 +28,7 @@ std::string readTextFile(const std::filesystem::path& file, std::string_view wha
   return s.str();
 }
 
-void writePrivateTextFile(const std::filesystem::path& file, std::string_view content) {
+void writeTextFile(const std::filesystem::path& file, std::string_view content, unsigned mode) {
   auto temp = file.string() + ".tmp";
   std::filesystem::remove(temp);
   auto fail = [&](const char* step) {
@@ -37,8 +38,9 @@ void writePrivateTextFile(const std::filesystem::path& file, std::string_view co
     throw Error(ErrorCode::Config, std::string("cannot ") + step + " " + file.string() + ": " + reason);
   };
   {
-    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600));
+    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, mode & 0600));
     if (!fd.valid()) fail("create");
+    if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) fail("set the mode of");
     std::size_t written = 0;
     while (written < content.size()) {
       auto n = ::write(fd.get(), content.data() + written, content.size() - written);
@@ -51,13 +53,12 @@ void writePrivateTextFile(const std::filesystem::path& file, std::string_view co
   if (::rename(temp.c_str(), file.c_str()) != 0) fail("replace");
 }
 
+void writePrivateTextFile(const std::filesystem::path& file, std::string_view content) {
+  writeTextFile(file, content, 0600);
+}
+
 void writeReadyFile(const std::filesystem::path& file, const std::string& host, std::uint16_t port) {
-  auto temp = file.string() + ".tmp";
-  {
-    std::ofstream out(temp);
-    out << host << ":" << port << "\n";
-  }
-  std::filesystem::rename(temp, file);
+  writeTextFile(file, host + ":" + std::to_string(port) + "\n", kPublicFileMode);
 }
 
 }  // namespace rspf

@@ -6,6 +6,7 @@
 #include "ca/pem.hpp"
 #include "ca/signature.hpp"
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "common/text_file.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
@@ -45,6 +46,7 @@ nlohmann::json payloadOf(const BootstrapInstructions& i) {
   if (!i.kpmId.empty()) p["kpmId"] = i.kpmId;
   if (!i.mefTrustAnchorsPem.empty()) p["mefTrustAnchors"] = i.mefTrustAnchorsPem;
   if (i.enrolmentToken) p["enrolmentToken"] = *i.enrolmentToken;
+  if (i.validUntil != TimePoint{}) p["validUntil"] = toRfc3339(i.validUntil);
   return p;
 }
 
@@ -85,6 +87,11 @@ BootstrapInstructions instructionsOf(const nlohmann::json& p) {
   auto issued = parseRfc3339(requireString(p, "issuedAt"));
   if (!issued) malformed("'issuedAt' must be an RFC 3339 time");
   i.issuedAt = *issued;
+  if (p.contains("validUntil")) {
+    auto until = parseRfc3339(requireString(p, "validUntil"));
+    if (!until || *until <= i.issuedAt) malformed("'validUntil' must be an RFC 3339 time after 'issuedAt'");
+    i.validUntil = *until;
+  }
   return i;
 }
 
@@ -103,7 +110,7 @@ std::string signBootstrapInstructions(const BootstrapInstructions& instructions,
 
 BootstrapInstructions verifyBootstrapInstructions(std::string_view text, const EVP_PKEY& trustedSigner) {
   if (text.size() > kMaxBundleBytes) malformed("larger than 256 KiB");
-  auto bundle = nlohmann::json::parse(text, nullptr, false);
+  auto bundle = parseStrictJsonOrDiscarded(text);
   if (bundle.is_discarded() || !bundle.is_object()) malformed("not a JSON object");
   if (requireString(bundle, "format") != kBootstrapBundleFormat)
     malformed("unknown format '" + bundle["format"].get<std::string>().substr(0, 64) + "'");
@@ -126,9 +133,15 @@ BootstrapInstructions verifyBootstrapInstructions(std::string_view text, const E
   if (!ca::verifySha256(trustedSigner, *payload, *signature))
     throw Error(ErrorCode::Forbidden,
                 "bootstrap instruction bundle: the signature does not verify (the bundle was altered); refusing it");
-  auto json = nlohmann::json::parse(payload->begin(), payload->end(), nullptr, false);
+  auto json =
+      parseStrictJsonOrDiscarded(std::string_view(reinterpret_cast<const char*>(payload->data()), payload->size()));
   if (json.is_discarded()) malformed("the payload is not JSON");
-  return instructionsOf(json);
+  auto instructions = instructionsOf(json);
+  if (instructions.validUntil != TimePoint{} && instructions.validUntil <= now())
+    throw Error(ErrorCode::Forbidden, "bootstrap instruction bundle: valid until " +
+                                          toRfc3339(instructions.validUntil) +
+                                          ", it has expired; ask the MEF's operator for a new one");
+  return instructions;
 }
 
 ca::EvpPkeyPtr loadBundleSigner(const std::filesystem::path& file) {

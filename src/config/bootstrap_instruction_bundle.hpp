@@ -33,13 +33,20 @@ struct BootstrapInstructions {
   std::optional<std::string> enrolmentToken;    // table 9.2.2.1-2: (optional) Enrolment Token
   std::chrono::seconds enrolmentExpiry{0};      // table 9.2.2.1-2: Enrolment Expiry (10.7)
   TimePoint issuedAt{};
+  // The bundle's validity period (issue 10 item 7): refused after it. Unset (epoch) in bundles made
+  // before it existed, which are accepted.
+  TimePoint validUntil{};
 };
+
+// The validity of a bundle `rspf admin enrolee bundle` makes unless told otherwise (project choice).
+inline constexpr std::chrono::seconds kDefaultBundleValidity = std::chrono::hours(24 * 30);
 
 // The signed bundle (JSON text). `configurationKey` must be an EC P-256 private key.
 std::string signBootstrapInstructions(const BootstrapInstructions& instructions, const EVP_PKEY& configurationKey);
 
 // Checks that the bundle is signed by `trustedSigner` and that its signature verifies, then parses
-// the payload. Throws Error(Forbidden) for a foreign signer or a signature that does not verify,
+// the payload. Throws Error(Forbidden) for a foreign signer, a signature that does not verify, or a
+// bundle past its validUntil,
 // Error(BadRequest) for a malformed bundle or a missing or invalid field (named in the message).
 BootstrapInstructions verifyBootstrapInstructions(std::string_view bundle, const EVP_PKEY& trustedSigner);
 

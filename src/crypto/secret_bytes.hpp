@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "crypto/secret_memory.hpp"
+
 namespace rspf::crypto {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -34,7 +36,8 @@ class SecretBytes {
   void clear();
 
  private:
-  Bytes bytes_;
+  // In memory excluded from core dumps (crypto/secret_memory.hpp).
+  std::vector<std::uint8_t, SecretAllocator<std::uint8_t>> bytes_;
 };
 
 // Constant-time equality of two byte strings (length is not secret).

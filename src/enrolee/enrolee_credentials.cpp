@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "common/error.hpp"
 #include "common/key_file.hpp"
 #include "common/private_file.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
@@ -90,6 +92,7 @@ void CredentialFile::save(const EnroleeCredentials& c) const {
                       {"keId", c.keId},
                       {"kreId", c.kreId},
                       {"expiry", toRfc3339(c.expiry)},
+                      {"enrolledAt", toRfc3339(c.enrolledAt)},
                       {"keyProfile", crypto::keyProfileName(c.keyProfile)},
                       {"instructions", c.instructions},
                       {"ke", seal(key, c.ke, c.keId + "/ke")},
@@ -103,7 +106,7 @@ void CredentialFile::save(const EnroleeCredentials& c) const {
 
 EnroleeCredentials CredentialFile::load() const {
   auto text = readFile(path);
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = parseStrictJsonOrDiscarded(text);
   if (j.is_discarded() || !j.is_object() || j.value("format", "") != kFormat)
     throw Error(ErrorCode::Config, path.string() + " is not an rspf credential file");
   auto key = credentialKey(*this, false);
@@ -120,6 +123,9 @@ EnroleeCredentials CredentialFile::load() const {
     auto expiry = parseRfc3339(j.at("expiry").get<std::string>());
     if (!expiry) throw Error(ErrorCode::Config, "credential file holds a malformed expiry");
     c.expiry = *expiry;
+    // Files written before enrolledAt was kept: the lifetime is unknown, count it from the load.
+    auto enrolledAt = parseRfc3339(j.value("enrolledAt", ""));
+    c.enrolledAt = enrolledAt ? *enrolledAt : std::min(now(), c.expiry);
     c.keyProfile = crypto::parseKeyProfile(j.at("keyProfile").get<std::string>()).value_or(crypto::KeyProfile::Current);
     c.instructions = j.at("instructions");
     c.ke = open(key, j.at("ke"), c.keId + "/ke");

@@ -42,6 +42,7 @@ struct EnroleeCredentials {
   std::string kreId;
   crypto::SecretBytes kre;
   TimePoint expiry{};
+  TimePoint enrolledAt{};  // when the Enrolment Exchange ran: the lifetime is expiry - enrolledAt
   crypto::KeyProfile keyProfile = crypto::KeyProfile::Current;
   nlohmann::json instructions = nlohmann::json::array();
   std::vector<TargetKey> targetKeys;

@@ -4,7 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "ca/pem.hpp"
+#include "ca/revocation_list.hpp"
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
+#include "common/text_file.hpp"
 #include "crypto/enrolment_key.hpp"
 #include "crypto/gba_key_derivation.hpp"
 #include "crypto/identifiers.hpp"
@@ -73,10 +76,27 @@ transport::HttpsClient connectToMef(const transport::HttpsEndpoint& endpoint, co
   auto certificate = ca::loadCertificateFile(files.certificate);
   auto key = ca::loadPrivateKeyFile(files.privateKey);
   auto anchors = ca::loadTrustStoreFile(files.mefTrustAnchors);
+  if (files.crl) ca::addCrlsToStore(anchors.get(), crypto::asBytes(readTextFile(*files.crl, "the CRL")));
   return transport::HttpsClient(endpoint, options.mefFqdn, {certificate.get(), key.get(), anchors.get()});
 }
 
+// The MEF's CRL (a MEF without an embedded CA publishes none: nothing is written then).
+void saveMefCrl(transport::HttpsClient& client, const std::filesystem::path& file) {
+  auto response = client.request({"GET", "/crl", {}, ""});
+  if (response.status == 404) return;
+  if (response.status != 200) throwMefError(response, "the MEF's CRL");
+  ca::parseCrls(crypto::asBytes(response.body));  // a CRL, before it replaces the kept one
+  writePrivateTextFile(file, response.body);
+}
+
 }  // namespace
+
+void fetchMefCrl(const EnroleeCredentials& c, const std::filesystem::path& file) {
+  auto endpoint = transport::parseHttpsUrl(c.mefUrl);
+  if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + c.mefUrl);
+  transport::HttpsClient client(*endpoint, tls::PskClientSettings{c.mefFqdn, false}, {c.kreId, c.kre});
+  saveMefCrl(client, file);
+}
 
 EnroledCertificate renewCertificate(const EnrolOptions& options) {
   if (!options.certificateBootstrap) throw Error(ErrorCode::Config, "renewal needs the current certificate and key");
@@ -89,7 +109,7 @@ EnroledCertificate renewCertificate(const EnrolOptions& options) {
 }
 
 void throwMefError(const transport::HttpResponse& response, std::string_view what) {
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(response.body);
   std::string reason = body.is_object() && body.contains("ErrorString") && body["ErrorString"].is_string()
                            ? body["ErrorString"].get<std::string>()
                            : "no reason given";
@@ -135,7 +155,7 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
   auto response = client.request({"POST", "/enrolment/exchange", {}, request.dump()});
   if (response.status != 200) throwMefError(response, "enrolment exchange");
 
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(response.body);
   if (!body.is_object() || !body.contains("keId") || !body.contains("kreId") || !body.contains("expiry"))
     throw Error(ErrorCode::Internal, "the MEF's enrolment exchange answer is malformed");
   EnroleeCredentials c;
@@ -158,12 +178,14 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
     c.kreId = material.kreId;
     c.kre = std::move(material.kre);
     c.expiry = *expiry;
+    c.enrolledAt = now();
     c.keyProfile = *profile;
     c.instructions = body.value("instructions", nlohmann::json::array());
     c.targetKeys = deriveTargetKeys(c);
   } catch (const nlohmann::json::exception&) {
     throw Error(ErrorCode::Internal, "the MEF's enrolment exchange answer has wrong types");
   }
+  if (options.mefCrlFile) saveMefCrl(client, *options.mefCrlFile);
   // 8.3.3.1 steps 5-6: Certificate Enrolment when instructed.
   for (const auto& instruction : c.instructions)
     if (options.certificateEnrolment && instruction.value("type", "") == "certificateEnrolment")

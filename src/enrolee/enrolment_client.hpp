@@ -18,6 +18,7 @@ struct CertificateBootstrapFiles {
   std::filesystem::path certificate;
   std::filesystem::path privateKey;
   std::filesystem::path mefTrustAnchors;
+  std::optional<std::filesystem::path> crl = {};  // the MEF's certificate is checked against it (issue 10 item 6)
 };
 
 struct EnrolOptions {
@@ -35,7 +36,12 @@ struct EnrolOptions {
   bool mafEnrolment = false;          // "supports MAF-based procedures"
   bool tls13 = false;
   std::chrono::seconds approvalWait{0};  // how long to wait for a certificate request held for approval
+  // Where to keep the MEF's CRL (GET /crl) fetched after the exchange (issue 10 item 6); not fetched when unset.
+  std::optional<std::filesystem::path> mefCrlFile = {};
 };
+
+// GET /crl of the MEF on a re-authentication session (KreId/Kre) into `file` (DER). Throws Error.
+void fetchMefCrl(const EnroleeCredentials& credentials, const std::filesystem::path& file);
 
 // Bootstraps with KpmId/Kpm, runs the exchange, verifies the MEF's KeId/KreId against its own
 // derivation and derives the keys the instructions name. Throws Error: Tls (handshake refused),

@@ -8,6 +8,7 @@
 #include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "common/private_file.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/gba_key_derivation.hpp"
@@ -32,7 +33,7 @@ std::string textBetween(std::string_view body, std::string_view open, std::strin
 }
 
 [[noreturn]] void throwBsfError(const transport::HttpResponse& r, std::string_view what) {
-  auto body = nlohmann::json::parse(r.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(r.body);
   std::string reason = body.is_object() && body.contains("ErrorString") && body["ErrorString"].is_string()
                            ? body["ErrorString"].get<std::string>()
                            : "no reason given";
@@ -154,7 +155,7 @@ void BootstrappedKeyFile::save(const BootstrappedKey& key) const {
 std::optional<BootstrappedKey> BootstrappedKeyFile::load() const {
   if (!std::filesystem::exists(path)) return std::nullopt;
   requirePrivateFile(path, "GBA bootstrapping file");
-  auto j = nlohmann::json::parse(readFile(path), nullptr, false);
+  auto j = parseStrictJsonOrDiscarded(readFile(path));
   if (!j.is_object() || j.value("format", "") != kFormat)
     throw Error(ErrorCode::Config, path.string() + " is not a " + kFormat + " file");
   BootstrappedKey key;

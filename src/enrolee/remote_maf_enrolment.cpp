@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include "ca/pem.hpp"
+#include "ca/revocation_list.hpp"
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
+#include "common/text_file.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "transport/https/https_client.hpp"
 
@@ -26,8 +29,25 @@ transport::HttpResponse requestMaf(EnroleeCredentials& c, const MafRequest& r) {
     throw Error(ErrorCode::Config, "the MEF gave no mafEnrolment instruction (enrol with --maf)");
   const std::string mafId = instruction->value("mafId", "");
   const std::string url = r.mafUrl.empty() ? instruction->value("mafUri", "") : r.mafUrl;
-  if (instruction->value("credentialType", "") == "symmetric")
-    return requestTarget(c, {url, mafId, "MAF", r.identity, r.evenIfExpired, r.request});
+  if (instruction->value("credentialType", "") == "symmetric") {
+    auto* km = c.findTargetKey(mafId, "MAF");
+    // Issue 10 item 8: a MAF that no longer knows the KmId (an older MAF restarted) refuses it in
+    // the handshake; `auto` then presents KeId again, and the MAF answers with the KmId it now uses.
+    if (r.identity != IdentityChoice::Automatic || km == nullptr || km->kmId.empty())
+      return requestTarget(c, {url, mafId, "MAF", r.identity, r.evenIfExpired, r.request});
+    try {
+      return requestTarget(c, {url, mafId, "MAF", IdentityChoice::KmId, r.evenIfExpired, r.request});
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::Tls) throw;
+      spdlog::info("the MAF refused the KmId {} ({}); presenting KeId", km->kmId, e.what());
+    }
+    km->kmId.clear();
+    auto response = requestTarget(c, {url, mafId, "MAF", IdentityChoice::KeId, r.evenIfExpired, r.request});
+    auto body = nlohmann::json::parse(response.body, nullptr, false);
+    if (response.status == 200 && body.is_object() && body.contains("kmId") && body["kmId"].is_string())
+      c.findTargetKey(mafId, "MAF")->kmId = body["kmId"].get<std::string>();
+    return response;
+  }
 
   if (!r.certificate) throw Error(ErrorCode::Config, "the MAF expects the Enrolee's certificate: name its files");
   if (c.expiry <= now() && !r.evenIfExpired)
@@ -37,6 +57,7 @@ transport::HttpResponse requestMaf(EnroleeCredentials& c, const MafRequest& r) {
   auto certificate = ca::loadCertificateFile(r.certificate->certificate);
   auto key = ca::loadPrivateKeyFile(r.certificate->privateKey);
   auto anchors = ca::loadTrustStoreFile(r.certificate->trustAnchors);
+  if (r.crl) ca::addCrlsToStore(anchors.get(), crypto::asBytes(readTextFile(*r.crl, "the CRL")));
   transport::HttpsClient client(*endpoint, mafId, {certificate.get(), key.get(), anchors.get()});
   return client.request(r.request);
 }
@@ -58,7 +79,7 @@ RemoteMafEnrolment performRemoteMafEnrolment(EnroleeCredentials& c,
   first.request = {"GET", "/enrolment", {}, ""};
   auto response = requestMaf(c, first);
   if (response.status != 200) throwMefError(response, "Remote MAF Enrolment with '" + result.mafId + "'");
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(response.body);
   if (!body.is_object() || !body.contains("usages") || !body["usages"].is_array())
     throw Error(ErrorCode::Internal, "the MAF's enrolment answer is malformed");
   for (const auto& u : body["usages"])

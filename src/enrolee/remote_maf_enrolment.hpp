@@ -36,6 +36,7 @@ struct MafRequest {
   IdentityChoice identity = IdentityChoice::Automatic;
   bool evenIfExpired = false;
   std::optional<MafCertificateFiles> certificate;  // for the certificate credential type
+  std::optional<std::filesystem::path> crl;        // the MAF's certificate is checked against it
   transport::HttpRequest request;
 };
 

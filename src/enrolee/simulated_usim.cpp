@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/private_file.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/encoding.hpp"
 
 namespace rspf::enrolee {
@@ -36,7 +37,7 @@ crypto::SecretBytes hexSecret(const nlohmann::json& j, const char* field, const 
 SimulatedUsim SimulatedUsim::load(const std::filesystem::path& file) {
   requirePrivateFile(file, "USIM file");
   std::string text = readFile(file);
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = parseStrictJsonOrDiscarded(text);
   crypto::wipe(text.data(), text.size());
   if (!j.is_object() || j.value("format", "") != kFormat)
     throw Error(ErrorCode::Config, "the USIM file " + file.string() + " is not a " + kFormat + " file");

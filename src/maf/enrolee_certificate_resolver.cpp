@@ -31,6 +31,10 @@ std::optional<tls::ResolvedPsk> EnroleeCertificateResolver::resolve(const tls::P
     spdlog::info("refused an Enrolee certificate: {}", X509_verify_cert_error_string(presented.verifyError));
     return std::nullopt;
   }
+  if (revoked_ != nullptr && revoked_->revoked(presented.leaf)) {
+    spdlog::info("refused an Enrolee certificate: it is revoked (listed in the CRL)");
+    return std::nullopt;
+  }
   std::vector<std::string> ekus;
   try {
     ekus = ca::describeIssuedCertificate(ca::certificateDer(presented.leaf)).extendedKeyUsages;

@@ -8,6 +8,7 @@
 // whose EKU its certificate carries (SAEF, ESPrim, ESData; ca/extended_key_usage.hpp): the
 // certificate is the MEF's statement of what this Enrolee may use it for, and the MAF needs no key
 // retrieval for it. The Enrolee is the certificate's CSE-ID (dNSName) or AE-ID (onem2m:// URI).
+#include "ca/revocation_list.hpp"
 #include "tls/certificate_profile.hpp"
 
 namespace rspf::maf {
@@ -16,7 +17,12 @@ inline constexpr const char* kMafCertificateFramework = "maf-certificate";
 
 class EnroleeCertificateResolver : public tls::CertificatePeerResolver {
  public:
+  // `revoked`: CRLs of the Enrolee trust anchors (issue 10 item 6); may be null.
+  explicit EnroleeCertificateResolver(const ca::RevocationList* revoked = nullptr) : revoked_(revoked) {}
   std::optional<tls::ResolvedPsk> resolve(const tls::PresentedCertificate& presented) override;
+
+ private:
+  const ca::RevocationList* revoked_;
 };
 
 }  // namespace rspf::maf

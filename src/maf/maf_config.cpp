@@ -1,6 +1,7 @@
 #include "maf/maf_config.hpp"
 
 #include "common/error.hpp"
+#include "common/time.hpp"
 #include "config/config_file.hpp"
 #include "config/listener_limits_config.hpp"
 #include "config/log_settings.hpp"
@@ -18,7 +19,11 @@ const config::Schema& mafConfigSchema() {
                                    {"ready_file", KeyKind::OutputFile},
                                    {"certificate", KeyKind::Certificate},
                                    {"certificate_key", KeyKind::PrivateKey},
-                                   {"enrolee_trust_anchors", KeyKind::Certificates}}}),
+                                   {"enrolee_trust_anchors", KeyKind::Certificates},
+                                   {"renew_before"},
+                                   {"crl", KeyKind::Crl},
+                                   {"crl_refresh", KeyKind::Duration},
+                                   {"state", KeyKind::OutputFile}}}),
       {"mef", {{"url"}, {"fqdn"}, {"trust_anchors", KeyKind::Certificates}}},
       observability::observabilityTable(),
       config::logTable(),
@@ -48,6 +53,15 @@ MafConfig loadMafConfig(const std::filesystem::path& file) {
   c.certificateKey = *key;
   c.mefTrustAnchors = *mefAnchors;
   c.enroleeTrustAnchors = cf.path("maf.enrolee_trust_anchors");
+  if (auto margin = cf.string("maf.renew_before"))
+    c.renewBefore = target::parseRenewalMargin(*margin, "maf.renew_before");
+  c.crl = cf.path("maf.crl");
+  c.stateFile = cf.path("maf.state");
+  if (auto refresh = cf.string("maf.crl_refresh")) {
+    auto d = parseDuration(*refresh);
+    if (!d || d->count() <= 0) throw Error(ErrorCode::Config, "maf.crl_refresh takes a duration such as 1h");
+    c.crlRefresh = *d;
+  }
   c.mefUrl = cf.requireString("mef.url");
   c.mefFqdn = crypto::toLower(cf.requireString("mef.fqdn"));
   c.observability = observability::loadObservabilitySettings(cf);

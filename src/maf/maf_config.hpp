@@ -3,15 +3,22 @@
 //   [maf]  id (the MAF-ID, its FQDN: Target-ID, expected SNI, its certificate's dNSName),
 //          listen = "host:port", threads, ready_file,
 //          certificate, certificate_key (PEM; presented to the MEF and to Enrolees),
-//          enrolee_trust_anchors (PEM; optional: Enrolee certificates for the certificate credential type)
+//          enrolee_trust_anchors (PEM; optional: Enrolee certificates for the certificate credential type),
+//          renew_before ("10%" of the certificate's lifetime, or a duration): when it renews its
+//          certificate by EST simplereenroll at the MEF (both files are replaced),
+//          crl (PEM/DER file) and crl_refresh (a duration: fetch the MEF's GET /crl that often):
+//          Enrolee certificates they list are refused,
+//          state (a SQLite file keeping the ServiceSubscribedAppRule record across restarts)
 //   [mef]  url, fqdn, trust_anchors (PEM: what the MEF's certificate chains to)
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 
 #include "config/config_schema.hpp"
 #include "observability/observability_settings.hpp"
+#include "target/credential_renewal.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::maf {
@@ -30,6 +37,10 @@ struct MafConfig {
   std::string mefFqdn;
   std::filesystem::path mefTrustAnchors;
   std::optional<observability::ObservabilitySettings> observability;
+  target::RenewalMargin renewBefore;
+  std::optional<std::filesystem::path> crl;
+  std::optional<std::chrono::seconds> crlRefresh;
+  std::optional<std::filesystem::path> stateFile;
 };
 
 MafConfig loadMafConfig(const std::filesystem::path& file);  // throws Error(Config)

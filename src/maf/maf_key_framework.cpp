@@ -24,7 +24,12 @@ std::optional<tls::ResolvedPsk> MafKeyFramework::resolve(std::string_view pskIde
     return std::nullopt;
   }
   resolved->framework = kMafKeyFramework;
-  resolved->attributes[kKmIdAttribute] = kmIds_.assign(parsed->relativeKeId, resolved->attributes["credentialId"]);
+  // The MEF's KcId is the KmId (issue 10 item 11): a key identifier the MAF can always resolve again
+  // through the MEF, so it survives a restart of the MAF. A MEF that answers none gets one assigned.
+  auto kcId = resolved->attributes.find(target::kKcIdAttribute);
+  resolved->attributes[kKmIdAttribute] =
+      kcId != resolved->attributes.end() ? kcId->second
+                                         : kmIds_.assign(parsed->relativeKeId, resolved->attributes["credentialId"]);
   return resolved;
 }
 

@@ -3,10 +3,14 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
+#include "ca/embedded_ca.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "common/safe_text.hpp"
+#include "common/text_file.hpp"
 #include "crypto/provisioned_keys.hpp"
+#include "enrolee/certificate_enrolment_client.hpp"
+#include "enrolee/enrolment_client.hpp"
 #include "maf/enrolee_certificate_resolver.hpp"
 #include "maf/maf_key_framework.hpp"
 #include "maf/served_usages.hpp"
@@ -14,7 +18,9 @@
 #include "observability/prometheus_metrics.hpp"
 #include "procedures/json_body.hpp"
 #include "target/expiry_sweeper.hpp"
+#include "target/periodic_task.hpp"
 #include "transport/https/http_message.hpp"
+#include "transport/https/https_client.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::maf {
@@ -48,22 +54,28 @@ std::string attributeOf(const tls::AuthenticatedPeer& peer, const char* name) {
 struct MafServer::Impl {
   observability::PrometheusMetrics metrics{{kMafKeyFramework, kMafCertificateFramework, "none"}};
   MafConfig config;
+  std::optional<target::RuleStateFile> stateFile;  // before the rule that writes to it
   target::ServiceSubscribedAppRule rule;
   target::ProvisionedKeyCache cache;
   MasterCredentialIdentifiers kmIds;
   target::MefKeyFetcher fetcher;
   target::EnrolmentTargetFramework keys;
   MafKeyFramework framework;
-  EnroleeCertificateResolver certificateResolver;
+  ca::RevocationList revoked;  // CRLs of the Enrolee trust anchors ([maf] crl, the MEF's /crl)
+  std::vector<ca::X509Ptr> enroleeAnchorCertificates;
+  EnroleeCertificateResolver certificateResolver{&revoked};
   ca::X509Ptr certificate;
   ca::EvpPkeyPtr privateKey;
   ca::X509StorePtr enroleeTrustAnchors;
+  tls::CertificateSlot slot{certificate.get(), privateKey.get()};  // what new handshakes present
   std::optional<transport::HttpsServer> server;
   std::optional<observability::ObservabilityServer> observabilityServer;
   target::ExpirySweeper sweeper{cache, [this](const std::string& credentialId) {
                                   rule.erase(credentialId);
                                   kmIds.eraseCredential(credentialId);
                                 }};
+  std::optional<target::CredentialRenewal> renewal;
+  std::optional<target::PeriodicTask> crlRefresh;
 
   explicit Impl(const MafConfig& c)
       : config(c),
@@ -73,7 +85,16 @@ struct MafServer::Impl {
         framework(c.mefFqdn, keys, kmIds),
         certificate(ca::loadCertificateFile(c.certificate)),
         privateKey(ca::loadPrivateKeyFile(c.certificateKey)) {
-    if (c.enroleeTrustAnchors) enroleeTrustAnchors = ca::loadTrustStoreFile(*c.enroleeTrustAnchors);
+    if (c.stateFile) rule.keepIn(stateFile.emplace(*c.stateFile));  // issue 10 item 8
+    if (c.enroleeTrustAnchors) {
+      enroleeTrustAnchors = ca::loadTrustStoreFile(*c.enroleeTrustAnchors);
+      enroleeAnchorCertificates = ca::loadCertificatesFile(*c.enroleeTrustAnchors);
+    }
+    if (c.crl) {
+      revoked.replace(crypto::asBytes(readTextFile(*c.crl, "maf.crl")), enroleeAnchorCertificates);
+      spdlog::info("MAF: {} CRL(s) from {}", revoked.size(), c.crl->string());
+    }
+    if (c.crlRefresh) crlRefresh.emplace("the MAF's CRL refresh from the MEF", *c.crlRefresh, [this] { refreshCrl(); });
     server.emplace(
         serverSettings(), framework,
         [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
@@ -81,18 +102,63 @@ struct MafServer::Impl {
         },
         [this](const tls::AuthenticatedPeer& peer) {
           auto credentialId = attributeOf(peer, "credentialId");
-          if (!credentialId.empty()) rule.admit(credentialId, peer.principal);
+          auto until = parseRfc3339(attributeOf(peer, "lifetime"));
+          if (!credentialId.empty()) rule.admit(credentialId, peer.principal, until.value_or(TimePoint::max()));
         });
     fetcher.observeWith(
         [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.observability)
       observabilityServer.emplace(*c.observability,
-                                  observability::ObservabilityHandlers{[this] { return metrics.render(); },
-                                                                       [this] { return healthy(); }, &metrics});
+                                  observability::ObservabilityHandlers{
+                                      [this] { return metrics.render(); },
+                                      [this] { return healthy(); },
+                                      &metrics,
+                                      {{"/serviceSubscribedAppRule", [this] { return rule.toJson().dump(); }}}});
+    auto issued = ca::describeIssuedCertificate(ca::certificateDer(*certificate));
+    metrics.credentialExpiry("certificate", toUnix(issued.notAfter));
+    renewal.emplace(
+        "the MAF's certificate", target::Validity{issued.notBefore, issued.notAfter}, c.renewBefore,
+        [this] { return renewCertificate(); },
+        [this](bool renewed, TimePoint expiry) { metrics.credentialRenewal("certificate", renewed, toUnix(expiry)); });
   }
 
-  // /healthz: listening, and the certificate it fetches keys with is still valid.
-  bool healthy() { return server->listening() && fetcher.enrolmentExpiry() > now(); }
+  // /healthz: listening, the certificate it fetches keys with is still valid, and no due renewal
+  // of it has failed.
+  bool healthy() { return server->listening() && fetcher.enrolmentExpiry() > now() && renewal->healthy(); }
+
+  // Issue 10 item 6: the MEF publishes its CA's CRL at GET /crl.
+  void refreshCrl() {
+    auto response = fetcher.get("/crl");
+    if (response.status != 200) enrolee::throwMefError(response, "the MEF's CRL");
+    revoked.replace(crypto::asBytes(response.body), enroleeAnchorCertificates);
+    spdlog::info("MAF: CRL refreshed from the MEF");
+  }
+
+  // Issue 10 item 1: EST simplereenroll at the MEF on a session authenticated by the current
+  // certificate; the new key and certificate replace the files and go into new handshakes (with
+  // the MEF and with Enrolees) at once.
+  target::Validity renewCertificate() {
+    auto current = mefCredentials(config);
+    auto endpoint = transport::parseHttpsUrl(config.mefUrl);
+    if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + config.mefUrl);
+    transport::HttpsClient client(*endpoint, config.mefFqdn,
+                                  {current.certificate.get(), current.privateKey.get(), current.mefTrustAnchors.get()});
+    auto renewed = enrolee::renewCertificate(client, "/.well-known/est", *current.certificate);
+    auto newKey = std::filesystem::path(config.certificateKey.string() + ".new");
+    std::filesystem::remove(newKey);
+    ca::savePrivateKeyPemFile(newKey, *renewed.privateKey);
+    auto newCertificate = std::filesystem::path(config.certificate.string() + ".new");
+    std::filesystem::remove(newCertificate);
+    ca::saveCertificatesPemFile(newCertificate, {renewed.certificate.get()});
+    std::filesystem::rename(newKey, config.certificateKey);
+    std::filesystem::rename(newCertificate, config.certificate);
+    slot.replace(renewed.certificate.get(), renewed.privateKey.get());
+    auto next = mefCredentials(config);
+    auto issued = ca::describeIssuedCertificate(ca::certificateDer(*next.certificate));
+    fetcher.replace(std::move(next));
+    spdlog::info("MAF '{}' renewed its certificate by EST: valid until {}", config.id, toRfc3339(issued.notAfter));
+    return {issued.notBefore, issued.notAfter};
+  }
 
   transport::HttpsServerSettings serverSettings() {
     transport::HttpsServerSettings s;
@@ -106,6 +172,7 @@ struct MafServer::Impl {
     // The certificate credential type only when Enrolee trust anchors are configured.
     if (enroleeTrustAnchors) {
       s.certificate = tls::CertificateServerCredentials{certificate.get(), privateKey.get(), enroleeTrustAnchors.get()};
+      s.certificate->slot = &slot;
       s.certificateResolver = &certificateResolver;
     }
     return s;
@@ -126,6 +193,7 @@ struct MafServer::Impl {
   }
 
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+    if (auto refusal = keys.refusalFor(peer)) throw Error(ErrorCode::Unauthorized, *refusal);  // issue 10 item 2
     if (request.target == "/enrolment" || request.target == "/whoami") {
       transport::requireMethod(request, "GET");
       return json(describe(peer));
@@ -157,9 +225,13 @@ void MafServer::start() {
   impl_->server->start();
   if (impl_->observabilityServer) impl_->observabilityServer->start();
   impl_->sweeper.start();
+  impl_->renewal->start();
+  if (impl_->crlRefresh) impl_->crlRefresh->start();
 }
 
 void MafServer::stop() {
+  if (impl_->crlRefresh) impl_->crlRefresh->stop();
+  impl_->renewal->stop();
   impl_->sweeper.stop();
   if (impl_->observabilityServer) impl_->observabilityServer->stop();
   impl_->server->stop();
@@ -168,6 +240,8 @@ void MafServer::stop() {
 void MafServer::wait() {
   impl_->server->wait();
   impl_->sweeper.join();
+  impl_->renewal->join();
+  if (impl_->crlRefresh) impl_->crlRefresh->join();
 }
 
 }  // namespace rspf::maf

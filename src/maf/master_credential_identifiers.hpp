@@ -8,6 +8,11 @@
 // key identifier (neither starts with "km-"). The MAF assigns one per Km, after the first handshake
 // with KeId, and tells the Enrolee in the body of GET /enrolment (docs/protocol.md). KmIds live in
 // the MAF's memory only: after a restart the Enrolee presents KeId again and gets a new one.
+//
+// Issue 10 items 8 and 11: a MEF that answers Key Retrieval with a KcId (every rspf MEF now) gives
+// the MAF the Master Credential Identifier of seed 8.3.3.4 step 6, and the MAF tells the Enrolee that
+// as its KmId (MafKeyFramework): it is the derived key identifier of Km, which the MAF resolves
+// through the MEF again after a restart. These random KmIds remain for MEFs that send no KcId.
 #include <map>
 #include <mutex>
 #include <optional>

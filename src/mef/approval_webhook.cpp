@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 
 namespace rspf::mef {
 namespace {
@@ -37,13 +38,18 @@ procedures::EnrolmentApprovalVerdict ApprovalWebhook::decide(const procedures::E
     spdlog::warn("approval webhook for '{}': {}", request.enroleeId, e.what());
     return {false, "the approval webhook did not answer in time or could not be reached"};
   }
+  return approvalVerdictOf(answer, request.enroleeId);
+}
+
+procedures::EnrolmentApprovalVerdict approvalVerdictOf(const transport::HttpResponse& answer,
+                                                       const std::string& enroleeId) {
   if (answer.status != 200) {
-    spdlog::warn("approval webhook for '{}' answered HTTP {}", request.enroleeId, answer.status);
+    spdlog::warn("approval webhook for '{}' answered HTTP {}", enroleeId, answer.status);
     return {false, "the approval webhook answered HTTP " + std::to_string(answer.status)};
   }
-  auto body = nlohmann::json::parse(answer.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(answer.body);
   if (body.is_discarded() || !body.is_object() || !body.contains("approved") || !body["approved"].is_boolean()) {
-    spdlog::warn("approval webhook for '{}': the answer has no boolean 'approved'", request.enroleeId);
+    spdlog::warn("approval webhook for '{}': the answer has no boolean 'approved'", enroleeId);
     return {false, "the approval webhook's answer was malformed"};
   }
   if (body["approved"].get<bool>()) return {true, ""};

@@ -25,4 +25,8 @@ class ApprovalWebhook final : public procedures::EnrolmentApprover {
   std::chrono::milliseconds timeout_;
 };
 
+// The verdict of the webhook's answer (rules above); `enroleeId` is for the log.
+procedures::EnrolmentApprovalVerdict approvalVerdictOf(const transport::HttpResponse& answer,
+                                                       const std::string& enroleeId);
+
 }  // namespace rspf::mef

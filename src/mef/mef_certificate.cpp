@@ -6,8 +6,10 @@
 #include "ca/embedded_ca.hpp"
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
+#include "ca/revocation_list.hpp"
 #include "common/error.hpp"
 #include "common/openssl_errors.hpp"
+#include "common/text_file.hpp"
 #include "procedures/certificate_enrolment.hpp"
 
 namespace rspf::mef {
@@ -19,12 +21,26 @@ void addAnchor(X509_STORE* anchors, const X509& certificate) {
     throw Error(ErrorCode::Config, "cannot use a client trust anchor: " + drainOpenSslErrors());
 }
 
-// A CRL file, PEM or DER; turns on CRL checking (RFC 5280 6.3) of Enrolee certificates.
+// A CRL file, PEM (one or more) or DER; turns on CRL checking (RFC 5280 6.3) of Enrolee certificates.
 void addCrl(X509_STORE* anchors, const std::filesystem::path& file) {
-  auto crl = ca::loadCrlFile(file);
-  if (X509_STORE_add_crl(anchors, crl.get()) != 1)
-    throw Error(ErrorCode::Config, "cannot use the CRL " + file.string() + ": " + drainOpenSslErrors());
-  X509_STORE_set_flags(anchors, X509_V_FLAG_CRL_CHECK);
+  try {
+    ca::addCrlsToStore(anchors, crypto::asBytes(readTextFile(file, "the CRL")));
+  } catch (const Error& e) {
+    throw Error(ErrorCode::Config, "cannot use the CRL " + file.string() + ": " + e.what());
+  }
+}
+
+// The CRLs of the file as DER, for the anchors registered with device identities (issue 10 item 6).
+std::vector<crypto::Bytes> crlsDerOf(const std::filesystem::path& file) {
+  std::vector<crypto::Bytes> all;
+  for (const auto& crl : ca::parseCrls(crypto::asBytes(readTextFile(file, "the CRL")))) {
+    unsigned char* der = nullptr;
+    int length = i2d_X509_CRL(crl.get(), &der);
+    if (length <= 0) throw Error(ErrorCode::Config, file.string() + ": cannot encode the CRL");
+    all.emplace_back(der, der + length);
+    OPENSSL_free(der);
+  }
+  return all;
 }
 
 }  // namespace
@@ -36,18 +52,27 @@ std::optional<MefCertificate> mefCertificate(store::Store& store, const store::K
   if (!files.clientTrustAnchors && !authority)
     throw Error(ErrorCode::Config, "tls.client_trust_anchors is required when the store has no embedded CA");
   // Issued once at start when not from files; the files (certificate, anchors, CRL) are re-read on SIGHUP.
-  tls::ServerCredentialSet issued;
+  std::shared_ptr<EmbeddedIssue> embedded;
+  TimePoint issuedAt = now(), expiry{};
   if (!files.certificate) {
     auto key = ca::generateP256Key();
-    auto certificate = authority->issueServerCertificate(fqdn, *key, std::chrono::hours(24 * 90));
-    issued.certificate = tls::ownCertificate(ca::parseCertificate(certificate.der).release());
-    issued.privateKey = tls::ownPrivateKey(key.release());
-    spdlog::info("MEF certificate for {} from the embedded CA (serial {})", fqdn, certificate.serialHex);
+    auto certificate = authority->issueServerCertificate(fqdn, *key, files.embeddedValidity);
+    embedded = std::make_shared<EmbeddedIssue>();
+    embedded->certificate = tls::ownCertificate(ca::parseCertificate(certificate.der).release());
+    embedded->privateKey = tls::ownPrivateKey(key.release());
+    expiry = certificate.notAfter;
+    spdlog::info("MEF certificate for {} from the embedded CA (serial {}, until {})", fqdn, certificate.serialHex,
+                 toRfc3339(certificate.notAfter));
   }
   std::shared_ptr<X509> authorityCertificate;
   if (authority) authorityCertificate = tls::ownCertificate(ca::duplicate(authority->certificate()).release());
-  auto load = [files, issued, authorityCertificate] {
-    tls::ServerCredentialSet set = issued;
+  auto load = [files, embedded, authorityCertificate] {
+    tls::ServerCredentialSet set;
+    if (embedded) {
+      std::lock_guard lock(embedded->mutex);
+      set.certificate = embedded->certificate;
+      set.privateKey = embedded->privateKey;
+    }
     if (files.certificate) {
       set.certificate = tls::ownCertificate(ca::loadCertificateFile(*files.certificate).release());
       set.privateKey = tls::ownPrivateKey(ca::loadPrivateKeyFile(*files.privateKey).release());
@@ -71,9 +96,39 @@ std::optional<MefCertificate> mefCertificate(store::Store& store, const store::K
   m.clientTrustAnchors.reset(set->clientTrustAnchors.get());
   EVP_PKEY_up_ref(set->privateKey.get());
   m.privateKey.reset(set->privateKey.get());
+  m.embedded = embedded;
+  m.slot = std::make_unique<tls::CertificateSlot>(m.certificate.get(), m.privateKey.get());
+  m.issuedAt = issuedAt;
+  m.expiry = embedded ? expiry : ca::describeIssuedCertificate(ca::certificateDer(*m.certificate)).notAfter;
+  if (files.crl) m.crls = crlsDerOf(*files.crl);
   if (files.certificate) spdlog::info("MEF certificate from {}", files.certificate->string());
   if (files.crl) spdlog::info("CRL checking of Enrolee certificates on ({})", files.crl->string());
   return m;
+}
+
+}  // namespace rspf::mef
+
+namespace rspf::mef {
+
+target::Validity renewMefCertificate(MefCertificate& certificate, store::Store& store,
+                                     const store::KeyEncryptionKey& kek, const std::string& fqdn,
+                                     std::chrono::seconds validity) {
+  if (!certificate.embedded) throw Error(ErrorCode::Internal, "the MEF's certificate comes from files");
+  auto authority = procedures::loadCertificateAuthority(store, kek, "");
+  if (!authority) throw Error(ErrorCode::Config, "the store no longer has its embedded CA");
+  auto key = ca::generateP256Key();
+  auto issued = authority->issueServerCertificate(fqdn, *key, validity);
+  auto renewed = ca::parseCertificate(issued.der);
+  certificate.slot->replace(renewed.get(), key.get());
+  {
+    std::lock_guard lock(certificate.embedded->mutex);
+    certificate.embedded->certificate = tls::ownCertificate(renewed.release());
+    certificate.embedded->privateKey = tls::ownPrivateKey(key.release());
+  }
+  certificate.reloadable->reload();  // the listeners' set, with the new certificate
+  spdlog::info("MEF certificate for {} renewed from the embedded CA: serial {} until {}", fqdn, issued.serialHex,
+               toRfc3339(issued.notAfter));
+  return {now(), issued.notAfter};
 }
 
 }  // namespace rspf::mef

@@ -1,5 +1,6 @@
 #include "mef/mef_config.hpp"
 
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
@@ -19,18 +20,25 @@ const config::Schema& mefConfigSchema() {
                                    {"workers"},
                                    {"est_retry_after"},
                                    {"rekey_grace", KeyKind::Duration},
+                                   {"superseded_grace", KeyKind::Duration},
                                    {"tls13"},
                                    {"max_body_bytes"},
                                    {"key_profile"},
                                    {"ready_file", KeyKind::OutputFile},
                                    {"configuration_key", KeyKind::PrivateKey},
                                    {"uri"}}}),
-      {"store", {{"sqlite", KeyKind::SqliteStore}, {"kek_file", KeyKind::SecretFile}}},
+      {"store",
+       {{"sqlite", KeyKind::SqliteStore},
+        {"url", KeyKind::Value},
+        {"pool_size", KeyKind::Value},
+        {"kek_file", KeyKind::SecretFile}}},
       {"tls",
        {{"certificate", KeyKind::Certificate},
         {"private_key", KeyKind::PrivateKey},
         {"client_trust_anchors", KeyKind::Certificates},
-        {"crl", KeyKind::Crl}}},
+        {"crl", KeyKind::Crl},
+        {"embedded_certificate_validity", KeyKind::Duration},
+        {"renew_before"}}},
       {"gba",
        {{"bsf_url"},
         {"bsf_fqdn"},
@@ -43,6 +51,10 @@ const config::Schema& mefConfigSchema() {
         {"certificate", KeyKind::Certificate},
         {"private_key", KeyKind::PrivateKey}}},
       {"approval", {{"webhook"}, {"timeout_ms"}}},
+      {"audit",
+       {{"refused_handshake_interval", KeyKind::Duration},
+        {"refused_handshake_sources"},
+        {"retention", KeyKind::Duration}}},
       observability::observabilityTable(),
       admin_api::adminApiTable(),
       config::logTable(),
@@ -66,10 +78,13 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   c.estRetryAfter = std::chrono::seconds(cf.integer("mef.est_retry_after").value_or(10));
   if (c.estRetryAfter.count() < 1 || c.estRetryAfter.count() > 86400)
     throw Error(ErrorCode::Config, "mef.est_retry_after must be 1 to 86400 seconds");
-  if (auto grace = cf.string("mef.rekey_grace")) {
+  if (auto grace = cf.string("mef.superseded_grace")) {
     auto d = parseDuration(*grace);
-    if (!d) throw Error(ErrorCode::Config, "mef.rekey_grace takes a duration such as 300s, 10m or 0s");
-    c.rekeyGrace = *d;
+    if (!d) throw Error(ErrorCode::Config, "mef.superseded_grace takes a duration such as 1h, 10m or 0s");
+    c.supersededGrace = *d;
+  }
+  if (auto grace = cf.string("mef.rekey_grace")) {
+    c.rekeyGrace = parseBoundedDuration(*grace, "mef.rekey_grace", ErrorCode::Config, /*allowZero=*/true);
   }
   c.tls13 = cf.boolean("mef.tls13").value_or(false);
   c.maxBodyBytes = static_cast<std::size_t>(cf.integer("mef.max_body_bytes").value_or(16 * 1024));
@@ -78,12 +93,21 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   if (!parsed) throw Error(ErrorCode::Config, "mef.key_profile must be \"current\" or \"legacy\"");
   c.keyProfile = *parsed;
   c.readyFile = cf.path("mef.ready_file");
-  auto store = cf.path("store.sqlite");
-  if (!store) throw Error(ErrorCode::Config, file.string() + ": 'store.sqlite' is required");
-  c.storePath = *store;
+  c.store = store::storeSettingsFrom(cf.path("store.sqlite"), cf.string("store.url"), cf.integer("store.pool_size"),
+                                     file.string());
   c.kekFile = cf.path("store.kek_file");
-  c.certificateFiles = {cf.path("tls.certificate"), cf.path("tls.private_key"), cf.path("tls.client_trust_anchors"),
-                        cf.path("tls.crl")};
+  c.certificateFiles.certificate = cf.path("tls.certificate");
+  c.certificateFiles.privateKey = cf.path("tls.private_key");
+  c.certificateFiles.clientTrustAnchors = cf.path("tls.client_trust_anchors");
+  c.certificateFiles.crl = cf.path("tls.crl");
+  if (auto validity = cf.string("tls.embedded_certificate_validity")) {
+    auto d = parseDuration(*validity);
+    if (!d || d->count() < 2)
+      throw Error(ErrorCode::Config, "tls.embedded_certificate_validity takes a duration such as 90d");
+    c.certificateFiles.embeddedValidity = *d;
+  }
+  if (auto margin = cf.string("tls.renew_before"))
+    c.certificateFiles.renewBefore = target::parseRenewalMargin(*margin, "tls.renew_before");
   if (c.certificateFiles.certificate.has_value() != c.certificateFiles.privateKey.has_value())
     throw Error(ErrorCode::Config, "tls.certificate and tls.private_key go together");
   if (auto bsfUrl = cf.string("gba.bsf_url")) {
@@ -94,9 +118,7 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
     if (!anchors) throw Error(ErrorCode::Config, "gba.bsf_trust_anchors is required with gba.bsf_url");
     gba.bsfTrustAnchors = *anchors;
     if (auto text = cf.string("gba.key_cache_lifetime")) {
-      auto d = parseDuration(*text);
-      if (!d) throw Error(ErrorCode::Config, "gba.key_cache_lifetime must be a duration such as \"5m\"");
-      gba.keyCacheLifetime = *d;
+      gba.keyCacheLifetime = parseBoundedDuration(*text, "gba.key_cache_lifetime", ErrorCode::Config, true);
     }
     c.gba = std::move(gba);
   }
@@ -121,6 +143,18 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   if (c.approvalTimeout.count() < 1 || c.approvalTimeout.count() > 60000)
     throw Error(ErrorCode::Config, "approval.timeout_ms must be 1 to 60000");
   c.adminApi = admin_api::loadAdminApiSettings(cf);
+  if (auto interval = cf.string("audit.refused_handshake_interval")) {
+    c.audit.refusedHandshakeInterval =
+        parseBoundedDuration(*interval, "audit.refused_handshake_interval", ErrorCode::Config);
+    if (c.audit.refusedHandshakeInterval > std::chrono::hours(24))
+      throw Error(ErrorCode::Config, "audit.refused_handshake_interval must be at most 24h");
+  }
+  c.audit.refusedHandshakeSources =
+      static_cast<std::size_t>(cf.integer("audit.refused_handshake_sources").value_or(20));
+  if (c.audit.refusedHandshakeSources < 1 || c.audit.refusedHandshakeSources > 10000)
+    throw Error(ErrorCode::Config, "audit.refused_handshake_sources must be 1 to 10000");
+  if (auto retention = cf.string("audit.retention"))
+    c.audit.retention = parseBoundedDuration(*retention, "audit.retention", ErrorCode::Config);
   return c;
 }
 

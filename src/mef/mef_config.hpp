@@ -4,12 +4,15 @@
 //           est_retry_after (seconds, for certificate requests held for approval)
 //           configuration_key (the EC P-256 key signing Bootstrap Instruction Configuration bundles),
 //           uri (the MEF URI Enrolees are configured with; default https://<fqdn>:<port>)
-//   [store] sqlite = path, kek_file = path (else $RSPF_KEK)
-//   [tls]   certificate, private_key, client_trust_anchors, crl
+//   [store] sqlite = path, or url = PostgreSQL connection string and pool_size (store/store_settings.hpp);
+//           kek_file = path (else $RSPF_KEK)
+//   [tls]   certificate, private_key, client_trust_anchors, crl, embedded_certificate_validity, renew_before
 //   [gba]   bsf_url, bsf_fqdn, bsf_trust_anchors, key_cache_lifetime
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
 //   [approval] webhook = "http://host:port/path", timeout_ms (default 5000): enrolment approval
 //   [admin_api] listen, client_trust_anchors, token_file, ... (admin_api/admin_api_settings.hpp)
+//   [audit] refused_handshake_interval (default "60s"), refused_handshake_sources (default 20),
+//           retention (e.g. "400d": what `rspf admin audit archive` moves out by default)
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -19,6 +22,9 @@
 #include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
+#include "store/store_settings.hpp"
+#include "procedures/audit_trail.hpp"
+#include "target/credential_renewal.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::mef {
@@ -32,6 +38,10 @@ struct MefCertificateFiles {
   std::optional<std::filesystem::path> privateKey;
   std::optional<std::filesystem::path> clientTrustAnchors;
   std::optional<std::filesystem::path> crl;
+  // A certificate from the embedded CA (no certificate file): its validity, and how long before its
+  // expiry it is renewed while the MEF runs ([tls] embedded_certificate_validity, renew_before).
+  std::chrono::seconds embeddedValidity{std::chrono::hours(24 * 90)};
+  target::RenewalMargin renewBefore;
 };
 
 // [gba]: the MEF as GBA NAF (seed 8.3.2.3). Zn to the BSF at bsf_url, whose certificate must name
@@ -65,11 +75,13 @@ struct MefConfig {
   int workers = 8;
   std::chrono::seconds estRetryAfter{10};
   std::chrono::seconds rekeyGrace{300};  // [mef] rekey_grace: a replaced Enrolment Key is served this long
+  // [mef] superseded_grace: a certificate replaced by simplereenroll still bootstraps this long
+  std::chrono::seconds supersededGrace{3600};
   bool tls13 = false;
   std::size_t maxBodyBytes = 16 * 1024;
   crypto::KeyProfile keyProfile = crypto::KeyProfile::Current;
   std::optional<std::filesystem::path> readyFile;
-  std::filesystem::path storePath;
+  store::StoreSettings store;  // [store] sqlite = FILE, or url = PostgreSQL connection string, pool_size
   std::optional<std::filesystem::path> kekFile;
   MefCertificateFiles certificateFiles;
   std::optional<MefGbaSettings> gba;
@@ -80,6 +92,7 @@ struct MefConfig {
   std::optional<std::string> approvalWebhook;  // for Enrolees whose policy requires approval
   std::chrono::milliseconds approvalTimeout{5000};
   std::optional<admin_api::AdminApiSettings> adminApi;  // the Admin REST API, off by default
+  procedures::AuditSettings audit;                      // [audit]
 };
 
 MefConfig loadMefConfig(const std::filesystem::path& file);

@@ -2,6 +2,8 @@
 
 #include "common/error.hpp"
 #include "common/safe_text.hpp"
+#include "procedures/certificate_revocation.hpp"
+#include "procedures/session_bound.hpp"
 
 namespace rspf::mef {
 namespace {
@@ -91,6 +93,7 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
 
 transport::HttpResponse MefRouter::dispatch(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request,
                                             const std::vector<std::string>& segments, std::string& issuedSerial) {
+  procedures::requireCurrentSession(store_, peer);  // issue 10 item 2
   if (segments.size() == 2 && segments[0] == "enrolment" && segments[1] == "exchange") {
     requireMethod(request, "POST");
     return ok(observed(observer_, procedures::Procedure::EnrolmentExchange,
@@ -108,6 +111,16 @@ transport::HttpResponse MefRouter::dispatch(const tls::AuthenticatedPeer& peer, 
     retrieval.requesterId = request.header("X-M2M-Origin").value_or(request.header("From").value_or(""));
     return ok(
         observed(observer_, procedures::Procedure::KeyRetrieval, [&] { return keyRetrieval_.run(peer, retrieval); }));
+  }
+  // The embedded CA's CRL, for relying parties that refresh it (issue 10 item 6; project choice):
+  // GET /crl, DER, application/pkix-crl (RFC 5280), nextUpdate a day ahead.
+  if (segments.size() == 1 && segments[0] == "crl") {
+    requireMethod(request, "GET");
+    auto der = procedures::certificateRevocationList(store_, kek_, "", std::chrono::hours(24));
+    transport::HttpResponse r;
+    r.contentType = "application/pkix-crl";
+    r.body.assign(der.begin(), der.end());
+    return r;
   }
   // EST (RFC 7030 3.2.2): /.well-known/est[/<label>]/<operation>
   if ((segments.size() == 3 || segments.size() == 4) && segments[0] == ".well-known" && segments[1] == "est") {

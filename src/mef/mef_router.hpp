@@ -3,6 +3,7 @@
 #include "procedures/audit_trail.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "procedures/enrolment_exchange.hpp"
+#include "procedures/instructed_steps.hpp"
 #include "procedures/key_retrieval.hpp"
 #include "transport/https/http_message.hpp"
 
@@ -15,11 +16,15 @@ class MefRouter {
  public:
   MefRouter(store::Store& store, const procedures::MefSettings& settings, store::KeyEncryptionKey kek,
             std::chrono::seconds estRetryAfter, std::shared_ptr<const ca::UpstreamEstSettings> upstreamCa = nullptr)
-      : exchange_(store, settings),
+      : store_(store),
+        kek_(kek),
+        exchange_(store, withInstructed(settings)),
         keyRetrieval_(store, settings),
-        est_(store, std::move(kek), estRetryAfter, std::move(upstreamCa)),
+        est_(store, std::move(kek), estRetryAfter, std::move(upstreamCa), &instructed_),
         observer_(settings.observer),
-        audit_(settings.audit) {}
+        audit_(settings.audit) {
+    est_.setSupersededGrace(settings.supersededGrace);
+  }
 
   // Throws rspf::Error for refusals; the binding maps them to the wire. Every change and every
   // refusal is recorded in the audit log (reads that succeed are not).
@@ -29,6 +34,14 @@ class MefRouter {
   transport::HttpResponse dispatch(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request,
                                    const std::vector<std::string>& segments, std::string& issuedSerial);
 
+  procedures::MefSettings withInstructed(procedures::MefSettings settings) {
+    settings.instructed = &instructed_;
+    return settings;
+  }
+
+  store::Store& store_;
+  store::KeyEncryptionKey kek_;             // signs the published CRL
+  procedures::InstructedSteps instructed_;  // before the procedures that hold it
   procedures::EnrolmentExchange exchange_;
   procedures::MefKeyRetrieval keyRetrieval_;
   procedures::EstRegistrationAuthority est_;

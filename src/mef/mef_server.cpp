@@ -34,7 +34,7 @@ struct GbaNaf {
   GbaNaf(const GbaNaf&) = delete;  // the Zn fetch holds a reference to znCredentials
   GbaNaf(const MefConfig& c, const MefCertificate& certificate, store::Store& store)
       : bsfTrustAnchors(ca::loadTrustStoreFile(c.gba->bsfTrustAnchors)),
-        znCredentials{certificate.certificate.get(), certificate.privateKey.get(), bsfTrustAnchors.get()},
+        znCredentials(certificate.clientCredentials(bsfTrustAnchors.get())),
         framework(
             c.fqdn, bootstrap::httpsZnKeyFetch({c.gba->bsfUrl, c.gba->bsfFqdn}, znCredentials),
             [&store](std::string_view impi) -> std::optional<std::string> {
@@ -81,6 +81,7 @@ struct MefServer::Impl {
   transport::HttpsServer server;
   std::optional<observability::ObservabilityServer> observabilityServer;
   std::optional<admin_api::AdminApiServer> adminApi;
+  std::optional<target::CredentialRenewal> certificateRenewal;
 
   Impl(const MefConfig& c, std::unique_ptr<store::Store> s, store::KeyEncryptionKey kek)
       : approvalWebhook(c.approvalWebhook
@@ -88,7 +89,7 @@ struct MefServer::Impl {
                             : std::nullopt),
         store(std::move(s)),
         audit(*store),
-        handshakeAudit(audit, &metrics),
+        handshakeAudit(audit, &metrics, c.audit),
         certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
         preProvisioned(*store),
         reAuthentication(*store, c.fqdn),
@@ -97,7 +98,7 @@ struct MefServer::Impl {
         certificateFramework(*store),
         router(*store,
                procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr,
-                                       &audit, c.rekeyGrace},
+                                       &audit, c.rekeyGrace, c.supersededGrace},
                kek, c.estRetryAfter, c.upstreamCa ? upstreamEstSettings(*c.upstreamCa, certificate) : nullptr),
         server(serverSettings(c, certificate, &certificateFramework, &handshakeAudit), frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
@@ -111,11 +112,27 @@ struct MefServer::Impl {
       adminApi.emplace(*c.adminApi, *store, kek, admin_api::AdminContext{c.fqdn, c.uri, c.configurationKey},
                        certificate ? std::optional(certificate->credentials()) : std::nullopt,
                        &metrics.adminApiObserver());
+    if (certificate) certificateFramework.useRevocationLists(certificate->crls);
+    // Issue 10 item 1: the embedded CA's certificate is renewed while the MEF runs.
+    if (certificate && certificate->embedded) {
+      metrics.credentialExpiry("certificate", toUnix(certificate->expiry));
+      certificateRenewal.emplace(
+          "the MEF's certificate", target::Validity{certificate->issuedAt, certificate->expiry},
+          c.certificateFiles.renewBefore,
+          [this, kek, fqdn = c.fqdn, validity = c.certificateFiles.embeddedValidity] {
+            return renewMefCertificate(*certificate, *store, kek, fqdn, validity);
+          },
+          [this](bool renewed, TimePoint expiry) {
+            metrics.credentialRenewal("certificate", renewed, toUnix(expiry));
+          });
+    }
   }
 
-  // /healthz: the listener is up and the store answers a read.
+  // /healthz: the listener is up, the store answers a read, and no due renewal of the MEF's
+  // certificate has failed.
   bool healthy() {
     if (!server.listening()) return false;
+    if (certificateRenewal && !certificateRenewal->healthy()) return false;
     try {
       return store->schemaVersion() > 0;
     } catch (const std::exception& e) {
@@ -151,7 +168,7 @@ struct MefServer::Impl {
 
 MefServer::MefServer(const MefConfig& config) {
   auto kek = store::KeyEncryptionKey::load(config.kekFile);
-  auto store = store::openSqliteStore(config.storePath, kek);
+  auto store = store::openStore(config.store, kek);
   std::size_t purged = store->purgeExpiredEnrolmentKeys(now());
   if (purged > 0) spdlog::info("purged {} expired Enrolment Keys", purged);
   impl_ = std::make_unique<Impl>(config, std::move(store), std::move(kek));
@@ -163,12 +180,17 @@ void MefServer::start() {
   impl_->server.start();
   if (impl_->observabilityServer) impl_->observabilityServer->start();
   if (impl_->adminApi) impl_->adminApi->start();
+  if (impl_->certificateRenewal) impl_->certificateRenewal->start();
 }
 void MefServer::stop() {
+  if (impl_->certificateRenewal) impl_->certificateRenewal->stop();
   if (impl_->adminApi) impl_->adminApi->stop();
   if (impl_->observabilityServer) impl_->observabilityServer->stop();
   impl_->server.stop();
 }
-void MefServer::wait() { impl_->server.wait(); }
+void MefServer::wait() {
+  impl_->server.wait();
+  if (impl_->certificateRenewal) impl_->certificateRenewal->join();
+}
 
 }  // namespace rspf::mef

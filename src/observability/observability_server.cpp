@@ -47,6 +47,8 @@ struct ObservabilityServer::Impl {
     } else if (target == "/healthz") {
       bool ok = handlers.healthy();
       r = ok ? status(200, R"({"status":"ok"})") : status(503, R"({"status":"unavailable"})");
+    } else if (auto resource = handlers.operatorResources.find(target); resource != handlers.operatorResources.end()) {
+      r.body = resource->second();  // JSON, the default content type
     } else {
       r = status(404, R"({"status":"not found"})");
     }

@@ -114,7 +114,15 @@ PrometheusMetrics::PrometheusMetrics(const std::vector<std::string>& frameworks)
                    .Name("process_open_fds")
                    .Help("Number of open file descriptors")
                    .Register(*registry_)
-                   .Add({})) {
+                   .Add({})),
+      renewals_(prometheus::BuildCounter()
+                    .Name("rspf_credential_renewals_total")
+                    .Help("Renewals of the role's own credential, by credential and outcome (renewed, failed)")
+                    .Register(*registry_)),
+      credentialExpiry_(prometheus::BuildGauge()
+                            .Name("rspf_credential_expiry_timestamp_seconds")
+                            .Help("When the role's own credential expires (Unix time)")
+                            .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("rspf_build_info")
       .Help("The rspf build; the value is always 1")
@@ -147,6 +155,15 @@ void PrometheusMetrics::keyRetrieval(std::string_view outcome, std::chrono::nano
 
 void PrometheusMetrics::AdminApiObserver::request(int status, std::chrono::nanoseconds) {
   metrics->adminApiRequests_.Add({{"status_class", statusClass(status)}}).Increment();
+}
+
+void PrometheusMetrics::credentialRenewal(std::string_view credential, bool renewed, std::int64_t expiryUnixSeconds) {
+  renewals_.Add({{"credential", std::string(credential)}, {"outcome", renewed ? "renewed" : "failed"}}).Increment();
+  credentialExpiry(credential, expiryUnixSeconds);
+}
+
+void PrometheusMetrics::credentialExpiry(std::string_view credential, std::int64_t expiryUnixSeconds) {
+  credentialExpiry_.Add({{"credential", std::string(credential)}}).Set(static_cast<double>(expiryUnixSeconds));
 }
 
 void PrometheusMetrics::handshake(const transport::HandshakeReport& report) {

@@ -16,6 +16,8 @@
 //   process_start_time_seconds, process_cpu_seconds_total, process_resident_memory_bytes,
 //   process_open_fds                                   read from /proc at each scrape
 // Labelled series whose label values are known are created at zero, so rate() works from the start.
+//   rspf_credential_renewals_total{credential, outcome}  a role's own credential renewed: renewed | failed
+//   rspf_credential_expiry_timestamp_seconds{credential}  gauge: when that credential expires (Unix time)
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -47,6 +49,9 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
   void keyRetrieval(std::string_view outcome, std::chrono::nanoseconds latency);
   // The admin API listener's requests.
   transport::ServerObserver& adminApiObserver() { return adminApi_; }
+  // A role's own credential (issue 10 item 1): "enrolment", "certificate".
+  void credentialRenewal(std::string_view credential, bool renewed, std::int64_t expiryUnixSeconds);
+  void credentialExpiry(std::string_view credential, std::int64_t expiryUnixSeconds);
 
   std::string render() const;  // text exposition format
 
@@ -73,6 +78,8 @@ class PrometheusMetrics final : public transport::ServerObserver, public procedu
     void request(int status, std::chrono::nanoseconds) override;
     void refused(std::string_view listener, std::string_view reason) override { metrics->refused(listener, reason); }
   } adminApi_;
+  prometheus::Family<prometheus::Counter>& renewals_;
+  prometheus::Family<prometheus::Gauge>& credentialExpiry_;
 };
 
 // The Content-Type of render()'s output.

@@ -15,11 +15,15 @@
 #include "crypto/encoding.hpp"
 #include "crypto/primitives.hpp"
 #include "procedures/certificate_approval.hpp"
+#include "store/sealing.hpp"
 
 namespace rspf::procedures {
 namespace {
 
-std::string caWhere(const std::string& label) { return "certificate_authorities/key/" + label; }
+std::string caWhere(const std::string& label) { return store::caKeySealingName(label); }
+
+// PROJECT CHOICE: the validity of a MAF's renewed certificate (its first one is issued by the operator).
+constexpr std::chrono::seconds kMafCertificateValidity = std::chrono::hours(24 * 30);
 
 std::vector<crypto::Usage> usagesOf(const store::CertificatePolicy& policy) {
   std::vector<crypto::Usage> usages;
@@ -71,6 +75,10 @@ EstRegistrationAuthority::Grant EstRegistrationAuthority::grant(const tls::Authe
   auto key = store_.findEnrolmentKeyOf(peer.principal);
   if (!key || key->expiry <= now())
     throw Error(ErrorCode::Forbidden, "run the Enrolment Exchange before Certificate Enrolment");
+  if (instructed_ && !instructed_->instructedCertificateEnrolment(key->relativeKeId))
+    throw Error(ErrorCode::Forbidden,
+                "the Enrolment Exchange of this enrolment did not instruct Certificate Enrolment: run it again with "
+                "\"certificateEnrolment\": true");
   if (enrolee->policy.certificate->caLabel != label)
     throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' may not enrol with CA label '" + label + "'");
   return {*enrolee->policy.certificate, challengePasswordOf(*key)};
@@ -111,6 +119,18 @@ EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPee
   if (peer.framework != bootstrap::kCertificateFramework)
     throw Error(ErrorCode::Forbidden, "simplereenroll needs a session authenticated by the current certificate");
   auto enrolee = store_.findEnroleeStatus(peer.principal);
+  // A MAF renews the certificate it authenticates to the MEF with (issue 10 item 1): same dNSName,
+  // serverAuth and clientAuth, from the default CA.
+  if (auto target = store_.findTarget(peer.principal); !enrolee && target && target->type == "MAF" && label.empty()) {
+    auto request = ca::CertificateRequest::fromEstBody(body);
+    auto response = answer(
+        authority(label).issue(
+            request, {peer.principal, ca::SubjectType::CseId, ca::keyPurposesForUsages({}), kMafCertificateValidity},
+            true),
+        label, peer.principal);
+    if (response.status == 200) supersede(peer);
+    return response;
+  }
   if (!enrolee || !enrolee->enabled)
     throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled or not registered");
   if (!enrolee->policy.certificate)
@@ -120,7 +140,18 @@ EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPee
     throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' may not enrol with CA label '" + label + "'");
   auto request = ca::CertificateRequest::fromEstBody(body);
   // Same subject: the identifier is the principal's.
-  return answer(authority(label).issue(request, issuancePolicyOf(peer.principal, policy), true), label, peer.principal);
+  auto response =
+      answer(authority(label).issue(request, issuancePolicyOf(peer.principal, policy), true), label, peer.principal);
+  if (response.status == 200) supersede(peer);
+  return response;
+}
+
+void EstRegistrationAuthority::supersede(const tls::AuthenticatedPeer& peer) {
+  auto serial = peer.attributes.find(bootstrap::kCertificateSerialAttribute);
+  if (serial == peer.attributes.end()) return;
+  auto at = now() + supersededGrace_;
+  if (store_.revokeCertificate(serial->second, "superseded", at))
+    spdlog::info("certificate {} of '{}' superseded: revoked from {}", serial->second, peer.principal, toRfc3339(at));
 }
 
 ca::IssuancePolicy EstRegistrationAuthority::issuancePolicyOf(const std::string& enroleeId,

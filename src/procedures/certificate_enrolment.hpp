@@ -9,6 +9,7 @@
 
 #include "ca/certificate_authority.hpp"
 #include "ca/upstream_est_authority.hpp"
+#include "procedures/instructed_steps.hpp"
 #include "procedures/mef_settings.hpp"
 #include "store/key_encryption_key.hpp"
 #include "store/store.hpp"
@@ -43,10 +44,21 @@ class EstRegistrationAuthority {
  public:
   // `upstream`: forward CSRs to an upstream EST server (upstream_est_authority.hpp) instead of
   // issuing with the store's embedded CA.
+  // `instructed`: what the Enrolment Exchange instructed; csrattrs and simpleenroll are refused for
+  // an enrolment it did not instruct to enrol a certificate (seed 8.3.3.3 pre-conditions). Null: not checked.
   EstRegistrationAuthority(store::Store& store, store::KeyEncryptionKey kek,
                            std::chrono::seconds retryAfter = std::chrono::seconds(10),
-                           std::shared_ptr<const ca::UpstreamEstSettings> upstream = nullptr)
-      : store_(store), kek_(std::move(kek)), retryAfter_(retryAfter), upstream_(std::move(upstream)) {}
+                           std::shared_ptr<const ca::UpstreamEstSettings> upstream = nullptr,
+                           const InstructedSteps* instructed = nullptr)
+      : store_(store),
+        kek_(std::move(kek)),
+        retryAfter_(retryAfter),
+        upstream_(std::move(upstream)),
+        instructed_(instructed) {}
+
+  // After /simplereenroll the certificate the session was authenticated with is revoked (reason
+  // superseded) once `grace` has passed (issue 10 item 6): until then both bootstrap.
+  void setSupersededGrace(std::chrono::seconds grace) { supersededGrace_ = grace; }
 
   // /cacerts: the CA certificate as certs-only PKCS#7 (seed 8.3.3.3 steps 3-4).
   EstResponse cacerts(const std::string& label);
@@ -74,11 +86,15 @@ class EstRegistrationAuthority {
   static ca::IssuancePolicy issuancePolicyOf(const std::string& enroleeId, const store::CertificatePolicy& policy);
   // 200 with the certificate (recorded in the store), or 202 when the CA holds the request.
   EstResponse answer(const ca::Issuance& issuance, const std::string& label, const std::string& enroleeId);
+  // Revokes the session's certificate (superseded) at the end of the grace.
+  void supersede(const tls::AuthenticatedPeer& peer);
 
   store::Store& store_;
   store::KeyEncryptionKey kek_;
   std::chrono::seconds retryAfter_;
   std::shared_ptr<const ca::UpstreamEstSettings> upstream_;
+  const InstructedSteps* instructed_;
+  std::chrono::seconds supersededGrace_{3600};
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<ca::CertificateAuthority>> authorities_;
 };

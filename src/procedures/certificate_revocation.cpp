@@ -37,7 +37,9 @@ crypto::Bytes certificateRevocationList(store::Store& store, const store::KeyEnc
   auto ca = loadCertificateAuthority(store, kek, label);
   if (!ca) throw Error(ErrorCode::NotFound, "no Certificate Authority labelled '" + label + "'");
   std::vector<std::string> serials;
-  for (const auto& revoked : store.listRevokedCertificates(label)) serials.push_back(revoked.serialHex);
+  // A superseded certificate still in its grace (issue 10 item 6) is listed once the grace is over.
+  for (const auto& revoked : store.listRevokedCertificates(label))
+    if (revoked.revokedAt && *revoked.revokedAt <= now()) serials.push_back(revoked.serialHex);
   return ca->createCrl(serials, now() + validity);
 }
 

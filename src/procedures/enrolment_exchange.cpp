@@ -2,10 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "bootstrap/reauth/re_authentication_key.hpp"
 #include "common/error.hpp"
 #include "common/log_fields.hpp"
 #include "crypto/enrolment_key.hpp"
 #include "procedures/enrolment_token.hpp"
+#include "procedures/instructed_steps.hpp"
 #include "procedures/json_body.hpp"
 
 namespace rspf::procedures {
@@ -69,11 +73,14 @@ nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const 
   if (!enrolee->enabled) throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled");
   const auto& policy = enrolee->policy;
 
-  // Step 3: the MEF may deny the request when the Enrolment-Token is missing or invalid.
+  // Step 3: the MEF may deny the request when the Enrolment-Token is missing or invalid. The token
+  // authorizes the first provisioning; a re-authentication (KreId/Kre, 8.3.3.2) is proven by Kre and
+  // needs no new one (issue 10 item 5).
   std::optional<store::TokenUse> tokenUse;
   if (request.enrolmentToken) {
     tokenUse = store::TokenUse{hashEnrolmentToken(*request.enrolmentToken)};
-  } else if (policy.token == store::TokenRequirement::Required) {
+  } else if (policy.token == store::TokenRequirement::Required &&
+             peer.framework != bootstrap::kReAuthenticationFramework) {
     throw Error(ErrorCode::Forbidden, "an enrolment token is required for Enrolee '" + enrolee->enroleeId + "'");
   }
 
@@ -109,11 +116,17 @@ nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const 
                           {"expiry", toRfc3339(key.expiry)}});
   spdlog::info("enrolled '{}' by {}: KeId {} expires {}", enrolee->enroleeId, peer.framework, material.keId,
                toRfc3339(key.expiry));
+  auto instructions = instructionsFor(policy, request, settings_.fqdn);
+  if (settings_.instructed) {
+    bool certificate = std::any_of(instructions.begin(), instructions.end(),
+                                   [](const auto& i) { return i.value("type", "") == "certificateEnrolment"; });
+    settings_.instructed->record(material.relativeKeId, key.expiry, certificate);
+  }
   return {{"keId", material.keId},
           {"kreId", material.kreId},
           {"expiry", toRfc3339(key.expiry)},
           {"keyProfile", key.keyProfile},
-          {"instructions", instructionsFor(policy, request, settings_.fqdn)}};
+          {"instructions", std::move(instructions)}};
 }
 
 void EnrolmentExchange::approve(const tls::AuthenticatedPeer& peer, const store::EnroleeStatus& enrolee,

@@ -1,12 +1,12 @@
 #include "procedures/json_body.hpp"
 
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 
 namespace rspf::procedures {
 
 nlohmann::json parseJsonObject(std::string_view body) {
-  auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) throw Error(ErrorCode::BadRequest, "request body is not valid JSON");
+  auto json = parseStrictJson(body, "request body");
   if (!json.is_object()) throw Error(ErrorCode::BadRequest, "request body must be a JSON object");
   return json;
 }

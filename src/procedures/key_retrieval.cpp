@@ -111,6 +111,18 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
   const crypto::Usage usage = granted->usage;
 
   auto profile = crypto::parseKeyProfile(key->keyProfile).value_or(crypto::KeyProfile::Current);
+  // Usage separation (issue 10 item 4): the legacy Kpsa (10.3.3) is HMAC(Ke, label || Enrolee-B-ID),
+  // the same key for every usage of one target. When the policy authorizes a target for several
+  // usages, a key obtained for one would open a target serving another: the MEF serves it for none.
+  if (profile == crypto::KeyProfile::Legacy && usage != crypto::Usage::MAF) {
+    std::size_t directUsages = 0;
+    for (const auto& a : usages) directUsages += a.usage != crypto::Usage::MAF ? 1 : 0;
+    if (directUsages > 1)
+      throw Error(ErrorCode::Forbidden, "under key_profile \"legacy\" the Kpsa does not depend on the usage, and '" +
+                                            target->targetId + "' is authorized for several usages of Enrolee '" +
+                                            enrolee->enroleeId +
+                                            "': authorize one usage per target, or use key_profile \"current\"");
+  }
   auto credential = crypto::deriveTargetKey(profile, key->ke.view(), usage, granted->targetId);
   std::string keyIdentifier =
       crypto::makeDerivedKeyIdentifier(relativeKeId, crypto::defaultSuid(usage), settings_.fqdn);
@@ -124,7 +136,13 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
                            {"Lifetime", toRfc3339(key->expiry)}};
   // 8.3.3.4: "The MEF can also provide limits on what communication security type ... may be
   // facilitated by the MAF for this Enrolee" (project choice: the member "Usages").
-  if (usage == crypto::Usage::MAF) answer["Usages"] = enrolee->policy.maf->usages;
+  if (usage == crypto::Usage::MAF) {
+    answer["Usages"] = enrolee->policy.maf->usages;
+    // 8.3.3.4 step 6: the MAF retrieves "the Master Credential (Kc) and Master Credential Identifier
+    // (KcId)" (issue 10 item 11). PROJECT CHOICE: KcId is the derived key identifier of Kc, the key
+    // identifier its Credential-ID (type 11, KmId) names; the Enrolee derives the same.
+    answer["KcId"] = keyIdentifier;
+  }
   return answer;
 }
 

@@ -9,6 +9,7 @@
 namespace rspf::procedures {
 
 class AuditTrail;
+class InstructedSteps;
 
 // What the MEF's procedures need to know about the MEF itself.
 struct MefSettings {
@@ -20,6 +21,10 @@ struct MefSettings {
   // How long a replaced Enrolment Key (and every key derived from it) is still served after an
   // Enrolment Exchange rotated it (issue 5 item 3). 0: not at all.
   std::chrono::seconds rekeyGrace{300};
+  // After /simplereenroll the superseded certificate is revoked this long after (issue 10 item 6).
+  std::chrono::seconds supersededGrace{3600};
+  // Where the exchange records what it instructed (EST only when instructed); not owned, may be null.
+  InstructedSteps* instructed = nullptr;
 };
 
 }  // namespace rspf::procedures

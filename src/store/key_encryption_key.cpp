@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "common/key_file.hpp"
+#include "common/process_hygiene.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/primitives.hpp"
@@ -21,12 +22,14 @@ KeyEncryptionKey::KeyEncryptionKey(crypto::SecretBytes key) : key_(std::move(key
 
 KeyEncryptionKey KeyEncryptionKey::load(const std::optional<std::filesystem::path>& file) {
   if (file) return fromFile(*file);
-  const char* value = std::getenv(kKekEnvironmentVariable);
-  if (value == nullptr || *value == '\0')
+  // Read once and taken out of the environment (/proc/<pid>/environ), common/process_hygiene.hpp.
+  auto value = takeSecretFromEnvironment(kKekEnvironmentVariable);
+  if (!value || value->empty())
     throw Error(ErrorCode::Config, std::string("no key-encryption key: give a key file or set ") +
                                        kKekEnvironmentVariable + " (64 hex digits)");
+  const std::string_view hex(reinterpret_cast<const char*>(value->data()), value->size());
   return KeyEncryptionKey(
-      parseHexKey(value, kWhat, std::string("environment variable ") + kKekEnvironmentVariable, crypto::kAeadKeySize));
+      parseHexKey(hex, kWhat, std::string("environment variable ") + kKekEnvironmentVariable, crypto::kAeadKeySize));
 }
 
 KeyEncryptionKey KeyEncryptionKey::fromFile(const std::filesystem::path& file) {

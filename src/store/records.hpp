@@ -173,6 +173,24 @@ struct AuditEntry {
   bool operator==(const AuditEntry&) const = default;
 };
 
+// A point of the audit chain: entry `seq` and its MAC (seq 0: the chain's start, 32 zero bytes), with
+// `mac` = HMAC(audit key, "rspf audit checkpoint" ‖ seq ‖ entryMac), so that nobody without the KEK can
+// move the log's start forward past entries they removed.
+struct AuditCheckpoint {
+  std::uint64_t seq = 0;
+  crypto::Bytes entryMac;
+  crypto::Bytes mac;
+  bool operator==(const AuditCheckpoint&) const = default;
+};
+
+// The entries start.seq + 1 .. end.seq of the audit log with their MACs: what an archive holds.
+struct AuditSegment {
+  AuditCheckpoint start;
+  AuditCheckpoint end;
+  std::vector<AuditEntry> entries;
+  std::vector<crypto::Bytes> macs;  // one per entry
+};
+
 // The result of checking the audit log's chain.
 struct AuditVerification {
   bool intact = true;

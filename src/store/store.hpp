@@ -2,6 +2,7 @@
 // The MEF's store: one interface, one implementation per database (store/sqlite, later postgres).
 // Implementations encrypt secrets at rest (store/key_encryption_key.hpp) and are thread-safe.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,12 @@ class Store {
   // These return false when no such Enrolee exists.
   virtual bool setEnroleeEnabled(std::string_view enroleeId, bool enabled) = 0;
   virtual bool setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) = 0;
+  // Read-modify-write in one transaction (SQLite: BEGIN IMMEDIATE): reads the Enrolee's policy,
+  // applies `change`, writes the result, so that no concurrent change, from this process or another,
+  // is lost. When `change` throws, nothing changes and the exception propagates. Returns the stored
+  // policy; nullopt when no such Enrolee exists.
+  virtual std::optional<EnrolmentPolicy> updateEnroleePolicy(std::string_view enroleeId,
+                                                             const std::function<void(EnrolmentPolicy&)>& change) = 0;
   virtual bool removeEnrolee(std::string_view enroleeId) = 0;  // and its Enrolment Key
 
   // --- Bootstrap identities (records.hpp). add throws Error(Conflict) when (kind, value) is
@@ -104,7 +111,18 @@ class Store {
   virtual void appendAudit(AuditEntry entry) = 0;
   virtual void flushAudit() = 0;
   virtual std::vector<AuditEntry> tailAudit(std::size_t count) = 0;  // the last `count`, oldest first
-  virtual AuditVerification verifyAudit() = 0;
+  virtual AuditVerification verifyAudit() = 0;  // from the log's start (its checkpoint, see trimAudit)
+
+  // --- Audit retention (docs/security.md "Audit log"): the oldest entries move to an archive.
+  // The entries from the log's start up to the last one recorded before `before` (at most
+  // `maxEntries`), with their MACs and the checkpoints around them. Reads only.
+  virtual AuditSegment auditSegmentBefore(TimePoint before, std::size_t maxEntries) = 0;
+  // In one transaction: removes the segment's entries and makes segment.end the log's start, so that
+  // verifyAudit of the rest still passes. Error(Conflict) and nothing changed unless the log still
+  // starts at segment.start and holds the segment's last entry with its MAC.
+  virtual void trimAudit(const AuditSegment& segment) = 0;
+  // Checks a segment (an archive) under the audit key: both checkpoints and the chain between them.
+  virtual AuditVerification verifyAuditSegment(const AuditSegment& segment) = 0;
   // Up to `limit` entries with seq > `afterSeq`, oldest first (paging and `audit tail --follow`).
   // The default reads the whole log; a backend should do better.
   virtual std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit);

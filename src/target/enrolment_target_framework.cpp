@@ -7,6 +7,43 @@
 
 namespace rspf::target {
 
+bool EnrolmentTargetFramework::confirm(const std::string& relativeKeId, std::string_view pskIdentity,
+                                       ProvisionedKey& cached) {
+  try {
+    auto confirmed = fetcher_.fetch(crypto::makeKeId(relativeKeId, mefFqdn_), suid_);
+    confirmed.fetchedAt = now();
+    cache_.put(relativeKeId, confirmed);
+    cached = std::move(confirmed);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::NotFound || e.code() == ErrorCode::Forbidden) {
+      if (auto credentialId = cache_.erase(relativeKeId)) rule_.erase(*credentialId);
+      spdlog::info("refused '{}': the MEF no longer serves its key, erased ({})", pskIdentity, e.what());
+      return false;
+    }
+    spdlog::warn("could not confirm the key of '{}' with the MEF; using the cached key until its Lifetime: {}",
+                 pskIdentity, e.what());
+  }
+  return true;
+}
+
+std::optional<std::string> EnrolmentTargetFramework::refusalFor(const tls::AuthenticatedPeer& peer) {
+  auto relative = peer.attributes.find(kRelativeKeIdAttribute);
+  auto credential = peer.attributes.find("credentialId");
+  if (relative == peer.attributes.end() || credential == peer.attributes.end()) return std::nullopt;
+  std::vector<std::string> expired;
+  auto cached = cache_.find(relative->second, now(), expired);
+  for (const auto& credentialId : expired) rule_.erase(credentialId);
+  if (!cached || cached->credentialId != credential->second) {
+    spdlog::info("refused a request of '{}' on a session whose key ({}) passed its Lifetime or was erased",
+                 peer.principal, credential->second);
+    return "the key of this session (" + credential->second +
+           ") passed its Lifetime or is no longer served: enrol again and open a new session";
+  }
+  if (now() - cached->fetchedAt >= revalidateAfter_ && !confirm(relative->second, peer.pskIdentity, *cached))
+    return "the key of this session (" + credential->second + ") is no longer served by the MEF";
+  return std::nullopt;
+}
+
 std::optional<tls::ResolvedPsk> EnrolmentTargetFramework::resolve(std::string_view pskIdentity) {
   auto id = crypto::parseKeyIdentifier(pskIdentity);
   if (!id) {
@@ -30,22 +67,8 @@ std::optional<tls::ResolvedPsk> EnrolmentTargetFramework::resolve(std::string_vi
   }
   if (!expired.empty()) return std::nullopt;  // 8.3.2.1 NOTE: the Enrolee must enrol again
 
-  if (cached && now() - cached->fetchedAt >= revalidateAfter_) {
-    try {
-      auto confirmed = fetcher_.fetch(crypto::makeKeId(id->relativeKeId, mefFqdn_), suid_);
-      confirmed.fetchedAt = now();
-      cache_.put(id->relativeKeId, confirmed);
-      cached = std::move(confirmed);
-    } catch (const Error& e) {
-      if (e.code() == ErrorCode::NotFound || e.code() == ErrorCode::Forbidden) {
-        if (auto credentialId = cache_.erase(id->relativeKeId)) rule_.erase(*credentialId);
-        spdlog::info("refused '{}': the MEF no longer serves its key, erased ({})", pskIdentity, e.what());
-        return std::nullopt;
-      }
-      spdlog::warn("could not confirm the key of '{}' with the MEF; using the cached key until its Lifetime: {}",
-                   pskIdentity, e.what());
-    }
-  }
+  if (cached && now() - cached->fetchedAt >= revalidateAfter_ && !confirm(id->relativeKeId, pskIdentity, *cached))
+    return std::nullopt;
   if (!cached) {
     try {
       auto fetched = fetcher_.fetch(crypto::makeKeId(id->relativeKeId, mefFqdn_), suid_);
@@ -67,6 +90,8 @@ std::optional<tls::ResolvedPsk> EnrolmentTargetFramework::resolve(std::string_vi
   resolved.principal = cached->enroleeId;
   resolved.attributes["credentialId"] = cached->credentialId;
   resolved.attributes["lifetime"] = toRfc3339(cached->lifetime);
+  resolved.attributes[kRelativeKeIdAttribute] = id->relativeKeId;
+  if (!cached->kcId.empty()) resolved.attributes[kKcIdAttribute] = cached->kcId;
   std::string usages;
   for (const auto& u : cached->usages) usages += (usages.empty() ? "" : ",") + u;
   if (!cached->usages.empty()) resolved.attributes[kUsagesAttribute] = usages;

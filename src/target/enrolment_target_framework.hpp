@@ -16,6 +16,7 @@
 #include "target/mef_key_fetcher.hpp"
 #include "target/provisioned_key_cache.hpp"
 #include "target/service_subscribed_app_rule.hpp"
+#include "tls/authenticated_peer.hpp"
 #include "tls/psk_identity_resolver.hpp"
 
 namespace rspf::target {
@@ -23,6 +24,10 @@ namespace rspf::target {
 inline constexpr const char* kTargetKeyFramework = "target-key";
 // The AuthenticatedPeer attribute with the usages the MEF allowed (comma-separated; MAF keys only).
 inline constexpr const char* kUsagesAttribute = "usages";
+// The AuthenticatedPeer attribute naming the Enrolment Key the session's key was derived from.
+inline constexpr const char* kRelativeKeIdAttribute = "relativeKeId";
+// The AuthenticatedPeer attribute with the MEF's KcId (MAF keys only).
+inline constexpr const char* kKcIdAttribute = "kcId";
 
 class EnrolmentTargetFramework : public tls::PskIdentityResolver {
  public:
@@ -40,7 +45,16 @@ class EnrolmentTargetFramework : public tls::PskIdentityResolver {
 
   std::optional<tls::ResolvedPsk> resolve(std::string_view pskIdentity) override;
 
+  // Sessions bounded by their key (issue 10 item 2; seed 8.3.2.1 NOTE: the lifetime of the security
+  // association "cannot exceed the Enrolment Expiry"): why the next request on `peer`'s session must
+  // be refused (its key passed its Lifetime, was erased, or the MEF no longer serves it when
+  // confirmed again after `revalidateAfter`), or nullopt. Blocks for a MEF round trip at most.
+  std::optional<std::string> refusalFor(const tls::AuthenticatedPeer& peer);
+
  private:
+  // Confirms a cached key with the MEF; false when the MEF no longer serves it (then erased).
+  bool confirm(const std::string& relativeKeId, std::string_view pskIdentity, ProvisionedKey& cached);
+
   std::string mefFqdn_;
   int suid_;
   MefKeyFetcher& fetcher_;

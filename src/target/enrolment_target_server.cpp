@@ -11,12 +11,23 @@
 #include "enrolee/enrolment_client.hpp"
 #include "observability/observability_server.hpp"
 #include "observability/prometheus_metrics.hpp"
+#include "target/credential_renewal.hpp"
 #include "target/enrolment_target_framework.hpp"
 #include "target/expiry_sweeper.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::target {
 namespace {
+
+// Bootstrap with the target's Kpm, or re-authenticate with the KreId/Kre of `current`.
+enrolee::EnrolOptions enrolOptions(const TargetConfig& c, const std::optional<enrolee::EnroleeCredentials>& current) {
+  enrolee::EnrolOptions options;
+  options.mefUrl = c.mefUrl;
+  options.mefFqdn = c.mefFqdn;
+  options.kpmId = current ? current->kreId : c.kpmId;
+  options.kpm = current ? current->kre : readHexKeyFile(c.kpmFile, "Kpm");
+  return options;
+}
 
 // The target's own enrolment: reused while valid for at least a minute, else done afresh.
 enrolee::EnroleeCredentials ownEnrolment(const TargetConfig& c) {
@@ -33,15 +44,25 @@ enrolee::EnroleeCredentials ownEnrolment(const TargetConfig& c) {
       spdlog::warn("target '{}' enrols again: {}", c.id, e.what());
     }
   }
-  enrolee::EnrolOptions options;
-  options.mefUrl = c.mefUrl;
-  options.mefFqdn = c.mefFqdn;
-  options.kpmId = c.kpmId;
-  options.kpm = readHexKeyFile(c.kpmFile, "Kpm");
-  auto credentials = enrolee::enrol(options);
+  auto credentials = enrolee::enrol(enrolOptions(c, std::nullopt));
   file.save(credentials);
   spdlog::info("target '{}' enrolled with the MEF: KreId {}", c.id, credentials.kreId);
   return credentials;
+}
+
+// Re-keys the target's own enrolment (issue 10 item 1): by re-authentication with its KreId/Kre while
+// they are valid (no bootstrap credential needed), else with its Kpm as at the first start.
+enrolee::EnroleeCredentials renewedEnrolment(const TargetConfig& c, const enrolee::EnroleeCredentials& current) {
+  if (current.expiry > now()) {
+    try {
+      return enrolee::enrol(enrolOptions(c, current));
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::Tls) throw;
+      spdlog::warn("target '{}': the MEF refused its KreId {} ({}); enrolling with its Kpm", c.id, current.kreId,
+                   e.what());
+    }
+  }
+  return enrolee::enrol(enrolOptions(c, std::nullopt));
 }
 
 transport::HttpResponse json(const nlohmann::json& body) {
@@ -55,6 +76,7 @@ transport::HttpResponse json(const nlohmann::json& body) {
 struct EnrolmentTargetServer::Impl {
   observability::PrometheusMetrics metrics{{kTargetKeyFramework, "none"}};
   TargetConfig config;
+  std::optional<RuleStateFile> stateFile;  // before the rule that writes to it
   ServiceSubscribedAppRule rule;
   ProvisionedKeyCache cache;
   MefKeyFetcher fetcher;
@@ -62,6 +84,7 @@ struct EnrolmentTargetServer::Impl {
   transport::HttpsServer server;
   std::optional<observability::ObservabilityServer> observabilityServer;
   ExpirySweeper sweeper{cache, [this](const std::string& credentialId) { rule.erase(credentialId); }};
+  CredentialRenewal renewal;
   std::optional<cse_front::CseFront> front;           // forwarding mode: [target] upstream
   std::optional<cse_front::AppRuleSync> appRuleSync;  // the CSE's own <serviceSubscribedAppRule>
 
@@ -76,15 +99,29 @@ struct EnrolmentTargetServer::Impl {
             },
             [this](const tls::AuthenticatedPeer& peer) {
               auto cred = peer.attributes.find("credentialId");
-              if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal);
+              auto lifetime = peer.attributes.find("lifetime");
+              auto until = lifetime == peer.attributes.end() ? std::nullopt : parseRfc3339(lifetime->second);
+              if (cred != peer.attributes.end())
+                rule.admit(cred->second, peer.principal, until.value_or(TimePoint::max()));
+            }),
+        renewal(
+            "target '" + c.id + "' enrolment with the MEF",
+            {fetcher.ownEnrolment().enrolledAt, fetcher.enrolmentExpiry()}, c.renewBefore, [this] { return renew(); },
+            [this](bool renewed, TimePoint expiry) {
+              metrics.credentialRenewal("enrolment", renewed, toUnix(expiry));
             }) {
+    metrics.credentialExpiry("enrolment", toUnix(fetcher.enrolmentExpiry()));
+    if (c.stateFile) rule.keepIn(stateFile.emplace(*c.stateFile));  // issue 10 item 8
     fetcher.observeWith(
         [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.front) startFront(*c.front);
     if (c.observability)
       observabilityServer.emplace(*c.observability,
-                                  observability::ObservabilityHandlers{[this] { return metrics.render(); },
-                                                                       [this] { return healthy(); }, &metrics});
+                                  observability::ObservabilityHandlers{
+                                      [this] { return metrics.render(); },
+                                      [this] { return healthy(); },
+                                      &metrics,
+                                      {{"/serviceSubscribedAppRule", [this] { return rule.toJson().dump(); }}}});
   }
 
   // Forwarding mode (docs/cse-front.md): the session's key is checked with the framework on every
@@ -106,8 +143,20 @@ struct EnrolmentTargetServer::Impl {
     });
   }
 
-  // /healthz: the listener is up and the target's own enrolment (its KreId for Key Retrieval) is current.
-  bool healthy() { return server.listening() && fetcher.enrolmentExpiry() > now(); }
+  // /healthz: the listener is up and the target's own enrolment (its KreId for Key Retrieval) is
+  // current, and no due renewal of it has failed (503 while it still works: time to look).
+  bool healthy() { return server.listening() && fetcher.enrolmentExpiry() > now() && renewal.healthy(); }
+
+  // New handshakes fetch keys with the new KreId at once; the MEF serves the replaced one for its
+  // rekey_grace, so a fetch in flight still succeeds.
+  Validity renew() {
+    auto fresh = renewedEnrolment(config, fetcher.ownEnrolment());
+    enrolee::CredentialFile{config.credentialFile, std::nullopt}.save(fresh);
+    fetcher.replace(fresh);
+    spdlog::info("target '{}' re-keyed its enrolment with the MEF: KreId {} expires {}", config.id, fresh.kreId,
+                 toRfc3339(fresh.expiry));
+    return {fresh.enrolledAt, fresh.expiry};
+  }
 
   static transport::HttpsServerSettings serverSettings(const TargetConfig& c, transport::ServerObserver* observer) {
     transport::HttpsServerSettings s;
@@ -123,6 +172,7 @@ struct EnrolmentTargetServer::Impl {
   }
 
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+    if (auto refusal = framework.refusalFor(peer)) throw Error(ErrorCode::Unauthorized, *refusal);
     if (front) return front->forward(peer, request);
     if (request.method != "GET") throw Error(ErrorCode::BadRequest, "only GET is served here");
     if (request.target == "/whoami") {
@@ -131,7 +181,8 @@ struct EnrolmentTargetServer::Impl {
                    {"credentialId", cred == peer.attributes.end() ? "" : cred->second},
                    {"targetId", config.id}});
     }
-    if (request.target == "/serviceSubscribedAppRule") return json(rule.toJson());
+    // Issue 10 item 9: an Enrolee reads its own entries; the whole record is on the observability listener.
+    if (request.target == "/serviceSubscribedAppRule") return json(rule.toJsonFor(peer.principal));
     throw Error(ErrorCode::NotFound, "no resource at " + safeErrorText(request.target, 200));
   }
 };
@@ -149,9 +200,11 @@ void EnrolmentTargetServer::start() {
   impl_->server.start();
   if (impl_->observabilityServer) impl_->observabilityServer->start();
   impl_->sweeper.start();
+  impl_->renewal.start();
 }
 
 void EnrolmentTargetServer::stop() {
+  impl_->renewal.stop();
   impl_->sweeper.stop();
   if (impl_->observabilityServer) impl_->observabilityServer->stop();
   impl_->server.stop();
@@ -160,6 +213,7 @@ void EnrolmentTargetServer::stop() {
 void EnrolmentTargetServer::wait() {
   impl_->server.wait();
   impl_->sweeper.join();
+  impl_->renewal.join();
 }
 
 }  // namespace rspf::target

@@ -2,7 +2,8 @@
 // An Enrolment Target (CSE or AE) as a process: enrols itself with the MEF (so it holds a
 // KreId/Kre for Key Retrieval), then serves Enrolees over TLS-PSK with provisioned keys.
 //   GET /whoami                      the authenticated Enrolee's ID and Credential-ID
-//   GET /serviceSubscribedAppRule    applicableCredIDs and allowedAEs
+//   GET /serviceSubscribedAppRule    applicableCredIDs and allowedAEs of the Enrolee itself (the whole
+//                                    record is on the observability listener, for the operator)
 #include <memory>
 
 #include "target/target_config.hpp"

@@ -7,32 +7,68 @@
 #include "ca/embedded_ca.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "transport/https/https_client.hpp"
 
 namespace rspf::target {
 
+MefKeyFetcher::MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own) : targetId_(std::move(targetId)) {
+  replace(std::move(own));
+}
+
 MefKeyFetcher::MefKeyFetcher(std::string targetId, MefCertificateCredentials certificate)
     : targetId_(std::move(targetId)) {
-  own_.mefUrl = certificate.mefUrl;
-  own_.mefFqdn = certificate.mefFqdn;
-  credentialExpiry_ = ca::describeIssuedCertificate(ca::certificateDer(*certificate.certificate)).notAfter;
-  certificate_ = std::move(certificate);
+  replace(std::move(certificate));
+}
+
+void MefKeyFetcher::replace(enrolee::EnroleeCredentials own) {
+  auto next = std::make_shared<Credential>();
+  next->expiry = own.expiry;
+  next->own = std::move(own);
+  std::lock_guard lock(mutex_);
+  credential_ = std::move(next);
+}
+
+void MefKeyFetcher::replace(MefCertificateCredentials certificate) {
+  auto next = std::make_shared<Credential>();
+  next->own.mefUrl = certificate.mefUrl;
+  next->own.mefFqdn = certificate.mefFqdn;
+  next->expiry = ca::describeIssuedCertificate(ca::certificateDer(*certificate.certificate)).notAfter;
+  next->certificate = std::move(certificate);
+  std::lock_guard lock(mutex_);
+  credential_ = std::move(next);
+}
+
+std::shared_ptr<const MefKeyFetcher::Credential> MefKeyFetcher::current() const {
+  std::lock_guard lock(mutex_);
+  return credential_;
+}
+
+TimePoint MefKeyFetcher::enrolmentExpiry() const { return current()->expiry; }
+
+enrolee::EnroleeCredentials MefKeyFetcher::ownEnrolment() const {
+  auto c = current();
+  if (c->certificate) throw Error(ErrorCode::Internal, "this target authenticates to the MEF by certificate");
+  return c->own;
 }
 
 transport::HttpResponse MefKeyFetcher::get(const std::string& path) const {
-  auto endpoint = transport::parseHttpsUrl(own_.mefUrl);
-  if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + own_.mefUrl);
+  auto c = current();
+  const auto& own = c->own;
+  auto endpoint = transport::parseHttpsUrl(own.mefUrl);
+  if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + own.mefUrl);
   transport::HttpRequest request{"GET", path, {{"X-M2M-Origin", targetId_}}, ""};
-  if (certificate_) {
+  if (c->certificate) {
+    const auto& certificate = *c->certificate;
     transport::HttpsClient client(
-        *endpoint, own_.mefFqdn,
-        {certificate_->certificate.get(), certificate_->privateKey.get(), certificate_->mefTrustAnchors.get()},
+        *endpoint, own.mefFqdn,
+        {certificate.certificate.get(), certificate.privateKey.get(), certificate.mefTrustAnchors.get()},
         std::chrono::seconds(5));
     return client.request(request);
   }
-  transport::HttpsClient client(*endpoint, tls::PskClientSettings{own_.mefFqdn, false}, {own_.kreId, own_.kre},
+  transport::HttpsClient client(*endpoint, tls::PskClientSettings{own.mefFqdn, false}, {own.kreId, own.kre},
                                 std::chrono::seconds(5));
   return client.request(request);
 }
@@ -59,7 +95,7 @@ ProvisionedKey MefKeyFetcher::fetchFromMef(const std::string& keId, int suid) co
   std::string suidText = (suid < 10 ? "0" : "") + std::to_string(suid);
   auto response = get("/fetchCredentials/" + keId + "/" + suidText);
   if (response.status != 200) enrolee::throwMefError(response, "MEF Key Retrieval");
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = parseStrictJsonOrDiscarded(response.body);
   if (!body.is_object() || !body.value("Status", false))
     throw Error(ErrorCode::Internal, "the MEF's key retrieval answer is malformed");
   try {
@@ -74,6 +110,7 @@ ProvisionedKey MefKeyFetcher::fetchFromMef(const std::string& keId, int suid) co
     key.credentialId = body.at("CredentialId").get<std::string>();
     key.lifetime = *lifetime;
     if (body.contains("Usages")) key.usages = body.at("Usages").get<std::vector<std::string>>();
+    if (body.contains("KcId")) key.kcId = body.at("KcId").get<std::string>();
     return key;
   } catch (const nlohmann::json::exception&) {
     throw Error(ErrorCode::Internal, "the MEF's key retrieval answer has wrong types");

@@ -5,6 +5,8 @@
 // the MEF are arranged case by case).
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -26,8 +28,7 @@ struct MefCertificateCredentials {
 
 class MefKeyFetcher {
  public:
-  MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own)
-      : targetId_(std::move(targetId)), own_(std::move(own)) {}
+  MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own);
   MefKeyFetcher(std::string targetId, MefCertificateCredentials certificate);
   // Throws Error with the MEF's reason (NotFound for an unknown or expired key, Forbidden, ...).
   ProvisionedKey fetch(const std::string& keId, int suid) const;
@@ -35,16 +36,30 @@ class MefKeyFetcher {
   using Observer = std::function<void(std::string_view outcome, std::chrono::nanoseconds latency)>;
   void observeWith(Observer observer) { observer_ = std::move(observer); }
   // When the credential the target authenticates to the MEF with expires; no key can be fetched after it.
-  TimePoint enrolmentExpiry() const { return credentialExpiry_ ? *credentialExpiry_ : own_.expiry; }
+  TimePoint enrolmentExpiry() const;
+
+  // GET `path` at the MEF with the target's credential (e.g. the MEF's /crl).
+  transport::HttpResponse get(const std::string& path) const;
+
+  // A renewed credential (issue 10 item 1): fetches started after this use it; one in flight
+  // finishes with the credential it started with.
+  void replace(enrolee::EnroleeCredentials own);
+  void replace(MefCertificateCredentials certificate);
+  // The current enrolment (KreId/Kre variant); throws Error(Internal) for the certificate variant.
+  enrolee::EnroleeCredentials ownEnrolment() const;
 
  private:
-  transport::HttpResponse get(const std::string& path) const;
+  struct Credential {
+    enrolee::EnroleeCredentials own;  // mefUrl and mefFqdn in both variants
+    std::optional<MefCertificateCredentials> certificate;
+    TimePoint expiry{};
+  };
+  std::shared_ptr<const Credential> current() const;
   ProvisionedKey fetchFromMef(const std::string& keId, int suid) const;
 
   std::string targetId_;
-  enrolee::EnroleeCredentials own_;
-  std::optional<MefCertificateCredentials> certificate_;
-  std::optional<TimePoint> credentialExpiry_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Credential> credential_;
   Observer observer_;
 };
 

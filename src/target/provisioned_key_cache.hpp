@@ -20,6 +20,7 @@ struct ProvisionedKey {
   // For a MAF: the communication security types it may facilitate for this Enrolee (the MEF's
   // "Usages", seed 8.3.3.4); empty for a CSE/AE target.
   std::vector<std::string> usages;
+  std::string kcId;       // For a MAF: the Master Credential Identifier the MEF answered (seed 8.3.3.4 step 6)
   TimePoint fetchedAt{};  // when the MEF last confirmed it (revalidation, EnrolmentTargetFramework)
 };
 

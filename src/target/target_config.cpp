@@ -1,5 +1,6 @@
 #include "target/target_config.hpp"
 
+#include "common/bounds.hpp"
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "config/config_file.hpp"
@@ -20,6 +21,8 @@ const config::Schema& targetConfigSchema() {
                                    {"listen", KeyKind::HostPort},
                                    {"threads"},
                                    {"revalidate_after", KeyKind::Duration},
+                                   {"renew_before"},
+                                   {"state", KeyKind::OutputFile},
                                    {"ready_file", KeyKind::OutputFile},
                                    // forwarding mode (cse_front/front_settings.hpp)
                                    {"upstream"},
@@ -57,12 +60,13 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
   c.limits = config::loadListenerLimits(cf, "target");
   c.threads = static_cast<int>(cf.integer("target.threads").value_or(2));
   if (auto revalidate = cf.string("target.revalidate_after")) {
-    auto d = parseDuration(*revalidate);
-    if (!d) throw Error(ErrorCode::Config, "target.revalidate_after takes a duration such as 60s or 5m");
-    c.revalidateAfter = *d;
+    c.revalidateAfter = parseBoundedDuration(*revalidate, "target.revalidate_after", ErrorCode::Config, true);
   }
+  if (auto margin = cf.string("target.renew_before"))
+    c.renewBefore = parseRenewalMargin(*margin, "target.renew_before");
   c.readyFile = cf.path("target.ready_file");
   c.front = cse_front::loadFrontSettings(cf);
+  c.stateFile = cf.path("target.state");
   c.mefUrl = cf.requireString("mef.url");
   c.mefFqdn = crypto::toLower(cf.requireString("mef.fqdn"));
   c.kpmId = cf.requireString("mef.kpm_id");

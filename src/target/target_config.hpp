@@ -2,6 +2,8 @@
 // `rspf target --config FILE`:
 //   [target] id (its CSE-ID / AE-ID in FQDN form: Target-ID and expected SNI), type ("CSE"|"AE"),
 //            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", threads, ready_file,
+//            revalidate_after, renew_before ("10%" of the enrolment's lifetime, or a duration),
+//            state (a SQLite file keeping the ServiceSubscribedAppRule record across restarts),
 //            upstream and the other forwarding keys (cse_front/front_settings.hpp)
 //   [mef]    url, fqdn, kpm_id, kpm_file (64 hex digits, mode 0600), credentials (its own
 //            credential file; its sealing key beside it, see enrolee/enrolee_credentials.hpp)
@@ -15,6 +17,7 @@
 #include "crypto/provisioned_keys.hpp"
 #include "cse_front/cse_front.hpp"
 #include "observability/observability_settings.hpp"
+#include "target/credential_renewal.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::target {
@@ -34,8 +37,10 @@ struct TargetConfig {
   std::filesystem::path kpmFile;
   std::filesystem::path credentialFile;
   std::optional<observability::ObservabilitySettings> observability;
-  std::chrono::seconds revalidateAfter{60};       // [target] revalidate_after: the revocation bound
-  std::optional<cse_front::FrontSettings> front;  // [target] upstream ...: forwarding mode (docs/cse-front.md)
+  std::chrono::seconds revalidateAfter{60};        // [target] revalidate_after: the revocation bound
+  RenewalMargin renewBefore;                       // [target] renew_before: re-key its own enrolment this early
+  std::optional<std::filesystem::path> stateFile;  // [target] state
+  std::optional<cse_front::FrontSettings> front;   // [target] upstream ...: forwarding mode (docs/cse-front.md)
 };
 
 TargetConfig loadTargetConfig(const std::filesystem::path& file);  // throws Error(Config)

@@ -70,6 +70,7 @@ void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCreden
   SSL_CTX_set_verify(
       ctx, c.clientCertificateRequired ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER, nullptr);
   SSL_CTX_set_cert_verify_callback(ctx, verifyClientCertificate, resolver);
+  if (c.slot != nullptr) c.slot->install(ctx);
 }
 
 const ResolvedPsk* resolvedCertificatePeerOf(SSL* ssl) {
@@ -91,6 +92,7 @@ void configureCertificateClient(SSL_CTX* ctx, const CertificateClientCredentials
     throw Error(ErrorCode::Config, "the certificate and key do not fit: " + drainOpenSslErrors());
   SSL_CTX_set1_cert_store(ctx, c.serverTrustAnchors);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  if (c.slot != nullptr) c.slot->install(ctx);
 }
 
 void expectServerName(SSL* ssl, const std::string& serverName) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "tls/certificate_slot.hpp"
 #include "tls/psk_identity_resolver.hpp"
 #include "tls/reloadable_credentials.hpp"
 
@@ -49,6 +50,8 @@ struct CertificateServerCredentials {
   bool clientCertificateRequired = true;
   // When set, the three above come from it instead, and SIGHUP can replace them (reloadable_credentials.hpp).
   std::shared_ptr<ReloadableServerCredentials> reloadable = nullptr;
+  // When set, each handshake presents the slot's current certificate and key (renewed while running).
+  const CertificateSlot* slot = nullptr;
 };
 
 // Adds ECDHE-ECDSA suites and mutual authentication to a server context set up by configurePskServer.
@@ -64,6 +67,7 @@ struct CertificateClientCredentials {
   X509* certificate = nullptr;  // with privateKey; both null: server authentication only (GBA Ub)
   EVP_PKEY* privateKey = nullptr;
   X509_STORE* serverTrustAnchors = nullptr;
+  const CertificateSlot* slot = nullptr;  // as in CertificateServerCredentials
 };
 void configureCertificateClient(SSL_CTX* ctx, const CertificateClientCredentials& credentials);
 void expectServerName(SSL* ssl, const std::string& serverName);  // SNI and hostname check

@@ -85,5 +85,66 @@ TEST_F(Ub, MalformedOrOversizedAuthorizationIsA400) {
               ErrorCode::BadRequest, "auts");
 }
 
+
+// Issue 9: the BSF's limit on unanswered challenges was global, so one IMPI gave every subscriber 503
+// and burnt 10,200 SQNs. Now it holds per IMPI and per source address.
+class UbChallengeLimits : public InProcessBsf {
+ protected:
+  void addSubscriber(const std::string& impi) {
+    Subscriber s;
+    s.impi = impi;
+    s.k = set1K();
+    s.opc = set1Opc();
+    store->addSubscriber(s);
+  }
+  void limit(std::size_t perImpi, std::size_t perSource) {
+    ub.emplace(*store, BootstrappingSettings{kBsfFqdn, std::chrono::seconds(3600), std::chrono::seconds(30), perImpi,
+                                             perSource});
+  }
+};
+
+TEST_F(UbChallengeLimits, OneImpiFloodedCannotDenyOtherSubscribersNorBurnSqns) {
+  const std::string other = "001010000000002@ims.mnc001.mcc001.3gppnetwork.org";
+  addSubscriber(other);
+  const BootstrappingSettings defaults;
+  for (std::size_t i = 0; i < defaults.maxChallengesPerImpi; ++i)
+    EXPECT_EQ(ub->handle(ubRequest(initialAuthorization()), "198.51.100.7:4000").status, 401);
+  // The flood goes on, from one address and from many.
+  for (int i = 0; i < 200; ++i)
+    expectError([&] { ub->handle(ubRequest(initialAuthorization()), "198.51.100." + std::to_string(i) + ":1"); },
+                ErrorCode::Unavailable, "this IMPI has 4 unanswered challenges");
+  EXPECT_EQ(store->findSubscriber(kImpi)->sqn, defaults.maxChallengesPerImpi);  // no SQN burnt by the refusals
+  // Another subscriber, even from the flooding address, still bootstraps.
+  auto c = challengeOf(ub->handle(ubRequest(initialAuthorization(other)), "198.51.100.7:4001"));
+  auto aka = crypto::authenticate(usim(), c.rand, c.autn, 0);
+  ASSERT_EQ(aka.outcome, crypto::AkaResult::Outcome::Success);
+  EXPECT_EQ(ub->handle(ubRequest(answer(c, aka.res.view(), nullptr, other)), "198.51.100.7:4001").status, 200);
+  EXPECT_EQ(store->findSubscriber(other)->sqn, 1u);
+}
+
+TEST_F(UbChallengeLimits, OneSourceIsLimitedByAddressAndOthersAreNot) {
+  limit(100, 3);
+  for (const char* source : {"203.0.113.9:1", "203.0.113.9:2", "203.0.113.9:3"})
+    EXPECT_EQ(ub->handle(ubRequest(initialAuthorization()), source).status, 401);
+  expectError([&] { ub->handle(ubRequest(initialAuthorization()), "203.0.113.9:4"); }, ErrorCode::Unavailable,
+              "from this address");
+  for (const char* source : {"[2001:db8::9]:1", "[2001:db8::9]:2", "[2001:db8::9]:3"})
+    EXPECT_EQ(ub->handle(ubRequest(initialAuthorization()), source).status, 401);
+  expectError([&] { ub->handle(ubRequest(initialAuthorization()), "[2001:db8::9]:4"); }, ErrorCode::Unavailable,
+              "from this address");
+  EXPECT_EQ(ub->handle(ubRequest(initialAuthorization()), "203.0.113.10:1").status, 401);
+  EXPECT_EQ(store->findSubscriber(kImpi)->sqn, 7u);  // the two refusals took none
+}
+
+TEST_F(UbChallengeLimits, AnAnsweredChallengeFreesItsPlace) {
+  limit(1, 64);
+  auto c = challengeOf(ub->handle(ubRequest(initialAuthorization()), "192.0.2.1:1"));
+  expectError([&] { ub->handle(ubRequest(initialAuthorization()), "192.0.2.1:1"); }, ErrorCode::Unavailable,
+              "unanswered");
+  auto aka = crypto::authenticate(usim(), c.rand, c.autn, 0);
+  ASSERT_EQ(ub->handle(ubRequest(answer(c, aka.res.view())), "192.0.2.1:1").status, 200);
+  EXPECT_EQ(ub->handle(ubRequest(initialAuthorization()), "192.0.2.1:1").status, 401);
+}
+
 }  // namespace
 }  // namespace rspf::bsf

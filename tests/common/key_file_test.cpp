@@ -23,8 +23,9 @@ std::string refusal(const std::string& content, std::size_t expectedBytes = 16) 
     EXPECT_EQ(e.code(), ErrorCode::Config);
     std::string message = e.what();
     EXPECT_NE(message.find(file.string()), std::string::npos) << message;
-    if (content.size() > 4)
+    if (content.size() > 4) {
       EXPECT_EQ(message.find(content.substr(2, content.size() - 4)), std::string::npos) << message;
+    }
     return message;
   }
   ADD_FAILURE() << "accepted: " << content;

@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <string>
 #include <utility>
 
 #include "crypto/secret_bytes.hpp"
@@ -96,6 +99,34 @@ TEST(ConstantTimeEqual, ComparesContentAndLength) {
   EXPECT_FALSE(constantTimeEqual(a, longer));
   EXPECT_FALSE(constantTimeEqual(a, {}));
   EXPECT_TRUE(constantTimeEqual({}, {}));
+}
+
+// Issue 9 item 6: secret memory is excluded from core dumps (VmFlags "dd" in /proc/self/smaps).
+bool excludedFromCoreDumps(const void* address) {
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  const auto a = reinterpret_cast<std::uintptr_t>(address);
+  while (std::getline(smaps, line)) {
+    unsigned long from = 0, to = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx ", &from, &to) == 2) {  // a mapping's first line
+      inside = a >= from && a < to;
+    } else if (inside && line.starts_with("VmFlags:")) {
+      return line.find(" dd") != std::string::npos;
+    }
+  }
+  return false;
+}
+
+TEST(SecretBytes, ItsBytesAreExcludedFromCoreDumps) {
+  for (std::size_t size : {16, 32, 64, 100, 4096, 10000}) {
+    SecretBytes s(size);
+    EXPECT_TRUE(excludedFromCoreDumps(s.data())) << size;
+    SecretBytes copy = s;
+    EXPECT_TRUE(excludedFromCoreDumps(copy.data())) << size;
+  }
+  std::vector<std::uint8_t> ordinary(64);
+  EXPECT_FALSE(excludedFromCoreDumps(ordinary.data()));  // the check can fail
 }
 
 }  // namespace

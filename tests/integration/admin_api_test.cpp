@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <thread>
 
 #include "admin/administration.hpp"
 #include "ca/pem.hpp"
@@ -213,6 +215,80 @@ TEST_F(AdminApi, NeverOpenWithoutACredential) {
                                std::filesystem::perm_options::add);
   auto readable = refusal("token_file = \"admin.token\"\n");
   EXPECT_NE(readable.find("chmod 600"), std::string::npos) << readable;
+}
+
+// Issue 9 item 6: bounds and strict JSON on every body, each refused with 400 and no trace in the store.
+TEST_F(AdminApi, OutOfBoundsValuesAndMalformedJsonAreRefusedAndChangeNothing) {
+  startMef("token_file = \"admin.token\"\nmax_body_bytes = 65536\n");
+  const std::string id = "ae1.test.example";
+  ASSERT_EQ(
+      curl("POST", "/enrolees", withJson(bearer(), R"({"enroleeId": ")" + id + R"(", "kpmId": "ae1-kpm"})")).status,
+      201);
+  const auto before = d.store().findEnrolee(id)->policy;
+
+  writePrivate("nul.json", std::string("{}\0garbage", 10));
+  auto nul = curl("POST", "/enrolees", withJson(bearer(), "@" + path("nul.json")));
+  EXPECT_EQ(nul.status, 400) << nul.body;
+  EXPECT_NE(nul.body.find("not valid JSON"), std::string::npos) << nul.body;
+  auto duplicate =
+      curl("PUT", "/enrolees/" + id + "/policy", withJson(bearer(), R"({"token": "optional", "token": "required"})"));
+  EXPECT_EQ(duplicate.status, 400) << duplicate.body;
+  EXPECT_NE(duplicate.body.find("duplicate member name"), std::string::npos) << duplicate.body;
+  auto trailing = curl("PATCH", "/enrolees/" + id + "/policy", withJson(bearer(), R"({"addDirectKeys": []} {})"));
+  EXPECT_EQ(trailing.status, 400) << trailing.body;
+
+  auto expiry = curl("PUT", "/enrolees/" + id + "/policy", withJson(bearer(), R"({"enrolmentExpiry": "12725829d"})"));
+  EXPECT_EQ(expiry.status, 400) << expiry.body;
+  EXPECT_NE(expiry.body.find("'enrolmentExpiry' must be at most 3650d"), std::string::npos) << expiry.body;
+  EXPECT_EQ(d.store().findEnrolee(id)->policy, before);
+
+  const std::string bigKpm(10000, 'a');  // 5,000 bytes
+  auto kpm = curl(
+      "POST", "/enrolees",
+      withJson(bearer(), R"({"enroleeId": "ae2.test.example", "kpmId": "ae2-kpm", "kpmHex": ")" + bigKpm + R"("})"));
+  EXPECT_EQ(kpm.status, 400) << kpm.body;
+  EXPECT_NE(kpm.body.find("at most 64 bytes (the TLS-PSK limit), got 5000"), std::string::npos) << kpm.body;
+  EXPECT_FALSE(d.store().findEnrolee("ae2.test.example"));
+  auto token = curl("POST", "/tokens", withJson(bearer(), R"({"expires": "99999d"})"));
+  EXPECT_EQ(token.status, 400) << token.body;
+  EXPECT_TRUE(d.store().listTokens().empty());
+  auto import = curl("POST", "/enrolees:import",
+                     withJson(bearer(), R"([{"enroleeId": "ae3.test.example", "kpmId": "ae3-kpm", "policy": )"
+                                        R"({"enrolmentExpiry": "4000d"}}])"));
+  EXPECT_NE(import.body.find("must be at most"), std::string::npos) << import.body;
+  EXPECT_FALSE(d.store().findEnrolee("ae3.test.example"));
+  EXPECT_EQ(curl("GET", "/enrolees", bearer()).status, 200);  // still serving
+}
+
+// Issue 9 item 5: policy changes from two `rspf admin` loops and the API at once all arrive.
+TEST_F(AdminApi, ConcurrentPolicyChangesFromTheCliAndTheApiAreNeverLost) {
+  startMef("token_file = \"admin.token\"\n");
+  const std::string id = "ae1.test.example";
+  d.addEnrolee(id);
+  constexpr int kChanges = 15;
+  auto cliLoop = [&](const std::string& prefix) {
+    for (int i = 0; i < kChanges; ++i) {
+      auto r = d.rspf({"admin", "--config", path("mef.toml"), "enrolee", "policy", id, "--direct-key",
+                       prefix + std::to_string(i) + ".test.example:SAEF"});
+      EXPECT_EQ(r.exitCode, 0) << r.err;
+    }
+  };
+  std::thread a(cliLoop, "cli-a"), b(cliLoop, "cli-b");
+  for (int i = 0; i < kChanges; ++i) {
+    auto r = curl("PATCH", "/enrolees/" + id + "/policy",
+                  withJson(bearer(), R"({"addDirectKeys": ["api)" + std::to_string(i) + R"(.test.example:ESData"]})"));
+    EXPECT_EQ(r.status, 200) << r.body;
+  }
+  a.join();
+  b.join();
+  const auto keys = d.store().findEnrolee(id)->policy.directKeys;
+  EXPECT_EQ(keys.size(), 3u * kChanges);
+  for (int i = 0; i < kChanges; ++i)
+    for (const auto& [prefix, usage] :
+         {std::pair{"cli-a", "SAEF"}, std::pair{"cli-b", "SAEF"}, std::pair{"api", "ESData"}}) {
+      store::DirectKeyPair pair{prefix + std::to_string(i) + ".test.example", usage};
+      EXPECT_NE(std::find(keys.begin(), keys.end(), pair), keys.end()) << pair.targetId << " was lost";
+    }
 }
 
 }  // namespace

@@ -209,5 +209,43 @@ TEST_F(AdminCli, BulkImportReportsEachRejectedRowAndImportsNothingHalf) {
   EXPECT_EQ(admin({"enrolee", "import", (dir / "enrolees.csv").string(), "--format", "json"}).exitCode, 1);
 }
 
+// Issue 9 item 6: `--expiry 12725829d` overflowed to year -28667 and an oversized Kpm was accepted.
+TEST_F(AdminCli, DurationsAndKeySizesAreBoundedAndRefusalsChangeNothing) {
+  ASSERT_EQ(admin({"init"}).exitCode, 0);
+  ASSERT_EQ(admin({"enrolee", "add", "ae1.test.example", "--kpm-id", "ae1-kpm", "--expiry", "12h"}).exitCode, 0);
+  auto expiry = admin({"enrolee", "policy", "ae1.test.example", "--expiry", "12725829d"});
+  EXPECT_NE(expiry.exitCode, 0);
+  EXPECT_NE(expiry.err.find("--expiry must be at most 3650d (10 years)"), std::string::npos) << expiry.err;
+  EXPECT_EQ(adminJson({"enrolee", "show", "ae1.test.example"})["policy"]["enrolmentExpiry"], "12h");
+  auto validity = admin(
+      {"enrolee", "policy", "ae1.test.example", "--certificate-usage", "SAEF", "--certificate-validity", "99999d"});
+  EXPECT_NE(validity.err.find("--certificate-validity must be at most"), std::string::npos) << validity.err;
+  auto token = admin({"token", "create", "--expires", "4000d"});
+  EXPECT_NE(token.err.find("--expires must be at most"), std::string::npos) << token.err;
+  EXPECT_EQ(adminJson({"token", "list"}), nlohmann::json::array());
+
+  std::ofstream(dir / "big.kpm") << std::string(200, 'a') << "\n";  // 100 bytes
+  std::filesystem::permissions(dir / "big.kpm", std::filesystem::perms::owner_read);
+  auto kpm =
+      admin({"enrolee", "add", "ae2.test.example", "--kpm-id", "ae2-kpm", "--kpm-file", (dir / "big.kpm").string()});
+  EXPECT_NE(kpm.exitCode, 0);
+  EXPECT_NE(kpm.err.find("at most 64 bytes (the TLS-PSK limit), got 100"), std::string::npos) << kpm.err;
+
+  // Bulk import: the same bounds per row, and strict JSON for the file.
+  std::ofstream(dir / "rows.json") << R"([{"enroleeId": "ae3.test.example", "kpmId": "ae3-kpm", "kpmHex": ")"
+                                   << std::string(10000, 'b') << R"("},
+    {"enroleeId": "ae4.test.example", "kpmId": "ae4-kpm", "policy": {"enrolmentExpiry": "12725829d"}}])";
+  auto rows = admin({"enrolee", "import", (dir / "rows.json").string()});
+  EXPECT_EQ(rows.exitCode, 1);
+  EXPECT_NE(rows.err.find("at most 64 bytes (the TLS-PSK limit), got 5000"), std::string::npos) << rows.err;
+  EXPECT_NE(rows.err.find("must be at most 3650d"), std::string::npos) << rows.err;
+  std::ofstream(dir / "dup.json")
+      << R"([{"enroleeId": "ae5.test.example", "enroleeId": "ae6.test.example", "kpmId": "k"}])";
+  EXPECT_NE(admin({"enrolee", "import", (dir / "dup.json").string()}).exitCode, 0);
+  std::ofstream(dir / "nul.json") << std::string("[]\0[{\"enroleeId\": \"ae7.test.example\", \"kpmId\": \"k7\"}]", 53);
+  EXPECT_NE(admin({"enrolee", "import", (dir / "nul.json").string()}).exitCode, 0);
+  EXPECT_EQ(adminJson({"enrolee", "list"}).size(), 1u);
+}
+
 }  // namespace
 }  // namespace rspf::testing

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <thread>
 
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
@@ -100,6 +101,37 @@ TEST_F(BootstrapBundle, ConfigKeyInitKeepsAnExistingKeyAndBundleNamesTheEnrolee)
   auto unknown = admin({"enrolee", "bundle", "nobody.test.example", "--out", bundle.string()});
   EXPECT_EQ(unknown.exitCode, 1);
   EXPECT_NE(unknown.err.find("no Enrolee 'nobody.test.example'"), std::string::npos) << unknown.err;
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// Bootstrap Instruction Configuration honoured (issue 10 item 7; seed 9.2.2.1).
+TEST_F(BootstrapBundle, ABundlePastItsValidityIsRefused) {
+  auto exported = admin({"enrolee", "bundle", kEnrolee, "--out", bundle.string(), "--mef-uri", d.mefUrl(), "--token",
+                         issueToken(), "--validity", "2s"});
+  ASSERT_EQ(exported.exitCode, 0) << exported.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+  auto r = enrolWithBundle(bundle, signer);
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_NE(r.err.find("it has expired"), std::string::npos) << r.err;
+  EXPECT_FALSE(d.store().findEnrolmentKeyOf(kEnrolee));
+}
+
+TEST_F(BootstrapBundle, AnExchangeThatDoesNotIncludeTheConfiguredTargetIsNotKept) {
+  auto refused = d.enrol(kEnrolee, {"--token", issueToken(), "--enrolment-target", "cse7.test.example"});
+  EXPECT_NE(refused.exitCode, 0);
+  EXPECT_NE(refused.err.find("do not include the Enrolment Target 'cse7.test.example'"), std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(d.credentialFile(kEnrolee)));
+  // The twin: the target the policy names, and a longer configured expiry than the MEF's 30 days.
+  auto kept = d.enrol(kEnrolee, {"--token", issueToken(), "--enrolment-target", kTarget, "--enrolment-expiry", "60d"});
+  EXPECT_EQ(kept.exitCode, 0) << kept.err;
+  EXPECT_TRUE(std::filesystem::exists(d.credentialFile(kEnrolee)));
+  EXPECT_NE(kept.err.find("is shorter than the configured 60d"), std::string::npos) << kept.err;
 }
 
 }  // namespace

@@ -314,3 +314,31 @@ TEST(CertificateApproval, HeldUntilApprovedThenIssued) {
 
 }  // namespace
 }  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// EST only when instructed (issue 10 item 3; seed 8.3.3.1 step 5, 8.3.3.3 pre-conditions): an
+// enrolment whose exchange did not ask for Certificate Enrolment gets 403 on csrattrs and
+// simpleenroll, although the Enrolee's policy grants certificates.
+TEST_F(CertificateEnrolment, EstIsRefusedWhenTheExchangeDidNotInstructCertificateEnrolment) {
+  auto client = session(kCse, kpm);
+  auto r = client.request({"POST", "/enrolment/exchange", {}, R"({"certificateEnrolment":false})"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.find("certificateEnrolment\",\"uri"), std::string::npos) << r.body;
+  r = client.request({"GET", "/.well-known/est/csrattrs", {}, ""});
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(errorOf(r).find("did not instruct Certificate Enrolment"), std::string::npos) << r.body;
+  r = simpleEnroll(client, opensslCsr("DNS:cse1.test.example", "guessed"));
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(errorOf(r).find("did not instruct Certificate Enrolment"), std::string::npos) << r.body;
+  EXPECT_TRUE(d.store().listIssuedCertificates(kCse).empty());
+
+  // The twin: once an exchange instructs it, the same session may enrol.
+  exchange(client);
+  r = client.request({"GET", "/.well-known/est/csrattrs", {}, ""});
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+}  // namespace
+}  // namespace rspf::testing

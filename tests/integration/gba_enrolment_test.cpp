@@ -145,6 +145,39 @@ TEST_F(GbaEnrolment, ZnRefusesAClientWithoutCertificate) {
   EXPECT_TRUE(contains(malformed.body, "malformed Digest")) << malformed.body;
 }
 
+// Issue 9: the BSF's challenge limit was global, so one known IMPI gave every subscriber 503 and burnt
+// SQNs. Over the real Ub listener: a flood for one IMPI is refused past 4 unanswered challenges, uses
+// no SQN for the refusals, and another subscriber still bootstraps and enrols.
+TEST_F(GbaEnrolment, AFloodOfChallengesForOneImpiDeniesNobodyElse) {
+  const std::string otherImpi = "001010000000002@ims.mnc001.mcc001.3gppnetwork.org";
+  ASSERT_EQ(gba->addSubscriber(otherImpi, LoopbackDeployment::kMefFqdn).exitCode, 0);
+  gba->registerEnrolee("cse2.test.example", otherImpi);
+  auto anchors = ca::loadCertificatesFile(gba->trustAnchors());
+  ca::X509StorePtr store(X509_STORE_new());
+  X509_STORE_add_cert(store.get(), anchors.front().get());
+  transport::HttpsClient client(*transport::parseHttpsUrl(gba->url()), GbaDeployment::kBsfFqdn,
+                                tls::CertificateClientCredentials{nullptr, nullptr, store.get()});
+  const transport::HttpRequest challenge{
+      "GET",
+      "/",
+      {{"Authorization", std::string("Digest username=\"") + kImpi +
+                             "\", realm=\"bsf.test.example\", nonce=\"\", uri=\"/\", response=\"\""}},
+      ""};
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(client.request(challenge).status, 401);
+  for (int i = 0; i < 20; ++i) {
+    auto refused = client.request(challenge);
+    EXPECT_EQ(refused.status, 503) << refused.body;
+    EXPECT_TRUE(contains(refused.body, "this IMPI has 4 unanswered challenges")) << refused.body;
+  }
+  auto usim = gba->createUsim("cse2", otherImpi);
+  auto other = gba->enrol("cse2.test.example", usim);
+  EXPECT_EQ(other.exitCode, 0) << other.err << gba->log();
+  auto list = runProcess({RSPF_BINARY, "bsf", "subscriber", "list", "--config", gba->config().string(), "--json"});
+  ASSERT_EQ(list.exitCode, 0) << list.err;
+  for (const auto& s : nlohmann::json::parse(list.out))
+    if (s["impi"] == kImpi) EXPECT_EQ(s["sqn"], 4) << "the refused challenges used SQNs";
+}
+
 TEST_F(GbaEnrolment, ZnRefusesANafCertificateFromAnotherCa) {
   // A self-signed certificate naming the MEF: it does not chain to the BSF's NAF trust anchors.
   auto made = runProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -65,12 +66,14 @@ TEST_F(MafEnrolment, SymmetricEnrolmentAssignsAKmIdUsedAfterwardsAndIsReportedTo
   ASSERT_EQ(enrolled.exitCode, 0) << enrolled.err << d.targetLog(kMaf);
   auto summary = nlohmann::json::parse(enrolled.out);
   auto kmId = summary["mafEnrolment"]["kmId"].get<std::string>();
-  EXPECT_TRUE(kmId.starts_with("km-")) << kmId;
-  EXPECT_TRUE(kmId.ends_with(std::string("@") + kMaf)) << kmId;
+  // The KmId is the KcId the MEF answered the MAF's Key Retrieval with (issue 10 item 11): the
+  // derived key identifier of Km (SUID 21), which the Credential-ID names.
+  auto relativeKeId = d.store().findEnrolmentKeyOf(kEnrolee)->relativeKeId;
+  EXPECT_EQ(kmId, relativeKeId + "-21@" + LoopbackDeployment::kMefFqdn) << kmId;
   EXPECT_EQ(summary["mafEnrolment"]["usages"], nlohmann::json::array({"SAEF", "ESPrim"}));
   EXPECT_EQ(completedSteps(kEnrolee), std::vector<std::string>{"mafEnrolment"});
   // The MAF fetched Km with SUID 21, authenticated by its certificate.
-  EXPECT_TRUE(contains(d.mefLog(), "key retrieval: 'maf.test.example' fetched 11-")) << d.mefLog();
+  EXPECT_TRUE(contains(d.mefLog(), "key retrieval: 'maf.test.example' fetched 11-" + kmId)) << d.mefLog();
 
   auto saved = enrolee::CredentialFile{d.credentialFile(kEnrolee), std::nullopt}.load();
   ASSERT_NE(saved.findTargetKey(kMaf, "MAF"), nullptr);
@@ -176,6 +179,91 @@ TEST_F(MafEnrolment, CertificateWithoutTheMafUsageIsRefusedByTheMaf) {
   EXPECT_NE(r.exitCode, 0);
   EXPECT_TRUE(contains(d.targetLog(kMaf), "no MAF EKU")) << d.targetLog(kMaf);
   EXPECT_EQ(completedSteps("cse8.test.example"), std::vector<std::string>{"certificateEnrolment"});
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// State that survives a restart (issue 10 item 8): the KmId is the MEF's KcId, which the restarted
+// MAF resolves through the MEF again; a KmId a MAF no longer knows makes `maf-connect --identity
+// auto` present KeId again and keep the KmId the MAF answers with.
+TEST_F(MafEnrolment, AKmIdStillWorksAfterTheMafRestarts) {
+  d.addEnrolee(kEnrolee, mafPolicy("symmetric", {"SAEF"}));
+  auto enrolled = d.enrol(kEnrolee, {"--maf", "--json"});
+  ASSERT_EQ(enrolled.exitCode, 0) << enrolled.err;
+  auto kmId = nlohmann::json::parse(enrolled.out)["mafEnrolment"]["kmId"].get<std::string>();
+
+  auto restarted = d.startMaf(kMaf);  // a new process (and port) with nothing in memory
+  auto who = mafConnect(kEnrolee, {"--maf", restarted, "--identity", "kmid"});
+  ASSERT_EQ(who.exitCode, 0) << who.err << d.targetLog(kMaf);
+  EXPECT_EQ(nlohmann::json::parse(who.out)["kmId"], kmId);
+
+  // A KmId this MAF never assigned (as after the restart of a MAF with random KmIds).
+  enrolee::CredentialFile file{d.credentialFile(kEnrolee), std::nullopt};
+  auto c = file.load();
+  c.findTargetKey(kMaf, "MAF")->kmId = "km-00000000000000000000000000000000@maf.test.example";
+  file.save(c);
+  auto strict = mafConnect(kEnrolee, {"--maf", restarted, "--identity", "kmid"});
+  EXPECT_NE(strict.exitCode, 0);
+  auto fallback = mafConnect(kEnrolee, {"--maf", restarted});
+  ASSERT_EQ(fallback.exitCode, 0) << fallback.err;
+  EXPECT_EQ(file.load().findTargetKey(kMaf, "MAF")->kmId, kmId);
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// Revocation everywhere (issue 10 item 6): the MAF refreshes the MEF's CRL (GET /crl) every
+// crl_refresh and refuses an Enrolee certificate it lists.
+TEST_F(MafEnrolment, TheMafRefusesAnEnroleeCertificateRevokedAtTheMef) {
+  mafUrl = d.startMaf(kMaf, true, "crl_refresh = \"1s\"\n");
+  auto policy = mafPolicy("certificate", {"SAEF"});
+  policy.certificate = store::CertificatePolicy{"cse", {"SAEF", "MAF"}, std::chrono::hours(24), "", false};
+  d.addEnrolee("cse9.test.example", policy);
+  ASSERT_EQ(d.enrol("cse9.test.example", {"--certificate", "--maf"}).exitCode, 0) << d.targetLog(kMaf);
+  ASSERT_EQ(mafConnect("cse9.test.example").exitCode, 0);
+
+  auto issued = d.store().listIssuedCertificates("cse9.test.example");
+  ASSERT_EQ(issued.size(), 1u);
+  ASSERT_TRUE(d.store().revokeCertificate(issued.front().serialHex, "keyCompromise", now()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // a refresh of the CRL
+  auto refused = mafConnect("cse9.test.example");
+  EXPECT_NE(refused.exitCode, 0) << refused.out;
+  EXPECT_TRUE(contains(d.targetLog(kMaf), "it is revoked (listed in the CRL)")) << d.targetLog(kMaf);
+  EXPECT_TRUE(contains(d.targetLog(kMaf), "CRL refreshed from the MEF")) << d.targetLog(kMaf);
+}
+
+// The Enrolee checks the MAF's certificate against a CRL (issue 10 item 6): given with --crl, or the
+// MEF's that `rspf enrol` kept (and `maf-connect` refreshes).
+TEST_F(MafEnrolment, TheEnroleeRefusesARevokedMafCertificate) {
+  auto policy = mafPolicy("certificate", {"SAEF"});
+  policy.certificate = store::CertificatePolicy{"cse", {"SAEF", "MAF"}, std::chrono::hours(24), "", false};
+  d.addEnrolee("cse9.test.example", policy);
+  ASSERT_EQ(d.enrol("cse9.test.example", {"--certificate", "--maf"}).exitCode, 0) << d.targetLog(kMaf);
+  EXPECT_TRUE(std::filesystem::exists(d.credentialFile("cse9.test.example").string() + ".crl.der"));
+  auto serial =
+      runProcess({"openssl", "x509", "-in", (d.dir() / (std::string(kMaf) + ".pem")).string(), "-noout", "-serial"})
+          .out;
+  serial = serial.substr(serial.find('=') + 1);
+  serial.erase(serial.find_last_not_of("\r\n") + 1);
+  std::transform(serial.begin(), serial.end(), serial.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  auto writeCrl = [&](const std::vector<std::string>& serials, const std::string& name) {
+    auto crl = d.certificateAuthority().createCrl(serials, now() + std::chrono::hours(1));
+    std::ofstream(d.dir() / name, std::ios::binary)
+        .write(reinterpret_cast<const char*>(crl.data()), static_cast<std::streamsize>(crl.size()));
+    return (d.dir() / name).string();
+  };
+  auto refused = mafConnect("cse9.test.example", {"--crl", writeCrl({serial}, "revoked.crl")});
+  EXPECT_NE(refused.exitCode, 0) << refused.out;
+  EXPECT_TRUE(contains(refused.err, "revoked")) << refused.err;
+  EXPECT_EQ(mafConnect("cse9.test.example", {"--crl", writeCrl({}, "empty.crl")}).exitCode, 0);
+  EXPECT_EQ(mafConnect("cse9.test.example").exitCode, 0);  // the MEF's kept CRL does not list it
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "admin/administration.hpp"
 #include "crypto/encoding.hpp"
 #include "observability/observability_server.hpp"
+#include "support/http_probe.hpp"
 #include "support/loopback_deployment.hpp"
 
 namespace rspf::testing {
@@ -20,40 +21,6 @@ namespace {
 constexpr const char* kTarget = "cse1.test.example";
 constexpr const char* kEnrolee = "ae1.test.example";
 constexpr const char* kObservability = "\n[observability]\nlisten = \"127.0.0.1:0\"\nready_file = \"obs.ready\"\n";
-
-struct HttpAnswer {
-  int status = 0;
-  std::string body;
-};
-
-// A plain HTTP GET by curl, an independent client.
-HttpAnswer httpGet(const std::string& url) {
-  auto r = runProcess({"curl", "-s", "--max-time", "10", "-o", "-", "-w", "\n%{http_code}", url});
-  HttpAnswer a;
-  auto cut = r.out.rfind('\n');
-  if (r.exitCode != 0 || cut == std::string::npos) return a;
-  a.status = std::stoi(r.out.substr(cut + 1));
-  a.body = r.out.substr(0, cut);
-  return a;
-}
-
-// The value of the sample `name{labels}` in a Prometheus text exposition (-1 when absent).
-double sample(const std::string& text, const std::string& name, const std::map<std::string, std::string>& labels) {
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    auto space = line.rfind(' ');
-    std::string series = line.substr(0, space);
-    auto brace = series.find('{');
-    if (series.substr(0, brace) != name) continue;
-    bool all = std::all_of(labels.begin(), labels.end(), [&](const auto& l) {
-      return series.find(l.first + "=\"" + l.second + "\"") != std::string::npos;
-    });
-    if (all) return std::stod(line.substr(space + 1));
-  }
-  return -1;
-}
 
 store::EnrolmentPolicy pairWith(const std::string& target) {
   store::EnrolmentPolicy p;
@@ -88,14 +55,15 @@ TEST_F(Observability, MetricsCountARealEnrolmentAndKeyRetrieval) {
   ASSERT_EQ(scraped.status, 200);
   const auto& m = scraped.body;
   // The target enrolled too (its own KreId), then the Enrolee.
-  EXPECT_GE(sample(m, "rspf_procedures_total", {{"procedure", "enrolment_exchange"}, {"outcome", "success"}}), 2) << m;
-  EXPECT_GE(sample(m, "rspf_procedures_total", {{"procedure", "key_retrieval"}, {"outcome", "success"}}), 1) << m;
-  EXPECT_GE(sample(m, "rspf_handshakes_total", {{"framework", "psk"}, {"outcome", "accepted"}}), 2) << m;
-  EXPECT_GE(sample(m, "rspf_handshakes_total", {{"framework", "reauth"}, {"outcome", "accepted"}}), 1) << m;
-  EXPECT_GE(sample(m, "rspf_handshakes_total", {{"framework", "none"}, {"outcome", "refused"}}), 1) << m;
-  EXPECT_GE(sample(m, "rspf_http_requests_total", {{"status_class", "2xx"}}), 3) << m;
-  EXPECT_GE(sample(m, "rspf_http_request_duration_seconds_count", {}), 3) << m;
-  EXPECT_GE(sample(m, "rspf_store_write_duration_seconds_count", {{"operation", "commit_enrolment"}}), 2) << m;
+  EXPECT_GE(metricSample(m, "rspf_procedures_total", {{"procedure", "enrolment_exchange"}, {"outcome", "success"}}), 2)
+      << m;
+  EXPECT_GE(metricSample(m, "rspf_procedures_total", {{"procedure", "key_retrieval"}, {"outcome", "success"}}), 1) << m;
+  EXPECT_GE(metricSample(m, "rspf_handshakes_total", {{"framework", "psk"}, {"outcome", "accepted"}}), 2) << m;
+  EXPECT_GE(metricSample(m, "rspf_handshakes_total", {{"framework", "reauth"}, {"outcome", "accepted"}}), 1) << m;
+  EXPECT_GE(metricSample(m, "rspf_handshakes_total", {{"framework", "none"}, {"outcome", "refused"}}), 1) << m;
+  EXPECT_GE(metricSample(m, "rspf_http_requests_total", {{"status_class", "2xx"}}), 3) << m;
+  EXPECT_GE(metricSample(m, "rspf_http_request_duration_seconds_count", {}), 3) << m;
+  EXPECT_GE(metricSample(m, "rspf_store_write_duration_seconds_count", {{"operation", "commit_enrolment"}}), 2) << m;
 }
 
 TEST(ObservabilityOfEst, CertificateEnrolmentsAreCountedPendingThenSuccess) {
@@ -112,9 +80,11 @@ TEST(ObservabilityOfEst, CertificateEnrolmentsAreCountedPendingThenSuccess) {
   auto issued = d.enrol(kTarget, {"--certificate"});
   ASSERT_EQ(issued.exitCode, 0) << issued.err;
   auto m = httpGet(metricsUrl).body;
-  EXPECT_GE(sample(m, "rspf_procedures_total", {{"procedure", "certificate_enrolment"}, {"outcome", "pending"}}), 1)
+  EXPECT_GE(metricSample(m, "rspf_procedures_total", {{"procedure", "certificate_enrolment"}, {"outcome", "pending"}}),
+            1)
       << m;
-  EXPECT_EQ(sample(m, "rspf_procedures_total", {{"procedure", "certificate_enrolment"}, {"outcome", "success"}}), 1)
+  EXPECT_EQ(metricSample(m, "rspf_procedures_total", {{"procedure", "certificate_enrolment"}, {"outcome", "success"}}),
+            1)
       << m;
 }
 
@@ -124,9 +94,10 @@ TEST_F(Observability, RefusalsAreCountedByOutcome) {
   std::string metricsUrl = "http://" + d.waitForMefReadyFile("obs.ready") + "/metrics";
   EXPECT_NE(d.enrol(kEnrolee).exitCode, 0);
   auto m = httpGet(metricsUrl).body;
-  EXPECT_EQ(sample(m, "rspf_procedures_total", {{"procedure", "enrolment_exchange"}, {"outcome", "forbidden"}}), 1)
+  EXPECT_EQ(metricSample(m, "rspf_procedures_total", {{"procedure", "enrolment_exchange"}, {"outcome", "forbidden"}}),
+            1)
       << m;
-  EXPECT_EQ(sample(m, "rspf_http_requests_total", {{"status_class", "4xx"}}), 1) << m;
+  EXPECT_EQ(metricSample(m, "rspf_http_requests_total", {{"status_class", "4xx"}}), 1) << m;
 }
 
 TEST_F(Observability, HealthzAnswersOkForTheMefAndTheTarget) {
@@ -150,10 +121,12 @@ TEST_F(Observability, HealthzAnswersOkForTheMefAndTheTarget) {
   ASSERT_EQ(d.connect(kEnrolee, targetUrl, kTarget).exitCode, 0);
   auto targetMetrics = httpGet("http://" + address + "/metrics");
   EXPECT_EQ(targetMetrics.status, 200);
-  EXPECT_EQ(sample(targetMetrics.body, "rspf_handshakes_total", {{"framework", "target-key"}, {"outcome", "accepted"}}),
-            1)
+  EXPECT_EQ(
+      metricSample(targetMetrics.body, "rspf_handshakes_total", {{"framework", "target-key"}, {"outcome", "accepted"}}),
+      1)
       << targetMetrics.body;
-  EXPECT_EQ(sample(targetMetrics.body, "rspf_http_requests_total", {{"status_class", "2xx"}}), 1) << targetMetrics.body;
+  EXPECT_EQ(metricSample(targetMetrics.body, "rspf_http_requests_total", {{"status_class", "2xx"}}), 1)
+      << targetMetrics.body;
 }
 
 TEST(ObservabilityServer, HealthzIsUnavailableWhenTheHealthCheckFails) {

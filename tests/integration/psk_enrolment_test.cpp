@@ -211,6 +211,25 @@ TEST_F(TokenPolicy, TokenIsSingleUseAndItsAuxiliaryInformationIsKept) {
   EXPECT_EQ(currentKey(d, kEnrolee), key->relativeKeId);
 }
 
+// Re-keying without a new token (issue 10 item 5): the token authorized the first provisioning;
+// re-authentication with KreId/Kre proves the rest, so `--reauth` and `--renew-before` work.
+TEST_F(TokenPolicy, ReauthenticationNeedsNoNewToken) {
+  ASSERT_EQ(d.enrol(kEnrolee, {"--token-file", writeToken(d, kEnrolee, "")}).exitCode, 0);
+  auto first = currentKey(d, kEnrolee);
+  auto r = d.rspf({"enrol", "--reauth", "--credentials", d.credentialFile(kEnrolee).string()});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  auto second = currentKey(d, kEnrolee);
+  EXPECT_NE(second, first);
+  EXPECT_EQ(d.store().findEnrolmentKeyOf(kEnrolee)->framework, "reauth");
+  r = d.rspf({"enrol", "--renew-before", "2h", "--credentials", d.credentialFile(kEnrolee).string()});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(currentKey(d, kEnrolee), second);
+  // The twin: a bootstrap with the pre-provisioned key still needs a token.
+  auto refused = d.enrol(kEnrolee);
+  EXPECT_NE(refused.exitCode, 0);
+  EXPECT_NE(refused.err.find("an enrolment token is required"), std::string::npos) << refused.err;
+}
+
 TEST_F(TokenPolicy, ForeignRevokedAndUnknownTokensAreRefused) {
   auto foreign = writeToken(d, "other.test.example", "");
   auto r = d.enrol(kEnrolee, {"--token-file", foreign});

@@ -239,6 +239,26 @@ TEST_F(CertificateBootstrap, RspfEnrolRenewReplacesKeyAndCertificateBySimplereen
   EXPECT_NE(again.out.find("HTTP/1.1 200 OK"), std::string::npos) << again.out;
 }
 
+// After simplereenroll the superseded certificate is revoked (reason superseded) once
+// [mef] superseded_grace has passed (issue 10 item 6): then only the current one bootstraps.
+TEST_F(CertificateBootstrap, TheSupersededCertificateStopsBootstrappingAfterTheGrace) {
+  d.stopMef();
+  d.startMef("superseded_grace = \"2s\"");
+  std::filesystem::copy_file(cert(), base + ".old.pem");
+  std::filesystem::copy_file(key(), base + ".old-key.pem");
+  auto r = d.rspf({"enrol", "--renew", "--mef", d.mefUrl(), "--mef-fqdn", "mef.test.example", "--cert", cert(),
+                   "--cert-key", key(), "--mef-trust-anchors", anchors()});
+  ASSERT_EQ(r.exitCode, 0) << r.err << d.mefLog();
+  auto during = sClient(base + ".old.pem", base + ".old-key.pem");
+  EXPECT_NE(during.out.find("HTTP/1.1 200 OK"), std::string::npos) << during.out;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  auto after = sClient(base + ".old.pem", base + ".old-key.pem");
+  EXPECT_EQ(after.out.find("HTTP/1.1 200 OK"), std::string::npos) << after.out;
+  EXPECT_NE(d.mefLog().find("revoked (superseded)"), std::string::npos) << d.mefLog();
+  auto current = sClient(cert(), key());
+  EXPECT_NE(current.out.find("HTTP/1.1 200 OK"), std::string::npos) << current.out;
+}
+
 TEST_F(CertificateBootstrap, CurlSimplereenrollNeedsTheSameSubjectAndACertificateSession) {
   auto dir = d.dir().string();
   auto csr = [&](const std::string& name, const std::string& san) {

@@ -98,6 +98,39 @@ TEST_F(RegisteredKeyBootstrap, ADeviceCertificateBootstrapsAgainstTheTrustAnchor
   EXPECT_NE(r.out.find("\"keId\":\"" + key->relativeKeId + "@mef.test.example\""), std::string::npos) << r.out;
 }
 
+// Revocation everywhere (issue 10 item 6): the MEF's [tls] crl applies to device certificates too.
+// The maker's CRL is made by `openssl ca`, independently of rspf.
+TEST_F(RegisteredKeyBootstrap, ADeviceCertificateListedInTheConfiguredCrlIsRefused) {
+  makeDeviceCa("maker");
+  makeDeviceCertificate("device", "maker", std::string("RID:") + kDeviceId);
+  makeDeviceCertificate("device2", "maker", "RID:1.3.6.1.4.1.32473.99.2");
+  ASSERT_EQ(admin({"enrolee", "add", "dev1.test.example", "--device-id", kDeviceId, "--device-trust-anchor",
+                   path("maker.pem")})
+                .exitCode,
+            0);
+  ASSERT_EQ(admin({"enrolee", "add", "dev2.test.example", "--device-id", "1.3.6.1.4.1.32473.99.2",
+                   "--device-trust-anchor", path("maker.pem")})
+                .exitCode,
+            0);
+  std::ofstream(path("maker-ca.cnf")) << "[ca]\ndefault_ca = maker\n[maker]\ndatabase = maker-index.txt\n"
+                                         "crlnumber = maker-crlnumber\ndefault_md = sha256\ndefault_crl_days = 1\n"
+                                         "certificate = maker.pem\nprivate_key = maker.key\n";
+  ASSERT_EQ(sh("touch maker-index.txt && echo 01 > maker-crlnumber && openssl ca -config maker-ca.cnf -revoke "
+               "device.pem 2>/dev/null && openssl ca -config maker-ca.cnf -gencrl -out maker-crl.pem 2>/dev/null")
+                .exitCode,
+            0);
+  d.stopMef();
+  d.startMef("\n[tls]\ncrl = \"maker-crl.pem\"");
+
+  auto revoked = sClient("device");
+  EXPECT_EQ(revoked.out.find("HTTP/1.1 200"), std::string::npos) << revoked.out;
+  EXPECT_NE(d.mefLog().find("device certificate for 'dev1.test.example' refused"), std::string::npos) << d.mefLog();
+  EXPECT_FALSE(d.store().findEnrolmentKeyOf("dev1.test.example"));
+  // The twin: the maker's other device, not listed, still bootstraps.
+  auto other = sClient("device2");
+  EXPECT_NE(other.out.find("HTTP/1.1 200"), std::string::npos) << other.out << d.mefLog();
+}
+
 TEST_F(RegisteredKeyBootstrap, ADeviceCertificateFromAnotherMakerOrForAnotherDeviceIsRefused) {
   makeDeviceCa("maker");
   makeDeviceCa("rogue");

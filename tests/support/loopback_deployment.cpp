@@ -25,14 +25,42 @@ std::string readFile(const std::filesystem::path& p) {
 }
 }  // namespace
 
-LoopbackDeployment::LoopbackDeployment() {
+LoopbackDeployment::LoopbackDeployment(const std::string& storeUrl) : storeUrl_(storeUrl) {
   auto kek = store::KeyEncryptionKey::generateFile(dir() / "kek");
-  store_ = store::openSqliteStore(dir() / "mef.db", kek);
+  store_ = storeUrl_.empty() ? store::openSqliteStore(dir() / "mef.db", kek)
+                             : store::openPostgresStore(storeUrl_, store::StoreSettings::kDefaultPoolSize, kek);
 }
 
 LoopbackDeployment::~LoopbackDeployment() {
   targets_.clear();
+  mefInstances_.clear();
   mef_.reset();
+}
+
+std::string LoopbackDeployment::mefToml(const std::string& readyFile, const std::string& extraMefToml) const {
+  const std::string store = storeUrl_.empty() ? "sqlite = \"mef.db\"" : "url = \"" + storeUrl_ + "\"";
+  return std::string("[mef]\nfqdn = \"") + kMefFqdn + "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" + readyFile +
+         "\"\n" + extraMefToml + "\n\n[store]\n" + store + "\nkek_file = \"kek\"\n";
+}
+
+std::string LoopbackDeployment::startMefInstance(const std::string& name, const std::string& extraMefToml) {
+  const std::filesystem::path config = dir() / (name + ".toml");
+  const std::filesystem::path ready = dir() / (name + ".ready");
+  std::filesystem::remove(ready);
+  writeFile(config, mefToml(ready.filename().string(), extraMefToml));
+  auto child = std::make_unique<ChildProcess>(
+      std::vector<std::string>{RSPF_BINARY, "--log-level", "debug", "mef", "--config", config.string()},
+      dir() / (name + ".log"));
+  std::string url = "https://" + waitForReadyFile(ready, *child);
+  mefInstances_[name] = std::move(child);
+  return url;
+}
+
+void LoopbackDeployment::stopMefInstance(const std::string& name) {
+  if (auto it = mefInstances_.find(name); it != mefInstances_.end()) {
+    it->second->terminate();
+    mefInstances_.erase(it);
+  }
 }
 
 std::string LoopbackDeployment::addEnrolee(const std::string& enroleeId, const store::EnrolmentPolicy& policy) {
@@ -42,8 +70,8 @@ std::string LoopbackDeployment::addEnrolee(const std::string& enroleeId, const s
   return hex;
 }
 
-void LoopbackDeployment::addTargetIdentity(const std::string& targetId) {
-  addEnrolee(targetId);
+void LoopbackDeployment::addTargetIdentity(const std::string& targetId, const store::EnrolmentPolicy& policy) {
+  addEnrolee(targetId, policy);
   admin::addTarget(*store_, targetId, "CSE");
 }
 
@@ -61,9 +89,7 @@ ca::EmbeddedCa LoopbackDeployment::certificateAuthority() {
 
 void LoopbackDeployment::startMef(const std::string& extraMefToml, const std::vector<std::string>& extraArgs) {
   std::filesystem::remove(dir() / "mef.ready");
-  writeFile(dir() / "mef.toml", std::string("[mef]\nfqdn = \"") + kMefFqdn +
-                                    "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"mef.ready\"\n" + extraMefToml +
-                                    "\n\n[store]\nsqlite = \"mef.db\"\nkek_file = \"kek\"\n");
+  writeFile(dir() / "mef.toml", mefToml("mef.ready", extraMefToml));
   std::vector<std::string> argv{RSPF_BINARY, "--log-level", "debug", "mef", "--config", (dir() / "mef.toml").string()};
   argv.insert(argv.end(), extraArgs.begin(), extraArgs.end());
   mef_ = std::make_unique<ChildProcess>(argv, dir() / "mef.log");
@@ -107,10 +133,10 @@ std::string LoopbackDeployment::startRole(const std::string& id, const char* rol
   return url;
 }
 
-void LoopbackDeployment::issueMafCertificate(const std::string& mafId) {
+void LoopbackDeployment::issueMafCertificate(const std::string& mafId, std::chrono::seconds validity) {
   auto authority = certificateAuthority();
   auto key = ca::generateP256Key();
-  auto issued = authority.issueServerCertificate(mafId, *key, std::chrono::hours(24 * 30));
+  auto issued = authority.issueServerCertificate(mafId, *key, validity);
   auto certificate = ca::parseCertificate(issued.der);
   ca::saveCertificatesPemFile(dir() / (mafId + ".pem"), {certificate.get()});
   std::filesystem::remove(dir() / (mafId + "-key.pem"));
@@ -118,15 +144,16 @@ void LoopbackDeployment::issueMafCertificate(const std::string& mafId) {
   writeFile(dir() / "ca.pem", authority.certificatePem());
 }
 
-std::string LoopbackDeployment::startMaf(const std::string& mafId, bool certificateEnrolees) {
-  issueMafCertificate(mafId);
+std::string LoopbackDeployment::startMaf(const std::string& mafId, bool certificateEnrolees,
+                                         const std::string& extraMafToml, std::chrono::seconds validity) {
+  issueMafCertificate(mafId, validity);
   auto config = dir() / (mafId + ".toml");
   auto ready = dir() / (mafId + ".ready");
   std::filesystem::remove(ready);
   writeFile(config, "[maf]\nid = \"" + mafId + "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"" +
                         ready.filename().string() + "\"\ncertificate = \"" + mafId + ".pem\"\ncertificate_key = \"" +
                         mafId + "-key.pem\"\n" + (certificateEnrolees ? "enrolee_trust_anchors = \"ca.pem\"\n" : "") +
-                        "\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn +
+                        extraMafToml + "\n[mef]\nurl = \"" + mefUrl_ + "\"\nfqdn = \"" + kMefFqdn +
                         "\"\ntrust_anchors = \"ca.pem\"\n");
   return startRole(mafId, "maf", config, ready);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // A MEF, Enrolment Targets and Enrolees as real `rspf` processes on loopback, with a temporary
-// SQLite store that the test also opens (WAL lets both use it) to set up and inspect state.
+// SQLite store that the test also opens (WAL lets both use it) to set up and inspect state, or a
+// PostgreSQL database shared by several MEF instances (docs/operations-shared-store.md).
 #include <map>
 #include <memory>
 #include <string>
@@ -17,7 +18,8 @@ class LoopbackDeployment {
  public:
   static constexpr const char* kMefFqdn = "mef.test.example";
 
-  LoopbackDeployment();
+  // `storeUrl`: a PostgreSQL connection string for the store instead of <dir>/mef.db.
+  explicit LoopbackDeployment(const std::string& storeUrl = "");
   ~LoopbackDeployment();
 
   const std::filesystem::path& dir() const { return dir_.path(); }
@@ -28,7 +30,7 @@ class LoopbackDeployment {
   std::filesystem::path kpmFile(const std::string& enroleeId) const { return dir() / (enroleeId + ".kpm"); }
   std::filesystem::path credentialFile(const std::string& enroleeId) const { return dir() / (enroleeId + ".json"); }
   // Registers an Enrolee and an Enrolment Target with the same identity.
-  void addTargetIdentity(const std::string& targetId);
+  void addTargetIdentity(const std::string& targetId, const store::EnrolmentPolicy& policy = {});
 
   // Creates the store's default embedded CA with these name constraints (one year).
   void createCertificateAuthority(const std::vector<std::string>& dnsSubtrees,
@@ -43,9 +45,15 @@ class LoopbackDeployment {
   // Waits for a ready file the MEF writes (e.g. [observability] ready_file) in dir(); returns its "host:port".
   std::string waitForMefReadyFile(const std::string& name);
   void stopMef();
+  // Starts a further `rspf mef` instance `name` on the same store (log <dir>/<name>.log); its URL.
+  std::string startMefInstance(const std::string& name, const std::string& extraMefToml = "");
+  void stopMefInstance(const std::string& name);
+  // The MEF URL that enrol(), startTarget() and startMaf() use from now on (e.g. another instance's).
+  void useMef(const std::string& url) { mefUrl_ = url; }
   ChildProcess* mefProcess() { return mef_.get(); }  // null when not running
   const std::string& mefUrl() const { return mefUrl_; }
   std::uint16_t mefPort() const;
+  pid_t mefPid() const { return mef_ ? mef_->pid() : -1; }
 
   // Starts `rspf target` for `targetId` (which must have been added with addTargetIdentity).
   // `extraToml` is appended to its configuration (e.g. an [observability] table).
@@ -55,10 +63,12 @@ class LoopbackDeployment {
 
   // A certificate for `mafId` (dNSName; serverAuth and clientAuth) from the default embedded CA:
   // <dir>/<mafId>.pem and <dir>/<mafId>-key.pem; the CA certificate in <dir>/ca.pem.
-  void issueMafCertificate(const std::string& mafId);
+  void issueMafCertificate(const std::string& mafId, std::chrono::seconds validity = std::chrono::hours(24 * 30));
   // Starts `rspf maf` for `mafId` with a certificate from issueMafCertificate; it trusts the
   // embedded CA for the MEF and, when `certificateEnrolees`, for Enrolee certificates. Returns its URL.
-  std::string startMaf(const std::string& mafId, bool certificateEnrolees = true);
+  // `extraMafToml` goes into [maf]; `validity` is its certificate's.
+  std::string startMaf(const std::string& mafId, bool certificateEnrolees = true, const std::string& extraMafToml = "",
+                       std::chrono::seconds validity = std::chrono::hours(24 * 30));
 
   // `rspf <args>` to completion.
   ProcessResult rspf(std::vector<std::string> args, const std::string& input = "",
@@ -77,7 +87,11 @@ class LoopbackDeployment {
   std::string startRole(const std::string& id, const char* role, const std::filesystem::path& config,
                         const std::filesystem::path& readyFile);
 
+  std::string mefToml(const std::string& readyFile, const std::string& extraMefToml) const;
+
   TempDir dir_;
+  std::string storeUrl_;
+  std::map<std::string, std::unique_ptr<ChildProcess>> mefInstances_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<ChildProcess> mef_;
   std::string mefUrl_;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <openssl/x509.h>
+
 #include <algorithm>
 
 #include "ca/general_names.hpp"
@@ -16,6 +18,15 @@ namespace {
 
 constexpr std::string_view kAeUriScheme = "onem2m://";
 
+// The CRL names `anchor` as its issuer and carries its signature.
+bool crlIssuedBy(const crypto::Bytes& crlDer, const X509& anchor) {
+  const unsigned char* p = crlDer.data();
+  ca::X509CrlPtr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(crlDer.size())));
+  auto* key = X509_get0_pubkey(&anchor);
+  return crl && key != nullptr && X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(&anchor)) == 0 &&
+         X509_CRL_verify(crl.get(), key) == 1;
+}
+
 void addOnce(std::vector<std::string>& principals, const std::string& principal) {
   if (std::find(principals.begin(), principals.end(), principal) == principals.end()) principals.push_back(principal);
 }
@@ -27,9 +38,14 @@ const ca::CertificateVerifier& CertificateFramework::verifierFor(const std::stri
   auto& verifier = verifiers_[trustAnchorPem];
   if (!verifier) {
     std::vector<crypto::Bytes> anchors;
-    for (const auto& anchor : ca::parseCertificates(crypto::asBytes(trustAnchorPem)))
+    std::vector<const crypto::Bytes*> issuedCrls;
+    for (const auto& anchor : ca::parseCertificates(crypto::asBytes(trustAnchorPem))) {
       anchors.push_back(ca::certificateDer(*anchor));
-    verifier = std::make_unique<ca::CertificateVerifier>(anchors);
+      for (const auto& crl : crls_)
+        if (crlIssuedBy(crl, *anchor)) issuedCrls.push_back(&crl);
+    }
+    verifier = std::make_unique<ca::CertificateVerifier>(anchors, ca::VerifierOptions{!issuedCrls.empty()});
+    for (const auto* crl : issuedCrls) verifier->addCrl(*crl);
   }
   return *verifier;
 }
@@ -76,7 +92,9 @@ void CertificateFramework::addRawPublicKey(const tls::PresentedCertificate& pres
 std::optional<tls::ResolvedPsk> CertificateFramework::resolve(const tls::PresentedCertificate& presented) {
   if (presented.chainVerified) {
     const std::string serial = ca::serialHex(*X509_get0_serialNumber(&presented.leaf));
-    if (auto issued = store_.findIssuedCertificate(serial); issued && issued->revokedAt) {
+    // A superseded certificate is revoked at the end of its grace (revokedAt in the future until then).
+    if (auto issued = store_.findIssuedCertificate(serial);
+        issued && issued->revokedAt && *issued->revokedAt <= now()) {
       spdlog::info("client certificate {} refused: revoked ({})", serial, issued->revocationReason);
       presented.refusal = X509_V_ERR_CERT_REVOKED;  // the Enrolee is told: alert certificate_revoked
       return std::nullopt;
@@ -100,6 +118,7 @@ std::optional<tls::ResolvedPsk> CertificateFramework::resolve(const tls::Present
   tls::ResolvedPsk resolved;
   resolved.framework = kCertificateFramework;
   resolved.principal = principals.front();
+  resolved.attributes[kCertificateSerialAttribute] = ca::serialHex(*X509_get0_serialNumber(&presented.leaf));
   return resolved;
 }
 

@@ -13,7 +13,7 @@
 //     signature are ignored; the handshake proves possession of the private key).
 // The first rule that names someone decides (a trusted CSE-ID / AE-ID certificate; else a device
 // certificate or a raw public key); it must name exactly one identity. A certificate the embedded
-// CA issued and an administrator revoked is refused at once.
+// CA issued and an administrator revoked is refused at once; so is one listed in a configured CRL.
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,11 +25,18 @@
 namespace rspf::bootstrap {
 
 inline constexpr const char* kCertificateFramework = "certificate";
+// The AuthenticatedPeer attribute with the serial number (lowercase hex) of the presented certificate.
+inline constexpr const char* kCertificateSerialAttribute = "certificateSerial";
 
 class CertificateFramework : public tls::CertificatePeerResolver {
  public:
   explicit CertificateFramework(store::Store& store) : store_(store) {}
   std::optional<tls::ResolvedPsk> resolve(const tls::PresentedCertificate& presented) override;
+
+  // The MEF's configured CRLs ([tls] crl, DER), applied to device certificates too: a registered
+  // trust anchor that issued one of them has its certificates checked against it (issue 10 item 6).
+  // Call before serving.
+  void useRevocationLists(std::vector<crypto::Bytes> crlsDer) { crls_ = std::move(crlsDer); }
 
  private:
   // Enrolees and targets the certificate names, by each rule above.
@@ -41,6 +48,7 @@ class CertificateFramework : public tls::CertificatePeerResolver {
   store::Store& store_;
   std::mutex verifiersMutex_;
   std::map<std::string, std::unique_ptr<ca::CertificateVerifier>> verifiers_;  // by trust anchor PEM
+  std::vector<crypto::Bytes> crls_;
 };
 
 }  // namespace rspf::bootstrap

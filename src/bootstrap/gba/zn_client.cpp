@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/strict_json.hpp"
 #include "crypto/encoding.hpp"
 #include "transport/https/https_client.hpp"
 #include "transport/https/query_string.hpp"
@@ -21,6 +22,27 @@ crypto::SecretBytes base64Key(const nlohmann::json& body, const char* field) {
 
 }  // namespace
 
+std::optional<NafKeys> znAnswerOf(const transport::HttpResponse& response) {
+  if (response.status == 404) return std::nullopt;
+  auto body = parseStrictJsonOrDiscarded(response.body);
+  if (response.status != 200) {
+    std::string reason = body.is_object() && body.contains("ErrorString") ? body["ErrorString"].dump() : "";
+    throw Error(ErrorCode::Unavailable, "the BSF refused Zn (" + std::to_string(response.status) + "): " + reason);
+  }
+  try {
+    NafKeys keys;
+    keys.ksNaf = base64Key(body, "ksNaf");
+    if (body.contains("ksIntNaf")) keys.ksIntNaf = base64Key(body, "ksIntNaf");
+    keys.impi = body.at("impi").get<std::string>();
+    auto expiry = parseRfc3339(body.at("expiry").get<std::string>());
+    if (!expiry) throw Error(ErrorCode::Unavailable, "the BSF's expiry is not RFC 3339");
+    keys.expiry = *expiry;
+    return keys;
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorCode::Unavailable, "the BSF's Zn answer lacks ksNaf, impi or expiry");
+  }
+}
+
 ZnKeyFetch httpsZnKeyFetch(ZnEndpoint zn, const tls::CertificateClientCredentials& credentials) {
   auto endpoint = transport::parseHttpsUrl(zn.url);
   if (!endpoint) throw Error(ErrorCode::Config, "gba.bsf_url must look like https://host:port, got '" + zn.url + "'");
@@ -29,24 +51,7 @@ ZnKeyFetch httpsZnKeyFetch(ZnEndpoint zn, const tls::CertificateClientCredential
     transport::HttpsClient client(endpoint, fqdn, credentials, std::chrono::seconds(5));
     auto response = client.request(
         {"GET", "/zn/keys?btid=" + transport::percentEncode(btid) + "&nafId=" + crypto::toHex(nafId), {}, ""});
-    if (response.status == 404) return std::nullopt;
-    auto body = nlohmann::json::parse(response.body, nullptr, false);
-    if (response.status != 200) {
-      std::string reason = body.is_object() && body.contains("ErrorString") ? body["ErrorString"].dump() : "";
-      throw Error(ErrorCode::Unavailable, "the BSF refused Zn (" + std::to_string(response.status) + "): " + reason);
-    }
-    try {
-      NafKeys keys;
-      keys.ksNaf = base64Key(body, "ksNaf");
-      if (body.contains("ksIntNaf")) keys.ksIntNaf = base64Key(body, "ksIntNaf");
-      keys.impi = body.at("impi").get<std::string>();
-      auto expiry = parseRfc3339(body.at("expiry").get<std::string>());
-      if (!expiry) throw Error(ErrorCode::Unavailable, "the BSF's expiry is not RFC 3339");
-      keys.expiry = *expiry;
-      return keys;
-    } catch (const nlohmann::json::exception&) {
-      throw Error(ErrorCode::Unavailable, "the BSF's Zn answer lacks ksNaf, impi or expiry");
-    }
+    return znAnswerOf(response);
   };
 }
 

@@ -8,6 +8,7 @@
 #include "common/time.hpp"
 #include "crypto/secret_bytes.hpp"
 #include "tls/certificate_profile.hpp"
+#include "transport/https/http_message.hpp"
 
 namespace rspf::bootstrap {
 
@@ -27,6 +28,10 @@ struct ZnEndpoint {
   std::string url;   // https://host:port of the BSF
   std::string fqdn;  // the name its certificate must carry
 };
+
+// The BSF's answer to GET /zn/keys: nullopt for 404, the keys of a 200. Throws Error(Unavailable) with
+// the BSF's reason for another status, or saying what is malformed.
+std::optional<NafKeys> znAnswerOf(const transport::HttpResponse& response);
 
 // A ZnKeyFetch over HTTPS. `credentials` (the MEF's certificate, key, and the BSF's trust anchors)
 // must outlive the returned function.

@@ -1,6 +1,7 @@
-// SqliteStore: Enrolees. Kpm is sealed with associated data "enrolees/kpm/<enrolee_id>".
+// SqliteStore: Enrolees. Kpm is sealed under kpmSealingName (store/sealing.hpp).
 #include "common/error.hpp"
-#include "store/sqlite/policy_json.hpp"
+#include "store/policy_json.hpp"
+#include "store/sealing.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace rspf::store {
@@ -20,18 +21,17 @@ constexpr std::string_view kInsertEnrolee =
     "INSERT INTO enrolees (enrolee_id, kpm_id, kpm_sealed, enabled, policy_json, created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 constexpr std::string_view kSetEnabled = "UPDATE enrolees SET enabled = ?2 WHERE enrolee_id = ?1";
+constexpr std::string_view kSelectPolicy = "SELECT policy_json FROM enrolees WHERE enrolee_id = ?1";
 constexpr std::string_view kSetPolicy = "UPDATE enrolees SET policy_json = ?2 WHERE enrolee_id = ?1";
 constexpr std::string_view kDeleteEnrolee = "DELETE FROM enrolees WHERE enrolee_id = ?1";
 
-std::string kpmWhere(std::string_view enroleeId) { return "enrolees/kpm/" + std::string(enroleeId); }
-
 }  // namespace
 
-Enrolee SqliteStore::readEnrolee(const sqlite::Statement& row, sqlite::PolicyCache& policies) const {
+Enrolee SqliteStore::readEnrolee(const sqlite::Statement& row, PolicyCache& policies) const {
   Enrolee e;
   e.enroleeId = row.text(0);
   e.kpmId = row.text(1);
-  if (!row.isNull(2)) e.kpm = kek_.open(row.blob(2), kpmWhere(e.enroleeId));
+  if (!row.isNull(2)) e.kpm = kek_.open(row.blob(2), kpmSealingName(e.enroleeId));
   e.enabled = row.integer(3) != 0;
   e.policy = policies.parse(row.text(4));
   e.createdAt = fromUnix(row.integer(5));
@@ -40,8 +40,8 @@ Enrolee SqliteStore::readEnrolee(const sqlite::Statement& row, sqlite::PolicyCac
 
 void SqliteStore::addEnrolee(const Enrolee& enrolee) {
   crypto::Bytes kpmSealed;
-  if (!enrolee.kpm.empty()) kpmSealed = kek_.seal(enrolee.kpm.view(), kpmWhere(enrolee.enroleeId));
-  const std::string policyJson = sqlite::policyToJson(enrolee.policy);
+  if (!enrolee.kpm.empty()) kpmSealed = kek_.seal(enrolee.kpm.view(), kpmSealingName(enrolee.enroleeId));
+  const std::string policyJson = policyToJson(enrolee.policy);
   std::lock_guard lock(writerMutex_);
   sqlite::WriteTransaction tx(writer_.get());
   if (writer_.statement(kEnroleeIdExists).bindText(1, enrolee.enroleeId).step())
@@ -104,10 +104,24 @@ bool SqliteStore::setEnroleeEnabled(std::string_view enroleeId, bool enabled) {
 }
 
 bool SqliteStore::setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) {
-  const std::string policyJson = sqlite::policyToJson(policy);
+  const std::string policyJson = policyToJson(policy);
   std::lock_guard lock(writerMutex_);
   writer_.statement(kSetPolicy).bindText(1, enroleeId).bindText(2, policyJson).run();
   return sqlite3_changes(writer_.get()) > 0;
+}
+
+std::optional<EnrolmentPolicy> SqliteStore::updateEnroleePolicy(std::string_view enroleeId,
+                                                                const std::function<void(EnrolmentPolicy&)>& change) {
+  std::lock_guard lock(writerMutex_);
+  sqlite::WriteTransaction tx(writer_.get());  // BEGIN IMMEDIATE: the database's write lock, until commit
+  auto read = writer_.statement(kSelectPolicy);
+  read.bindText(1, enroleeId);
+  if (!read.step()) return std::nullopt;
+  EnrolmentPolicy policy = sqlite::policyFromJson(read.text(0));
+  change(policy);  // a throw rolls back (~WriteTransaction)
+  writer_.statement(kSetPolicy).bindText(1, enroleeId).bindText(2, sqlite::policyToJson(policy)).run();
+  tx.commit();
+  return policy;
 }
 
 bool SqliteStore::removeEnrolee(std::string_view enroleeId) {

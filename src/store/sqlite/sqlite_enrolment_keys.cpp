@@ -1,15 +1,18 @@
 // SqliteStore: Enrolment Keys, and commitEnrolment's group commit on the writer thread. Ke and Kre
-// are sealed with associated data "enrolment_keys/ke/<relative_ke_id>" and
-// "enrolment_keys/kre/<relative_ke_id>".
+// are sealed under keSealingName / kreSealingName (store/sealing.hpp); tokens and retired keys
+// follow store/token_rules.hpp and store/retired_keys.hpp.
 #include <algorithm>
 #include <iterator>
-#include <nlohmann/json.hpp>
 
 #include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
 #include "crypto/identifiers.hpp"
+#include "store/policy_json.hpp"
+#include "store/retired_keys.hpp"
+#include "store/sealing.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/token_rules.hpp"
 
 namespace rspf::store {
 namespace {
@@ -44,7 +47,7 @@ constexpr std::string_view kUpsertKey =
     "created_at = excluded.created_at, expiry = excluded.expiry, token_id = excluded.token_id, "
     "token_aux = excluded.token_aux, completed_steps = excluded.completed_steps";
 constexpr std::string_view kSelectToken =
-    "SELECT token_id, bound_enrolee_id, aux_info, expires_at, revoked FROM tokens "
+    "SELECT token_id, bound_enrolee_id, aux_info, expires_at, revoked, used_at IS NOT NULL FROM tokens "
     "WHERE token_hash = ?1";
 // The condition on used_at makes the use single even if another connection got there first.
 constexpr std::string_view kUseToken =
@@ -60,19 +63,6 @@ constexpr std::string_view kSelectSteps = "SELECT completed_steps FROM enrolment
 constexpr std::string_view kUpdateSteps = "UPDATE enrolment_keys SET completed_steps = ?2 WHERE relative_ke_id = ?1";
 constexpr std::string_view kPurge = "DELETE FROM enrolment_keys WHERE expiry <= ?1";
 
-std::string keWhere(std::string_view relativeKeId) { return "enrolment_keys/ke/" + std::string(relativeKeId); }
-std::string kreWhere(std::string_view relativeKeId) { return "enrolment_keys/kre/" + std::string(relativeKeId); }
-
-std::string stepsToJson(const std::vector<std::string>& steps) { return nlohmann::json(steps).dump(); }
-
-std::vector<std::string> stepsFromJson(const std::string& text) {
-  try {
-    return nlohmann::json::parse(text).get<std::vector<std::string>>();
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(ErrorCode::Store, std::string("stored completed steps of an Enrolment Key are malformed: ") + e.what());
-  }
-}
-
 Error unknownEnrolee(std::string_view enroleeId) {
   return Error(ErrorCode::NotFound, "Enrolee '" + std::string(enroleeId) + "' does not exist");
 }
@@ -83,16 +73,16 @@ EnrolmentKey SqliteStore::readEnrolmentKey(const sqlite::Statement& row) const {
   EnrolmentKey k;
   k.relativeKeId = row.text(0);
   k.enroleeId = row.text(1);
-  k.ke = kek_.open(row.blob(2), keWhere(k.relativeKeId));
+  k.ke = kek_.open(row.blob(2), keSealingName(k.relativeKeId));
   k.kreId = row.text(3);
-  k.kre = kek_.open(row.blob(4), kreWhere(k.relativeKeId));
+  k.kre = kek_.open(row.blob(4), kreSealingName(k.relativeKeId));
   k.framework = row.text(5);
   k.keyProfile = row.text(6);
   k.createdAt = fromUnix(row.integer(7));
   k.expiry = fromUnix(row.integer(8));
   k.tokenId = row.text(9);
   k.tokenAux = row.text(10);
-  k.completedSteps = stepsFromJson(row.text(11));
+  k.completedSteps = completedStepsFromJson(row.text(11));
   return k;
 }
 
@@ -104,11 +94,11 @@ TokenRefusal SqliteStore::commitEnrolment(EnrolmentKey key, const std::optional<
   item.previousKeyGrace = previousKeyGrace;
   key.relativeKeId = crypto::toLower(key.relativeKeId);
   key.kreId = crypto::toLower(key.kreId);
-  item.keSealed = kek_.seal(key.ke.view(), keWhere(key.relativeKeId));
-  item.kreSealed = kek_.seal(key.kre.view(), kreWhere(key.relativeKeId));
+  item.keSealed = kek_.seal(key.ke.view(), keSealingName(key.relativeKeId));
+  item.kreSealed = kek_.seal(key.kre.view(), kreSealingName(key.relativeKeId));
   key.ke = {};
   key.kre = {};
-  item.completedStepsJson = stepsToJson(key.completedSteps);
+  item.completedStepsJson = completedStepsToJson(key.completedSteps);
   item.key = std::move(key);
   if (token) item.tokenHash = token->tokenHash;
   item.now = now;
@@ -235,12 +225,8 @@ TokenRefusal SqliteStore::enrolInSavepoint(PendingEnrolment& item) {
       return refusal;
     }
   }
-  if (item.previousKeyGrace.count() > 0)
-    writer_.statement(kRetireKey)
-        .bindText(1, key.enroleeId)
-        .bindInt(2, toUnix(item.now + item.previousKeyGrace))
-        .bindInt(3, toUnix(item.now))
-        .run();
+  if (auto cap = retiredKeyCap(item.now, item.previousKeyGrace))
+    writer_.statement(kRetireKey).bindText(1, key.enroleeId).bindInt(2, *cap).bindInt(3, toUnix(item.now)).run();
   auto upsert = writer_.statement(kUpsertKey);
   upsert.bindText(1, key.relativeKeId)
       .bindText(2, key.enroleeId)
@@ -264,17 +250,22 @@ TokenRefusal SqliteStore::consumeToken(PendingEnrolment& item) {
   EnrolmentKey& key = item.key;
   auto found = writer_.statement(kSelectToken);
   found.bindBlob(1, *item.tokenHash);
-  if (!found.step()) return TokenRefusal::Unknown;
-  if (found.integer(4) != 0) return TokenRefusal::Revoked;
-  if (auto expiresAt = found.integerOrNull(3); expiresAt && *expiresAt <= toUnix(item.now))
-    return TokenRefusal::Expired;
-  const std::string bound = found.text(1);
-  if (!bound.empty() && bound != key.enroleeId) return TokenRefusal::BoundToAnotherEnrolee;
-  std::string tokenId = found.text(0);
-  writer_.statement(kUseToken).bindInt(1, toUnix(item.now)).bindText(2, key.enroleeId).bindText(3, tokenId).run();
+  std::optional<TokenState> token;
+  if (found.step()) {
+    std::optional<TimePoint> expiresAt;
+    if (auto at = found.integerOrNull(3)) expiresAt = fromUnix(*at);
+    token = TokenState{found.text(0), found.text(1),         found.text(2),
+                       expiresAt,     found.integer(5) != 0, found.integer(4) != 0};
+  }
+  if (auto refusal = checkTokenUse(token, key.enroleeId, item.now); refusal != TokenRefusal::None) return refusal;
+  writer_.statement(kUseToken)
+      .bindInt(1, toUnix(item.now))
+      .bindText(2, key.enroleeId)
+      .bindText(3, token->tokenId)
+      .run();
   if (sqlite3_changes(writer_.get()) == 0) return TokenRefusal::AlreadyUsed;
-  key.tokenId = std::move(tokenId);
-  key.tokenAux = found.text(2);
+  key.tokenId = token->tokenId;
+  key.tokenAux = token->auxInfo;
   return TokenRefusal::None;
 }
 
@@ -313,11 +304,11 @@ bool SqliteStore::recordCompletedStep(std::string_view relativeKeId, std::string
     auto current = writer_.statement(kSelectSteps);
     current.bindText(1, id);
     if (!current.step()) return false;
-    steps = stepsFromJson(current.text(0));
+    steps = completedStepsFromJson(current.text(0));
   }
   if (std::find(steps.begin(), steps.end(), step) == steps.end()) {
     steps.emplace_back(step);
-    writer_.statement(kUpdateSteps).bindText(1, id).bindText(2, stepsToJson(steps)).run();
+    writer_.statement(kUpdateSteps).bindText(1, id).bindText(2, completedStepsToJson(steps)).run();
   }
   tx.commit();
   return true;

@@ -9,21 +9,18 @@
 
 #include "common/error.hpp"
 #include "crypto/primitives.hpp"
+#include "store/audit_chain.hpp"
+#include "store/sealing.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace rspf::store {
 namespace {
 
-// The associated data each secret is sealed with; they must match the names the store's other
-// files (and procedures/certificate_enrolment for CA keys) seal with. A rotation test opens every
-// kind of secret under the new KEK, so a mismatch fails there.
-std::string kpmWhere(const std::string& enroleeId) { return "enrolees/kpm/" + enroleeId; }
-std::string keWhere(const std::string& relativeKeId) { return "enrolment_keys/ke/" + relativeKeId; }
-std::string kreWhere(const std::string& relativeKeId) { return "enrolment_keys/kre/" + relativeKeId; }
-std::string caKeyWhere(const std::string& label) { return "certificate_authorities/key/" + label; }
-constexpr std::string_view kKekCheckValue = "rspf-kek-check";
-constexpr std::string_view kKekCheckWhere = "meta/kek_check";
-constexpr const char* kAuditKeyLabel = "rspf audit log chain";
+// The associated data each secret is sealed with: store/sealing.hpp.
+std::string kpmWhere(const std::string& enroleeId) { return kpmSealingName(enroleeId); }
+std::string keWhere(const std::string& relativeKeId) { return keSealingName(relativeKeId); }
+std::string kreWhere(const std::string& relativeKeId) { return kreSealingName(relativeKeId); }
+std::string caKeyWhere(const std::string& label) { return caKeySealingName(label); }
 
 struct SealedColumn {
   const char* table;
@@ -119,9 +116,7 @@ void SqliteStore::rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntr
       ++resealed;
     }
   }
-  writer_.statement("UPDATE meta SET value = ?1 WHERE name = 'kek_check'")
-      .bindBlob(1, next.seal(crypto::asBytes(kKekCheckValue), kKekCheckWhere))
-      .run();
+  writer_.statement("UPDATE meta SET value = ?1 WHERE name = 'kek_check'").bindBlob(1, sealKekCheck(next)).run();
   // The audit chain under the new audit key, entry by entry (verified above under the old one).
   std::vector<AuditEntry> entries;
   auto all = writer_.statement("SELECT seq, at, actor, action, subject, outcome, detail FROM audit_log ORDER BY seq");
@@ -129,9 +124,12 @@ void SqliteStore::rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntr
     entries.push_back({static_cast<std::uint64_t>(all.integer(0)), fromUnix(all.integer(1)), all.text(2), all.text(3),
                        all.text(4), all.text(5), all.text(6)});
   writer_.statement("DELETE FROM audit_log").run();
+  const AuditCheckpoint start = auditStart(writer_);  // where an archived log starts (verified, old key)
   const crypto::SecretBytes oldAuditKey = auditKey_;
-  auditKey_ = next.deriveKey(kAuditKeyLabel);
+  auditKey_ = deriveAuditKey(next);
   try {
+    // The checkpoint MACed under the new key; archives made before stay verifiable with the old KEK.
+    if (start.seq > 0) storeAuditCheckpoint(checkpoint(start.seq, start.entryMac));
     rotation.detail = std::to_string(resealed) + " secrets re-sealed, " + std::to_string(entries.size()) +
                       " audit entries re-chained" + (rotation.detail.empty() ? "" : "; " + rotation.detail);
     entries.push_back(std::move(rotation));

@@ -8,14 +8,13 @@
 #include <cstring>
 
 #include "common/error.hpp"
+#include "store/audit_chain.hpp"
 #include "store/open_store.hpp"
+#include "store/sealing.hpp"
 #include "store/sqlite/migrations.hpp"
 
 namespace rspf::store {
 namespace {
-
-constexpr std::string_view kKekCheckValue = "rspf-kek-check";
-constexpr std::string_view kKekCheckWhere = "meta/kek_check";
 
 std::string inQuotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
@@ -82,7 +81,7 @@ void configureWriter(sqlite3* db, const std::filesystem::path& path) {
 }  // namespace
 
 SqliteStore::SqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek)
-    : path_(path), kek_(std::move(kek)), auditKey_(kek_.deriveKey("rspf audit log chain")) {
+    : path_(path), kek_(std::move(kek)), auditKey_(deriveAuditKey(kek_)) {
   PrivateFileCreation privateFiles;
   createDatabaseFile(path);
   writer_ = sqlite::Database(openConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
@@ -135,20 +134,13 @@ void SqliteStore::checkKeyEncryptionKey() {
     // comparison below then decides.
     sqlite::WriteTransaction tx(db);
     sqlite::Statement(db, "INSERT OR IGNORE INTO meta (name, value) VALUES ('kek_check', ?1)")
-        .bindBlob(1, kek_.seal(crypto::asBytes(kKekCheckValue), kKekCheckWhere))
+        .bindBlob(1, sealKekCheck(kek_))
         .run();
     tx.commit();
   }
   sqlite::Statement stored(db, select);
   if (!stored.step()) sqlite::throwStoreError(db, "reading the key-encryption key check");
-  bool matches = false;
-  try {
-    auto plain = kek_.open(stored.blob(0), kKekCheckWhere);
-    matches = crypto::constantTimeEqual(plain.view(), crypto::asBytes(kKekCheckValue));
-  } catch (const Error& e) {
-    if (e.code() != ErrorCode::Store) throw;
-  }
-  if (!matches) throw Error(ErrorCode::Config, "the key-encryption key does not match this store");
+  requireKekCheck(kek_, stored.blob(0));
 }
 
 int SqliteStore::schemaVersion() {

@@ -26,7 +26,7 @@
 
 #include "common/error.hpp"
 #include "store/key_encryption_key.hpp"
-#include "store/sqlite/policy_json.hpp"
+#include "store/policy_json.hpp"
 #include "store/sqlite/sqlite_statement.hpp"
 #include "store/store.hpp"
 
@@ -53,6 +53,8 @@ class SqliteStore final : public Store {
   std::vector<Enrolee> listEnrolees() override;
   bool setEnroleeEnabled(std::string_view enroleeId, bool enabled) override;
   bool setEnroleePolicy(std::string_view enroleeId, const EnrolmentPolicy& policy) override;
+  std::optional<EnrolmentPolicy> updateEnroleePolicy(std::string_view enroleeId,
+                                                     const std::function<void(EnrolmentPolicy&)>& change) override;
   bool removeEnrolee(std::string_view enroleeId) override;
 
   void addBootstrapIdentity(const BootstrapIdentity& identity) override;
@@ -96,6 +98,9 @@ class SqliteStore final : public Store {
   void flushAudit() override;
   std::vector<AuditEntry> tailAudit(std::size_t count) override;
   AuditVerification verifyAudit() override;
+  AuditSegment auditSegmentBefore(TimePoint before, std::size_t maxEntries) override;
+  void trimAudit(const AuditSegment& segment) override;
+  AuditVerification verifyAuditSegment(const AuditSegment& segment) override;
 
   std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit) override;
   void backup(const std::filesystem::path& file) override;
@@ -133,7 +138,7 @@ class SqliteStore final : public Store {
   struct ReaderSlot {
     std::mutex mutex;
     sqlite::Database db;  // opened on first use
-    sqlite::PolicyCache policies;
+    PolicyCache policies;
   };
   // A read connection (and its policy cache) held for one lookup.
   class ReadLease {
@@ -148,7 +153,7 @@ class SqliteStore final : public Store {
 
   ReadLease reader();
   void checkKeyEncryptionKey();
-  Enrolee readEnrolee(const sqlite::Statement& row, sqlite::PolicyCache& policies) const;
+  Enrolee readEnrolee(const sqlite::Statement& row, PolicyCache& policies) const;
   EnrolmentKey readEnrolmentKey(const sqlite::Statement& row) const;
   void insertBootstrapIdentity(const BootstrapIdentity& identity);  // in the caller's write transaction
   std::optional<Enrolee> findEnroleeWhere(std::string_view sql, std::string_view value);
@@ -157,6 +162,10 @@ class SqliteStore final : public Store {
   // Appends the queued audit entries inside the writer's open transaction, chained to the last
   // entry in the database (read under the write lock: another process may have appended).
   void appendAuditInTransaction(const std::vector<AuditEntry>& entries);
+  // The log's start: the checkpoint trimAudit left (verified), else seq 0. Error(Store) when altered.
+  AuditCheckpoint auditStart(sqlite::Database& db);
+  AuditCheckpoint checkpoint(std::uint64_t seq, crypto::Bytes entryMac) const;  // MACed under auditKey_
+  void storeAuditCheckpoint(const AuditCheckpoint& start);                      // in the writer's open transaction
 
   // Writer thread.
   static Failure currentFailure();  // the exception being handled

@@ -16,7 +16,6 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
-#include <limits>
 #include <mutex>
 #include <thread>
 #include <type_traits>
@@ -29,6 +28,7 @@
 #include "tls/certificate_profile.hpp"
 #include "tls/openssl_handles.hpp"
 #include "transport/connection_gate.hpp"
+#include "transport/https/request_reader.hpp"
 #include "transport/listening_socket.hpp"
 
 namespace rspf::transport {
@@ -53,49 +53,12 @@ HttpResponse overloadedResponse(std::chrono::seconds retryAfter) {
 
 namespace {
 
-constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
-// The read buffer's bound. Beast parses a chunk-size line (with extensions) and the trailer only
-// once they are whole in the buffer, and its header limit does not cover trailers (PITFALLS): this
-// bound does, well below the 64 KiB field size at which Beast's fields throw length_error.
-constexpr std::size_t kMaxBufferedBytes = 32 * 1024;
 // After a refusal, what is still coming is read and discarded (at most this much, for at most
 // 2 s) before the close: closing with unread data resets the connection, and the client could
 // lose the answer before reading it. A declared body beyond this is not read at all.
 constexpr std::uint64_t kMaxDrainBytes = 1024 * 1024;
 constexpr std::chrono::milliseconds kMinAcceptBackoff{50};
 constexpr std::chrono::milliseconds kMaxAcceptBackoff{500};
-
-using Request = http::request<http::string_body>;
-
-// RFC 9112 6.1 and 6.3: a request whose Transfer-Encoding is anything but exactly "chunked", or that
-// has both Transfer-Encoding and Content-Length, is answered 400 and the connection closed (its
-// framing cannot be trusted: the body could run as a second request). Returns the reason, or "".
-std::string framingRefusal(const Request& req) {
-  std::size_t encodings = 0;
-  std::string value;
-  for (const auto& field : req) {
-    if (field.name() != http::field::transfer_encoding) continue;
-    ++encodings;
-    value = std::string(field.value());
-  }
-  if (encodings == 0) return "";
-  auto first = value.find_first_not_of(" \t"), last = value.find_last_not_of(" \t");
-  value = first == std::string::npos ? "" : value.substr(first, last - first + 1);
-  if (encodings > 1 || !crypto::equalsIgnoreCase(value, "chunked"))
-    return "Transfer-Encoding must be exactly \"chunked\" (RFC 9112 6.1)";
-  if (req.count(http::field::content_length) > 0)
-    return "a request takes Content-Length or Transfer-Encoding, not both (RFC 9112 6.3)";
-  return "";
-}
-
-HttpRequest requestOf(Request& req, bool withBody) {
-  HttpRequest request;
-  request.method = std::string(req.method_string());
-  request.target = std::string(req.target());
-  for (const auto& field : req) request.headers.emplace_back(field.name_string(), field.value());
-  if (withBody) request.body = std::move(req.body());
-  return request;
-}
 
 // Requests between their handler's start and their response's write, for a draining stop().
 struct InFlight {
@@ -144,6 +107,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
 
  private:
   const HttpsServerSettings& settings() const { return listener_.settings; }
+  RequestLimits limits() const { return {kMaxRequestHeaderBytes, settings().maxBodyBytes}; }
 
   void handshake() {
     beast::get_lowest_layer(stream_).expires_after(settings().limits.handshakeTimeout);
@@ -202,10 +166,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
 
   void read() {
     parser_.emplace();
-    parser_->header_limit(kMaxHeaderBytes);
-    // A declared Content-Length is checked once the header is in (onHeader); the parser's own
-    // limit then guards chunked bodies.
-    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    prepareRequestParser(*parser_, limits());
     beast::get_lowest_layer(stream_).expires_after(settings().limits.idleTimeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -220,11 +181,10 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       spdlog::info("{} request refused: {}", remote_, refusal);
       return reply(errorResponse(400, refusal), false, 11, kMaxDrainBytes);
     }
-    auto declared = parser_->content_length();
-    if (declared && *declared > settings().maxBodyBytes) {
-      spdlog::info("{} request refused: body of {} bytes, over {}", remote_, *declared, settings().maxBodyBytes);
-      return refuseBody(
-          errorResponse(413, "request body exceeds " + std::to_string(settings().maxBodyBytes) + " bytes"));
+    if (auto tooLarge = admitRequestBody(*parser_, limits())) {
+      spdlog::info("{} request refused: body of {} bytes, over {}", remote_, parser_->content_length().value_or(0),
+                   settings().maxBodyBytes);
+      return refuseBody(std::move(*tooLarge));
     }
     if (settings().checkHeader) {
       std::optional<HttpResponse> refused;
@@ -236,7 +196,6 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       }
       if (refused) return refuseBody(std::move(*refused));
     }
-    parser_->body_limit(settings().maxBodyBytes);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
   }
@@ -257,19 +216,9 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       spdlog::debug("connection from {} ends: {}", remote_, ec.message());
       return close();
     }
-    if (ec == http::error::body_limit) {  // a chunked body over the limit
-      spdlog::info("{} request refused: body over {} bytes", remote_, settings().maxBodyBytes);
-      return reply(errorResponse(413, "request body exceeds " + std::to_string(settings().maxBodyBytes) + " bytes"),
-                   false, 11, kMaxDrainBytes);
-    }
-    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-      spdlog::info("{} request refused: {}", remote_, ec.message());
-      return reply(errorResponse(431, "request header fields, chunk line or trailer too large"), false, 11,
-                   kMaxDrainBytes);
-    }
     if (ec) {
-      spdlog::info("{} malformed HTTP request: {}", remote_, ec.message());
-      return reply(errorResponse(400, "malformed HTTP request: " + ec.message()), false, 11, kMaxDrainBytes);
+      spdlog::info("{} HTTP request refused: {}", remote_, ec.message());
+      return reply(requestRefusal(ec, limits()), false, 11, kMaxDrainBytes);
     }
 
     auto& req = parser_->get();
@@ -307,6 +256,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       response = listener_.handler(peer_, request);
     } catch (const Error& e) {
       response = errorResponse(httpStatusOf(e.code()), e.what());
+      // Unavailable: a store or an upstream is down for now (a database failover); ask for a retry.
+      if (response.status == 503) response.headers.emplace_back("Retry-After", "1");
     } catch (...) {
       listener_.gate.refuse(Refusal::HandlerFailed, request.method + " " + safeErrorText(request.target) + " from " +
                                                         remote_ + ": " + describeCurrentException());
@@ -404,7 +355,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   const Listener& listener_;
   ConnectionGate::Ticket ticket_;
   beast::flat_buffer buffer_{kMaxBufferedBytes};
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   tls::AuthenticatedPeer peer_;
   std::string remote_;
 };

@@ -1,0 +1,24 @@
+#include "procedures/session_bound.hpp"
+
+#include "bootstrap/reauth/re_authentication_key.hpp"
+#include "common/error.hpp"
+
+namespace rspf::procedures {
+
+void requireCurrentSession(store::Store& store, const tls::AuthenticatedPeer& peer) {
+  if (peer.principal.empty()) return;
+  if (peer.framework == bootstrap::kReAuthenticationFramework) {
+    auto kreId = peer.attributes.find("kreId");
+    auto key = kreId == peer.attributes.end() ? std::nullopt : store.findEnrolmentKeyByKreId(kreId->second);
+    if (!key || key->expiry <= now())
+      throw Error(ErrorCode::Unauthorized,
+                  "the KreId this session was opened with has expired: open a new session with the current one");
+  }
+  auto enrolee = store.findEnroleeStatus(peer.principal);
+  if (enrolee && !enrolee->enabled)
+    throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' was disabled: this session ends");
+  if (!enrolee && !store.findTarget(peer.principal))
+    throw Error(ErrorCode::Forbidden, "'" + peer.principal + "' is no longer registered: this session ends");
+}
+
+}  // namespace rspf::procedures

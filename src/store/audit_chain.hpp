@@ -1,0 +1,58 @@
+#pragma once
+// The audit log's chain, the same in every backend: entry n's MAC = HMAC-SHA-256(audit key, MAC of
+// entry n-1 (32 zero bytes for the first) ‖ encoding of entry n), the audit key derived from the
+// KEK. Without the KEK nobody can edit, insert or remove an entry and rebuild the chain after it.
+// A backend stores (seq, fields, mac) and appends under a lock that orders all writers of the
+// database (several processes, several MEF instances): one chain whoever writes.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "crypto/secret_bytes.hpp"
+#include "store/key_encryption_key.hpp"
+#include "store/records.hpp"
+
+namespace rspf::store {
+
+inline constexpr std::size_t kAuditMacBytes = 32;
+
+crypto::SecretBytes deriveAuditKey(const KeyEncryptionKey& kek);
+
+// seq (8 bytes), at (8 bytes, Unix seconds), then actor, action, subject, outcome, detail, each as a
+// 4-byte length and its bytes; all big-endian.
+crypto::Bytes encodeAuditEntry(const AuditEntry& entry);
+crypto::Bytes auditChainMac(const crypto::SecretBytes& auditKey, crypto::ByteView previousMac, const AuditEntry& entry);
+
+struct ChainedAuditEntry {
+  AuditEntry entry;  // with its seq
+  crypto::Bytes mac;
+};
+
+// The last stored entry's seq and MAC; nullopt for an empty log.
+struct AuditChainHead {
+  std::uint64_t seq = 0;
+  crypto::Bytes mac;
+};
+
+// Numbers `entries` after `head` and chains each to the one before.
+std::vector<ChainedAuditEntry> chainAuditEntries(const crypto::SecretBytes& auditKey,
+                                                 const std::optional<AuditChainHead>& head,
+                                                 const std::vector<AuditEntry>& entries);
+
+// Checks stored entries in seq order, one at a time.
+class AuditChainVerifier {
+ public:
+  explicit AuditChainVerifier(const crypto::SecretBytes& auditKey) : key_(auditKey) {}
+  // False once the chain is broken (then result() says where; later entries are not looked at).
+  bool add(const AuditEntry& entry, crypto::ByteView storedMac);
+  const AuditVerification& result() const { return result_; }
+
+ private:
+  const crypto::SecretBytes& key_;
+  crypto::Bytes previous_ = crypto::Bytes(kAuditMacBytes, 0);
+  std::uint64_t expected_ = 1;
+  AuditVerification result_;
+};
+
+}  // namespace rspf::store

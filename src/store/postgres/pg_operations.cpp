@@ -1,0 +1,120 @@
+// PostgresStore: audit paging and key-encryption key rotation (issue 13 item 4). Backup is the
+// database's own (pg_dump; Store::backup says so).
+#include <algorithm>
+#include <cstdint>
+
+#include "store/audit_chain.hpp"
+#include "store/postgres/pg_migrations.hpp"
+#include "store/postgres/pg_values.hpp"
+#include "store/postgres/postgres_store.hpp"
+#include "store/sealing.hpp"
+
+namespace rspf::store {
+namespace {
+
+using postgres::exec;
+using postgres::Session;
+using postgres::Statement;
+
+constexpr Statement kAuditAfter{"audit_after",
+                                "SELECT seq, at, actor, action, subject, outcome, detail FROM audit_log WHERE seq > $1 "
+                                "ORDER BY seq LIMIT $2"};
+
+AuditEntry readEntry(const pqxx::row& r) {
+  return {static_cast<std::uint64_t>(postgres::integer(r[0])),
+          postgres::time(r[1]),
+          postgres::text(r[2]),
+          postgres::text(r[3]),
+          postgres::text(r[4]),
+          postgres::text(r[5]),
+          postgres::text(r[6])};
+}
+
+struct SealedColumn {
+  const char* table;
+  const char* key;
+  const char* column;
+  std::string (*name)(std::string_view);
+};
+
+}  // namespace
+
+std::vector<AuditEntry> PostgresStore::auditAfter(std::uint64_t afterSeq, std::size_t limit) {
+  return pool_.run("reading the audit log", [&](Session& s) {
+    pqxx::nontransaction tx(s.connection());
+    std::vector<AuditEntry> out;
+    for (const auto& row :
+         exec(tx, s, kAuditAfter, static_cast<std::int64_t>(std::min<std::uint64_t>(afterSeq, INT64_MAX)),
+              static_cast<std::int64_t>(std::min<std::size_t>(limit, 1u << 30))))
+      out.push_back(readEntry(row));
+    return out;
+  });
+}
+
+namespace {
+Error noRetention() {
+  return Error(ErrorCode::Config,
+               "audit retention (archive and trim) is not implemented for PostgreSQL stores yet; the log is kept whole");
+}
+}  // namespace
+
+AuditSegment PostgresStore::auditSegmentBefore(TimePoint, std::size_t) { throw noRetention(); }
+void PostgresStore::trimAudit(const AuditSegment&) { throw noRetention(); }
+AuditVerification PostgresStore::verifyAuditSegment(const AuditSegment&) { throw noRetention(); }
+
+void PostgresStore::rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation) {
+  flushAudit();
+  const SealedColumn columns[] = {
+      {"enrolees", "enrolee_id", "kpm_sealed", kpmSealingName},
+      {"enrolment_keys", "relative_ke_id", "ke_sealed", keSealingName},
+      {"enrolment_keys", "relative_ke_id", "kre_sealed", kreSealingName},
+      {"retired_enrolment_keys", "relative_ke_id", "ke_sealed", keSealingName},
+      {"retired_enrolment_keys", "relative_ke_id", "kre_sealed", kreSealingName},
+      {"certificate_authorities", "label", "sealed_key", caKeySealingName},
+  };
+  const crypto::SecretBytes nextAuditKey = deriveAuditKey(next);
+  pool_.run("rotating the key-encryption key", [&](Session& s) {
+    pqxx::work tx(s.connection());
+    // No instance appends to the audit log meanwhile; the chain is checked under that lock.
+    tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(postgres::kAuditLock) + ")");
+    std::vector<AuditEntry> entries;
+    {
+      AuditChainVerifier verifier(auditKey_);
+      for (const auto& row : tx.exec("SELECT seq, at, actor, action, subject, outcome, detail, mac FROM audit_log "
+                                     "ORDER BY seq")) {
+        entries.push_back(readEntry(row));
+        if (!verifier.add(entries.back(), postgres::bytes(row[7])))
+          throw Error(ErrorCode::Store, "the audit log does not verify (" + verifier.result().problem +
+                                            "): not re-chaining it under a new key");
+      }
+    }
+    std::size_t resealed = 0;
+    for (const auto& c : columns) {
+      const std::string select = std::string("SELECT ") + c.key + ", " + c.column + " FROM " + c.table + " WHERE " +
+                                 c.column + " IS NOT NULL FOR UPDATE";
+      const std::string update =
+          std::string("UPDATE ") + c.table + " SET " + c.column + " = $1 WHERE " + c.key + " = $2";
+      for (const auto& row : tx.exec(select)) {
+        const std::string key = postgres::text(row[0]);
+        auto plain = kek_.open(postgres::bytes(row[1]), c.name(key));  // throws: the transaction rolls back
+        tx.exec_params(update, postgres::toParam(next.seal(plain.view(), c.name(key))), key);
+        ++resealed;
+      }
+    }
+    tx.exec_params("UPDATE meta SET value = $1 WHERE name = 'kek_check'", postgres::toParam(sealKekCheck(next)));
+    rotation.detail = std::to_string(resealed) + " secrets re-sealed, " + std::to_string(entries.size()) +
+                      " audit entries re-chained" + (rotation.detail.empty() ? "" : "; " + rotation.detail);
+    entries.push_back(std::move(rotation));
+    tx.exec("DELETE FROM audit_log");
+    for (const auto& [e, mac] : chainAuditEntries(nextAuditKey, std::nullopt, entries))
+      tx.exec_params(
+          "INSERT INTO audit_log (seq, at, actor, action, subject, outcome, detail, mac) VALUES ($1, $2, "
+          "$3, $4, $5, $6, $7, $8)",
+          static_cast<std::int64_t>(e.seq), toUnix(e.at), e.actor, e.action, e.subject, e.outcome, e.detail,
+          postgres::toParam(mac));
+    tx.commit();
+    return 0;
+  });
+}
+
+}  // namespace rspf::store

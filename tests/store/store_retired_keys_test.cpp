@@ -1,0 +1,57 @@
+// A rotated Enrolment Key is kept, capped at the end of its grace period, then purged; it goes with
+// its Enrolee.
+#include <gtest/gtest.h>
+
+#include "store_contract.hpp"
+
+namespace rspf::store {
+namespace {
+
+using testing::kT0;
+using testing::sampleEnrolee;
+using testing::sampleKey;
+
+class StoreRetiredKeys : public testing::StoreContract {};
+
+TEST_P(StoreRetiredKeys, TheReplacedKeyIsServedUntilTheEndOfItsGracePeriod) {
+  auto store = open();
+  store->addEnrolee(sampleEnrolee("cse-a.example.com", "kpm-a"));
+  auto first = sampleKey("cse-a.example.com", kT0);
+  first.expiry = kT0 + std::chrono::hours(24);
+  ASSERT_EQ(store->commitEnrolment(first, std::nullopt, kT0), TokenRefusal::None);
+  auto second = sampleKey("cse-a.example.com", kT0 + std::chrono::seconds(10));
+  const auto rotatedAt = kT0 + std::chrono::seconds(10);
+  ASSERT_EQ(store->commitEnrolment(second, std::nullopt, rotatedAt, std::chrono::seconds(60)), TokenRefusal::None);
+
+  auto retired = store->findEnrolmentKey(first.relativeKeId);
+  ASSERT_TRUE(retired);
+  EXPECT_TRUE(retired->retired);
+  EXPECT_EQ(retired->expiry, rotatedAt + std::chrono::seconds(60));  // capped, not the original 24 h
+  EXPECT_FALSE(store->findEnrolmentKey(second.relativeKeId)->retired);
+  EXPECT_EQ(store->findEnrolmentKeyOf("cse-a.example.com")->relativeKeId, second.relativeKeId);
+  EXPECT_FALSE(store->findEnrolmentKeyByKreId(first.kreId));  // the old Kre no longer re-authenticates
+
+  EXPECT_EQ(store->purgeExpiredEnrolmentKeys(rotatedAt + std::chrono::seconds(61)), 1u);
+  EXPECT_FALSE(store->findEnrolmentKey(first.relativeKeId));
+}
+
+TEST_P(StoreRetiredKeys, WithoutGraceOrWithItsEnroleeRemovedNothingIsServed) {
+  auto store = open();
+  store->addEnrolee(sampleEnrolee("cse-a.example.com", "kpm-a"));
+  auto first = sampleKey("cse-a.example.com", kT0);
+  ASSERT_EQ(store->commitEnrolment(first, std::nullopt, kT0), TokenRefusal::None);
+  auto second = sampleKey("cse-a.example.com", kT0);
+  ASSERT_EQ(store->commitEnrolment(second, std::nullopt, kT0), TokenRefusal::None);
+  EXPECT_FALSE(store->findEnrolmentKey(first.relativeKeId));
+
+  auto third = sampleKey("cse-a.example.com", kT0);
+  ASSERT_EQ(store->commitEnrolment(third, std::nullopt, kT0, std::chrono::seconds(60)), TokenRefusal::None);
+  ASSERT_TRUE(store->findEnrolmentKey(second.relativeKeId));
+  ASSERT_TRUE(store->removeEnrolee("cse-a.example.com"));
+  EXPECT_FALSE(store->findEnrolmentKey(second.relativeKeId));
+}
+
+RSPF_STORE_CONTRACT(StoreRetiredKeys);
+
+}  // namespace
+}  // namespace rspf::store
