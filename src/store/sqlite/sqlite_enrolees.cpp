@@ -117,9 +117,9 @@ std::optional<EnrolmentPolicy> SqliteStore::updateEnroleePolicy(std::string_view
   auto read = writer_.statement(kSelectPolicy);
   read.bindText(1, enroleeId);
   if (!read.step()) return std::nullopt;
-  EnrolmentPolicy policy = sqlite::policyFromJson(read.text(0));
+  EnrolmentPolicy policy = policyFromJson(read.text(0));
   change(policy);  // a throw rolls back (~WriteTransaction)
-  writer_.statement(kSetPolicy).bindText(1, enroleeId).bindText(2, sqlite::policyToJson(policy)).run();
+  writer_.statement(kSetPolicy).bindText(1, enroleeId).bindText(2, policyToJson(policy)).run();
   tx.commit();
   return policy;
 }
