@@ -174,8 +174,11 @@ TEST_F(GbaEnrolment, AFloodOfChallengesForOneImpiDeniesNobodyElse) {
   EXPECT_EQ(other.exitCode, 0) << other.err << gba->log();
   auto list = runProcess({RSPF_BINARY, "bsf", "subscriber", "list", "--config", gba->config().string(), "--json"});
   ASSERT_EQ(list.exitCode, 0) << list.err;
-  for (const auto& s : nlohmann::json::parse(list.out))
-    if (s["impi"] == kImpi) EXPECT_EQ(s["sqn"], 4) << "the refused challenges used SQNs";
+  for (const auto& s : nlohmann::json::parse(list.out)) {
+    if (s["impi"] == kImpi) {
+      EXPECT_EQ(s["sqn"], 4) << "the refused challenges used SQNs";
+    }
+  }
 }
 
 TEST_F(GbaEnrolment, ZnRefusesANafCertificateFromAnotherCa) {
