@@ -101,7 +101,8 @@ int main(int argc, char** argv) {
           ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
           ->capture_default_str();
   app.set_version_flag("--version", "rspf 0.1.0");
-  app.add_flag("--allow-core-dumps",
+  bool allowCoreDumpsFlag = allowCoreDumps;  // read from argv above, before anything else runs
+  app.add_flag("--allow-core-dumps", allowCoreDumpsFlag,
                "let this process write core dumps (debugging only: a core holds the KEK and unsealed keys; "
                "also $RSPF_ALLOW_CORE_DUMPS=1)");
 
