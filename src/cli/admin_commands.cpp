@@ -496,7 +496,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
        auto file = requireConfigurationKeyFile(config);
        bool created = admin::initConfigurationKey(file);
        auto pem = ca::publicKeyPem(*admin::loadConfigurationKey(file));
-       if (created && (config.store.postgres() || std::filesystem::exists(config.store.sqlite))) {  // audited once the store exists
+       if (created && (config.store.postgres() ||
+                       std::filesystem::exists(config.store.sqlite))) {  // audited once the store exists
          auto store = openStore(*o, false);
          recordAdminChange(*store, "admin.config-key.init", file.filename().string(), "created");
        }

@@ -22,8 +22,8 @@
 #include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
-#include "store/store_settings.hpp"
 #include "procedures/audit_trail.hpp"
+#include "store/store_settings.hpp"
 #include "target/credential_renewal.hpp"
 #include "transport/listener_limits.hpp"
 

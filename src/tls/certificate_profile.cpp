@@ -30,7 +30,7 @@ int verifyClientCertificate(X509_STORE_CTX* context, void* arg) {
   PresentedCertificate presented{*leaf, X509_STORE_CTX_get0_untrusted(context), verified, error};
   try {
     resolved = resolver->resolve(presented);
-  } catch (...) {  // an exception must not cross OpenSSL's C frames
+  } catch (...) {      // an exception must not cross OpenSSL's C frames
     resolved.reset();  // the resolver logged why; a failure to decide is a refusal
   }
   if (!resolved) {

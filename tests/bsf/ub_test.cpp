@@ -85,7 +85,6 @@ TEST_F(Ub, MalformedOrOversizedAuthorizationIsA400) {
               ErrorCode::BadRequest, "auts");
 }
 
-
 // Issue 9: the BSF's limit on unanswered challenges was global, so one IMPI gave every subscriber 503
 // and burnt 10,200 SQNs. Now it holds per IMPI and per source address.
 class UbChallengeLimits : public InProcessBsf {

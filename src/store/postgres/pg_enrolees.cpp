@@ -148,8 +148,8 @@ bool PostgresStore::setEnroleePolicy(std::string_view enroleeId, const Enrolment
   });
 }
 
-std::optional<EnrolmentPolicy> PostgresStore::updateEnroleePolicy(
-    std::string_view enroleeId, const std::function<void(EnrolmentPolicy&)>& change) {
+std::optional<EnrolmentPolicy> PostgresStore::updateEnroleePolicy(std::string_view enroleeId,
+                                                                  const std::function<void(EnrolmentPolicy&)>& change) {
   if (!storableText(enroleeId)) return std::nullopt;
   // SELECT ... FOR UPDATE holds the row until commit: a concurrent change, from any instance, waits
   // and then reads this one's result. A throwing `change` aborts the transaction (nothing written);

@@ -53,8 +53,9 @@ std::vector<AuditEntry> PostgresStore::auditAfter(std::uint64_t afterSeq, std::s
 
 namespace {
 Error noRetention() {
-  return Error(ErrorCode::Config,
-               "audit retention (archive and trim) is not implemented for PostgreSQL stores yet; the log is kept whole");
+  return Error(
+      ErrorCode::Config,
+      "audit retention (archive and trim) is not implemented for PostgreSQL stores yet; the log is kept whole");
 }
 }  // namespace
 

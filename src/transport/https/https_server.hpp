@@ -33,7 +33,7 @@ struct HttpsServerSettings {
   int threads = 2;         // network threads: handshakes, parsing, writing
   int workers = 8;         // request handlers; they may block (a durable store commit), network threads never do
   std::size_t maxBodyBytes = 16 * 1024;
-  ListenerLimits limits;    // maxConnections 0: sized from the file-descriptor limit
+  ListenerLimits limits;  // maxConnections 0: sized from the file-descriptor limit
   // stop() first lets requests being handled finish, for at most this long (SIGTERM drains).
   std::chrono::milliseconds drainTimeout{10000};
   HeaderCheck checkHeader;  // e.g. the admin API's credentials, before a 4 MiB body is read
