@@ -117,6 +117,9 @@ store::AuditSegment readAuditArchive(const std::filesystem::path& file) {
 }
 
 store::AuditSegment archiveAudit(store::Store& store, TimePoint before, const std::filesystem::path& out) {
+  // Refused up front, whether or not anything is due: an archive is never overwritten.
+  if (std::error_code ec; std::filesystem::exists(std::filesystem::symlink_status(out, ec)))
+    throw Error(ErrorCode::Config, "the archive file " + out.string() + " exists: archives are never overwritten");
   store.flushAudit();
   auto segment = store.auditSegmentBefore(before, kMaxArchivedEntries);
   if (segment.entries.empty()) return segment;

@@ -28,6 +28,18 @@
 namespace rspf::admin_api {
 namespace {
 
+// The audited subject of a request whose path names none (POST /targets, /enrolees, ...): the
+// identifier its JSON body names. Never throws; attacker bytes are cut and escaped by the audit trail.
+std::string subjectNamedIn(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return "";
+  for (const char* key : {"enroleeId", "targetId", "tokenId", "label", "serial"}) {
+    auto it = j.find(key);
+    if (it != j.end() && it->is_string()) return safeErrorText(it->get<std::string>(), 128);
+  }
+  return "";
+}
+
 using nlohmann::json;
 using transport::HttpResponse;
 
@@ -231,9 +243,11 @@ HttpResponse AdminRouter::handle(const transport::HttpRequest& request, const st
     procedures::AuditTrail audit(store_);
     try {
       auto response = (this->*entry.handler)(Call{request, std::move(*captures), queryOf(request.target)});
+      if (subject.empty()) subject = subjectNamedIn(response.body);  // a created resource names itself
       audit.record(actor, action, subject, response.status < 400 ? "success" : "refused");
       return response;
     } catch (const Error& e) {
+      if (subject.empty()) subject = subjectNamedIn(request.body);
       audit.record(actor, action, subject, std::string(procedures::outcomeOf(e.code())), e.what());
       throw;
     }

@@ -185,7 +185,16 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
   } catch (const nlohmann::json::exception&) {
     throw Error(ErrorCode::Internal, "the MEF's enrolment exchange answer has wrong types");
   }
-  if (options.mefCrlFile) saveMefCrl(client, *options.mefCrlFile);
+  // The CRL is a convenience for `rspf maf-connect`, refreshed on every enrolment: the Enrolment Key is
+  // already the MEF's, so a CRL that cannot be fetched now (a draining MEF closed the connection) is
+  // a warning, not a failed enrolment.
+  if (options.mefCrlFile) {
+    try {
+      saveMefCrl(client, *options.mefCrlFile);
+    } catch (const Error& e) {
+      spdlog::warn("the MEF's CRL was not refreshed ({}); the enrolment stands", e.what());
+    }
+  }
   // 8.3.3.1 steps 5-6: Certificate Enrolment when instructed.
   for (const auto& instruction : c.instructions)
     if (options.certificateEnrolment && instruction.value("type", "") == "certificateEnrolment")

@@ -93,24 +93,32 @@ transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, co
 
 transport::HttpResponse MefRouter::dispatch(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request,
                                             const std::vector<std::string>& segments, std::string& issuedSerial) {
-  procedures::requireCurrentSession(store_, peer);  // issue 10 item 2
-  if (segments.size() == 2 && segments[0] == "enrolment" && segments[1] == "exchange") {
+  // Issue 10 item 2: every request on a session first checks that what opened it still holds; inside
+  // the observed procedures, so that a refusal is counted as theirs.
+  const bool isExchange = segments.size() == 2 && segments[0] == "enrolment" && segments[1] == "exchange";
+  const bool isRetrieval = (segments.size() == 2 || segments.size() == 3) && segments[0] == "fetchCredentials";
+  if (!isExchange && !isRetrieval) procedures::requireCurrentSession(store_, peer);
+  if (isExchange) {
     requireMethod(request, "POST");
-    return ok(observed(observer_, procedures::Procedure::EnrolmentExchange,
-                       [&] { return exchange_.run(peer, procedures::EnrolmentExchangeRequest::parse(request.body)); }));
+    return ok(observed(observer_, procedures::Procedure::EnrolmentExchange, [&] {
+      procedures::requireCurrentSession(store_, peer);
+      return exchange_.run(peer, procedures::EnrolmentExchangeRequest::parse(request.body));
+    }));
   }
   if (segments.size() == 3 && segments[0] == "enrolment" && segments[1] == "exchange" && segments[2] == "complete") {
     requireMethod(request, "POST");
     return ok(exchange_.complete(peer, request.body));
   }
-  if ((segments.size() == 2 || segments.size() == 3) && segments[0] == "fetchCredentials") {
+  if (isRetrieval) {
     requireMethod(request, "GET");
     procedures::KeyRetrievalRequest retrieval;
     retrieval.keyIdentifier = segments[1];
     if (segments.size() == 3) retrieval.suid = segments[2];
     retrieval.requesterId = request.header("X-M2M-Origin").value_or(request.header("From").value_or(""));
-    return ok(
-        observed(observer_, procedures::Procedure::KeyRetrieval, [&] { return keyRetrieval_.run(peer, retrieval); }));
+    return ok(observed(observer_, procedures::Procedure::KeyRetrieval, [&] {
+      procedures::requireCurrentSession(store_, peer);
+      return keyRetrieval_.run(peer, retrieval);
+    }));
   }
   // The embedded CA's CRL, for relying parties that refresh it (issue 10 item 6; project choice):
   // GET /crl, DER, application/pkix-crl (RFC 5280), nextUpdate a day ahead.

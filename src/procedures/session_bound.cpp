@@ -8,15 +8,17 @@ namespace rspf::procedures {
 void requireCurrentSession(store::Store& store, const tls::AuthenticatedPeer& peer) {
   if (peer.principal.empty()) return;
   if (peer.framework == bootstrap::kReAuthenticationFramework) {
-    auto kreId = peer.attributes.find("kreId");
-    auto key = kreId == peer.attributes.end() ? std::nullopt : store.findEnrolmentKeyByKreId(kreId->second);
+    // By the Relative-KeId: a key this session's own rekey retired is still found, served until its
+    // retired expiry (the rekey grace), so the session can finish what it started (CRL, certificate).
+    auto relativeKeId = peer.attributes.find("relativeKeId");
+    auto key = relativeKeId == peer.attributes.end() ? std::nullopt : store.findEnrolmentKey(relativeKeId->second);
     if (!key || key->expiry <= now())
       throw Error(ErrorCode::Unauthorized,
                   "the KreId this session was opened with has expired: open a new session with the current one");
   }
   auto enrolee = store.findEnroleeStatus(peer.principal);
   if (enrolee && !enrolee->enabled)
-    throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' was disabled: this session ends");
+    throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled: this session ends");
   if (!enrolee && !store.findTarget(peer.principal))
     throw Error(ErrorCode::Forbidden, "'" + peer.principal + "' is no longer registered: this session ends");
 }

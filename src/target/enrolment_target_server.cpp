@@ -129,6 +129,9 @@ struct EnrolmentTargetServer::Impl {
   // <serviceSubscribedAppRule> follows the local record.
   void startFront(const cse_front::FrontSettings& settings) {
     front.emplace(settings, config.id, [this](const tls::AuthenticatedPeer& peer) -> std::optional<std::string> {
+      // The session's key (its Lifetime, the MEF's revocation) is checked once, here; the front answers
+      // a refusal the oneM2M way (403, X-M2M-RSC 4106) rather than with the target's own JSON error.
+      if (framework.refusalFor(peer)) return "the MEF no longer serves the Enrolee's key; enrol again";
       auto current = framework.resolve(peer.pskIdentity);
       auto presented = peer.attributes.find("credentialId");
       if (current && presented != peer.attributes.end() && current->attributes["credentialId"] == presented->second)
@@ -172,8 +175,8 @@ struct EnrolmentTargetServer::Impl {
   }
 
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
+    if (front) return front->forward(peer, request);  // checks the session's key itself (startFront)
     if (auto refusal = framework.refusalFor(peer)) throw Error(ErrorCode::Unauthorized, *refusal);
-    if (front) return front->forward(peer, request);
     if (request.method != "GET") throw Error(ErrorCode::BadRequest, "only GET is served here");
     if (request.target == "/whoami") {
       auto cred = peer.attributes.find("credentialId");

@@ -63,10 +63,10 @@ TEST(CliUsage, BashCompletionNamesTheCommandTree) {
   auto r = rspf({"completion", "bash"});
   ASSERT_EQ(r.exitCode, 0);
   EXPECT_NE(r.out.find("complete -o filenames -F _rspf rspf"), std::string::npos);
-  EXPECT_NE(r.out.find("_rspf_commands[\"\"]=\""), std::string::npos);
+  EXPECT_NE(r.out.find("_rspf_commands[\"rspf\"]=\""), std::string::npos);
   EXPECT_NE(r.out.find(" enrol "), std::string::npos);
-  EXPECT_NE(r.out.find("_rspf_commands[\"admin enrolee\"]=\""), std::string::npos);
-  EXPECT_NE(r.out.find("_rspf_options[\"mef\"]=\""), std::string::npos);
+  EXPECT_NE(r.out.find("_rspf_commands[\"rspf admin enrolee\"]=\""), std::string::npos);
+  EXPECT_NE(r.out.find("_rspf_options[\"rspf mef\"]=\""), std::string::npos);
   // bash accepts it, and completes `rspf adm` and `rspf mef --con`.
   auto bash = runProcess({"bash", "-c",
                           "source /dev/stdin; COMP_WORDS=(rspf adm); COMP_CWORD=1; _rspf; echo \"${COMPREPLY[*]}\"; "

@@ -90,7 +90,7 @@ TEST(MefSessionBound, AnEnroleeDisabledDuringItsSessionGetsNoFurtherAnswer) {
   admin::setEnroleeEnabled(d.store(), kEnrolee, false);
   auto refused = session.request({"POST", "/enrolment/exchange/complete", {}, complete});
   EXPECT_EQ(refused.status, 403) << refused.body;
-  EXPECT_NE(refused.body.find("was disabled"), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("is disabled: this session ends"), std::string::npos) << refused.body;
 }
 
 }  // namespace

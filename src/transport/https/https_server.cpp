@@ -59,6 +59,8 @@ namespace {
 constexpr std::uint64_t kMaxDrainBytes = 1024 * 1024;
 constexpr std::chrono::milliseconds kMinAcceptBackoff{50};
 constexpr std::chrono::milliseconds kMaxAcceptBackoff{500};
+// A draining stop() waits this long at most for answered connections to close.
+constexpr std::chrono::milliseconds kDrainCloseWait{1000};
 
 // Requests between their handler's start and their response's write, for a draining stop().
 struct InFlight {
@@ -231,8 +233,11 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     }
     // The handler runs on a worker; the session is idle meanwhile, so the exporter may use the SSL.
     auto received = std::chrono::steady_clock::now();
+    // `work` keeps the network threads running while the handler does (a draining stop() closes the
+    // acceptor, and an io_context without pending work would return before the answer is posted).
     asio::post(listener_.workers, [self = this->shared_from_this(), request = requestOf(req, true), keepAlive, version,
-                                   received, guard = listener_.inFlight.enter()]() mutable {
+                                   received, guard = listener_.inFlight.enter(),
+                                   work = asio::make_work_guard(stream_.get_executor())]() mutable {
       auto response = self->handle(request);
       --self->listener_.queued;
       try {
@@ -252,10 +257,12 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   // Never throws: a handler's exception, of any type, becomes an error response.
   HttpResponse handle(const HttpRequest& request) noexcept {
     HttpResponse response;
+    std::string refusal;  // what the client was told, for the log line (error texts carry no secret)
     try {
       response = listener_.handler(peer_, request);
     } catch (const Error& e) {
       response = errorResponse(httpStatusOf(e.code()), e.what());
+      refusal = e.what();
       // Unavailable: a store or an upstream is down for now (a database failover); ask for a retry.
       if (response.status == 503) response.headers.emplace_back("Retry-After", "1");
     } catch (...) {
@@ -271,8 +278,12 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
                               {"status", response.status},
                               {"framework", peer_.framework},
                               {"principal", peer_.principal}});
-      spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, path, response.status, peer_.framework,
-                   peer_.principal);
+      if (refusal.empty())
+        spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, path, response.status, peer_.framework,
+                     peer_.principal);
+      else
+        spdlog::info("{} {} {} -> {} ({} '{}'): {}", remote_, request.method, path, response.status,
+                     peer_.framework, peer_.principal, safeErrorText(refusal, 300));
     } catch (...) {  // a log line is not worth a lost answer
     }
     return response;
@@ -330,7 +341,10 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
                       [self = this->shared_from_this(), res, keepAlive, drainAfter, guard = std::move(guard)](
                           beast::error_code ec, std::size_t) mutable {
                         guard.reset();
-                        if (ec) return;
+                        if (ec) {
+                          spdlog::debug("the answer to {} was not written: {}", self->remote_, ec.message());
+                          return;
+                        }
                         if (keepAlive) return self->read();
                         if (drainAfter > 0) return self->drain(drainAfter);
                         self->close();
@@ -510,6 +524,11 @@ void HttpsServer::stop() {
     if (int left = impl_->inFlight.requests; left > 0)
       spdlog::warn("stopping with {} request(s) still in flight after {} ms", left,
                    impl_->settings.drainTimeout.count());
+    // The answers are written; let their connections close (close_notify, FIN) rather than be reset by
+    // the process's exit before the client has read them. Bounded: idle keep-alive peers do not hold it.
+    auto closing = std::min(deadline, std::chrono::steady_clock::now() + kDrainCloseWait);
+    while (impl_->gate.open() > 0 && std::chrono::steady_clock::now() < closing)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   impl_->ioc.stop();
   impl_->workers.stop();

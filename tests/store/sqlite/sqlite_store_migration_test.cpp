@@ -2,6 +2,8 @@
 // newer rspf is refused.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "common/error.hpp"
 #include "sqlite_store_fixture.hpp"
 #include "store/policy_json.hpp"
@@ -46,6 +48,8 @@ class SqliteStoreMigration : public testing::SqliteStoreTest {
                            nullptr, nullptr, nullptr),
               SQLITE_OK)
         << sqlite3_errmsg(raw);
+    // rspf's own store files are 0600; a store others may read is refused on open.
+    std::filesystem::permissions(dbPath(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
 
   static void insert(sqlite3* db, const std::string& sql, const crypto::Bytes& blob, const std::string& second) {
