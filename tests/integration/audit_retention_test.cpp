@@ -159,10 +159,12 @@ TEST_F(AuditRetention, ArchiveMovesOldEntriesToAPrivateFileAndBothVerify) {
 
 TEST_F(AuditRetention, RetentionFromTheConfigurationIsTheDefault) {
   d.addEnrolee("cse1.test.example");
-  d.startMef("\n[audit]\nretention = \"1s\"\n");
+  // Long enough that the first archive's own entry is not yet due when the second archive runs, even
+  // with each `rspf admin` taking a second under the sanitizers.
+  d.startMef("\n[audit]\nretention = \"4s\"\n");
   d.stopMef();
   ASSERT_EQ(admin({"enrolee", "disable", "cse1.test.example"}).exitCode, 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(4100));
   auto r = admin({"audit", "archive", "--out", (d.dir() / "a.json").string(), "--json"});
   ASSERT_EQ(r.exitCode, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["archived"], 1);

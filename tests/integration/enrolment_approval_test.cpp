@@ -141,11 +141,13 @@ TEST_F(EnrolmentApproval, DenialRefusesTheExchangeWithTheReason) {
 }
 
 TEST_F(EnrolmentApproval, NoAnswerInTimeRefusesTheExchange) {
-  ApprovalServer server(R"({"approved": true})", std::chrono::milliseconds(1500));
+  // The webhook would answer after 5 s; the MEF gives up after 300 ms, so the refusal comes well before
+  // (the bound leaves room for a process start under the sanitizers).
+  ApprovalServer server(R"({"approved": true})", std::chrono::milliseconds(5000));
   startMef(server, 300);
   auto started = std::chrono::steady_clock::now();
   auto r = enrol();
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1400));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(4500));
   EXPECT_EQ(r.exitCode, 1);
   EXPECT_NE(r.err.find("did not answer in time"), std::string::npos) << r.err;
   expectNothingStored();

@@ -60,7 +60,8 @@ Database& Database::operator=(Database&& other) noexcept {
 }
 
 Statement Database::statement(std::string_view sql) {
-  auto it = statements_.try_emplace(sql).first;
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) it = statements_.emplace(std::string(sql), Cached{}).first;
   Cached& cached = it->second;
   if (!cached.stmt) {
     try {

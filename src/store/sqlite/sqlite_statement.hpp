@@ -99,9 +99,15 @@ class Database {
     bool inUse = false;
   };
 
+  // Looked up by string_view without a copy; the key owns its text (callers may build SQL at run time).
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
+  };
+
   // Declared first so that it is destroyed last, after every statement is finalized.
   Connection db_;
-  std::unordered_map<std::string_view, Cached> statements_;
+  std::unordered_map<std::string, Cached, SqlHash, std::equal_to<>> statements_;
 };
 
 // BEGIN IMMEDIATE: takes the write lock up front, so a read-check-write sequence cannot race with
