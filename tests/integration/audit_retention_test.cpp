@@ -92,6 +92,17 @@ TEST_F(AuditRetention, AFloodOfRefusedHandshakesIsBoundedAndForgedBytesArePrinte
   ASSERT_EQ(RefusedHandshakes(forged).run(d.mefPort(), 1), 1);
   constexpr int kFlood = 400;
   ASSERT_EQ(RefusedHandshakes("flood-kpm").run(d.mefPort(), kFlood), kFlood);
+  // The client sees the alert before the MEF's network thread counts the refusal: wait until the MEF
+  // logged all of them, so that stopping it does not cut the last one off.
+  for (int i = 0; i < 200; ++i) {
+    const std::string log = d.mefLog();
+    std::size_t logged = 0;
+    for (auto at = log.find("TLS handshake from "); at != std::string::npos; at = log.find("TLS handshake from ", at + 1))
+      if (auto end = log.find(' ', at + 19); end != std::string::npos) logged += log.compare(end, 10, " refused: ") == 0;
+    if (logged >= kFlood + 1u) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   d.stopMef();  // ends the interval: the MEF records what it counted
 
   auto tail = admin({"audit", "tail", "-n", "1000", "--json"});

@@ -148,12 +148,14 @@ TEST_F(PskEnrolment, EnrollingAgainReplacesTheKeyAndTheOldKeIdIsNoLongerServed) 
 }
 
 TEST_F(PskEnrolment, ExpiredEnrolmentKeyIsRefusedByTheTargetAndErased) {
-  d.addEnrolee("short.test.example", pairWith(kTarget, "SAEF", std::chrono::seconds(2)));
+  // 6 s: room for an enrolment and a connection under the sanitizers before the key expires.
+  d.addEnrolee("short.test.example", pairWith(kTarget, "SAEF", std::chrono::seconds(6)));
   auto targetUrl = d.startTarget(kTarget);
   ASSERT_EQ(d.enrol("short.test.example").exitCode, 0);
+  const auto expiry = d.store().findEnrolmentKeyOf("short.test.example")->expiry;
   auto ok = d.connect("short.test.example", targetUrl, kTarget);
   ASSERT_EQ(ok.exitCode, 0) << ok.err;
-  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+  std::this_thread::sleep_until(expiry + std::chrono::milliseconds(1100));  // whole seconds in the store
   auto refused = d.connect("short.test.example", targetUrl, kTarget, {"--even-if-expired"});
   EXPECT_NE(refused.exitCode, 0);
   EXPECT_NE(refused.err.find("does not know this PSK identity"), std::string::npos) << refused.err;
