@@ -89,20 +89,25 @@ TEST_F(AuditRetention, AFloodOfRefusedHandshakesIsBoundedAndForgedBytesArePrinte
   d.addEnrolee("cse1.test.example");
   d.startMef("\n[audit]\nrefused_handshake_interval = \"1h\"\n");
   const std::string forged = "x\n999  2026-01-01T00:00:00Z  admin:root  admin.enrolee.remove  all  success\xff\xfe";
+  // The client sees the alert before the MEF's network thread counts the refusal: wait until the MEF
+  // logged them, so that the order of the entries and the stop do not race with the counting.
+  auto waitForLoggedRefusals = [&](std::size_t n) {
+    for (int i = 0; i < 200; ++i) {
+      const std::string log = d.mefLog();
+      std::size_t logged = 0;
+      for (auto at = log.find("TLS handshake from "); at != std::string::npos;
+           at = log.find("TLS handshake from ", at + 1))
+        if (auto end = log.find(' ', at + 19); end != std::string::npos) logged += log.compare(end, 10, " refused: ") == 0;
+      if (logged >= n) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  };
   ASSERT_EQ(RefusedHandshakes(forged).run(d.mefPort(), 1), 1);
+  waitForLoggedRefusals(1);
   constexpr int kFlood = 400;
   ASSERT_EQ(RefusedHandshakes("flood-kpm").run(d.mefPort(), kFlood), kFlood);
-  // The client sees the alert before the MEF's network thread counts the refusal: wait until the MEF
-  // logged all of them, so that stopping it does not cut the last one off.
-  for (int i = 0; i < 200; ++i) {
-    const std::string log = d.mefLog();
-    std::size_t logged = 0;
-    for (auto at = log.find("TLS handshake from "); at != std::string::npos; at = log.find("TLS handshake from ", at + 1))
-      if (auto end = log.find(' ', at + 19); end != std::string::npos) logged += log.compare(end, 10, " refused: ") == 0;
-    if (logged >= kFlood + 1u) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  waitForLoggedRefusals(kFlood + 1u);
   d.stopMef();  // ends the interval: the MEF records what it counted
 
   auto tail = admin({"audit", "tail", "-n", "1000", "--json"});
@@ -175,7 +180,7 @@ TEST_F(AuditRetention, RetentionFromTheConfigurationIsTheDefault) {
   d.startMef("\n[audit]\nretention = \"4s\"\n");
   d.stopMef();
   ASSERT_EQ(admin({"enrolee", "disable", "cse1.test.example"}).exitCode, 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(4100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5100));  // the log keeps whole seconds
   auto r = admin({"audit", "archive", "--out", (d.dir() / "a.json").string(), "--json"});
   ASSERT_EQ(r.exitCode, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["archived"], 1);
