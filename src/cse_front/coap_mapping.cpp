@@ -327,8 +327,9 @@ Message toCoapResponse(const transport::HttpResponse& response, std::uint8_t req
       }
       continue;
     }
-    auto m = std::find_if(kMapped.begin(), kMapped.end(),
-                          [&](const Mapped& x) { return crypto::equalsIgnoreCase(name, x.header); });
+    auto m = std::find_if(kMapped.begin(), kMapped.end(), [&header = name](const Mapped& x) {
+      return crypto::equalsIgnoreCase(header, x.header);  // (clang 14 cannot capture a structured binding)
+    });
     if (m == kMapped.end()) continue;
     if (m->isUint) {
       std::uint32_t v = 0;

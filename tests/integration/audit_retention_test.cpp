@@ -97,7 +97,8 @@ TEST_F(AuditRetention, AFloodOfRefusedHandshakesIsBoundedAndForgedBytesArePrinte
       std::size_t logged = 0;
       for (auto at = log.find("TLS handshake from "); at != std::string::npos;
            at = log.find("TLS handshake from ", at + 1))
-        if (auto end = log.find(' ', at + 19); end != std::string::npos) logged += log.compare(end, 10, " refused: ") == 0;
+        if (auto end = log.find(' ', at + 19); end != std::string::npos)
+          logged += log.compare(end, 10, " refused: ") == 0;
       if (logged >= n) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

@@ -282,8 +282,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
         spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, path, response.status, peer_.framework,
                      peer_.principal);
       else
-        spdlog::info("{} {} {} -> {} ({} '{}'): {}", remote_, request.method, path, response.status,
-                     peer_.framework, peer_.principal, safeErrorText(refusal, 300));
+        spdlog::info("{} {} {} -> {} ({} '{}'): {}", remote_, request.method, path, response.status, peer_.framework,
+                     peer_.principal, safeErrorText(refusal, 300));
     } catch (...) {  // a log line is not worth a lost answer
     }
     return response;
