@@ -17,14 +17,16 @@ inline constexpr const char* kMefFqdn = "mef.fuzz.example";
 inline constexpr const char* kEnrolee = "ae1.fuzz.example";
 inline constexpr const char* kTarget = "cse1.fuzz.example";
 
-// A peer as a bootstrap framework resolves it, with an exporter that gives fixed bytes.
+// A peer as a bootstrap framework resolves it, with an exporter that gives fixed bytes, different for
+// each principal (two Enrolees with one exported key would get one RelativeKeId and one KreId).
 inline tls::AuthenticatedPeer peerOf(std::string framework, std::string principal) {
   tls::AuthenticatedPeer peer;
+  const auto fill = static_cast<std::uint8_t>(0x5a + principal.size());
   peer.framework = std::move(framework);
   peer.principal = std::move(principal);
   peer.remoteAddress = "192.0.2.1:40000";
-  peer.exportKeyingMaterial = [](std::string_view, std::size_t length) {
-    return crypto::SecretBytes(crypto::Bytes(length, 0x5a));
+  peer.exportKeyingMaterial = [fill](std::string_view, std::size_t length) {
+    return crypto::SecretBytes(crypto::Bytes(length, fill));
   };
   return peer;
 }

@@ -1,5 +1,6 @@
 // Raw public keys (RFC 7250) and their RFC 6920 ni names (ca/raw_public_key, ca/pem): a registered
 // rawPublicKey (ni URI or PEM) as the admin API takes it, and a presented key matched against it.
+#include "ca/certificate_verifier.hpp"
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
 #include "fuzz_pki.hpp"

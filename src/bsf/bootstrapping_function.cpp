@@ -14,7 +14,6 @@ namespace {
 
 constexpr std::string_view kAlgorithm = "AKAv1-MD5";  // RFC 3310 3.1
 constexpr std::string_view kQop = "auth-int";         // TS 24.109 4.5.2
-constexpr std::string_view kUbUri = "/";
 // The AMF of the vectors this HSS generates (operator-specific, TS 33.102 6.3.2).
 constexpr std::uint8_t kAmf[crypto::kAmfSize] = {0x80, 0x00};
 
