@@ -2,7 +2,7 @@
 # Runs every fuzz target of BUILD_DIR (built with -DRSPF_FUZZ=ON) on its committed seed corpus, one
 # after another, with the extra libFuzzer flags given (default: 5 seconds each). New inputs go to a
 # scratch folder, never into fuzz/corpus. Fails on the first finding and keeps its reproducer.
-#   fuzz/run.sh build-fuzz                       # CI: 5 s per target
+#   fuzz/run.sh build-fuzz -max_total_time=3     # CI: 3 s per target (default 5 s)
 #   fuzz/run.sh build-fuzz -runs=1000000         # the record of docs/security.md
 #   FUZZ_TARGETS="url csv_table" fuzz/run.sh build-fuzz -max_total_time=60
 # FUZZ_TIMEOUT (default 10 s) is the hang limit; raise it on a loaded machine, where a starved
