@@ -7,6 +7,7 @@
 #include "admin/csv_table.hpp"
 #include "admin/enrolee_document.hpp"
 #include "common/error.hpp"
+#include "common/safe_text.hpp"
 #include "common/strict_json.hpp"
 #include "crypto/encoding.hpp"
 
@@ -134,8 +135,9 @@ ImportReport importEnrolees(store::Store& store, const std::vector<ImportRow>& r
 nlohmann::json describeImportReport(const ImportReport& report) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& r : report.rows) {
-    nlohmann::json j = {{"row", r.number}, {"enroleeId", r.enroleeId}, {"imported", r.imported}};
-    if (!r.imported) j["reason"] = r.reason;
+    // A rejected row's ID and reason may carry the file's bytes (not UTF-8): escaped, so dump() cannot throw.
+    nlohmann::json j = {{"row", r.number}, {"enroleeId", safeErrorText(r.enroleeId, 512)}, {"imported", r.imported}};
+    if (!r.imported) j["reason"] = safeErrorText(r.reason, 1024);
     if (r.generatedKpm) j["kpm"] = crypto::toHex(r.generatedKpm->view());
     rows.push_back(std::move(j));
   }
