@@ -124,20 +124,20 @@ class Store {
   // Checks a segment (an archive) under the audit key: both checkpoints and the chain between them.
   virtual AuditVerification verifyAuditSegment(const AuditSegment& segment) = 0;
   // Up to `limit` entries with seq > `afterSeq`, oldest first (paging and `audit tail --follow`).
-  // The default reads the whole log; a backend should do better.
-  virtual std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit);
+  virtual std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit) = 0;
 
   // Current schema version (for diagnostics and tests).
   virtual int schemaVersion() = 0;
 
-  // --- Operations (issue 13 item 4). A backend without them says how to do it instead.
+  // --- Operations (issue 13 item 4).
   // A consistent copy of the whole store while it is in use, in a new file of mode 0600 (refused
-  // when `file` exists). The copy opens with the same KEK and its audit chain verifies.
-  virtual void backup(const std::filesystem::path& file);
+  // when `file` exists). The copy opens with the same KEK and its audit chain verifies. A database
+  // server's store refuses, naming the database's own tool.
+  virtual void backup(const std::filesystem::path& file) = 0;
   // Re-seals every secret under `next` and re-chains the audit log with its audit key, in one
   // transaction: a failure or a crash part way leaves the store as it was, under the current KEK.
   // Refused when the audit chain does not verify. Reopen the store with `next` afterwards.
-  virtual void rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation);
+  virtual void rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation) = 0;
 };
 
 }  // namespace rspf::store

@@ -63,6 +63,11 @@ AuditSegment PostgresStore::auditSegmentBefore(TimePoint, std::size_t) { throw n
 void PostgresStore::trimAudit(const AuditSegment&) { throw noRetention(); }
 AuditVerification PostgresStore::verifyAuditSegment(const AuditSegment&) { throw noRetention(); }
 
+void PostgresStore::backup(const std::filesystem::path&) {
+  throw Error(ErrorCode::Config,
+              "this store has no built-in backup: use the database's own tool (PostgreSQL: pg_dump)");
+}
+
 void PostgresStore::rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation) {
   flushAudit();
   const SealedColumn columns[] = {

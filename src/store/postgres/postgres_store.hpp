@@ -92,6 +92,7 @@ class PostgresStore final : public Store {
   void trimAudit(const AuditSegment& segment) override;
   AuditVerification verifyAuditSegment(const AuditSegment& segment) override;
   // Store::backup's default applies: pg_dump is the way (docs/operations-shared-store.md).
+  void backup(const std::filesystem::path& file) override;  // refused: pg_dump (docs/operations-shared-store.md)
   void rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation) override;
 
   int schemaVersion() override;
