@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "common/error.hpp"
 #include "crypto/primitives.hpp"
 
 namespace rspf::store {
@@ -11,6 +12,29 @@ void appendField(crypto::Bytes& out, std::string_view text) {
   const auto n = static_cast<std::uint32_t>(text.size());
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(n >> shift));
   out.insert(out.end(), text.begin(), text.end());
+}
+
+crypto::Bytes bigEndian(std::uint64_t value) {
+  crypto::Bytes out;
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(value >> shift));
+  return out;
+}
+
+constexpr std::string_view kCheckpointLabel = "rspf audit checkpoint";
+
+crypto::Bytes checkpointMac(const crypto::SecretBytes& key, std::uint64_t seq, crypto::ByteView entryMac) {
+  auto seqBytes = bigEndian(seq);
+  auto mac = crypto::hmacSha256(key.view(), {crypto::asBytes(kCheckpointLabel), seqBytes, entryMac});
+  return crypto::Bytes(mac.view().begin(), mac.view().end());
+}
+
+AuditVerification brokenAt(std::uint64_t seq, std::string problem, std::uint64_t entries) {
+  AuditVerification v;
+  v.intact = false;
+  v.firstBadSeq = seq;
+  v.problem = std::move(problem);
+  v.entries = entries;
+  return v;
 }
 
 }  // namespace
@@ -47,6 +71,71 @@ std::vector<ChainedAuditEntry> chainAuditEntries(const crypto::SecretBytes& audi
     out.push_back({std::move(entry), std::move(mac)});
   }
   return out;
+}
+
+AuditCheckpoint makeAuditCheckpoint(const crypto::SecretBytes& auditKey, std::uint64_t seq, crypto::Bytes entryMac) {
+  AuditCheckpoint c{seq, std::move(entryMac), {}};
+  c.mac = checkpointMac(auditKey, c.seq, c.entryMac);
+  return c;
+}
+
+AuditCheckpoint auditChainOrigin(const crypto::SecretBytes& auditKey) {
+  return makeAuditCheckpoint(auditKey, 0, crypto::Bytes(kAuditMacBytes, 0));
+}
+
+bool auditCheckpointVerifies(const crypto::SecretBytes& auditKey, const AuditCheckpoint& c) {
+  return c.entryMac.size() == kAuditMacBytes &&
+         crypto::constantTimeEqual(checkpointMac(auditKey, c.seq, c.entryMac), c.mac);
+}
+
+crypto::Bytes encodeAuditCheckpoint(const AuditCheckpoint& c) {
+  auto out = bigEndian(c.seq);
+  out.insert(out.end(), c.entryMac.begin(), c.entryMac.end());
+  out.insert(out.end(), c.mac.begin(), c.mac.end());
+  return out;
+}
+
+AuditCheckpoint decodeAuditCheckpoint(const crypto::SecretBytes& auditKey, crypto::ByteView stored) {
+  if (stored.size() != 8 + 2 * kAuditMacBytes)
+    throw Error(ErrorCode::Store, "the audit log's start checkpoint is malformed");
+  AuditCheckpoint c;
+  for (std::size_t i = 0; i < 8; ++i) c.seq = (c.seq << 8) | stored[i];
+  c.entryMac.assign(stored.begin() + 8, stored.begin() + 8 + kAuditMacBytes);
+  c.mac.assign(stored.begin() + 8 + kAuditMacBytes, stored.end());
+  if (!auditCheckpointVerifies(auditKey, c))
+    throw Error(ErrorCode::Store, "the audit log's start checkpoint was altered (its MAC does not verify)");
+  return c;
+}
+
+AuditVerification verifyAuditSegment(const crypto::SecretBytes& auditKey, const AuditSegment& segment) {
+  for (const auto* c : {&segment.start, &segment.end})
+    if (!auditCheckpointVerifies(auditKey, *c))
+      return brokenAt(c->seq,
+                      "the archive's " + std::string(c == &segment.start ? "start" : "end") +
+                          " checkpoint does not verify (altered, or another key-encryption key)",
+                      0);
+  if (segment.macs.size() != segment.entries.size())
+    return brokenAt(segment.start.seq + 1,
+                    "the archive holds " + std::to_string(segment.entries.size()) + " entries but " +
+                        std::to_string(segment.macs.size()) + " MACs",
+                    0);
+  crypto::Bytes previous = segment.start.entryMac;
+  std::uint64_t expected = segment.start.seq + 1;
+  for (std::size_t i = 0; i < segment.entries.size(); ++i) {
+    const auto& entry = segment.entries[i];
+    if (entry.seq != expected)
+      return brokenAt(expected, "entry " + std::to_string(expected) + " is missing from the archive", i);
+    if (!crypto::constantTimeEqual(auditChainMac(auditKey, previous, entry), segment.macs[i]))
+      return brokenAt(entry.seq, "entry " + std::to_string(entry.seq) + " of the archive was altered", i);
+    previous = segment.macs[i];
+    ++expected;
+  }
+  if (expected - 1 != segment.end.seq || !crypto::constantTimeEqual(previous, segment.end.entryMac))
+    return brokenAt(expected, "the archive ends before its end checkpoint (entries removed from its end)",
+                    segment.entries.size());
+  AuditVerification v;
+  v.entries = segment.entries.size();
+  return v;
 }
 
 bool AuditChainVerifier::add(const AuditEntry& entry, crypto::ByteView storedMac) {

@@ -40,10 +40,25 @@ std::vector<ChainedAuditEntry> chainAuditEntries(const crypto::SecretBytes& audi
                                                  const std::optional<AuditChainHead>& head,
                                                  const std::vector<AuditEntry>& entries);
 
-// Checks stored entries in seq order, one at a time.
+// --- Retention (Store::trimAudit): the log's start after an archive is a checkpoint, MACed under
+// the audit key so that nobody without the KEK can move it forward past entries they removed.
+// mac = HMAC-SHA-256(audit key, "rspf audit checkpoint" ‖ seq (8 bytes, big-endian) ‖ entry MAC).
+AuditCheckpoint makeAuditCheckpoint(const crypto::SecretBytes& auditKey, std::uint64_t seq, crypto::Bytes entryMac);
+AuditCheckpoint auditChainOrigin(const crypto::SecretBytes& auditKey);  // seq 0, 32 zero bytes
+bool auditCheckpointVerifies(const crypto::SecretBytes& auditKey, const AuditCheckpoint& checkpoint);
+// The stored form (meta 'audit_checkpoint'): seq (8 bytes) ‖ entry MAC (32) ‖ checkpoint MAC (32).
+crypto::Bytes encodeAuditCheckpoint(const AuditCheckpoint& checkpoint);
+// Error(Store) when malformed or when its MAC does not verify (altered).
+AuditCheckpoint decodeAuditCheckpoint(const crypto::SecretBytes& auditKey, crypto::ByteView stored);
+// An archive checked by itself: both checkpoints and the chain between them.
+AuditVerification verifyAuditSegment(const crypto::SecretBytes& auditKey, const AuditSegment& segment);
+
+// Checks stored entries in seq order, one at a time, from the log's start.
 class AuditChainVerifier {
  public:
   explicit AuditChainVerifier(const crypto::SecretBytes& auditKey) : key_(auditKey) {}
+  AuditChainVerifier(const crypto::SecretBytes& auditKey, const AuditCheckpoint& start)
+      : key_(auditKey), previous_(start.entryMac), expected_(start.seq + 1) {}
   // False once the chain is broken (then result() says where; later entries are not looked at).
   bool add(const AuditEntry& entry, crypto::ByteView storedMac);
   const AuditVerification& result() const { return result_; }

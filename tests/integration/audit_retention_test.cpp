@@ -2,7 +2,7 @@
 // refused handshakes from one source is a bounded number of entries whose counts add up; a PSK
 // identity made of control characters and bytes that are not UTF-8 is stored escaped and printed
 // safely by `rspf admin audit tail` (text and --json); `rspf admin audit archive` moves the old
-// entries to a 0600 file and both the rest of the log and the archive verify.
+// entries to a 0600 file and both the rest of the log and the archive verify, on either store.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -20,6 +20,7 @@
 
 #include "common/text_file.hpp"
 #include "support/loopback_deployment.hpp"
+#include "support/postgres_cluster.hpp"
 
 namespace rspf::testing {
 namespace {
@@ -140,7 +141,18 @@ TEST_F(AuditRetention, AFloodOfRefusedHandshakesIsBoundedAndForgedBytesArePrinte
   EXPECT_EQ(admin({"audit", "verify"}).exitCode, 0);
 }
 
-TEST_F(AuditRetention, ArchiveMovesOldEntriesToAPrivateFileAndBothVerify) {
+// The archive on each store: the embedded SQLite file and a PostgreSQL database.
+class AuditArchive : public ::testing::TestWithParam<bool> {
+ protected:
+  AuditArchive() : d(GetParam() ? PostgresCluster::shared().createDatabase() : "") {}
+  ProcessResult admin(std::vector<std::string> args) {
+    args.insert(args.begin(), {"admin", "--config", (d.dir() / "mef.toml").string()});
+    return d.rspf(args);
+  }
+  LoopbackDeployment d;
+};
+
+TEST_P(AuditArchive, ArchiveMovesOldEntriesToAPrivateFileAndBothVerify) {
   d.addEnrolee("cse1.test.example");
   d.startMef();  // writes mef.toml
   d.stopMef();
@@ -173,6 +185,9 @@ TEST_F(AuditRetention, ArchiveMovesOldEntriesToAPrivateFileAndBothVerify) {
   EXPECT_NE(edited.out.find("BROKEN"), std::string::npos) << edited.out;
   EXPECT_EQ(admin({"audit", "verify"}).exitCode, 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, AuditArchive, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Postgres" : "Sqlite"; });
 
 TEST_F(AuditRetention, RetentionFromTheConfigurationIsTheDefault) {
   d.addEnrolee("cse1.test.example");

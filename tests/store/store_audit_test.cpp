@@ -13,15 +13,7 @@ using testing::kT0;
 
 class StoreAudit : public testing::StoreContract {};
 
-AuditEntry entry(int i) {
-  return {0,
-          kT0 + std::chrono::seconds(i),
-          "psk:cse" + std::to_string(i) + ".example.com",
-          "enrolment_exchange",
-          "cse" + std::to_string(i) + ".example.com",
-          "success",
-          "entry " + std::to_string(i)};
-}
+AuditEntry entry(int i) { return testing::sampleAuditEntry(i); }
 
 TEST_P(StoreAudit, EntriesAreNumberedChainedAndKeptAcrossReopening) {
   {

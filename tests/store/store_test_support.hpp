@@ -79,6 +79,17 @@ inline EnrolmentKey sampleKey(std::string enroleeId, TimePoint createdAt = kT0) 
   return k;
 }
 
+// Audit entry i, recorded at kT0 + i seconds.
+inline AuditEntry sampleAuditEntry(int i) {
+  return {0,
+          kT0 + std::chrono::seconds(i),
+          "psk:cse" + std::to_string(i) + ".example.com",
+          "enrolment_exchange",
+          "cse" + std::to_string(i) + ".example.com",
+          "success",
+          "entry " + std::to_string(i)};
+}
+
 inline EnrolmentToken sampleToken(std::string tokenId, std::string_view value) {
   EnrolmentToken t;
   t.tokenId = std::move(tokenId);

@@ -33,7 +33,8 @@ constexpr Kind I = Kind::Integer;
 constexpr Kind B = Kind::Boolean;
 constexpr Kind X = Kind::Blob;
 
-// Parents before children (foreign keys); meta is the destination's own (same KEK check).
+// Parents before children (foreign keys); meta is the destination's own (same KEK check) but for the
+// audit log's checkpoint, copied after the tables.
 const std::vector<Table>& tables() {
   static const std::vector<Table> all = {
       {"enrolees",
@@ -152,6 +153,10 @@ StoreCopyReport copySqliteToPostgres(const std::filesystem::path& from, const st
       if (!tx.exec("SELECT 1 FROM " + std::string(t.name) + " LIMIT 1").empty())
         throw Error(ErrorCode::Conflict, "the destination store is not empty (" + std::string(t.name) +
                                              " has rows); copy into a new database");
+    if (!tx.exec("SELECT 1 FROM meta WHERE name = 'audit_checkpoint'").empty())
+      throw Error(ErrorCode::Conflict,
+                  "the destination store is not empty (its audit log was archived); copy into a "
+                  "new database");
     report.rowsPerTable.clear();
     report.rows = 0;
     for (const auto& t : tables()) {
@@ -173,6 +178,13 @@ StoreCopyReport copySqliteToPostgres(const std::filesystem::path& from, const st
       session.connection().unprepare(statement);
       report.rowsPerTable.emplace_back(t.name, copied);
       report.rows += copied;
+    }
+    // An archived source log starts at its checkpoint (MACed under the same KEK's audit key).
+    sqlite::Statement checkpoint(source.get(), "SELECT value FROM meta WHERE name = 'audit_checkpoint'");
+    if (checkpoint.step()) {
+      const auto value = checkpoint.blob(0);
+      tx.exec_params("INSERT INTO meta (name, value) VALUES ('audit_checkpoint', $1)",
+                     pqxx::binarystring(value.data(), value.size()));
     }
     tx.commit();
     return 0;

@@ -1,4 +1,4 @@
-// PostgresStore: audit paging and key-encryption key rotation (issue 13 item 4). Backup is the
+// PostgresStore: key-encryption key rotation (issue 13 item 4). Backup is the
 // database's own (pg_dump; Store::backup says so).
 #include <algorithm>
 #include <cstdint>
@@ -16,20 +16,6 @@ using postgres::exec;
 using postgres::Session;
 using postgres::Statement;
 
-constexpr Statement kAuditAfter{"audit_after",
-                                "SELECT seq, at, actor, action, subject, outcome, detail FROM audit_log WHERE seq > $1 "
-                                "ORDER BY seq LIMIT $2"};
-
-AuditEntry readEntry(const pqxx::row& r) {
-  return {static_cast<std::uint64_t>(postgres::integer(r[0])),
-          postgres::time(r[1]),
-          postgres::text(r[2]),
-          postgres::text(r[3]),
-          postgres::text(r[4]),
-          postgres::text(r[5]),
-          postgres::text(r[6])};
-}
-
 struct SealedColumn {
   const char* table;
   const char* key;
@@ -38,30 +24,6 @@ struct SealedColumn {
 };
 
 }  // namespace
-
-std::vector<AuditEntry> PostgresStore::auditAfter(std::uint64_t afterSeq, std::size_t limit) {
-  return pool_.run("reading the audit log", [&](Session& s) {
-    pqxx::nontransaction tx(s.connection());
-    std::vector<AuditEntry> out;
-    for (const auto& row :
-         exec(tx, s, kAuditAfter, static_cast<std::int64_t>(std::min<std::uint64_t>(afterSeq, INT64_MAX)),
-              static_cast<std::int64_t>(std::min<std::size_t>(limit, 1u << 30))))
-      out.push_back(readEntry(row));
-    return out;
-  });
-}
-
-namespace {
-Error noRetention() {
-  return Error(
-      ErrorCode::Config,
-      "audit retention (archive and trim) is not implemented for PostgreSQL stores yet; the log is kept whole");
-}
-}  // namespace
-
-AuditSegment PostgresStore::auditSegmentBefore(TimePoint, std::size_t) { throw noRetention(); }
-void PostgresStore::trimAudit(const AuditSegment&) { throw noRetention(); }
-AuditVerification PostgresStore::verifyAuditSegment(const AuditSegment&) { throw noRetention(); }
 
 void PostgresStore::backup(const std::filesystem::path&) {
   throw Error(ErrorCode::Config,
@@ -83,12 +45,14 @@ void PostgresStore::rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEn
     pqxx::work tx(s.connection());
     // No instance appends to the audit log meanwhile; the chain is checked under that lock.
     tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(postgres::kAuditLock) + ")");
+    // An archived log starts at its checkpoint (verified under the old key; throws when altered).
+    const AuditCheckpoint start = auditStart(tx, s);
     std::vector<AuditEntry> entries;
     {
-      AuditChainVerifier verifier(auditKey_);
+      AuditChainVerifier verifier(auditKey_, start);
       for (const auto& row : tx.exec("SELECT seq, at, actor, action, subject, outcome, detail, mac FROM audit_log "
                                      "ORDER BY seq")) {
-        entries.push_back(readEntry(row));
+        entries.push_back(postgres::auditEntry(row));
         if (!verifier.add(entries.back(), postgres::bytes(row[7])))
           throw Error(ErrorCode::Store, "the audit log does not verify (" + verifier.result().problem +
                                             "): not re-chaining it under a new key");
@@ -112,7 +76,12 @@ void PostgresStore::rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEn
                       " audit entries re-chained" + (rotation.detail.empty() ? "" : "; " + rotation.detail);
     entries.push_back(std::move(rotation));
     tx.exec("DELETE FROM audit_log");
-    for (const auto& [e, mac] : chainAuditEntries(nextAuditKey, std::nullopt, entries))
+    // The checkpoint MACed under the new key; archives made before stay verifiable with the old KEK.
+    if (start.seq > 0)
+      tx.exec_params(
+          "UPDATE meta SET value = $1 WHERE name = 'audit_checkpoint'",
+          postgres::toParam(encodeAuditCheckpoint(makeAuditCheckpoint(nextAuditKey, start.seq, start.entryMac))));
+    for (const auto& [e, mac] : chainAuditEntries(nextAuditKey, AuditChainHead{start.seq, start.entryMac}, entries))
       tx.exec_params(
           "INSERT INTO audit_log (seq, at, actor, action, subject, outcome, detail, mac) VALUES ($1, $2, "
           "$3, $4, $5, $6, $7, $8)",

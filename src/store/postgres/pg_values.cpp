@@ -34,4 +34,14 @@ bool storableText(std::string_view text) {
   return true;
 }
 
+AuditEntry auditEntry(const pqxx::row& r) {
+  return {static_cast<std::uint64_t>(integer(r[0])),
+          time(r[1]),
+          text(r[2]),
+          text(r[3]),
+          text(r[4]),
+          text(r[5]),
+          text(r[6])};
+}
+
 }  // namespace rspf::store::postgres

@@ -11,6 +11,7 @@
 #include "common/time.hpp"
 #include "crypto/secret_bytes.hpp"
 #include "store/postgres/pg_pool.hpp"
+#include "store/records.hpp"
 
 namespace pqxx {
 // An absent number is SQL NULL.
@@ -65,5 +66,8 @@ inline crypto::Bytes bytes(const pqxx::field& f) {
   pqxx::binarystring b(f);
   return crypto::Bytes(b.data(), b.data() + b.size());
 }
+
+// An audit_log row read as (seq, at, actor, action, subject, outcome, detail, ...).
+AuditEntry auditEntry(const pqxx::row& row);
 
 }  // namespace rspf::store::postgres

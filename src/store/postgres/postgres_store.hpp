@@ -86,12 +86,9 @@ class PostgresStore final : public Store {
   std::vector<AuditEntry> tailAudit(std::size_t count) override;
   AuditVerification verifyAudit() override;
   std::vector<AuditEntry> auditAfter(std::uint64_t afterSeq, std::size_t limit) override;
-  // Audit retention (checkpoints, archives) is not implemented on PostgreSQL yet: these refuse with
-  // Error(Config) and change nothing.
   AuditSegment auditSegmentBefore(TimePoint before, std::size_t maxEntries) override;
   void trimAudit(const AuditSegment& segment) override;
   AuditVerification verifyAuditSegment(const AuditSegment& segment) override;
-  // Store::backup's default applies: pg_dump is the way (docs/operations-shared-store.md).
   void backup(const std::filesystem::path& file) override;  // refused: pg_dump (docs/operations-shared-store.md)
   void rotateKeyEncryptionKey(const KeyEncryptionKey& next, AuditEntry rotation) override;
 
@@ -104,6 +101,8 @@ class PostgresStore final : public Store {
   std::optional<Enrolee> findEnroleeWhere(const postgres::Statement& statement, std::string_view value);
   std::optional<EnrolmentKey> findEnrolmentKeyWhere(const postgres::Statement& statement, std::string_view value);
   void insertBootstrapIdentity(pqxx::work& tx, postgres::Session& session, const BootstrapIdentity& identity);
+  // The log's start: the checkpoint trimAudit left (verified), else seq 0. Error(Store) when altered.
+  AuditCheckpoint auditStart(pqxx::transaction_base& tx, postgres::Session& session);
   // Writes `entries` after the last stored entry, in one transaction under the audit lock.
   void writeAudit(const std::vector<AuditEntry>& entries);
   void runAuditWriter();

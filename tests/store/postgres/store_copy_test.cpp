@@ -176,5 +176,24 @@ TEST_F(StoreCopy, AnAuditLogEditedBeforeTheCopyIsStillFoundInTheCopy) {
   EXPECT_FALSE(openPostgresStore(url, 1, kek())->verifyAudit().intact);
 }
 
+TEST_F(StoreCopy, AnArchivedAuditLogArrivesWithItsCheckpointAndGoesOnVerifying) {
+  fillSource();
+  {
+    auto s = openSqliteStore(source(), kek());
+    auto segment = s->auditSegmentBefore(kT0 + std::chrono::seconds(1), 3);
+    ASSERT_EQ(segment.entries.size(), 3u);
+    s->trimAudit(segment);
+  }
+  auto report = copySqliteToPostgres(source(), url, kek(), nullptr);
+  EXPECT_TRUE(report.copiedAudit.intact) << report.copiedAudit.problem;
+  EXPECT_EQ(report.copiedAudit.entries, report.sourceAudit.entries);
+  auto copy = openPostgresStore(url, 1, kek());
+  EXPECT_EQ(copy->auditSegmentBefore(kT0 + std::chrono::hours(1), 100).start.seq, 3u);
+  copy->appendAudit({0, kT0, "admin", "after", "copy", "success", ""});
+  copy->flushAudit();
+  EXPECT_TRUE(copy->verifyAudit().intact);
+  EXPECT_EQ(copy->tailAudit(1).front().seq, 6u);
+}
+
 }  // namespace
 }  // namespace rspf::store

@@ -1,7 +1,8 @@
-// SQLite only, until the PostgreSQL store has it: audit retention (issue 9 item 4).
+// Audit retention (issue 9 item 4), on each backend: the oldest entries leave the log for an archive;
+// a MACed checkpoint keeps what remains verifiable, and the archive verifies by itself.
 #include <gtest/gtest.h>
 
-#include "sqlite_store_fixture.hpp"
+#include "store_contract.hpp"
 #include "support/expectations.hpp"
 
 namespace rspf::store {
@@ -9,20 +10,9 @@ namespace {
 
 using testing::kT0;
 
-AuditEntry entry(int i) {
-  return {0,
-          kT0 + std::chrono::seconds(i),
-          "psk:cse" + std::to_string(i) + ".example.com",
-          "enrolment_exchange",
-          "cse" + std::to_string(i) + ".example.com",
-          "success",
-          "entry " + std::to_string(i)};
-}
+AuditEntry entry(int i) { return testing::sampleAuditEntry(i); }
 
-// --- Retention (issue 9 item 4): the oldest entries leave the log for an archive; a MACed checkpoint
-// keeps what remains verifiable, and the archive verifies by itself.
-
-class SqliteStoreAuditRetention : public testing::SqliteStoreTest {
+class StoreAuditRetention : public testing::StoreContract {
  protected:
   std::unique_ptr<Store> withEntries(int n) {
     auto store = open();
@@ -30,9 +20,10 @@ class SqliteStoreAuditRetention : public testing::SqliteStoreTest {
     store->flushAudit();
     return store;
   }
+  crypto::SecretBytes nextKek = crypto::randomSecret(32);
 };
 
-TEST_F(SqliteStoreAuditRetention, TrimmedLogStillVerifiesAndTheArchiveVerifies) {
+TEST_P(StoreAuditRetention, TrimmedLogStillVerifiesAndTheArchiveVerifies) {
   auto store = withEntries(10);
   auto segment = store->auditSegmentBefore(kT0 + std::chrono::seconds(6), 1000);
   ASSERT_EQ(segment.entries.size(), 5u);
@@ -64,7 +55,7 @@ TEST_F(SqliteStoreAuditRetention, TrimmedLogStillVerifiesAndTheArchiveVerifies) 
   EXPECT_TRUE(store->verifyAudit().intact);
 }
 
-TEST_F(SqliteStoreAuditRetention, AStaleOrForeignSegmentIsRefusedAndNothingChanges) {
+TEST_P(StoreAuditRetention, AStaleOrForeignSegmentIsRefusedAndNothingChanges) {
   auto store = withEntries(6);
   auto segment = store->auditSegmentBefore(kT0 + std::chrono::seconds(4), 1000);
   store->trimAudit(segment);
@@ -76,7 +67,7 @@ TEST_F(SqliteStoreAuditRetention, AStaleOrForeignSegmentIsRefusedAndNothingChang
   EXPECT_EQ(store->tailAudit(100).front().seq, 4u);
 }
 
-TEST_F(SqliteStoreAuditRetention, AlteredArchivesAreFound) {
+TEST_P(StoreAuditRetention, AlteredArchivesAreFound) {
   auto store = withEntries(6);
   auto segment = store->auditSegmentBefore(kT0 + std::chrono::seconds(6), 1000);
   ASSERT_EQ(segment.entries.size(), 5u);
@@ -95,7 +86,7 @@ TEST_F(SqliteStoreAuditRetention, AlteredArchivesAreFound) {
             std::string::npos);
 }
 
-TEST_F(SqliteStoreAuditRetention, EntriesRemovedAfterTheCheckpointWithItMovedAreFound) {
+TEST_P(StoreAuditRetention, EntriesRemovedAfterTheCheckpointWithItMovedAreFound) {
   {
     auto store = withEntries(8);
     store->trimAudit(store->auditSegmentBefore(kT0 + std::chrono::seconds(3), 1000));
@@ -103,12 +94,47 @@ TEST_F(SqliteStoreAuditRetention, EntriesRemovedAfterTheCheckpointWithItMovedAre
   // Without the KEK: delete entries 3-5 and make the checkpoint name entry 5 (its MAC is in the file).
   rawExecute(
       "UPDATE meta SET value = CAST(x'0000000000000005' || (SELECT mac FROM audit_log WHERE seq = 5) || "
-      "substr(value, 41, 32) AS BLOB) WHERE name = 'audit_checkpoint'");
+      "substr(value, 41, 32) AS BLOB) WHERE name = 'audit_checkpoint'",
+      "UPDATE meta SET value = '\\x0000000000000005'::bytea || (SELECT mac FROM audit_log WHERE seq = 5) || "
+      "substring(value from 41 for 32) WHERE name = 'audit_checkpoint'");
   rawExecute("DELETE FROM audit_log WHERE seq <= 5");
   auto v = open()->verifyAudit();
   EXPECT_FALSE(v.intact);
   EXPECT_NE(v.problem.find("checkpoint was altered"), std::string::npos) << v.problem;
 }
+
+TEST_P(StoreAuditRetention, AnArchivedLogIsRechainedByAKeyRotationAndStillVerifies) {
+  {
+    auto store = withEntries(6);
+    auto segment = store->auditSegmentBefore(kT0 + std::chrono::seconds(4), 1000);
+    store->trimAudit(segment);
+    store->rotateKeyEncryptionKey(KeyEncryptionKey(nextKek),
+                                  {0, kT0 + std::chrono::seconds(7), "admin", "kek.rotate", "", "success", ""});
+  }
+  auto store = openWith(KeyEncryptionKey(nextKek));
+  auto v = store->verifyAudit();
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.entries, 4u);  // 4-6 and the rotation's own entry
+  EXPECT_EQ(store->tailAudit(1).front().seq, 7u);
+  store->appendAudit(entry(8));
+  store->flushAudit();
+  EXPECT_TRUE(store->verifyAudit().intact);
+  EXPECT_EQ(store->auditSegmentBefore(kT0 + std::chrono::hours(1), 1000).start.seq, 3u);
+}
+
+TEST_P(StoreAuditRetention, TwoArchivesRacingTrimOnceAndTheLogStillVerifies) {
+  auto store = withEntries(8);
+  auto other = open();  // another process (or MEF instance) on the same store
+  auto first = store->auditSegmentBefore(kT0 + std::chrono::seconds(5), 1000);
+  auto second = other->auditSegmentBefore(kT0 + std::chrono::seconds(5), 1000);
+  store->trimAudit(first);
+  rspf::testing::expectError([&] { other->trimAudit(second); }, ErrorCode::Conflict, "no longer starts");
+  auto v = other->verifyAudit();
+  EXPECT_TRUE(v.intact) << v.problem;
+  EXPECT_EQ(v.entries, 4u);
+}
+
+RSPF_STORE_CONTRACT(StoreAuditRetention);
 
 }  // namespace
 }  // namespace rspf::store
