@@ -18,6 +18,11 @@ class FrameworkChain : public tls::PskIdentityResolver {
       if (auto r = f->resolveInHandshake(identity, context)) return r;
     return std::nullopt;
   }
+  bool prepare(std::string_view identity, std::function<void()> ready) override {
+    for (auto* f : frameworks_)
+      if (f->prepare(identity, ready)) return true;
+    return false;
+  }
 
  private:
   std::vector<tls::PskIdentityResolver*> frameworks_;

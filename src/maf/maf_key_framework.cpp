@@ -6,16 +6,25 @@
 
 namespace rspf::maf {
 
+std::optional<std::string> MafKeyFramework::keyIdentityOf(std::string_view pskIdentity) const {
+  if (!isKmIdForm(pskIdentity)) return std::string(pskIdentity);
+  auto relativeKeId = kmIds_.relativeKeIdOf(pskIdentity);
+  if (!relativeKeId) return std::nullopt;
+  return crypto::makeKeId(*relativeKeId, mefFqdn_);
+}
+
+bool MafKeyFramework::prepare(std::string_view pskIdentity, std::function<void()> ready) {
+  auto keyIdentity = keyIdentityOf(pskIdentity);
+  return keyIdentity && keys_.prepare(*keyIdentity, std::move(ready));
+}
+
 std::optional<tls::ResolvedPsk> MafKeyFramework::resolve(std::string_view pskIdentity) {
-  std::string keyIdentity(pskIdentity);
-  if (isKmIdForm(pskIdentity)) {
-    auto relativeKeId = kmIds_.relativeKeIdOf(pskIdentity);
-    if (!relativeKeId) {
-      spdlog::info("refused psk_identity '{}': no such KmId (present KeId to enrol again)", pskIdentity.substr(0, 128));
-      return std::nullopt;
-    }
-    keyIdentity = crypto::makeKeId(*relativeKeId, mefFqdn_);
+  auto known = keyIdentityOf(pskIdentity);
+  if (!known) {
+    spdlog::info("refused psk_identity '{}': no such KmId (present KeId to enrol again)", pskIdentity.substr(0, 128));
+    return std::nullopt;
   }
+  const std::string& keyIdentity = *known;
   auto parsed = crypto::parseKeyIdentifier(keyIdentity);
   auto resolved = keys_.resolve(keyIdentity);
   if (!resolved) {

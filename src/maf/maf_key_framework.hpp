@@ -19,8 +19,13 @@ class MafKeyFramework : public tls::PskIdentityResolver {
       : mefFqdn_(std::move(mefFqdn)), keys_(keys), kmIds_(kmIds) {}
 
   std::optional<tls::ResolvedPsk> resolve(std::string_view pskIdentity) override;
+  // The Km fetch off the network thread (EnrolmentTargetFramework::prepare), a KmId translated first.
+  bool prepare(std::string_view pskIdentity, std::function<void()> ready) override;
 
  private:
+  // The KeId a psk_identity stands for (a KmId translated); nullopt for an unknown KmId.
+  std::optional<std::string> keyIdentityOf(std::string_view pskIdentity) const;
+
   std::string mefFqdn_;
   target::EnrolmentTargetFramework& keys_;
   MasterCredentialIdentifiers& kmIds_;

@@ -77,6 +77,9 @@ struct MafServer::Impl {
   std::optional<target::CredentialRenewal> renewal;
   std::optional<target::PeriodicTask> crlRefresh;
 
+  // The key fetches handshakes wait for end before the server that holds those handshakes goes.
+  ~Impl() { keys.stopPreparing(); }
+
   explicit Impl(const MafConfig& c)
       : config(c),
         kmIds(c.id),

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+
 #include "common/error.hpp"
 #include "crypto/identifiers.hpp"
 
@@ -44,6 +46,93 @@ std::optional<std::string> EnrolmentTargetFramework::refusalFor(const tls::Authe
   return std::nullopt;
 }
 
+bool EnrolmentTargetFramework::prepare(std::string_view pskIdentity, std::function<void()> ready) {
+  auto id = crypto::parseKeyIdentifier(pskIdentity);
+  if (!id || id->mefFqdn != mefFqdn_ || (id->suid && *id->suid != suid_)) return false;  // resolve() refuses
+  const std::string relativeKeId = id->relativeKeId;
+  auto cached = cache_.peek(relativeKeId);
+  if (cached && cached->lifetime <= now()) return false;  // resolve() erases and refuses it
+  const bool revalidating = cached.has_value();
+  if (cached && now() - cached->fetchedAt < revalidateAfter_) return false;  // at hand
+  std::lock_guard lock(mutex_);
+  if (stopping_) return false;
+  if (auto r = recent_.find(relativeKeId);
+      r != recent_.end() && std::chrono::steady_clock::now() - r->second.at < kRecentFetch)
+    return false;  // just fetched: resolve() answers from that
+  auto [waiting, first] = waiting_.try_emplace(relativeKeId);
+  waiting->second.push_back(std::move(ready));
+  if (!first) return true;  // a fetch of this key is running: it completes this handshake too
+  ++preparedFetches_;
+  boost::asio::post(fetchers_, [this, relativeKeId, identity = std::string(pskIdentity), revalidating] {
+    Outcome outcome = fetchForHandshake(relativeKeId, identity, revalidating);
+    std::vector<std::function<void()>> ready;
+    {
+      std::lock_guard lock(mutex_);
+      const auto at = outcome.at;
+      recent_[relativeKeId] = std::move(outcome);
+      std::erase_if(recent_, [&](const auto& r) { return at - r.second.at >= kRecentFetch; });
+      ready = std::move(waiting_[relativeKeId]);
+      waiting_.erase(relativeKeId);
+    }
+    for (auto& r : ready) r();
+  });
+  return true;
+}
+
+EnrolmentTargetFramework::Outcome EnrolmentTargetFramework::fetchForHandshake(const std::string& relativeKeId,
+                                                                              std::string_view pskIdentity,
+                                                                              bool revalidating) {
+  Outcome outcome;
+  try {
+    if (revalidating) {
+      ProvisionedKey cached;
+      if (!confirm(relativeKeId, pskIdentity, cached)) {
+        outcome.refused = true;
+        outcome.reason = "the MEF no longer serves its key";
+      }
+    } else {
+      auto fetched = fetcher_.fetch(crypto::makeKeId(relativeKeId, mefFqdn_), suid_);
+      if (fetched.lifetime <= now()) {
+        outcome.refused = true;
+        outcome.reason = "the MEF's key is already past its Lifetime";
+      } else {
+        fetched.fetchedAt = now();
+        cache_.put(relativeKeId, std::move(fetched));
+      }
+    }
+  } catch (const std::exception& e) {
+    outcome.refused = true;
+    outcome.reason = e.what();
+  } catch (...) {
+    outcome.refused = true;
+    outcome.reason = "the key fetch failed";
+  }
+  outcome.at = std::chrono::steady_clock::now();
+  return outcome;
+}
+
+std::optional<EnrolmentTargetFramework::Outcome> EnrolmentTargetFramework::recentOutcome(
+    const std::string& relativeKeId) {
+  std::lock_guard lock(mutex_);
+  auto r = recent_.find(relativeKeId);
+  if (r == recent_.end() || std::chrono::steady_clock::now() - r->second.at >= kRecentFetch) return std::nullopt;
+  return r->second;
+}
+
+void EnrolmentTargetFramework::stopPreparing() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  fetchers_.join();  // the fetches queued run (each bounded by the fetcher's timeout) and call their waiters
+}
+
+std::uint64_t EnrolmentTargetFramework::preparedFetches() const {
+  std::lock_guard lock(mutex_);
+  return preparedFetches_;
+}
+
 std::optional<tls::ResolvedPsk> EnrolmentTargetFramework::resolve(std::string_view pskIdentity) {
   auto id = crypto::parseKeyIdentifier(pskIdentity);
   if (!id) {
@@ -67,7 +156,14 @@ std::optional<tls::ResolvedPsk> EnrolmentTargetFramework::resolve(std::string_vi
   }
   if (!expired.empty()) return std::nullopt;  // 8.3.2.1 NOTE: the Enrolee must enrol again
 
-  if (cached && now() - cached->fetchedAt >= revalidateAfter_ && !confirm(id->relativeKeId, pskIdentity, *cached))
+  // What prepare() fetched just now, if it ran for this key: its outcome stands, no second round trip.
+  const auto recent = recentOutcome(id->relativeKeId);
+  if (recent && recent->refused && !cached) {
+    spdlog::info("refused '{}': {}", pskIdentity, recent->reason);
+    return std::nullopt;
+  }
+  if (cached && !recent && now() - cached->fetchedAt >= revalidateAfter_ &&
+      !confirm(id->relativeKeId, pskIdentity, *cached))
     return std::nullopt;
   if (!cached) {
     try {

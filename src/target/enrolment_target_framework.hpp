@@ -10,8 +10,20 @@
 // is refused at most `revalidateAfter` after its revocation. When the MEF cannot be reached, the
 // cached key keeps being used until its Lifetime (availability over a bound the MEF cannot enforce
 // then), with a warning in the log.
+//
+// Off the network thread (issue 10 item 10): the HTTPS server reads the psk_identity in the client's
+// handshake bytes and calls prepare(), which runs the fetch (or the revalidation) resolve() would
+// need on a fetch thread of its own; concurrent first contacts for one key share one fetch, and the
+// handshake resumes when it ends. resolve() then answers from the cache and from that fetch's
+// outcome (kept kRecentFetch) without a MEF round trip. A server that does not call prepare() (or
+// an identity it could not read) still gets the key fetched inside resolve().
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "target/mef_key_fetcher.hpp"
 #include "target/provisioned_key_cache.hpp"
@@ -32,6 +44,8 @@ inline constexpr const char* kKcIdAttribute = "kcId";
 class EnrolmentTargetFramework : public tls::PskIdentityResolver {
  public:
   static constexpr std::chrono::seconds kDefaultRevalidateAfter{60};
+  static constexpr std::size_t kFetchThreads = 4;         // distinct keys fetched at once
+  static constexpr std::chrono::seconds kRecentFetch{2};  // how long a fetch's outcome answers resolve()
 
   EnrolmentTargetFramework(std::string mefFqdn, int suid, MefKeyFetcher& fetcher, ProvisionedKeyCache& cache,
                            ServiceSubscribedAppRule& rule,
@@ -42,8 +56,15 @@ class EnrolmentTargetFramework : public tls::PskIdentityResolver {
         cache_(cache),
         rule_(rule),
         revalidateAfter_(revalidateAfter) {}
+  ~EnrolmentTargetFramework() override { stopPreparing(); }
 
   std::optional<tls::ResolvedPsk> resolve(std::string_view pskIdentity) override;
+  bool prepare(std::string_view pskIdentity, std::function<void()> ready) override;
+  // Refuses new preparations and waits for the fetches started (each calls its waiters). Call it
+  // before the server whose handshakes wait is destroyed.
+  void stopPreparing();
+  // Fetches from the MEF run by prepare() so far (tests, diagnostics).
+  std::uint64_t preparedFetches() const;
 
   // Sessions bounded by their key (issue 10 item 2; seed 8.3.2.1 NOTE: the lifetime of the security
   // association "cannot exceed the Enrolment Expiry"): why the next request on `peer`'s session must
@@ -54,6 +75,14 @@ class EnrolmentTargetFramework : public tls::PskIdentityResolver {
  private:
   // Confirms a cached key with the MEF; false when the MEF no longer serves it (then erased).
   bool confirm(const std::string& relativeKeId, std::string_view pskIdentity, ProvisionedKey& cached);
+  // What prepare()'s fetch found: refused (with the reason resolve() logs), or the cache is current.
+  struct Outcome {
+    std::chrono::steady_clock::time_point at;
+    bool refused = false;
+    std::string reason;
+  };
+  Outcome fetchForHandshake(const std::string& relativeKeId, std::string_view pskIdentity, bool revalidating);
+  std::optional<Outcome> recentOutcome(const std::string& relativeKeId);
 
   std::string mefFqdn_;
   int suid_;
@@ -61,6 +90,13 @@ class EnrolmentTargetFramework : public tls::PskIdentityResolver {
   ProvisionedKeyCache& cache_;
   ServiceSubscribedAppRule& rule_;
   std::chrono::seconds revalidateAfter_;
+
+  mutable std::mutex mutex_;  // guards what follows
+  bool stopping_ = false;
+  std::uint64_t preparedFetches_ = 0;
+  std::map<std::string, std::vector<std::function<void()>>> waiting_;  // RelativeKeId -> handshakes
+  std::map<std::string, Outcome> recent_;                              // RelativeKeId -> last outcome
+  boost::asio::thread_pool fetchers_{kFetchThreads};
 };
 
 }  // namespace rspf::target

@@ -88,6 +88,9 @@ struct EnrolmentTargetServer::Impl {
   std::optional<cse_front::CseFront> front;           // forwarding mode: [target] upstream
   std::optional<cse_front::AppRuleSync> appRuleSync;  // the CSE's own <serviceSubscribedAppRule>
 
+  // The key fetches handshakes wait for end before the server that holds those handshakes goes.
+  ~Impl() { framework.stopPreparing(); }
+
   explicit Impl(const TargetConfig& c)
       : config(c),
         fetcher(c.id, ownEnrolment(c)),

@@ -30,8 +30,10 @@ class MefKeyFetcher {
  public:
   MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own);
   MefKeyFetcher(std::string targetId, MefCertificateCredentials certificate);
+  virtual ~MefKeyFetcher() = default;
   // Throws Error with the MEF's reason (NotFound for an unknown or expired key, Forbidden, ...).
-  ProvisionedKey fetch(const std::string& keId, int suid) const;
+  // Virtual for the tests of what waits on it (a MEF that answers slowly or not at all).
+  virtual ProvisionedKey fetch(const std::string& keId, int suid) const;
   // Told of every fetch: "success" or procedures::outcomeOf(the error's code), and how long it took.
   using Observer = std::function<void(std::string_view outcome, std::chrono::nanoseconds latency)>;
   void observeWith(Observer observer) { observer_ = std::move(observer); }

@@ -43,6 +43,13 @@ std::optional<std::string> ProvisionedKeyCache::erase(const std::string& relativ
   return credentialId;
 }
 
+std::optional<ProvisionedKey> ProvisionedKeyCache::peek(const std::string& relativeKeId) const {
+  std::lock_guard lock(mutex_);
+  auto it = keys_.find(relativeKeId);
+  if (it == keys_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::size_t ProvisionedKeyCache::size() const {
   std::lock_guard lock(mutex_);
   return keys_.size();

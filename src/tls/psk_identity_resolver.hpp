@@ -2,6 +2,7 @@
 // A server-side PSK lookup: psk_identity -> (psk, who the peer is). Each bootstrap framework
 // (bootstrap/psk, bootstrap/reauth, the Enrolment Target's key fetch) provides one.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,12 @@ class PskIdentityResolver {
   virtual std::optional<ResolvedPsk> resolveInHandshake(std::string_view pskIdentity, const HandshakeContext&) {
     return resolve(pskIdentity);
   }
+  // Before the handshake asks for the key (issue 10 item 10): the server read `pskIdentity` in the
+  // client's handshake bytes (tls/psk_identity_scanner.hpp) and holds those bytes back. A resolver
+  // whose key may need a slow lookup (a fetch from the MEF) starts it off the network thread and
+  // returns true, then calls `ready` exactly once, on any thread, when resolve() can answer without
+  // waiting. False: nothing to prepare, the handshake goes on at once. Never throws.
+  virtual bool prepare(std::string_view /*pskIdentity*/, std::function<void()> /*ready*/) { return false; }
 };
 
 }  // namespace rspf::tls

@@ -6,6 +6,7 @@
 #include "common/strict_json.hpp"
 #include "crypto/encoding.hpp"
 #include "transport/https/https_client.hpp"
+#include "transport/https/https_connection_pool.hpp"
 #include "transport/https/query_string.hpp"
 
 namespace rspf::bootstrap {
@@ -46,10 +47,14 @@ std::optional<NafKeys> znAnswerOf(const transport::HttpResponse& response) {
 ZnKeyFetch httpsZnKeyFetch(ZnEndpoint zn, const tls::CertificateClientCredentials& credentials) {
   auto endpoint = transport::parseHttpsUrl(zn.url);
   if (!endpoint) throw Error(ErrorCode::Config, "gba.bsf_url must look like https://host:port, got '" + zn.url + "'");
-  return [endpoint = *endpoint, fqdn = zn.fqdn, &credentials](const std::string& btid,
-                                                              crypto::ByteView nafId) -> std::optional<NafKeys> {
-    transport::HttpsClient client(endpoint, fqdn, credentials, std::chrono::seconds(5));
-    auto response = client.request(
+  // Kept-alive connections to the BSF (issue 10 item 10): a handshake per Zn request cost more than
+  // the request.
+  auto connections =
+      std::make_shared<transport::HttpsConnectionPool>([endpoint = *endpoint, fqdn = zn.fqdn, &credentials] {
+        return std::make_unique<transport::HttpsClient>(endpoint, fqdn, credentials, std::chrono::seconds(5));
+      });
+  return [connections](const std::string& btid, crypto::ByteView nafId) -> std::optional<NafKeys> {
+    auto response = connections->request(
         {"GET", "/zn/keys?btid=" + transport::percentEncode(btid) + "&nafId=" + crypto::toHex(nafId), {}, ""});
     return znAnswerOf(response);
   };

@@ -28,6 +28,7 @@
 #include "tls/certificate_profile.hpp"
 #include "tls/openssl_handles.hpp"
 #include "transport/connection_gate.hpp"
+#include "transport/https/psk_prefetch_stream.hpp"
 #include "transport/https/request_reader.hpp"
 #include "transport/listening_socket.hpp"
 
@@ -76,6 +77,7 @@ struct InFlight {
 // What every session needs of its listener.
 struct Listener {
   const HttpsServerSettings& settings;
+  tls::PskIdentityResolver& resolver;
   const RequestHandler& handler;
   const HandshakeObserver& observer;
   asio::thread_pool& workers;
@@ -87,7 +89,7 @@ struct Listener {
 template <bool kTls>
 class Session : public std::enable_shared_from_this<Session<kTls>> {
  public:
-  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<PskPrefetchStream<beast::tcp_stream>>, beast::tcp_stream>;
 
   template <class... StreamArgs>
   Session(const Listener& listener, ConnectionGate::Ticket ticket, std::string remote, StreamArgs&&... streamArgs)
@@ -113,11 +115,15 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
 
   void handshake() {
     beast::get_lowest_layer(stream_).expires_after(settings().limits.handshakeTimeout);
+    // The PSK identity is read from the client's bytes so that a slow key lookup runs elsewhere.
+    stream_.next_layer().watch(stream_.native_handle(), &listener_.resolver,
+                               std::chrono::steady_clock::now() + settings().limits.handshakeTimeout);
     stream_.async_handshake(asio::ssl::stream_base::server,
                             [self = this->shared_from_this()](beast::error_code ec) { self->onHandshake(ec); });
   }
 
   void onHandshake(beast::error_code ec) {
+    stream_.next_layer().stopWatching();
     SSL* ssl = stream_.native_handle();
     // A PSK handshake resolved its identity; a certificate handshake verified the chain, and the
     // Certificate-Based framework now maps the certificate to a registered identity.
@@ -390,7 +396,7 @@ struct HttpsServer::Impl {
   asio::steady_timer acceptTimer{ioc};
   // After the io_context: work abandoned in the pool holds sessions, released before their io_context.
   asio::thread_pool workers{static_cast<std::size_t>(std::max(1, settings.workers))};
-  Listener listener{settings, handler, observer, workers, gate, queued, inFlight};
+  Listener listener{settings, resolver, handler, observer, workers, gate, queued, inFlight};
   std::chrono::milliseconds acceptBackoff = kMinAcceptBackoff;
   std::vector<std::thread> threads;
   mutable std::mutex mutex;
