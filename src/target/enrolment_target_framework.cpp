@@ -56,9 +56,6 @@ bool EnrolmentTargetFramework::prepare(std::string_view pskIdentity, std::functi
   if (cached && now() - cached->fetchedAt < revalidateAfter_) return false;  // at hand
   std::lock_guard lock(mutex_);
   if (stopping_) return false;
-  if (auto r = recent_.find(relativeKeId);
-      r != recent_.end() && std::chrono::steady_clock::now() - r->second.at < kRecentFetch)
-    return false;  // just fetched: resolve() answers from that
   auto [waiting, first] = waiting_.try_emplace(relativeKeId);
   waiting->second.push_back(std::move(ready));
   if (!first) return true;  // a fetch of this key is running: it completes this handshake too
@@ -69,10 +66,12 @@ bool EnrolmentTargetFramework::prepare(std::string_view pskIdentity, std::functi
     {
       std::lock_guard lock(mutex_);
       const auto at = outcome.at;
-      recent_[relativeKeId] = std::move(outcome);
-      std::erase_if(recent_, [&](const auto& r) { return at - r.second.at >= kRecentFetch; });
       ready = std::move(waiting_[relativeKeId]);
       waiting_.erase(relativeKeId);
+      auto& recent = recent_[relativeKeId];
+      outcome.uses = recent.uses + static_cast<int>(ready.size());  // one per handshake that waited
+      recent = std::move(outcome);
+      std::erase_if(recent_, [&](const auto& r) { return at - r.second.at >= kRecentFetch; });
     }
     for (auto& r : ready) r();
   });
@@ -115,8 +114,14 @@ std::optional<EnrolmentTargetFramework::Outcome> EnrolmentTargetFramework::recen
     const std::string& relativeKeId) {
   std::lock_guard lock(mutex_);
   auto r = recent_.find(relativeKeId);
-  if (r == recent_.end() || std::chrono::steady_clock::now() - r->second.at >= kRecentFetch) return std::nullopt;
-  return r->second;
+  if (r == recent_.end()) return std::nullopt;
+  if (std::chrono::steady_clock::now() - r->second.at >= kRecentFetch) {
+    recent_.erase(r);
+    return std::nullopt;
+  }
+  Outcome outcome = r->second;
+  if (--r->second.uses <= 0) recent_.erase(r);  // each handshake that waited reads it once
+  return outcome;
 }
 
 void EnrolmentTargetFramework::stopPreparing() {

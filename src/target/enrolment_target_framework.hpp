@@ -14,8 +14,9 @@
 // Off the network thread (issue 10 item 10): the HTTPS server reads the psk_identity in the client's
 // handshake bytes and calls prepare(), which runs the fetch (or the revalidation) resolve() would
 // need on a fetch thread of its own; concurrent first contacts for one key share one fetch, and the
-// handshake resumes when it ends. resolve() then answers from the cache and from that fetch's
-// outcome (kept kRecentFetch) without a MEF round trip. A server that does not call prepare() (or
+// handshakes resume when it ends. Each of their resolve() calls then answers from the cache and from
+// that fetch's outcome without a MEF round trip; a later handshake asks the MEF again (so an Enrolee
+// enabled again is served at once). A server that does not call prepare() (or
 // an identity it could not read) still gets the key fetched inside resolve().
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
@@ -45,7 +46,8 @@ class EnrolmentTargetFramework : public tls::PskIdentityResolver {
  public:
   static constexpr std::chrono::seconds kDefaultRevalidateAfter{60};
   static constexpr std::size_t kFetchThreads = 4;         // distinct keys fetched at once
-  static constexpr std::chrono::seconds kRecentFetch{2};  // how long a fetch's outcome answers resolve()
+  // How long a fetch's outcome waits for the handshakes that waited for it (each reads it once).
+  static constexpr std::chrono::seconds kRecentFetch{2};
 
   EnrolmentTargetFramework(std::string mefFqdn, int suid, MefKeyFetcher& fetcher, ProvisionedKeyCache& cache,
                            ServiceSubscribedAppRule& rule,
@@ -80,6 +82,7 @@ class EnrolmentTargetFramework : public tls::PskIdentityResolver {
     std::chrono::steady_clock::time_point at;
     bool refused = false;
     std::string reason;
+    int uses = 0;  // handshakes that waited for it and have not read it yet
   };
   Outcome fetchForHandshake(const std::string& relativeKeId, std::string_view pskIdentity, bool revalidating);
   std::optional<Outcome> recentOutcome(const std::string& relativeKeId);
@@ -95,7 +98,7 @@ class EnrolmentTargetFramework : public tls::PskIdentityResolver {
   bool stopping_ = false;
   std::uint64_t preparedFetches_ = 0;
   std::map<std::string, std::vector<std::function<void()>>> waiting_;  // RelativeKeId -> handshakes
-  std::map<std::string, Outcome> recent_;                              // RelativeKeId -> last outcome
+  std::map<std::string, Outcome> recent_;                              // RelativeKeId -> unread outcome
   boost::asio::thread_pool fetchers_{kFetchThreads};
 };
 
