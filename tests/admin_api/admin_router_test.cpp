@@ -16,6 +16,7 @@
 #include "store/open_store.hpp"
 #include "support/temp_dir.hpp"
 #include "transport/https/https_server.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::admin_api {
 namespace {

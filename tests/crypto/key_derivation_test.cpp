@@ -12,6 +12,7 @@
 #include "crypto/identifiers.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "support/expectations.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::crypto {
 namespace {

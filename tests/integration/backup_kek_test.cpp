@@ -13,6 +13,7 @@
 #include "procedures/certificate_enrolment.hpp"
 #include "store/open_store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

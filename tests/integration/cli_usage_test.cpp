@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "common/child_process.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

@@ -13,6 +13,7 @@
 #include "ca/pem.hpp"
 #include "common/child_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

@@ -11,6 +11,7 @@
 #include "enrolee/simulated_usim.hpp"
 #include "support/gba_deployment.hpp"
 #include "transport/https/https_client.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

@@ -13,6 +13,7 @@
 
 #include "support/loopback_deployment.hpp"
 #include "support/raw_client.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

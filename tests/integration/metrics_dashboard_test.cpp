@@ -11,6 +11,7 @@
 
 #include "admin/administration.hpp"
 #include "support/loopback_deployment.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

@@ -14,6 +14,7 @@
 #include "mef/mef_config.hpp"
 #include "support/temp_dir.hpp"
 #include "target/target_config.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

@@ -11,6 +11,7 @@
 
 #include "common/child_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

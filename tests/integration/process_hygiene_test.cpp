@@ -11,6 +11,7 @@
 #include "common/child_process.hpp"
 #include "common/text_file.hpp"
 #include "support/loopback_deployment.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

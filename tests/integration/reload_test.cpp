@@ -12,6 +12,7 @@
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
 #include "support/loopback_deployment.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

@@ -16,6 +16,7 @@
 #include "support/gba_deployment.hpp"
 #include "support/loopback_deployment.hpp"
 #include "support/postgres_cluster.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

@@ -10,6 +10,7 @@
 #include "common/child_process.hpp"
 #include "store/key_encryption_key.hpp"
 #include "support/loopback_deployment.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

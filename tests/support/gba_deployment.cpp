@@ -9,6 +9,7 @@
 #include "crypto/encoding.hpp"
 #include "enrolee/simulated_usim.hpp"
 #include "procedures/certificate_enrolment.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 

@@ -8,6 +8,7 @@
 #include "ca/pem.hpp"
 #include "crypto/encoding.hpp"
 #include "procedures/certificate_enrolment.hpp"
+#include "support/test_paths.hpp"
 
 namespace rspf::testing {
 namespace {

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <iterator>
+#include "support/test_paths.hpp"
 
 namespace rspf::tls {
 namespace {
