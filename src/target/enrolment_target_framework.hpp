@@ -45,7 +45,7 @@ inline constexpr const char* kKcIdAttribute = "kcId";
 class EnrolmentTargetFramework : public tls::PskIdentityResolver {
  public:
   static constexpr std::chrono::seconds kDefaultRevalidateAfter{60};
-  static constexpr std::size_t kFetchThreads = 4;         // distinct keys fetched at once
+  static constexpr std::size_t kFetchThreads = 4;  // distinct keys fetched at once
   // How long a fetch's outcome waits for the handshakes that waited for it (each reads it once).
   static constexpr std::chrono::seconds kRecentFetch{2};
 

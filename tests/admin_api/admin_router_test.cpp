@@ -15,8 +15,8 @@
 #include "procedures/certificate_enrolment.hpp"
 #include "store/open_store.hpp"
 #include "support/temp_dir.hpp"
-#include "transport/https/https_server.hpp"
 #include "support/test_paths.hpp"
+#include "transport/https/https_server.hpp"
 
 namespace rspf::admin_api {
 namespace {

@@ -10,8 +10,8 @@
 #include "enrolee/enrolment_client.hpp"
 #include "enrolee/simulated_usim.hpp"
 #include "support/gba_deployment.hpp"
-#include "transport/https/https_client.hpp"
 #include "support/test_paths.hpp"
+#include "transport/https/https_client.hpp"
 
 namespace rspf::testing {
 namespace {

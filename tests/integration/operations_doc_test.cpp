@@ -13,8 +13,8 @@
 #include "maf/maf_config.hpp"
 #include "mef/mef_config.hpp"
 #include "support/temp_dir.hpp"
-#include "target/target_config.hpp"
 #include "support/test_paths.hpp"
+#include "target/target_config.hpp"
 
 namespace rspf::testing {
 namespace {
