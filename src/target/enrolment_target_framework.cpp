@@ -50,7 +50,7 @@ bool EnrolmentTargetFramework::prepare(std::string_view pskIdentity, std::functi
   auto id = crypto::parseKeyIdentifier(pskIdentity);
   if (!id || id->mefFqdn != mefFqdn_ || (id->suid && *id->suid != suid_)) return false;  // resolve() refuses
   const std::string relativeKeId = id->relativeKeId;
-  auto cached = cache_.peek(relativeKeId);
+  auto cached = cache_.freshness(relativeKeId);
   if (cached && cached->lifetime <= now()) return false;  // resolve() erases and refuses it
   const bool revalidating = cached.has_value();
   if (cached && now() - cached->fetchedAt < revalidateAfter_) return false;  // at hand

@@ -43,11 +43,11 @@ std::optional<std::string> ProvisionedKeyCache::erase(const std::string& relativ
   return credentialId;
 }
 
-std::optional<ProvisionedKey> ProvisionedKeyCache::peek(const std::string& relativeKeId) const {
+std::optional<ProvisionedKeyCache::Freshness> ProvisionedKeyCache::freshness(const std::string& relativeKeId) const {
   std::lock_guard lock(mutex_);
   auto it = keys_.find(relativeKeId);
   if (it == keys_.end()) return std::nullopt;
-  return it->second;
+  return Freshness{it->second.lifetime, it->second.fetchedAt};
 }
 
 std::size_t ProvisionedKeyCache::size() const {

@@ -32,8 +32,13 @@ class ProvisionedKeyCache {
   // The entry if still within its Lifetime; an expired one is erased and its Credential-ID
   // reported through `expired`.
   std::optional<ProvisionedKey> find(const std::string& relativeKeId, TimePoint now, std::vector<std::string>& expired);
-  // The entry as stored, expired or not; changes nothing.
-  std::optional<ProvisionedKey> peek(const std::string& relativeKeId) const;
+  // When the entry's key lapses and when the MEF last confirmed it, expired or not; changes
+  // nothing and copies no secret.
+  struct Freshness {
+    TimePoint lifetime;
+    TimePoint fetchedAt;
+  };
+  std::optional<Freshness> freshness(const std::string& relativeKeId) const;
   // Erases every entry past its Lifetime; returns their Credential-IDs.
   std::vector<std::string> eraseExpired(TimePoint now);
   std::size_t size() const;
