@@ -6,6 +6,7 @@
 #include "certificate_enrolment_bench.hpp"
 #include "cse_front_bench.hpp"
 #include "gba_enrolment_bench.hpp"
+#include "key_retrieval_bench.hpp"
 #include "psk_enrolment_bench.hpp"
 
 int main(int argc, char** argv) {
@@ -19,6 +20,8 @@ int main(int argc, char** argv) {
                  "                  certificate enrolments/s (mutual TLS + csrattrs + simpleenroll) vs. the\n"
                  "                  crypto floor measured in the same run\n"
                  "  gba-enrolment   GBA enrolments/s (Ub with the BSF + TLS-PSK with Ks_NAF + exchange)\n"
+                 "  key-retrieval   MEF Key Retrieval fetches/s over kept-alive TLS-PSK sessions vs. a raw\n"
+                 "                  OpenSSL server answering the same body on the same kind of session\n"
                  "  cse-front       oneM2M requests/s and the latency the CSE front adds (kept-alive TLS-PSK\n"
                  "                  session through the front vs. plain HTTP straight to the CSE stand-in)\n";
     return args.empty() ? 2 : 0;
@@ -26,6 +29,7 @@ int main(int argc, char** argv) {
   if (args[0] == "psk-enrolment") return rspf::bench::pskEnrolmentBench({args.begin() + 1, args.end()});
   if (args[0] == "certificate-enrolment") return rspf::bench::certificateEnrolmentBench({args.begin() + 1, args.end()});
   if (args[0] == "cse-front") return rspf::bench::cseFrontBench({args.begin() + 1, args.end()});
+  if (args[0] == "key-retrieval") return rspf::bench::keyRetrievalBench({args.begin() + 1, args.end()});
   if (args[0] == "gba-enrolment") return rspf::bench::gbaEnrolmentBench({args.begin() + 1, args.end()});
   std::cerr << "rspf_bench: unknown benchmark '" << args[0] << "' (try --help)\n";
   return 2;

@@ -25,32 +25,21 @@
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
 #include "ca/pkcs7.hpp"
+#include "raw_tls.hpp"
 #include "tls/certificate_profile.hpp"
 
 namespace rspf::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using SslCtxPtr = std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)>;
 
 constexpr const char* kExchangeBody = R"({"certificateEnrolment":true,"mafEnrolment":false})";
 constexpr int kKeysPerThread = 4;  // CSR keys, generated before the load (key generation is the client's cost)
 
-std::string openSslErrors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
-
 // One context per identity: its certificate and key, the CA, TLS 1.2 ECDHE-ECDSA on P-256 only (as
 // the MEF), no tickets and no session cache: every connection is a full handshake.
 SslCtxPtr makeContext(const CertificateIdentity& identity, const X509& trustAnchor) {
-  SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
   if (!ctx) throw std::runtime_error("SSL_CTX_new failed: " + openSslErrors());
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   SSL_CTX_set_max_proto_version(ctx.get(), TLS1_2_VERSION);
@@ -225,13 +214,6 @@ void clientLoop(Shared& s, std::size_t thread, std::size_t threads, const std::v
   s.result.failures += failed;
   s.result.clientCpuSeconds += cpu;
   s.latenciesUs.insert(s.latenciesUs.end(), latencies.begin(), latencies.end());
-}
-
-double percentileMs(std::vector<std::uint32_t>& v, double p) {
-  if (v.empty()) return 0;
-  auto index = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(index), v.end());
-  return v[index] / 1000.0;
 }
 
 }  // namespace

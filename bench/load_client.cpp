@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -21,6 +20,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "raw_http.hpp"
+#include "raw_tls.hpp"
 #include "tls/psk_profile.hpp"
 #include "transport/https/https_client.hpp"
 
@@ -33,17 +34,6 @@ double cpuSeconds(clockid_t clock) {
   timespec ts{};
   clock_gettime(clock, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-std::string openSslErrors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
 }
 
 // What every client thread shares.
@@ -79,30 +69,6 @@ struct Shared {
 
 // ---------------------------------------------------------------- raw OpenSSL client
 
-unsigned int rawClientPsk(SSL* ssl, const char*, char* identity, unsigned int maxIdentity, unsigned char* psk,
-                          unsigned int maxPsk) {
-  const auto* c = static_cast<const PskCredential*>(SSL_get_app_data(ssl));
-  if (c == nullptr || c->identity.size() + 1 > maxIdentity || c->psk.size() > maxPsk) return 0;
-  std::memcpy(identity, c->identity.c_str(), c->identity.size() + 1);
-  std::memcpy(psk, c->psk.data(), c->psk.size());
-  return static_cast<unsigned int>(c->psk.size());
-}
-
-SSL_CTX* makeRawClientContext() {
-  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-  if (ctx == nullptr) throw std::runtime_error("SSL_CTX_new failed: " + openSslErrors());
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
-  if (SSL_CTX_set_cipher_list(ctx, tls::kTls12PskCipherList) != 1) {
-    SSL_CTX_free(ctx);
-    throw std::runtime_error("cannot set the PSK cipher list: " + openSslErrors());
-  }
-  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
-  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-  SSL_CTX_set_psk_client_callback(ctx, rawClientPsk);
-  return ctx;
-}
-
 class Socket {
  public:
   Socket() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {}
@@ -116,26 +82,6 @@ class Socket {
  private:
   int fd_;
 };
-
-std::size_t contentLength(std::string_view headers, bool& found) {
-  // Case-insensitive search for "\r\ncontent-length:".
-  static constexpr std::string_view name = "\r\ncontent-length:";
-  found = false;
-  for (std::size_t i = 0; i + name.size() <= headers.size(); ++i) {
-    bool match = true;
-    for (std::size_t j = 0; j < name.size() && match; ++j)
-      match = std::tolower(static_cast<unsigned char>(headers[i + j])) == name[j];
-    if (!match) continue;
-    std::size_t p = i + name.size();
-    while (p < headers.size() && headers[p] == ' ') ++p;
-    std::size_t value = 0;
-    while (p < headers.size() && headers[p] >= '0' && headers[p] <= '9')
-      value = value * 10 + static_cast<std::size_t>(headers[p++] - '0');
-    found = true;
-    return value;
-  }
-  return 0;
-}
 
 // One connection; returns "" on success, else the reason.
 std::string rawExchange(Shared& s, const PskCredential& credential) {
@@ -163,32 +109,14 @@ std::string rawExchange(Shared& s, const PskCredential& credential) {
   if (SSL_write(ssl.get(), s.request.data(), static_cast<int>(s.request.size())) != static_cast<int>(s.request.size()))
     return "write: " + openSslErrors();
 
-  std::string response;
-  char buf[4096];
-  std::size_t headerEnd = std::string::npos;
-  std::size_t wanted = std::string::npos;  // total bytes of headers + body, when known
-  while (wanted == std::string::npos || response.size() < wanted) {
-    int n = SSL_read(ssl.get(), buf, sizeof buf);
-    if (n <= 0) {
-      if (wanted == std::string::npos && headerEnd != std::string::npos) break;  // body up to EOF
-      return response.empty() ? "no response: " + openSslErrors() : "truncated response";
-    }
-    response.append(buf, static_cast<std::size_t>(n));
-    if (headerEnd == std::string::npos) {
-      headerEnd = response.find("\r\n\r\n");
-      if (headerEnd != std::string::npos) {
-        bool found = false;
-        std::size_t length = contentLength(std::string_view(response).substr(0, headerEnd + 2), found);
-        if (found) wanted = headerEnd + 4 + length;
-      }
-    }
-  }
-  if (headerEnd == std::string::npos) return "malformed response";
-  if (response.compare(0, 13, "HTTP/1.1 200 ") != 0 && response.compare(0, 13, "HTTP/1.0 200 ") != 0)
-    return "status: " + response.substr(0, std::min(response.find("\r\n"), std::size_t{80})) + " " +
-           response.substr(headerEnd + 4, 200);
-  if (!s.target.expectInBody.empty() && response.find(s.target.expectInBody, headerEnd) == std::string::npos)
-    return "unexpected body: " + response.substr(headerEnd + 4, 200);
+  RawHttpMessage response;
+  if (!readHttpMessage(ssl.get(), response, true))
+    return response.bytes.empty() ? "no response: " + openSslErrors() : "truncated or malformed response";
+  if (response.bytes.compare(0, 13, "HTTP/1.1 200 ") != 0 && response.bytes.compare(0, 13, "HTTP/1.0 200 ") != 0)
+    return "status: " + response.bytes.substr(0, std::min(response.bytes.find("\r\n"), std::size_t{80})) + " " +
+           std::string(response.body().substr(0, 200));
+  if (!s.target.expectInBody.empty() && response.body().find(s.target.expectInBody) == std::string_view::npos)
+    return "unexpected body: " + std::string(response.body().substr(0, 200));
   if (s.wantCipher()) s.noteCipher(SSL_get_cipher_name(ssl.get()));
   SSL_shutdown(ssl.get());  // one close_notify, no wait for the peer's (PITFALLS)
   // Reset instead of FIN: the load generator must not run out of ports in TIME_WAIT.
@@ -246,16 +174,16 @@ void clientLoop(Shared& s) {
   s.latenciesUs.insert(s.latenciesUs.end(), latencies.begin(), latencies.end());
 }
 
+}  // namespace
+
+const char* clientKindName(ClientKind kind) { return kind == ClientKind::Raw ? "raw-openssl" : "rspf-https-client"; }
+
 double percentileMs(std::vector<std::uint32_t>& v, double p) {
   if (v.empty()) return 0;
   auto index = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(index), v.end());
   return v[index] / 1000.0;
 }
-
-}  // namespace
-
-const char* clientKindName(ClientKind kind) { return kind == ClientKind::Raw ? "raw-openssl" : "rspf-https-client"; }
 
 double threadCpuSeconds() { return cpuSeconds(CLOCK_THREAD_CPUTIME_ID); }
 double processCpuSeconds() { return cpuSeconds(CLOCK_PROCESS_CPUTIME_ID); }
@@ -271,7 +199,7 @@ LoadResult runLoad(const LoadTarget& target, const LoadSettings& settings) {
   s.request = target.method + " " + target.path + " HTTP/1.1\r\nHost: " + target.serverName +
               "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(target.body.size()) +
               "\r\nConnection: close\r\n\r\n" + target.body;
-  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(makeRawClientContext(), SSL_CTX_free);
+  auto ctx = newRawPskClientContext();
   s.ctx = ctx.get();
 
   const auto start = Clock::now();

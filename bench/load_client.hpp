@@ -56,6 +56,9 @@ struct LoadResult {
 // Blocks for about settings.duration and returns. Never throws for a failed connection: it counts it.
 LoadResult runLoad(const LoadTarget& target, const LoadSettings& settings);
 
+// The p-quantile (0..1) of latencies in microseconds, in milliseconds (reorders `v`); 0 when empty.
+double percentileMs(std::vector<std::uint32_t>& v, double p);
+
 // CPU time of the calling thread / of the whole process, in seconds.
 double threadCpuSeconds();
 double processCpuSeconds();

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "crypto/secret_bytes.hpp"
+#include "raw_tls.hpp"
 
 namespace rspf::bench {
 
@@ -30,7 +31,7 @@ class RawOpenSslPskServer {
   void serveOne(int fd);
 
   crypto::SecretBytes psk_;
-  void* ctx_ = nullptr;  // SSL_CTX
+  SslCtxPtr ctx_;
   int listenFd_ = -1;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};

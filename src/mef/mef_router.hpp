@@ -30,6 +30,12 @@ class MefRouter {
   // refusal is recorded in the audit log (reads that succeed are not).
   transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request);
 
+  // MEF Key Retrieval (GET /fetchCredentials/...): a few store reads, nothing written but the audit
+  // entry of a refusal, which the embedded store queues without waiting.
+  static bool isKeyRetrieval(const transport::HttpRequest& request) {
+    return request.method == "GET" && request.target.rfind("/fetchCredentials/", 0) == 0;
+  }
+
  private:
   transport::HttpResponse dispatch(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request,
                                    const std::vector<std::string>& segments, std::string& issuedSerial);

@@ -158,6 +158,10 @@ struct MefServer::Impl {
     // TS 24.109 annex F: a NAF supporting GBA sends this hint.
     if (c.gba) s.tls.identityHint = crypto::kGbaPskIdentityHint;
     s.observer = observer;
+    // Key Retrieval runs on the network thread when the store is embedded: its reads are shorter
+    // than the two thread hand-offs of a worker. A database store's round trips (and a failover's
+    // retries) would hold the network thread, so there it stays on the workers.
+    if (!c.store.postgres()) s.handleInline = &MefRouter::isKeyRetrieval;
     if (certificate) {
       s.certificate = certificate->credentials();
       s.certificateResolver = resolver;

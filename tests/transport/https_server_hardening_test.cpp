@@ -85,6 +85,7 @@ class HardenedServer : public ::testing::Test {
     s.plainHttp = plain;
     s.workers = workers;
     s.observer = &observer;
+    s.handleInline = handleInline;
     s.checkHeader = [](const tls::AuthenticatedPeer&, const HttpRequest& head) -> std::optional<HttpResponse> {
       if (head.target == "/guarded" && head.header("Authorization") != "Bearer right") return errorResponse(401, "no");
       if (head.target == "/check-throws") throw std::logic_error("a header check bug");
@@ -117,6 +118,7 @@ class HardenedServer : public ::testing::Test {
 
   OneDevice resolver;
   CountingObserver observer;
+  std::function<bool(const HttpRequest&)> handleInline;
   std::optional<HttpsServer> server;
   RawTls tls;
   std::mutex mutex;
@@ -334,6 +336,49 @@ TEST_F(HardenedServer, AFullRequestQueueIsAnswered503) {
   EXPECT_EQ(observer.count("test/queue_full"), 1);
   unblock();
   EXPECT_EQ(statusOf(blocked.receiveResponse()), 200);
+  expectServing();
+}
+
+// ---- issue 14 item 4: short handlers on the network thread
+
+TEST_F(HardenedServer, InlineRequestsAreAnsweredWhileEveryWorkerIsBusy) {
+  handleInline = [](const HttpRequest& r) { return r.target == "/inline"; };
+  start(false, {}, 1);
+  RawClient blocked(server->port(), tls);
+  ASSERT_TRUE(blocked.handshake());
+  ASSERT_TRUE(blocked.send(get("/block")));
+  for (int i = 0; i < 100 && handledCount("/block") == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(handledCount("/block"), 1);
+  // The only worker waits; the inline request does not need it.
+  auto answer = testing::rawExchange(server->port(), get("/inline"), tls);
+  EXPECT_EQ(statusOf(answer), 200) << answer;
+  EXPECT_EQ(handledCount("/inline"), 1);
+  unblock();
+  EXPECT_EQ(statusOf(blocked.receiveResponse()), 200);
+  expectServing();
+}
+
+TEST_F(HardenedServer, AThrowingInlineCheckSendsTheRequestToAWorker) {
+  handleInline = [](const HttpRequest& r) -> bool {
+    if (r.target == "/inline-check-throws") throw std::runtime_error("an inline check bug");
+    return false;
+  };
+  start(false);
+  auto answer = testing::rawExchange(server->port(), get("/inline-check-throws"), tls);
+  EXPECT_EQ(statusOf(answer), 200) << answer;
+  EXPECT_EQ(handledCount("/inline-check-throws"), 1);
+  EXPECT_EQ(observer.count("test/handler_failed"), 1);
+  expectServing();
+}
+
+TEST_F(HardenedServer, AThrowingInlineHandlerAnswers500AndTheServerKeepsServing) {
+  handleInline = [](const HttpRequest& r) { return r.target == "/throw-std" || r.target == "/throw-other"; };
+  start(false);
+  for (const char* path : {"/throw-std", "/throw-other"}) {
+    auto answer = testing::rawExchange(server->port(), get(path), tls);
+    EXPECT_EQ(statusOf(answer), 500) << answer;
+  }
   expectServing();
 }
 

@@ -237,27 +237,53 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       listener_.gate.refuse(Refusal::QueueFull, remote_);
       return reply(overloadedResponse(settings().limits.retryAfter), false, version);
     }
-    // The handler runs on a worker; the session is idle meanwhile, so the exporter may use the SSL.
+    // The handler runs on a worker (or inline, see HttpsServerSettings::handleInline); the session
+    // is idle meanwhile, so the exporter may use the SSL.
     auto received = std::chrono::steady_clock::now();
+    if (settings().handleInline) {
+      auto request = requestOf(req, true);
+      bool inlined = false;
+      try {
+        inlined = settings().handleInline(request);
+      } catch (...) {
+        listener_.gate.refuse(Refusal::HandlerFailed, "inline check: " + describeCurrentException());
+      }
+      if (inlined) {
+        auto guard = listener_.inFlight.enter();
+        auto response = handle(request);
+        --listener_.queued;
+        observeRequest(response.status, received);
+        return reply(std::move(response), keepAlive && !listener_.inFlight.draining, version, 0, std::move(guard));
+      }
+      return handOff(std::move(request), keepAlive, version, received);
+    }
+    handOff(requestOf(req, true), keepAlive, version, received);
+  }
+
+  // Posts the request to a worker, and its answer back to the session's strand.
+  void handOff(HttpRequest request, bool keepAlive, unsigned version, std::chrono::steady_clock::time_point received) {
     // `work` keeps the network threads running while the handler does (a draining stop() closes the
     // acceptor, and an io_context without pending work would return before the answer is posted).
-    asio::post(listener_.workers, [self = this->shared_from_this(), request = requestOf(req, true), keepAlive, version,
+    asio::post(listener_.workers, [self = this->shared_from_this(), request = std::move(request), keepAlive, version,
                                    received, guard = listener_.inFlight.enter(),
                                    work = asio::make_work_guard(stream_.get_executor())]() mutable {
       auto response = self->handle(request);
       --self->listener_.queued;
-      try {
-        if (self->settings().observer)
-          self->settings().observer->request(response.status, std::chrono::steady_clock::now() - received);
-      } catch (...) {
-        self->listener_.gate.refuse(Refusal::HandlerFailed, "request metric: " + describeCurrentException());
-      }
+      self->observeRequest(response.status, received);
       asio::post(self->stream_.get_executor(), [self, response = std::move(response), keepAlive, version,
                                                 guard = std::move(guard)]() mutable {
         // While draining, the connection closes after this answer: no new request starts.
         self->reply(std::move(response), keepAlive && !self->listener_.inFlight.draining, version, 0, std::move(guard));
       });
     });
+  }
+
+  void observeRequest(int status, std::chrono::steady_clock::time_point received) noexcept {
+    try {
+      if (settings().observer) settings().observer->request(status, std::chrono::steady_clock::now() - received);
+    } catch (...) {
+      listener_.gate.refuse(Refusal::HandlerFailed, "request metric: " + describeCurrentException());
+    }
   }
 
   // Never throws: a handler's exception, of any type, becomes an error response.

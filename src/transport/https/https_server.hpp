@@ -37,6 +37,10 @@ struct HttpsServerSettings {
   // stop() first lets requests being handled finish, for at most this long (SIGTERM drains).
   std::chrono::milliseconds drainTimeout{10000};
   HeaderCheck checkHeader;  // e.g. the admin API's credentials, before a 4 MiB body is read
+  // Requests this answers true for are handled on the network thread, without the two thread
+  // hand-offs of a worker (issue 14 item 4): only for short handlers that never wait (the MEF's Key
+  // Retrieval on an embedded store: a few reads). Called on the network thread, with the whole request.
+  std::function<bool(const HttpRequest& request)> handleInline;
   // No TLS (the observability listener): every peer is anonymous (empty framework and principal).
   bool plainHttp = false;
   tls::PskServerSettings tls;

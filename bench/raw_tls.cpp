@@ -1,0 +1,96 @@
+#include "raw_tls.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+
+#include <cerrno>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "load_client.hpp"
+#include "tls/psk_profile.hpp"
+
+namespace rspf::bench {
+namespace {
+
+unsigned int clientPsk(SSL* ssl, const char*, char* identity, unsigned int maxIdentity, unsigned char* psk,
+                       unsigned int maxPsk) {
+  const auto* c = static_cast<const PskCredential*>(SSL_get_app_data(ssl));
+  if (c == nullptr || c->identity.size() + 1 > maxIdentity || c->psk.size() > maxPsk) return 0;
+  std::memcpy(identity, c->identity.c_str(), c->identity.size() + 1);
+  std::memcpy(psk, c->psk.data(), c->psk.size());
+  return static_cast<unsigned int>(c->psk.size());
+}
+
+unsigned int fixedServerPsk(SSL* ssl, const char* identity, unsigned char* psk, unsigned int maxPsk) {
+  const auto* key = static_cast<const crypto::SecretBytes*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  if (identity == nullptr || key == nullptr || key->size() > maxPsk) return 0;
+  std::memcpy(psk, key->data(), key->size());
+  return static_cast<unsigned int>(key->size());
+}
+
+SslCtxPtr newContext(const SSL_METHOD* method) {
+  SslCtxPtr ctx(SSL_CTX_new(method));
+  if (!ctx) throw std::runtime_error("SSL_CTX_new failed: " + openSslErrors());
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  SSL_CTX_set_max_proto_version(ctx.get(), TLS1_2_VERSION);
+  if (SSL_CTX_set_cipher_list(ctx.get(), tls::kTls12PskCipherList) != 1)
+    throw std::runtime_error("cannot set the PSK cipher list: " + openSslErrors());
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+  return ctx;
+}
+
+}  // namespace
+
+std::string openSslErrors() {
+  std::string out;
+  while (unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    if (!out.empty()) out += "; ";
+    out += buf;
+  }
+  return out;
+}
+
+SslCtxPtr newRawPskClientContext() {
+  auto ctx = newContext(TLS_client_method());
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_psk_client_callback(ctx.get(), clientPsk);
+  return ctx;
+}
+
+SslCtxPtr newRawPskServerContext(const crypto::SecretBytes& psk) {
+  auto ctx = newContext(TLS_server_method());
+  // As the MEF: a full handshake every time, no tickets, no session cache.
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_app_data(ctx.get(), const_cast<crypto::SecretBytes*>(&psk));
+  SSL_CTX_set_psk_server_callback(ctx.get(), fixedServerPsk);
+  return ctx;
+}
+
+int listenOnLoopback(std::uint16_t& port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, SOMAXCONN) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    std::string why = std::strerror(errno);
+    ::close(fd);
+    throw std::runtime_error("cannot listen on 127.0.0.1: " + why);
+  }
+  port = ntohs(address.sin_port);
+  return fd;
+}
+
+}  // namespace rspf::bench
