@@ -1,5 +1,6 @@
 #include "bench_options.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace rspf::bench {
@@ -22,6 +23,20 @@ double positiveOption(const std::string& flag, const std::string& v) {
   } catch (const std::exception&) {
   }
   throw std::invalid_argument(flag + " takes a positive number, got '" + v + "'");
+}
+
+int benchExitStatus(std::string_view benchmark, bool failed, std::string_view failure, double ratio,
+                    std::optional<double> minRatio) {
+  const std::string name(benchmark);
+  if (failed) {
+    std::fprintf(stderr, "rspf_bench %s: %.*s\n", name.c_str(), static_cast<int>(failure.size()), failure.data());
+    return 1;
+  }
+  if (minRatio && ratio < *minRatio) {
+    std::fprintf(stderr, "rspf_bench %s: ratio %.3f below --min-ratio %.3f\n", name.c_str(), ratio, *minRatio);
+    return 3;
+  }
+  return 0;
 }
 
 }  // namespace rspf::bench

@@ -13,6 +13,11 @@ int intOption(const std::string& flag, const std::string& value, int min);
 // The positive number value of `flag`.
 double positiveOption(const std::string& flag, const std::string& value);
 
+// The benchmarks' exit status (bench/README.md): 1 when `failed` (after printing `failure`), 3 when
+// `ratio` is below `minRatio` (after saying so), else 0.
+int benchExitStatus(std::string_view benchmark, bool failed, std::string_view failure, double ratio,
+                    std::optional<double> minRatio);
+
 // The common start of a benchmark: `parse(args)` gives its options, or nullopt for --help. Returns
 // them, or sets `exitStatus` (0 after printing `usage` for --help, 2 after printing the error).
 template <typename Parse>

@@ -203,15 +203,8 @@ int certificateEnrolmentBench(const std::vector<std::string>& args) {
     std::printf("aim: ratio >= %.1f -> %s\n", kAim, ratio >= kAim ? "met" : "NOT met");
     if (o.keep) std::printf("kept %s\n", dir.path().c_str());
     spdlog::shutdown();
-    if (load.successes == 0 || load.failures > 0) {
-      std::fprintf(stderr, "rspf_bench certificate-enrolment: failed enrolments, or none completed\n");
-      return 1;
-    }
-    if (o.minRatio && ratio < *o.minRatio) {
-      std::fprintf(stderr, "rspf_bench certificate-enrolment: ratio %.3f below --min-ratio %.3f\n", ratio, *o.minRatio);
-      return 3;
-    }
-    return 0;
+    return benchExitStatus("certificate-enrolment", load.successes == 0 || load.failures > 0,
+                           "failed enrolments, or none completed", ratio, o.minRatio);
   } catch (const std::exception& e) {
     std::cerr << "rspf_bench certificate-enrolment: " << e.what() << "\n";
     return 1;

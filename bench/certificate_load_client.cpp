@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -25,6 +24,7 @@
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
 #include "ca/pkcs7.hpp"
+#include "raw_http.hpp"
 #include "raw_tls.hpp"
 #include "tls/certificate_profile.hpp"
 
@@ -69,48 +69,19 @@ class Socket {
   int fd_;
 };
 
-// Case-insensitive "Content-Length" of a header block; npos when absent.
-std::size_t contentLength(std::string_view headers) {
-  static constexpr std::string_view name = "\r\ncontent-length:";
-  for (std::size_t i = 0; i + name.size() <= headers.size(); ++i) {
-    bool match = true;
-    for (std::size_t j = 0; j < name.size() && match; ++j)
-      match = std::tolower(static_cast<unsigned char>(headers[i + j])) == name[j];
-    if (!match) continue;
-    std::size_t p = i + name.size(), value = 0;
-    while (p < headers.size() && headers[p] == ' ') ++p;
-    while (p < headers.size() && headers[p] >= '0' && headers[p] <= '9')
-      value = value * 10 + static_cast<std::size_t>(headers[p++] - '0');
-    return value;
-  }
-  return std::string::npos;
-}
-
 // One HTTP/1.1 request on the connection and its whole response; the body on 200, else throws the reason.
 std::string request(SSL* ssl, const std::string& head, const std::string& body, const char* what) {
   std::string bytes = head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   if (SSL_write(ssl, bytes.data(), static_cast<int>(bytes.size())) != static_cast<int>(bytes.size()))
     throw std::runtime_error(std::string(what) + ": write: " + openSslErrors());
-  std::string response;
-  char buf[8192];
-  std::size_t headerEnd = std::string::npos, wanted = std::string::npos;
-  while (wanted == std::string::npos || response.size() < wanted) {
-    int n = SSL_read(ssl, buf, sizeof buf);
-    if (n <= 0) {
-      if (headerEnd != std::string::npos && wanted == std::string::npos) break;  // body up to EOF
-      throw std::runtime_error(std::string(what) + (response.empty() ? ": no response: " + openSslErrors()
-                                                                     : std::string(": truncated response")));
-    }
-    response.append(buf, static_cast<std::size_t>(n));
-    if (headerEnd == std::string::npos && (headerEnd = response.find("\r\n\r\n")) != std::string::npos) {
-      std::size_t length = contentLength(std::string_view(response).substr(0, headerEnd + 2));
-      if (length != std::string::npos) wanted = headerEnd + 4 + length;
-    }
-  }
-  if (response.compare(0, 13, "HTTP/1.1 200 ") != 0)
-    throw std::runtime_error(std::string(what) + ": " + response.substr(0, response.find("\r\n")) + " " +
-                             response.substr(headerEnd + 4, 200));
-  return response.substr(headerEnd + 4);
+  RawHttpMessage response;
+  if (!readHttpMessage(ssl, response, true))
+    throw std::runtime_error(std::string(what) + (response.bytes.empty() ? ": no response: " + openSslErrors()
+                                                                         : std::string(": truncated response")));
+  if (response.head().substr(0, 13) != "HTTP/1.1 200 ")
+    throw std::runtime_error(std::string(what) + ": " + response.bytes.substr(0, response.bytes.find("\r\n")) + " " +
+                             std::string(response.body().substr(0, 200)));
+  return std::string(response.body());
 }
 
 struct Shared {

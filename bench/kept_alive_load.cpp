@@ -80,8 +80,7 @@ std::string exchange(Session& session, const std::string& request, const std::st
     return response.bytes.empty() ? "no response: " + openSslErrors() : "truncated or malformed response";
   }
   auto head = response.head();
-  closed = head.find("\r\nConnection: close") != std::string_view::npos ||
-           head.find("\r\nconnection: close") != std::string_view::npos;
+  closed = saysClose(response);
   if (head.substr(0, 13) != "HTTP/1.1 200 ")
     return "status: " + std::string(head.substr(0, std::min(head.find("\r\n"), std::size_t{80}))) + " " +
            std::string(response.body().substr(0, 200));

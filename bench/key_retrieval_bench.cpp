@@ -229,16 +229,9 @@ int keyRetrievalBench(const std::vector<std::string>& args) {
                 full.load.rate() >= kAimRate ? "met" : "not met", kAimP99Ms, paced.load.latencyP99Ms, paced.load.rate(),
                 paced.load.latencyP99Ms < kAimP99Ms ? "met" : "not met");
     if (o.keep) std::printf("kept %s\n", dir.path().c_str());
-    for (const auto* p : {&baseline, &full, &paced})
-      if (p->load.failures > 0 || p->load.successes == 0) {
-        std::fprintf(stderr, "rspf_bench key-retrieval: failed fetches, or a phase completed none\n");
-        return 1;
-      }
-    if (o.minRatio && ratio < *o.minRatio) {
-      std::fprintf(stderr, "rspf_bench key-retrieval: ratio %.3f below --min-ratio %.3f\n", ratio, *o.minRatio);
-      return 3;
-    }
-    return 0;
+    bool failed = false;
+    for (const auto* p : {&baseline, &full, &paced}) failed = failed || p->load.failures > 0 || p->load.successes == 0;
+    return benchExitStatus("key-retrieval", failed, "failed fetches, or a phase completed none", ratio, o.minRatio);
   } catch (const std::exception& e) {
     std::cerr << "rspf_bench key-retrieval: " << e.what() << "\n";
     return 1;

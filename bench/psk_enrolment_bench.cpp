@@ -382,15 +382,8 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
     std::printf("target: ratio >= 0.5 now, >= 0.8 later (threads=1 against the one-thread baseline)\n");
     if (o.keep) std::printf("kept %s\n", dir.path().c_str());
     spdlog::shutdown();
-    if (anyPhaseFailed) {
-      std::fprintf(stderr, "rspf_bench psk-enrolment: failed connections, or a phase completed none\n");
-      return 1;
-    }
-    if (o.minRatio && firstRatio < *o.minRatio) {
-      std::fprintf(stderr, "rspf_bench psk-enrolment: ratio %.3f below --min-ratio %.3f\n", firstRatio, *o.minRatio);
-      return 3;
-    }
-    return 0;
+    return benchExitStatus("psk-enrolment", anyPhaseFailed, "failed connections, or a phase completed none", firstRatio,
+                           o.minRatio);
   } catch (const std::exception& e) {
     std::cerr << "rspf_bench psk-enrolment: " << e.what() << "\n";
     return 1;

@@ -1,24 +1,46 @@
 #include "raw_http.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace rspf::bench {
 
-std::size_t contentLengthOf(std::string_view headers) {
-  static constexpr std::string_view kName = "\ncontent-length:";
-  for (std::size_t i = 0; i + kName.size() <= headers.size(); ++i) {
-    bool match = true;
-    for (std::size_t j = 0; j < kName.size() && match; ++j)
-      match = std::tolower(static_cast<unsigned char>(headers[i + j])) == kName[j];
-    if (!match) continue;
-    std::size_t p = i + kName.size();
-    while (p < headers.size() && headers[p] == ' ') ++p;
-    std::size_t value = 0;
-    while (p < headers.size() && headers[p] >= '0' && headers[p] <= '9')
-      value = value * 10 + static_cast<std::size_t>(headers[p++] - '0');
-    return value;
+namespace {
+
+bool equalsIgnoreCase(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != lower[i]) return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string_view> headerValue(std::string_view headers, std::string_view lowerName) {
+  for (std::size_t line = headers.find("\r\n"); line != std::string_view::npos; line = headers.find("\r\n", line + 2)) {
+    std::size_t start = line + 2, colon = start + lowerName.size();
+    if (colon >= headers.size() || headers[colon] != ':' ||
+        !equalsIgnoreCase(headers.substr(start, lowerName.size()), lowerName))
+      continue;
+    std::size_t value = colon + 1;
+    while (value < headers.size() && headers[value] == ' ') ++value;
+    return headers.substr(value, std::min(headers.find("\r\n", value), headers.size()) - value);
   }
-  return std::string_view::npos;
+  return std::nullopt;
+}
+
+std::size_t contentLengthOf(std::string_view headers) {
+  auto value = headerValue(headers, "content-length");
+  if (!value) return std::string_view::npos;
+  std::size_t length = 0;
+  for (std::size_t p = 0; p < value->size() && (*value)[p] >= '0' && (*value)[p] <= '9'; ++p)
+    length = length * 10 + static_cast<std::size_t>((*value)[p] - '0');
+  return length;
+}
+
+bool saysClose(const RawHttpMessage& message) {
+  auto value = headerValue(message.head(), "connection");
+  return value && equalsIgnoreCase(*value, "close");
 }
 
 bool readHttpMessage(SSL* ssl, RawHttpMessage& message, bool bodyToEof, std::size_t maxHeader) {

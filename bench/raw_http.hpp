@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,8 +18,13 @@ struct RawHttpMessage {
   std::string_view body() const { return std::string_view(bytes).substr(bodyStart); }
 };
 
-// The value of Content-Length in `headers` (case-insensitive name), or npos when absent.
+// The value of the header `lowerName` (given in lower case; matched case-insensitively) in a header
+// block, leading spaces skipped; nullopt when absent.
+std::optional<std::string_view> headerValue(std::string_view headers, std::string_view lowerName);
+// The value of Content-Length in `headers`, or npos when absent.
 std::size_t contentLengthOf(std::string_view headers);
+// Whether the message's Connection header says close (case-insensitive).
+bool saysClose(const RawHttpMessage& message);
 
 // Reads one message into `message`. Without a Content-Length the body runs to the end of the
 // connection when `bodyToEof` (a response), else it is empty (a request). False on an error, an end

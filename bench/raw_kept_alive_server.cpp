@@ -1,9 +1,7 @@
 #include "raw_kept_alive_server.hpp"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -49,16 +47,11 @@ void RawKeptAliveServer::stop() {
 }
 
 void RawKeptAliveServer::acceptLoop() {
-  pthread_setname_np(pthread_self(), "raw-server");
-  while (!stopping_) {
-    pollfd p{listenFd_, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;  // wake up now and then to see stop()
-    int fd = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
+  acceptUntilStopped(listenFd_, stopping_, [this](int fd) {
     std::lock_guard lock(mutex_);
     sessionFds_.push_back(fd);
     sessions_.emplace_back([this, fd] { serveSession(fd); });
-  }
+  });
 }
 
 void RawKeptAliveServer::serveSession(int fd) {
@@ -70,8 +63,9 @@ void RawKeptAliveServer::serveSession(int fd) {
     if (SSL_accept(ssl) == 1) {
       RawHttpMessage request;
       while (!stopping_ && readHttpMessage(ssl, request, false) &&
-             SSL_write(ssl, response_.data(), static_cast<int>(response_.size())) == static_cast<int>(response_.size()))
-        answered_.fetch_add(1, std::memory_order_relaxed);
+             SSL_write(ssl, response_.data(), static_cast<int>(response_.size())) ==
+                 static_cast<int>(response_.size())) {
+      }
     }
     SSL_free(ssl);
   }

@@ -26,8 +26,6 @@ class RawKeptAliveServer {
   void start();
   void stop();  // ends every session and joins every thread
 
-  std::uint64_t answered() const { return answered_.load(); }
-
  private:
   void acceptLoop();
   void serveSession(int fd);
@@ -38,7 +36,6 @@ class RawKeptAliveServer {
   int listenFd_ = -1;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::atomic<std::uint64_t> answered_{0};
   std::thread acceptor_;
   std::mutex mutex_;
   std::vector<int> sessionFds_;

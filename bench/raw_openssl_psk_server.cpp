@@ -1,10 +1,7 @@
 #include "raw_openssl_psk_server.hpp"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
-#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,9 +25,8 @@ constexpr std::string_view kResponse =
 
 }  // namespace
 
-RawOpenSslPskServer::RawOpenSslPskServer(crypto::SecretBytes psk) : psk_(std::move(psk)) {
-  ctx_ = newRawPskServerContext(psk_);
-
+RawOpenSslPskServer::RawOpenSslPskServer(crypto::SecretBytes psk)
+    : psk_(std::move(psk)), ctx_(newRawPskServerContext(psk_)) {
   listenFd_ = listenOnLoopback(port_);
 }
 
@@ -49,15 +45,10 @@ void RawOpenSslPskServer::stop() {
 }
 
 void RawOpenSslPskServer::serve() {
-  pthread_setname_np(pthread_self(), "raw-server");
-  while (!stopping_) {
-    pollfd p{listenFd_, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;  // wake up now and then to see stop()
-    int fd = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
+  acceptUntilStopped(listenFd_, stopping_, [this](int fd) {
     serveOne(fd);
     ::close(fd);
-  }
+  });
 }
 
 void RawOpenSslPskServer::serveOne(int fd) {

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -91,6 +93,16 @@ int listenOnLoopback(std::uint16_t& port) {
   }
   port = ntohs(address.sin_port);
   return fd;
+}
+
+void acceptUntilStopped(int listenFd, const std::atomic<bool>& stopping, const std::function<void(int fd)>& serve) {
+  pthread_setname_np(pthread_self(), "raw-server");
+  while (!stopping) {
+    pollfd p{listenFd, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;  // wake up now and then to see stop()
+    int fd = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd >= 0) serve(fd);
+  }
 }
 
 }  // namespace rspf::bench

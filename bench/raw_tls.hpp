@@ -4,7 +4,9 @@
 // (tls::kTls12PskCipherList), no tickets, no session cache, no renegotiation.
 #include <openssl/ssl.h>
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,5 +31,9 @@ SslCtxPtr newRawPskServerContext(const crypto::SecretBytes& psk);
 
 // A listening TCP socket on 127.0.0.1 at a free port (set in `port`); throws when it cannot.
 int listenOnLoopback(std::uint16_t& port);
+
+// The raw servers' accept loop, on the calling thread (named "raw-server" for profiles): each
+// accepted connection goes to `serve`, until `stopping` (seen within 100 ms).
+void acceptUntilStopped(int listenFd, const std::atomic<bool>& stopping, const std::function<void(int fd)>& serve);
 
 }  // namespace rspf::bench

@@ -343,7 +343,9 @@ TEST_F(HardenedServer, AFullRequestQueueIsAnswered503) {
 
 TEST_F(HardenedServer, InlineRequestsAreAnsweredWhileEveryWorkerIsBusy) {
   handleInline = [](const HttpRequest& r) { return r.target == "/inline"; };
-  start(false, {}, 1);
+  ListenerLimits limits;
+  limits.maxQueuedRequests = 1;  // taken by /block: an inline request needs no place in it
+  start(false, limits, 1);
   RawClient blocked(server->port(), tls);
   ASSERT_TRUE(blocked.handshake());
   ASSERT_TRUE(blocked.send(get("/block")));
@@ -354,6 +356,7 @@ TEST_F(HardenedServer, InlineRequestsAreAnsweredWhileEveryWorkerIsBusy) {
   auto answer = testing::rawExchange(server->port(), get("/inline"), tls);
   EXPECT_EQ(statusOf(answer), 200) << answer;
   EXPECT_EQ(handledCount("/inline"), 1);
+  EXPECT_EQ(observer.count("test/queue_full"), 0);
   unblock();
   EXPECT_EQ(statusOf(blocked.receiveResponse()), 200);
   expectServing();

@@ -232,32 +232,33 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     auto& req = parser_->get();
     bool keepAlive = req.keep_alive();
     unsigned version = req.version();
+    auto received = std::chrono::steady_clock::now();
+    auto request = requestOf(req, true);
+    // The handler runs on a worker, or inline (HttpsServerSettings::handleInline, which needs no
+    // worker and so no place in their queue); the session is idle meanwhile, so the exporter may use
+    // the SSL.
+    if (wantsInline(request)) {
+      auto guard = listener_.inFlight.enter();
+      auto response = handle(request);
+      observeRequest(response.status, received);
+      return reply(std::move(response), keepAlive && !listener_.inFlight.draining, version, 0, std::move(guard));
+    }
     if (listener_.queued.fetch_add(1) >= settings().limits.maxQueuedRequests) {
       --listener_.queued;
       listener_.gate.refuse(Refusal::QueueFull, remote_);
       return reply(overloadedResponse(settings().limits.retryAfter), false, version);
     }
-    // The handler runs on a worker (or inline, see HttpsServerSettings::handleInline); the session
-    // is idle meanwhile, so the exporter may use the SSL.
-    auto received = std::chrono::steady_clock::now();
-    if (settings().handleInline) {
-      auto request = requestOf(req, true);
-      bool inlined = false;
-      try {
-        inlined = settings().handleInline(request);
-      } catch (...) {
-        listener_.gate.refuse(Refusal::HandlerFailed, "inline check: " + describeCurrentException());
-      }
-      if (inlined) {
-        auto guard = listener_.inFlight.enter();
-        auto response = handle(request);
-        --listener_.queued;
-        observeRequest(response.status, received);
-        return reply(std::move(response), keepAlive && !listener_.inFlight.draining, version, 0, std::move(guard));
-      }
-      return handOff(std::move(request), keepAlive, version, received);
+    handOff(std::move(request), keepAlive, version, received);
+  }
+
+  bool wantsInline(const HttpRequest& request) noexcept {
+    if (!settings().handleInline) return false;
+    try {
+      return settings().handleInline(request);
+    } catch (...) {
+      listener_.gate.refuse(Refusal::HandlerFailed, "inline check: " + describeCurrentException());
+      return false;
     }
-    handOff(requestOf(req, true), keepAlive, version, received);
   }
 
   // Posts the request to a worker, and its answer back to the session's strand.
