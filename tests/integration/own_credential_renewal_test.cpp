@@ -134,8 +134,10 @@ TEST(MafCertificateRenewal, TheMafStillFetchesKeysAfterItsFirstCertificateExpire
   admin::addTarget(d.store(), kMaf, "MAF");
   d.startMef();
   // Issued for 8 s (back-dated 300 s): within its last 10 % at once, so it is renewed at the start.
-  auto mafUrl = d.startMaf(kMaf, true, "", std::chrono::seconds(8));
+  // Read before the MAF starts: it may replace the file before startMaf returns.
+  d.issueMafCertificate(kMaf, std::chrono::seconds(8));
   auto firstPem = readFile(d.dir() / (std::string(kMaf) + ".pem"));
+  auto mafUrl = d.startIssuedMaf(kMaf);
   store::EnrolmentPolicy p;
   p.maf = store::MafInstruction{kMaf, mafUrl, "symmetric", {"SAEF"}};
   p.enrolmentExpiry = std::chrono::hours(1);

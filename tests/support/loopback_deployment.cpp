@@ -148,6 +148,11 @@ void LoopbackDeployment::issueMafCertificate(const std::string& mafId, std::chro
 std::string LoopbackDeployment::startMaf(const std::string& mafId, bool certificateEnrolees,
                                          const std::string& extraMafToml, std::chrono::seconds validity) {
   issueMafCertificate(mafId, validity);
+  return startIssuedMaf(mafId, certificateEnrolees, extraMafToml);
+}
+
+std::string LoopbackDeployment::startIssuedMaf(const std::string& mafId, bool certificateEnrolees,
+                                               const std::string& extraMafToml) {
   auto config = dir() / (mafId + ".toml");
   auto ready = dir() / (mafId + ".ready");
   std::filesystem::remove(ready);

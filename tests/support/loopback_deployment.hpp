@@ -69,6 +69,9 @@ class LoopbackDeployment {
   // `extraMafToml` goes into [maf]; `validity` is its certificate's.
   std::string startMaf(const std::string& mafId, bool certificateEnrolees = true, const std::string& extraMafToml = "",
                        std::chrono::seconds validity = std::chrono::hours(24 * 30));
+  // startMaf with the certificate an earlier issueMafCertificate wrote (a test can read it first).
+  std::string startIssuedMaf(const std::string& mafId, bool certificateEnrolees = true,
+                             const std::string& extraMafToml = "");
 
   // `rspf <args>` to completion.
   ProcessResult rspf(std::vector<std::string> args, const std::string& input = "",
