@@ -5,6 +5,7 @@
 
 #include "certificate_enrolment_bench.hpp"
 #include "cse_front_bench.hpp"
+#include "first_contact_bench.hpp"
 #include "gba_enrolment_bench.hpp"
 #include "key_retrieval_bench.hpp"
 #include "psk_enrolment_bench.hpp"
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
                  "  gba-enrolment   GBA enrolments/s (Ub with the BSF + TLS-PSK with Ks_NAF + exchange)\n"
                  "  key-retrieval   MEF Key Retrieval fetches/s over kept-alive TLS-PSK sessions vs. a raw\n"
                  "                  OpenSSL server answering the same body on the same kind of session\n"
+                 "  first-contact   an Enrolee's first handshake with a target that fetches the key from the\n"
+                 "                  MEF, and with the key cached, vs. a bare TLS-PSK handshake\n"
                  "  cse-front       oneM2M requests/s and the latency the CSE front adds (kept-alive TLS-PSK\n"
                  "                  session through the front vs. plain HTTP straight to the CSE stand-in)\n";
     return args.empty() ? 2 : 0;
@@ -30,6 +33,7 @@ int main(int argc, char** argv) {
   if (args[0] == "certificate-enrolment") return rspf::bench::certificateEnrolmentBench({args.begin() + 1, args.end()});
   if (args[0] == "cse-front") return rspf::bench::cseFrontBench({args.begin() + 1, args.end()});
   if (args[0] == "key-retrieval") return rspf::bench::keyRetrievalBench({args.begin() + 1, args.end()});
+  if (args[0] == "first-contact") return rspf::bench::firstContactBench({args.begin() + 1, args.end()});
   if (args[0] == "gba-enrolment") return rspf::bench::gbaEnrolmentBench({args.begin() + 1, args.end()});
   std::cerr << "rspf_bench: unknown benchmark '" << args[0] << "' (try --help)\n";
   return 2;

@@ -1,5 +1,6 @@
 #include "bench_options.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -23,6 +24,27 @@ double positiveOption(const std::string& flag, const std::string& v) {
   } catch (const std::exception&) {
   }
   throw std::invalid_argument(flag + " takes a positive number, got '" + v + "'");
+}
+
+bool walkOptions(const std::vector<std::string>& args, std::initializer_list<std::string_view> switches,
+                 std::initializer_list<std::string_view> valued,
+                 const std::function<void(const std::string&)>& onSwitch,
+                 const std::function<void(const std::string&, const std::string&)>& onValue) {
+  auto among = [](std::initializer_list<std::string_view> list, const std::string& a) {
+    return std::find(list.begin(), list.end(), a) != list.end();
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "-h" || a == "--help") return false;
+    if (among(switches, a)) {
+      onSwitch(a);
+      continue;
+    }
+    if (!among(valued, a)) throw std::invalid_argument("unknown option '" + a + "' (see --help)");
+    if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
+    onValue(a, args[++i]);
+  }
+  return true;
 }
 
 int benchExitStatus(std::string_view benchmark, bool failed, std::string_view failure, double ratio,

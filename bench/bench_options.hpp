@@ -1,5 +1,7 @@
 #pragma once
 // Command-line values shared by the benchmarks.
+#include <functional>
+#include <initializer_list>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -12,6 +14,14 @@ namespace rspf::bench {
 int intOption(const std::string& flag, const std::string& value, int min);
 // The positive number value of `flag`.
 double positiveOption(const std::string& flag, const std::string& value);
+
+// The benchmarks' option walk: false for -h/--help; `onSwitch(flag)` for each flag in `switches`,
+// `onValue(flag, value)` for each flag in `valued` with the argument after it; std::invalid_argument
+// for any other argument, or for a flag without its value.
+bool walkOptions(const std::vector<std::string>& args, std::initializer_list<std::string_view> switches,
+                 std::initializer_list<std::string_view> valued,
+                 const std::function<void(const std::string&)>& onSwitch,
+                 const std::function<void(const std::string&, const std::string&)>& onValue);
 
 // The benchmarks' exit status (bench/README.md): 1 when `failed` (after printing `failure`), 3 when
 // `ratio` is below `minRatio` (after saying so), else 0.

@@ -55,23 +55,16 @@ const char* kUsage =
 
 std::optional<Options> parse(const std::vector<std::string>& args) {
   Options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") return std::nullopt;
-    if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
-    const std::string& v = args[++i];
-    if (a == "--clients") {
-      o.clients = intOption(a, v, 1);
-    } else if (a == "--seconds") {
-      o.seconds = positiveOption(a, v);
-    } else if (a == "--front-threads") {
-      o.frontThreads = intOption(a, v, 1);
-    } else if (a == "--max-added-ms") {
-      o.maxAddedMs = positiveOption(a, v);
-    } else {
-      throw std::invalid_argument("unknown option '" + a + "' (see --help)");
-    }
-  }
+  auto onValue = [&o](const std::string& a, const std::string& v) {
+    if (a == "--clients") o.clients = intOption(a, v, 1);
+    if (a == "--seconds") o.seconds = positiveOption(a, v);
+    if (a == "--front-threads") o.frontThreads = intOption(a, v, 1);
+    if (a == "--max-added-ms") o.maxAddedMs = positiveOption(a, v);
+  };
+  if (!walkOptions(
+          args, {}, {"--clients", "--seconds", "--front-threads", "--max-added-ms"}, [](const std::string&) {},
+          onValue))
+    return std::nullopt;
   return o;
 }
 

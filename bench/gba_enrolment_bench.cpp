@@ -1,6 +1,5 @@
 #include "gba_enrolment_bench.hpp"
 
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -11,6 +10,7 @@
 #include <thread>
 
 #include "admin/administration.hpp"
+#include "bench_log.hpp"
 #include "bench_options.hpp"
 #include "bench_temp_dir.hpp"
 #include "bsf/bsf_server.hpp"
@@ -19,9 +19,12 @@
 #include "ca/pem.hpp"
 #include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
+#include "gba_baseline_load.hpp"
 #include "machine_facts.hpp"
 #include "mef/mef_server.hpp"
 #include "procedures/certificate_enrolment.hpp"
+#include "raw_certificate_authority.hpp"
+#include "raw_tls_server.hpp"
 #include "store/open_store.hpp"
 
 namespace rspf::bench {
@@ -33,10 +36,13 @@ using namespace std::chrono_literals;
 constexpr const char* kMefFqdn = "mef.bench.example";
 constexpr const char* kBsfFqdn = "bsf.bench.example";
 
+constexpr double kAim = 0.6;  // rspf / the bare TLS baseline, issue 14 item 3
+
 struct Options {
   int clients = 2;
   double seconds = 5;
   bool keep = false;
+  std::optional<double> minRatio;
 };
 
 const char* kUsage =
@@ -44,26 +50,26 @@ const char* kUsage =
     "  --clients N   concurrent Enrolees, each with its own subscriber and USIM (default 2)\n"
     "  --seconds S   length of the load (default 5)\n"
     "  --keep        keep the temporary directory (stores, logs)\n"
+    "  --min-ratio X exit 3 when rspf's enrolments/s / the baseline's < X\n"
     "Each client loops over a full GBA enrolment with the library's own Enrolee: Ub with the BSF (TLS\n"
     "with the BSF's ECDSA certificate, two Digest AKA requests, Milenage at both ends, the HSS's SQN\n"
     "and the USIM's SQN written durably), then TLS-PSK with the MEF, whose PSK callback fetches\n"
-    "Ks_NAF over Zn (mutual ECDSA TLS), and the Enrolment Exchange. BSF and MEF run in this process.\n";
+    "Ks_NAF over Zn (mutual ECDSA TLS), and the Enrolment Exchange. BSF and MEF run in this process.\n"
+    "The baseline, first, loads raw OpenSSL servers with fixed answers with the same TLS handshakes and\n"
+    "requests per enrolment (Ub: one ECDSA handshake, two requests; Zn: one mutual ECDSA handshake, one\n"
+    "request; one PSK handshake, one request), from the same number of client threads.\n";
 
 std::optional<Options> parse(const std::vector<std::string>& args) {
   Options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") return std::nullopt;
-    if (a == "--keep") {
-      o.keep = true;
-      continue;
-    }
-    if (a != "--clients" && a != "--seconds") throw std::invalid_argument("unknown option '" + a + "' (see --help)");
-    if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
-    const std::string& v = args[++i];
+  auto onValue = [&o](const std::string& a, const std::string& v) {
     if (a == "--clients") o.clients = intOption(a, v, 1);
     if (a == "--seconds") o.seconds = positiveOption(a, v);
-  }
+    if (a == "--min-ratio") o.minRatio = positiveOption(a, v);
+  };
+  if (!walkOptions(
+          args, {"--keep"}, {"--clients", "--seconds", "--min-ratio"}, [&o](const std::string&) { o.keep = true; },
+          onValue))
+    return std::nullopt;
   return o;
 }
 
@@ -93,6 +99,37 @@ void setUp(const fs::path& dir, int clients) {
   }
 }
 
+// The baseline (gba_baseline_load.hpp): one raw server as the BSF (Ub and Zn on one listener, a
+// client certificate asked for and optional, as rspf's BSF), one as the MEF (PSK).
+LoadResult measureBaseline(const LoadSettings& settings) {
+  RawCertificateAuthority authority;
+  auto bsfKey = ca::generateP256Key();
+  auto bsfCertificate = authority.issue(*bsfKey, kBsfFqdn);
+  auto nafKey = ca::generateP256Key();
+  auto nafCertificate = authority.issue(*nafKey, kMefFqdn);
+  RawTlsServer bsf(newRawCertificateServerContext(*bsfCertificate, *bsfKey, &authority.certificate(), false),
+                   [](const RawHttpMessage&) {
+                     return RawAnswer{"application/json", "{\"Status\":true}"};
+                   });
+  PskCredential psk{"baseline-btid@bsf.bench.example", crypto::SecretBytes(crypto::Bytes(32, 0x42))};
+  RawTlsServer mef(psk.psk);
+  bsf.start();
+  mef.start();
+  GbaBaselineTarget target;
+  target.bsfPort = bsf.port();
+  target.bsfName = kBsfFqdn;
+  target.bsfTrustAnchor = &authority.certificate();
+  target.nafCertificate = nafCertificate.get();
+  target.nafKey = nafKey.get();
+  target.mefPort = mef.port();
+  target.mefName = kMefFqdn;
+  target.psk = std::move(psk);
+  auto result = runGbaBaselineLoad(target, settings);
+  bsf.stop();
+  mef.stop();
+  return result;
+}
+
 }  // namespace
 
 int gbaEnrolmentBench(const std::vector<std::string>& args) {
@@ -102,9 +139,7 @@ int gbaEnrolmentBench(const std::vector<std::string>& args) {
   const Options& o = *parsed;
   try {
     BenchTempDir dir(fs::temp_directory_path(), o.keep);
-    auto logger = spdlog::basic_logger_mt("rspf-gba", (dir.path() / "servers.log").string(), true);
-    spdlog::set_default_logger(logger);
-    spdlog::set_level(spdlog::level::warn);
+    logToFile(dir.path() / "servers.log", spdlog::level::warn);
     setUp(dir.path(), o.clients);
 
     bsf::BsfConfig bsfConfig;
@@ -133,6 +168,18 @@ int gbaEnrolmentBench(const std::vector<std::string>& args) {
     std::printf("rspf_bench gba-enrolment: %d clients, %.1f s, BSF and MEF threads=1, in process\n", o.clients,
                 o.seconds);
     for (const auto& f : machineFacts(dir.path())) std::printf("  %-10s %s\n", f.name.c_str(), f.value.c_str());
+
+    LoadSettings baselineSettings;
+    baselineSettings.clients = o.clients;
+    baselineSettings.duration = std::chrono::milliseconds(static_cast<long long>(o.seconds * 1000));
+    auto baseline = measureBaseline(baselineSettings);
+    std::printf(
+        "baseline raw OpenSSL %9.1f enrolments/s  (%llu ok, %llu failed in %.2f s; p50 %.2f ms, p99 %.2f ms; each: "
+        "Ub + Zn + PSK handshakes and requests)\n",
+        baseline.rate(), static_cast<unsigned long long>(baseline.successes),
+        static_cast<unsigned long long>(baseline.failures), baseline.elapsedSeconds, baseline.latencyP50Ms,
+        baseline.latencyP99Ms);
+    if (!baseline.firstFailure.empty()) std::printf("  first failure: %s\n", baseline.firstFailure.c_str());
 
     std::atomic<std::uint64_t> successes{0}, failures{0}, ubMicros{0}, enrolMicros{0};
     std::mutex failureMutex;
@@ -172,7 +219,7 @@ int gbaEnrolmentBench(const std::vector<std::string>& args) {
     bsfServer.stop();
     bsfServer.wait();
     std::printf(
-        "rspf GBA enrolment  %9.1f enrolments/s  (%llu ok, %llu failed in %.2f s; each: Ub + Zn + TLS-PSK + "
+        "rspf GBA enrolment   %9.1f enrolments/s  (%llu ok, %llu failed in %.2f s; each: Ub + Zn + TLS-PSK + "
         "exchange)\n",
         static_cast<double>(successes) / elapsed, static_cast<unsigned long long>(successes.load()),
         static_cast<unsigned long long>(failures.load()), elapsed);
@@ -181,13 +228,15 @@ int gbaEnrolmentBench(const std::vector<std::string>& args) {
                   static_cast<double>(ubMicros) / 1000.0 / static_cast<double>(successes),
                   static_cast<double>(enrolMicros) / 1000.0 / static_cast<double>(successes));
     if (!firstFailure.empty()) std::printf("  first failure: %s\n", firstFailure.c_str());
+    const double rate = static_cast<double>(successes) / elapsed;
+    const double ratio = baseline.rate() > 0 ? rate / baseline.rate() : 0;
+    std::printf("\nratio rspf/baseline = %.3f   (%.1f / %.1f enrolments/s)\naim: ratio >= %.1f -> %s\n", ratio, rate,
+                baseline.rate(), kAim, ratio >= kAim ? "met" : "NOT met");
     if (o.keep) std::printf("kept %s\n", dir.path().c_str());
     spdlog::shutdown();
-    if (successes == 0 || failures > 0) {
-      std::fprintf(stderr, "rspf_bench gba-enrolment: failed enrolments, or none completed\n");
-      return 1;
-    }
-    return 0;
+    return benchExitStatus("gba-enrolment",
+                           successes == 0 || failures > 0 || baseline.successes == 0 || baseline.failures > 0,
+                           "failed enrolments, or a phase completed none", ratio, o.minRatio);
   } catch (const std::exception& e) {
     std::cerr << "rspf_bench gba-enrolment: " << e.what() << "\n";
     return 1;

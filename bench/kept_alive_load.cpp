@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "raw_connection.hpp"
 #include "raw_http.hpp"
 #include "raw_tls.hpp"
 
@@ -22,50 +23,22 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct SslFree {
-  void operator()(SSL* ssl) const { SSL_free(ssl); }
-};
-
-// One kept-alive TLS-PSK connection.
+// One kept-alive TLS-PSK connection; closed (close_notify, reset) when destroyed.
 class Session {
  public:
   Session(SSL_CTX* ctx, const KeptAliveTarget& target, const sockaddr_in& address, std::chrono::milliseconds timeout)
-      : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-    timeval tv{};
-    tv.tv_sec = timeout.count() / 1000;
-    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-      throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
-    ssl_.reset(SSL_new(ctx));
-    if (!ssl_) throw std::runtime_error("SSL_new: " + openSslErrors());
-    SSL_set_fd(ssl_.get(), fd_);
-    SSL_set_app_data(ssl_.get(), const_cast<PskCredential*>(&target.credential));
-    if (!target.serverName.empty()) SSL_set_tlsext_host_name(ssl_.get(), target.serverName.c_str());
-    if (SSL_connect(ssl_.get()) != 1) {
-      std::string e = openSslErrors();
-      throw std::runtime_error("handshake: " + (e.empty() ? std::string(std::strerror(errno)) : e));
-    }
+      : connection_(address, ctx, timeout) {
+    SSL_set_app_data(connection_.ssl(), const_cast<PskCredential*>(&target.credential));
+    connection_.handshake(target.serverName, false);
   }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
-  ~Session() {
-    if (ssl_) SSL_shutdown(ssl_.get());
-    ssl_.reset();
-    linger hard{1, 0};  // no TIME_WAIT
-    setsockopt(fd_, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
-    ::close(fd_);
-  }
-  SSL* ssl() const { return ssl_.get(); }
-  std::string cipher() const { return SSL_get_cipher_name(ssl_.get()); }
+  ~Session() { connection_.close(); }
+  SSL* ssl() const { return connection_.ssl(); }
+  std::string cipher() const { return SSL_get_cipher_name(connection_.ssl()); }
 
  private:
-  int fd_;
-  std::unique_ptr<SSL, SslFree> ssl_;
+  RawTlsConnection connection_;
 };
 
 // "" on success; else why. `closed` tells that the server ended the session after its answer.
@@ -93,11 +66,7 @@ std::string exchange(Session& session, const std::string& request, const std::st
 
 KeptAliveResult runKeptAliveLoad(const KeptAliveTarget& target, const KeptAliveSettings& settings) {
   if (target.paths.empty()) throw std::invalid_argument("the kept-alive load needs at least one path");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(target.port);
-  if (inet_pton(AF_INET, target.host.c_str(), &address.sin_addr) != 1)
-    throw std::invalid_argument("the load generator takes an IPv4 address, not '" + target.host + "'");
+  const sockaddr_in address = loopbackAddress(target.host, target.port);
   std::vector<std::string> requests;
   for (const auto& path : target.paths)
     requests.push_back("GET " + path + " HTTP/1.1\r\nHost: " + target.serverName + "\r\n" + target.extraHeaders +

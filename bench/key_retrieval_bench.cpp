@@ -1,6 +1,5 @@
 #include "key_retrieval_bench.hpp"
 
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -10,15 +9,15 @@
 #include <stdexcept>
 #include <string>
 
-#include "admin/administration.hpp"
+#include "bench_log.hpp"
 #include "bench_options.hpp"
 #include "bench_temp_dir.hpp"
-#include "enrolee/enrolment_client.hpp"
 #include "kept_alive_load.hpp"
 #include "machine_facts.hpp"
+#include "measured_phase.hpp"
 #include "mef/mef_server.hpp"
 #include "raw_kept_alive_server.hpp"
-#include "store/open_store.hpp"
+#include "target_fixture.hpp"
 #include "transport/https/https_client.hpp"
 
 namespace rspf::bench {
@@ -26,10 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kMefFqdn = "mef.bench.example";
-constexpr const char* kTargetId = "cse-t.bench.example";
-constexpr const char* kUsage = "SAEF";
-constexpr int kSuid = 22;           // SAEF (PROTOCOL.md 4.3)
 constexpr double kAimRate = 20000;  // fetches/s on the two cores (issue 14 item 4)
 constexpr double kAimP99Ms = 2;     // at half that load
 
@@ -60,18 +55,7 @@ const char* kUsageText =
 
 std::optional<Options> parse(const std::vector<std::string>& args) {
   Options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") return std::nullopt;
-    if (a == "--keep") {
-      o.keep = true;
-      continue;
-    }
-    if (a != "--sessions" && a != "--seconds" && a != "--enrolees" && a != "--mef-threads" && a != "--min-ratio" &&
-        a != "--only")
-      throw std::invalid_argument("unknown option '" + a + "' (see --help)");
-    if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
-    const std::string& v = args[++i];
+  auto onValue = [&o](const std::string& a, const std::string& v) {
     if (a == "--sessions") o.sessions = intOption(a, v, 1);
     if (a == "--seconds") o.seconds = positiveOption(a, v);
     if (a == "--enrolees") o.enrolees = intOption(a, v, 1);
@@ -81,66 +65,22 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
       if (v != "baseline" && v != "rspf") throw std::invalid_argument("--only takes baseline or rspf");
       o.only = v;
     }
-  }
+  };
+  if (!walkOptions(
+          args, {"--keep"}, {"--sessions", "--seconds", "--enrolees", "--mef-threads", "--min-ratio", "--only"},
+          [&o](const std::string&) { o.keep = true; }, onValue))
+    return std::nullopt;
   return o;
 }
 
-// The target (registered, and an Enrolee itself) and `count` Enrolees whose policy gives it a key.
-// Returns the KpmId -> Kpm of the target (first) and of every Enrolee.
-std::vector<PskCredential> setUpStore(const fs::path& path, const store::KeyEncryptionKey& kek, int count) {
-  auto store = store::openSqliteStore(path, kek);
-  admin::addTarget(*store, kTargetId, "CSE");
-  std::vector<PskCredential> kpms;
-  auto add = [&](const std::string& id, const std::string& kpmId, store::EnrolmentPolicy policy) {
-    admin::AddEnroleeRequest request;
-    request.enroleeId = id;
-    request.kpmId = kpmId;
-    request.policy = std::move(policy);
-    kpms.push_back({kpmId, std::move(*admin::addEnrolee(*store, std::move(request)).generatedKpm)});
-  };
-  add(kTargetId, "kpm-target", {});
-  for (int i = 0; i < count; ++i) {
-    store::EnrolmentPolicy policy;
-    policy.directKeys = {{kTargetId, kUsage}};
-    add("e" + std::to_string(i) + ".bench.example", "kpm-" + std::to_string(i), std::move(policy));
-  }
-  return kpms;
-}
-
-enrolee::EnroleeCredentials enrolOne(std::uint16_t port, const PskCredential& kpm) {
-  enrolee::EnrolOptions options;
-  options.mefUrl = "https://127.0.0.1:" + std::to_string(port);
-  options.mefFqdn = kMefFqdn;
-  options.kpmId = kpm.identity;
-  options.kpm = kpm.psk;
-  return enrolee::enrol(options);
-}
-
-struct Phase {
-  std::string name;
-  KeptAliveResult load;
-  double serverCpuSeconds = 0;
-};
+using Phase = MeasuredPhase<KeptAliveResult>;
 
 Phase measure(const std::string& name, const KeptAliveTarget& target, const KeptAliveSettings& settings) {
-  Phase p;
-  p.name = name;
-  const double cpuStart = processCpuSeconds();
-  p.load = runKeptAliveLoad(target, settings);
-  p.serverCpuSeconds = processCpuSeconds() - cpuStart - p.load.clientCpuSeconds;
-  return p;
+  return measurePhase(name, [&] { return runKeptAliveLoad(target, settings); });
 }
 
-double perFetchUs(double seconds, std::uint64_t n) { return n == 0 ? 0 : seconds * 1e6 / static_cast<double>(n); }
-
 void print(const Phase& p) {
-  const auto& l = p.load;
-  std::printf("%-30s %10.1f %9llu %6llu %7.3f %7.3f %9.1f %9.1f %5llu  %s\n", p.name.c_str(), l.rate(),
-              static_cast<unsigned long long>(l.successes), static_cast<unsigned long long>(l.failures), l.latencyP50Ms,
-              l.latencyP99Ms, perFetchUs(l.clientCpuSeconds, l.successes + l.failures),
-              perFetchUs(p.serverCpuSeconds, l.successes + l.failures), static_cast<unsigned long long>(l.reconnects),
-              l.cipher.empty() ? "-" : l.cipher.c_str());
-  if (!l.firstFailure.empty()) std::printf("%-30s first failure: %s\n", "", l.firstFailure.c_str());
+  printPhaseRow(p, std::to_string(p.load.reconnects) + "  " + (p.load.cipher.empty() ? "-" : p.load.cipher));
 }
 
 }  // namespace
@@ -152,37 +92,28 @@ int keyRetrievalBench(const std::vector<std::string>& args) {
   const Options& o = *parsed;
   try {
     BenchTempDir dir(fs::temp_directory_path(), o.keep);
-    auto logger = spdlog::basic_logger_mt("rspf-mef", (dir.path() / "mef.log").string(), true);
-    spdlog::set_default_logger(logger);
-    spdlog::set_level(spdlog::level::info);  // as deployed: the MEF logs each request at info
+    logToFile(dir.path() / "mef.log");  // as deployed: the MEF logs each request at info
     const fs::path kekFile = dir.path() / "kek";
     auto kek = store::KeyEncryptionKey::generateFile(kekFile);
-    auto kpms = setUpStore(dir.path() / "mef.sqlite", kek, o.enrolees);
-
-    mef::MefConfig config;
-    config.fqdn = kMefFqdn;
-    config.host = "127.0.0.1";
-    config.port = 0;
-    config.store.sqlite = dir.path() / "mef.sqlite";
-    config.kekFile = kekFile;
-    config.threads = o.mefThreads;
-    mef::MefServer mef(config);
+    auto fixture = setUpTargetStore(dir.path() / "mef.sqlite", kek, o.enrolees);
+    mef::MefServer mef(benchMefConfig(dir.path() / "mef.sqlite", kekFile, o.mefThreads));
     mef.start();
 
-    auto target = enrolOne(mef.port(), kpms.front());
+    auto target = enrolWithKpm(mef.port(), fixture.target);
     KeptAliveTarget load;
     load.port = mef.port();
-    load.serverName = kMefFqdn;
+    load.serverName = kBenchMefFqdn;
     load.credential = {target.kreId, target.kre};
-    load.extraHeaders = std::string("X-M2M-Origin: ") + kTargetId + "\r\n";
+    load.extraHeaders = std::string("X-M2M-Origin: ") + kBenchTargetId + "\r\n";
     load.expectInBody = "\"Credential\"";
-    for (std::size_t i = 1; i < kpms.size(); ++i)
-      load.paths.push_back("/fetchCredentials/" + enrolOne(mef.port(), kpms[i]).keId + "/" + std::to_string(kSuid));
+    for (const auto& kpm : fixture.enrolees)
+      load.paths.push_back("/fetchCredentials/" + enrolWithKpm(mef.port(), kpm).keId + "/" +
+                           std::to_string(kBenchSuid));
 
     // The baseline answers what the MEF answers, byte for byte the same body.
-    transport::HttpsClient sample({"127.0.0.1", mef.port()}, tls::PskClientSettings{kMefFqdn, false},
+    transport::HttpsClient sample({"127.0.0.1", mef.port()}, tls::PskClientSettings{kBenchMefFqdn, false},
                                   tls::PskClientCredentials{target.kreId, target.kre});
-    auto answer = sample.request({"GET", load.paths.front(), {{"X-M2M-Origin", kTargetId}}, ""});
+    auto answer = sample.request({"GET", load.paths.front(), {{"X-M2M-Origin", kBenchTargetId}}, ""});
     if (answer.status != 200) throw std::runtime_error("the MEF refused the sample fetch: " + answer.body);
 
     KeptAliveSettings settings;
@@ -193,8 +124,7 @@ int keyRetrievalBench(const std::vector<std::string>& args) {
                 o.sessions, o.seconds, o.enrolees, o.mefThreads);
     for (const auto& f : machineFacts(fs::temp_directory_path()))
       std::printf("  %-10s %s\n", f.name.c_str(), f.value.c_str());
-    std::printf("\n%-30s %10s %9s %6s %7s %7s %9s %9s %5s  %s\n", "phase", "fetches/s", "ok", "failed", "p50 ms",
-                "p99 ms", "client us", "server us", "recon", "cipher");
+    printPhaseHeader("fetches/s", "recon  cipher");
 
     Phase baseline, full, paced;
     if (o.only != "rspf") {

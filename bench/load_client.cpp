@@ -50,9 +50,12 @@ struct Shared {
   LoadResult result;
   std::vector<std::uint32_t> latenciesUs;
 
-  const PskCredential& nextCredential() {
+  // nullptr once settings.connections were all taken.
+  const PskCredential* nextCredential() {
     const auto& list = *target.credentials;
-    return list[next.fetch_add(1, std::memory_order_relaxed) % list.size()];
+    const auto n = next.fetch_add(1, std::memory_order_relaxed);
+    if (settings.connections != 0 && n >= settings.connections) return nullptr;
+    return &list[n % list.size()];
   }
   void noteFailure(const std::string& why) {
     std::lock_guard lock(mutex);
@@ -154,7 +157,9 @@ void clientLoop(Shared& s) {
   std::vector<std::uint32_t> latencies;
   latencies.reserve(1 << 15);
   while (Clock::now() < s.deadline) {
-    const PskCredential& credential = s.nextCredential();
+    const PskCredential* next = s.nextCredential();
+    if (next == nullptr) break;
+    const PskCredential& credential = *next;
     auto start = Clock::now();
     std::string why = s.settings.kind == ClientKind::Raw ? rawExchange(s, credential) : rspfExchange(s, credential);
     if (why.empty()) {

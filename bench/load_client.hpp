@@ -39,6 +39,9 @@ struct LoadSettings {
   std::chrono::milliseconds duration{5000};
   ClientKind kind = ClientKind::Raw;
   std::chrono::milliseconds ioTimeout{5000};
+  // When set, the run also ends after this many connections in all, each credential taken once in
+  // turn (first contacts); the duration still bounds it.
+  std::uint64_t connections = 0;
 };
 
 struct LoadResult {

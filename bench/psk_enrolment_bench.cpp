@@ -1,6 +1,5 @@
 #include "psk_enrolment_bench.hpp"
 
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -16,13 +15,15 @@
 #include <thread>
 
 #include "admin/administration.hpp"
+#include "bench_log.hpp"
 #include "bench_options.hpp"
 #include "bench_temp_dir.hpp"
 #include "crypto/primitives.hpp"
 #include "load_client.hpp"
 #include "machine_facts.hpp"
+#include "measured_phase.hpp"
 #include "mef/mef_server.hpp"
-#include "raw_openssl_psk_server.hpp"
+#include "raw_tls_server.hpp"
 #include "store/open_store.hpp"
 
 namespace rspf::bench {
@@ -73,20 +74,7 @@ const char* kUsage =
 // nullopt: --help was asked for.
 std::optional<Options> parse(const std::vector<std::string>& args) {
   Options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") return std::nullopt;
-    if (a == "--keep") {
-      o.keep = true;
-      continue;
-    }
-    static const std::vector<std::string> kValued{"--clients", "--seconds",   "--enrolees", "--mef-threads", "--client",
-                                                  "--mef-log", "--store-dir", "--repeat",   "--min-ratio",   "--only",
-                                                  "--store",   "--store-url", "--instances"};
-    if (std::find(kValued.begin(), kValued.end(), a) == kValued.end())
-      throw std::invalid_argument("unknown option '" + a + "' (see --help)");
-    if (i + 1 >= args.size()) throw std::invalid_argument("option '" + a + "' needs a value (see --help)");
-    const std::string& v = args[++i];
+  auto onValue = [&o](const std::string& a, const std::string& v) {
     if (a == "--clients") {
       o.clients = intOption(a, v, 1);
     } else if (a == "--seconds") {
@@ -125,7 +113,13 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
     } else if (a == "--min-ratio") {
       o.minRatio = positiveOption(a, v);
     }
-  }
+  };
+  if (!walkOptions(
+          args, {"--keep"},
+          {"--clients", "--seconds", "--enrolees", "--mef-threads", "--client", "--mef-log", "--store-dir", "--repeat",
+           "--min-ratio", "--only", "--store", "--store-url", "--instances"},
+          [&o](const std::string&) { o.keep = true; }, onValue))
+    return std::nullopt;
   if (o.store == "postgresql" && o.storeUrl.empty()) {
     const char* env = std::getenv("RSPF_BENCH_PG_URL");
     if (env == nullptr) throw std::invalid_argument("--store postgresql needs --store-url or $RSPF_BENCH_PG_URL");
@@ -175,7 +169,7 @@ PhaseResult runBaseline(const std::vector<PskCredential>& enroleeCredentials, co
   auto psk = crypto::randomSecret(32);
   std::vector<PskCredential> credentials;
   for (const auto& c : enroleeCredentials) credentials.push_back({c.identity, psk});
-  RawOpenSslPskServer server(psk);
+  RawTlsServer server(psk);
   server.start();
   LoadTarget target;
   target.port = server.port();
@@ -262,17 +256,13 @@ PhaseResult runMefInstances(const mef::MefConfig& base, int threads, int instanc
   return r;
 }
 
-double perConnectionUs(double seconds, std::uint64_t connections) {
-  return connections == 0 ? 0 : seconds * 1e6 / static_cast<double>(connections);
-}
-
 void printPhase(const PhaseResult& p) {
   const auto& l = p.load;
   std::uint64_t attempts = l.successes + l.failures;
   std::printf("%-32s %9.1f %8llu %6llu %7.2f %7.2f %9.0f %9.0f  %s\n", p.name.c_str(), l.rate(),
               static_cast<unsigned long long>(l.successes), static_cast<unsigned long long>(l.failures), l.latencyP50Ms,
-              l.latencyP99Ms, perConnectionUs(l.clientCpuSeconds, attempts),
-              perConnectionUs(p.serverCpuSeconds, attempts), l.cipher.empty() ? "-" : l.cipher.c_str());
+              l.latencyP99Ms, perOperationUs(l.clientCpuSeconds, attempts),
+              perOperationUs(p.serverCpuSeconds, attempts), l.cipher.empty() ? "-" : l.cipher.c_str());
   if (!l.firstFailure.empty()) std::printf("%-32s first failure: %s\n", "", l.firstFailure.c_str());
   if (!p.diskSync.empty()) std::printf("%-32s disk sync meanwhile: %s\n", "", p.diskSync.c_str());
   if (p.serverFailures > 0)
@@ -285,10 +275,7 @@ void setUpMefLogging(const Options& o, const fs::path& dir) {
     spdlog::set_level(spdlog::level::off);
     return;
   }
-  auto logger = spdlog::basic_logger_mt("rspf-mef", (dir / "mef.log").string(), true);
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l [%P] %v");
-  spdlog::set_level(spdlog::level::info);
+  logToFile(dir / "mef.log");
 }
 
 }  // namespace
@@ -364,8 +351,8 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
       const auto& m = totals[1 + i];
       double ratio = base.load.rate() > 0 ? m.load.rate() / base.load.rate() : 0;
       double cpuRatio = m.serverCpuSeconds > 0 && base.load.successes > 0 && m.load.successes > 0
-                            ? perConnectionUs(base.serverCpuSeconds, base.load.successes) /
-                                  perConnectionUs(m.serverCpuSeconds, m.load.successes)
+                            ? perOperationUs(base.serverCpuSeconds, base.load.successes) /
+                                  perOperationUs(m.serverCpuSeconds, m.load.successes)
                             : 0;
       if (i == 0) firstRatio = ratio;
       std::printf(

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "load_client.hpp"
+#include "tls/certificate_profile.hpp"
 #include "tls/psk_profile.hpp"
 
 namespace rspf::bench {
@@ -36,14 +37,24 @@ unsigned int fixedServerPsk(SSL* ssl, const char* identity, unsigned char* psk, 
   return static_cast<unsigned int>(key->size());
 }
 
-SslCtxPtr newContext(const SSL_METHOD* method) {
+SslCtxPtr newContext(const SSL_METHOD* method, const char* cipherList = tls::kTls12PskCipherList) {
   SslCtxPtr ctx(SSL_CTX_new(method));
   if (!ctx) throw std::runtime_error("SSL_CTX_new failed: " + openSslErrors());
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   SSL_CTX_set_max_proto_version(ctx.get(), TLS1_2_VERSION);
-  if (SSL_CTX_set_cipher_list(ctx.get(), tls::kTls12PskCipherList) != 1)
-    throw std::runtime_error("cannot set the PSK cipher list: " + openSslErrors());
+  if (SSL_CTX_set_cipher_list(ctx.get(), cipherList) != 1)
+    throw std::runtime_error(std::string("cannot set the cipher list ") + cipherList + ": " + openSslErrors());
   SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+  return ctx;
+}
+
+SslCtxPtr newCertificateContext(const SSL_METHOD* method, X509* certificate, EVP_PKEY* key) {
+  auto ctx = newContext(method, tls::kTls12EcdsaCipherList);
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
+  if (SSL_CTX_set1_groups_list(ctx.get(), "P-256") != 1 ||
+      (certificate != nullptr &&
+       (SSL_CTX_use_certificate(ctx.get(), certificate) != 1 || SSL_CTX_use_PrivateKey(ctx.get(), key) != 1)))
+    throw std::runtime_error("cannot set up a certificate context: " + openSslErrors());
   return ctx;
 }
 
@@ -73,6 +84,27 @@ SslCtxPtr newRawPskServerContext(const crypto::SecretBytes& psk) {
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_app_data(ctx.get(), const_cast<crypto::SecretBytes*>(&psk));
   SSL_CTX_set_psk_server_callback(ctx.get(), fixedServerPsk);
+  return ctx;
+}
+
+SslCtxPtr newRawCertificateServerContext(X509& certificate, EVP_PKEY& key, X509* clientCa,
+                                         bool requireClientCertificate) {
+  auto ctx = newCertificateContext(TLS_server_method(), &certificate, &key);
+  SSL_CTX_set_options(ctx.get(), SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (clientCa != nullptr) {
+    if (X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), clientCa) != 1)
+      throw std::runtime_error("cannot trust the client CA: " + openSslErrors());
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | (requireClientCertificate ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
+                       nullptr);
+  }
+  return ctx;
+}
+
+SslCtxPtr newRawCertificateClientContext(X509& trustAnchor, X509* certificate, EVP_PKEY* key) {
+  auto ctx = newCertificateContext(TLS_client_method(), certificate, key);
+  if (X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), &trustAnchor) != 1)
+    throw std::runtime_error("cannot trust the server's CA: " + openSslErrors());
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
   return ctx;
 }
 

@@ -29,6 +29,16 @@ SslCtxPtr newRawPskClientContext();
 // A server context answering every identity with `psk` (which must outlive it).
 SslCtxPtr newRawPskServerContext(const crypto::SecretBytes& psk);
 
+// TLS 1.2 ECDHE-ECDSA contexts as the project's certificate profile (tls::kTls12EcdsaCipherList, P-256
+// only), no tickets, no session cache. A server with `certificate` and `key`; when `clientCa` is set
+// it asks for a client certificate chaining to it (mutual), and refuses a client without one when
+// `requireClientCertificate`.
+SslCtxPtr newRawCertificateServerContext(X509& certificate, EVP_PKEY& key, X509* clientCa,
+                                         bool requireClientCertificate = true);
+// A client verifying the server's chain against `trustAnchor` (the name: SSL_set1_host per
+// connection); with `certificate` and `key` it authenticates itself too.
+SslCtxPtr newRawCertificateClientContext(X509& trustAnchor, X509* certificate, EVP_PKEY* key);
+
 // A listening TCP socket on 127.0.0.1 at a free port (set in `port`); throws when it cannot.
 int listenOnLoopback(std::uint16_t& port);
 

@@ -1,4 +1,4 @@
-#include "raw_openssl_psk_server.hpp"
+#include "raw_tls_server.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -8,50 +8,51 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include <cstring>
 #include <stdexcept>
 #include <string>
-#include <string_view>
-
-#include "raw_http.hpp"
-#include "raw_tls.hpp"
 
 namespace rspf::bench {
 namespace {
 
-constexpr std::string_view kResponse =
-    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\nConnection: close\r\n\r\n"
-    "{\"Status\":true}";
+RawAnswer statusTrue(const RawHttpMessage&) { return {"application/json", "{\"Status\":true}"}; }
+
+bool writeAll(SSL* ssl, const std::string& bytes) {
+  return SSL_write(ssl, bytes.data(), static_cast<int>(bytes.size())) == static_cast<int>(bytes.size());
+}
 
 }  // namespace
 
-RawOpenSslPskServer::RawOpenSslPskServer(crypto::SecretBytes psk)
-    : psk_(std::move(psk)), ctx_(newRawPskServerContext(psk_)) {
+RawTlsServer::RawTlsServer(crypto::SecretBytes psk)
+    : psk_(std::move(psk)), ctx_(newRawPskServerContext(psk_)), handler_(statusTrue) {
   listenFd_ = listenOnLoopback(port_);
 }
 
-RawOpenSslPskServer::~RawOpenSslPskServer() {
+RawTlsServer::RawTlsServer(SslCtxPtr ctx, RawHandler handler) : ctx_(std::move(ctx)), handler_(std::move(handler)) {
+  listenFd_ = listenOnLoopback(port_);
+}
+
+RawTlsServer::~RawTlsServer() {
   stop();
   if (listenFd_ >= 0) ::close(listenFd_);
 }
 
-void RawOpenSslPskServer::start() {
+void RawTlsServer::start() {
   if (!thread_.joinable()) thread_ = std::thread([this] { serve(); });
 }
 
-void RawOpenSslPskServer::stop() {
+void RawTlsServer::stop() {
   stopping_ = true;
   if (thread_.joinable()) thread_.join();
 }
 
-void RawOpenSslPskServer::serve() {
+void RawTlsServer::serve() {
   acceptUntilStopped(listenFd_, stopping_, [this](int fd) {
     serveOne(fd);
     ::close(fd);
   });
 }
 
-void RawOpenSslPskServer::serveOne(int fd) {
+void RawTlsServer::serveOne(int fd) {
   int one = 1;
   timeval tv{2, 0};  // a stuck client cannot hold the only thread for long
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -61,11 +62,25 @@ void RawOpenSslPskServer::serveOne(int fd) {
   bool ok = false;
   if (ssl != nullptr) {
     SSL_set_fd(ssl, fd);
-    RawHttpMessage request;
-    if (SSL_accept(ssl) == 1 && readHttpMessage(ssl, request, false) &&
-        SSL_write(ssl, kResponse.data(), static_cast<int>(kResponse.size())) == static_cast<int>(kResponse.size())) {
-      ok = true;
-      SSL_shutdown(ssl);  // one close_notify, no wait for the peer's
+    if (SSL_accept(ssl) == 1) {
+      try {
+        RawHttpMessage request;
+        while (readHttpMessage(ssl, request, false)) {
+          const bool close = saysClose(request);
+          RawAnswer answer = handler_(request);
+          if (!writeAll(ssl, "HTTP/1.1 200 OK\r\nContent-Type: " + answer.contentType +
+                                 "\r\nContent-Length: " + std::to_string(answer.body.size()) + "\r\n" +
+                                 (close ? "Connection: close\r\n" : "") + "\r\n" + answer.body))
+            break;
+          ok = true;
+          if (close) {
+            SSL_shutdown(ssl);  // one close_notify, no wait for the peer's
+            break;
+          }
+        }
+      } catch (const std::exception&) {
+        ok = false;
+      }
     }
     SSL_free(ssl);
   }

@@ -1,23 +1,37 @@
 #pragma once
-// The baseline: the least a TLS 1.2 PSK HTTP server can do. One thread, blocking accept loop, the
-// project's cipher list, one fixed PSK for every identity; per connection: handshake, read one
-// HTTP/1.1 request, answer a small fixed 200 JSON body, one close_notify, close.
+// The baselines' server: the least a TLS 1.2 HTTP/1.1 server can do. One thread, blocking accept
+// loop, one connection at a time, no tickets, no session cache (raw_tls.hpp); per connection: the
+// handshake, then each request read whole and answered 200, until the client closes or says
+// `Connection: close` (then one close_notify and close).
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <thread>
 
 #include "crypto/secret_bytes.hpp"
+#include "raw_http.hpp"
 #include "raw_tls.hpp"
 
 namespace rspf::bench {
 
-class RawOpenSslPskServer {
+struct RawAnswer {
+  std::string contentType = "application/json";
+  std::string body;
+};
+// Answers one request; an exception fails the connection (counted in failed()).
+using RawHandler = std::function<RawAnswer(const RawHttpMessage& request)>;
+
+class RawTlsServer {
  public:
-  // Binds 127.0.0.1:0 at once; serves from start() until stop().
-  explicit RawOpenSslPskServer(crypto::SecretBytes psk);
-  ~RawOpenSslPskServer();
-  RawOpenSslPskServer(const RawOpenSslPskServer&) = delete;
-  RawOpenSslPskServer& operator=(const RawOpenSslPskServer&) = delete;
+  // The PSK baseline: the project's PSK cipher list, `psk` for every identity, every answer
+  // {"Status":true}. Binds 127.0.0.1:0 at once; serves from start() until stop().
+  explicit RawTlsServer(crypto::SecretBytes psk);
+  // Any server context (e.g. newRawCertificateServerContext), each request answered by `handler`.
+  RawTlsServer(SslCtxPtr ctx, RawHandler handler);
+  ~RawTlsServer();
+  RawTlsServer(const RawTlsServer&) = delete;
+  RawTlsServer& operator=(const RawTlsServer&) = delete;
 
   std::uint16_t port() const { return port_; }
   void start();
@@ -32,6 +46,7 @@ class RawOpenSslPskServer {
 
   crypto::SecretBytes psk_;
   SslCtxPtr ctx_;
+  RawHandler handler_;
   int listenFd_ = -1;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
