@@ -27,6 +27,7 @@ void MefKeyFetcher::replace(enrolee::EnroleeCredentials own) {
   auto next = std::make_shared<Credential>();
   next->expiry = own.expiry;
   next->own = std::move(own);
+  next->sessions = sessionsFor(*next);
   std::lock_guard lock(mutex_);
   credential_ = std::move(next);
 }
@@ -37,6 +38,7 @@ void MefKeyFetcher::replace(MefCertificateCredentials certificate) {
   next->own.mefFqdn = certificate.mefFqdn;
   next->expiry = ca::describeIssuedCertificate(ca::certificateDer(*certificate.certificate)).notAfter;
   next->certificate = std::move(certificate);
+  next->sessions = sessionsFor(*next);
   std::lock_guard lock(mutex_);
   credential_ = std::move(next);
 }
@@ -54,24 +56,30 @@ enrolee::EnroleeCredentials MefKeyFetcher::ownEnrolment() const {
   return c->own;
 }
 
-transport::HttpResponse MefKeyFetcher::get(const std::string& path) const {
-  auto c = current();
-  const auto& own = c->own;
-  auto endpoint = transport::parseHttpsUrl(own.mefUrl);
-  if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + own.mefUrl);
-  transport::HttpRequest request{"GET", path, {{"X-M2M-Origin", targetId_}}, ""};
-  if (c->certificate) {
-    const auto& certificate = *c->certificate;
-    transport::HttpsClient client(
-        *endpoint, own.mefFqdn,
-        {certificate.certificate.get(), certificate.privateKey.get(), certificate.mefTrustAnchors.get()},
-        std::chrono::seconds(5));
-    return client.request(request);
-  }
-  transport::HttpsClient client(*endpoint, tls::PskClientSettings{own.mefFqdn, false}, {own.kreId, own.kre},
-                                std::chrono::seconds(5));
-  return client.request(request);
+std::unique_ptr<transport::HttpsConnectionPool> MefKeyFetcher::sessionsFor(const Credential& c) {
+  auto endpoint = transport::parseHttpsUrl(c.own.mefUrl);
+  if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + c.own.mefUrl);
+  return std::make_unique<transport::HttpsConnectionPool>([&c, endpoint = *endpoint] {
+    constexpr auto kTimeout = std::chrono::seconds(5);
+    if (c.certificate) {
+      const auto& certificate = *c.certificate;
+      return std::make_unique<transport::HttpsClient>(
+          endpoint, c.own.mefFqdn,
+          tls::CertificateClientCredentials{certificate.certificate.get(), certificate.privateKey.get(),
+                                            certificate.mefTrustAnchors.get()},
+          kTimeout);
+    }
+    return std::make_unique<transport::HttpsClient>(endpoint, tls::PskClientSettings{c.own.mefFqdn, false},
+                                                    tls::PskClientCredentials{c.own.kreId, c.own.kre}, kTimeout);
+  });
 }
+
+transport::HttpResponse MefKeyFetcher::get(const std::string& path) const {
+  auto c = current();  // held until the answer: its sessions live while in use
+  return c->sessions->request({"GET", path, {{"X-M2M-Origin", targetId_}}, ""});
+}
+
+std::uint64_t MefKeyFetcher::sessionsOpened() const { return current()->sessions->opened(); }
 
 ProvisionedKey MefKeyFetcher::fetch(const std::string& keId, int suid) const {
   const auto started = std::chrono::steady_clock::now();

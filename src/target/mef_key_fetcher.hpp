@@ -3,6 +3,11 @@
 // GET /fetchCredentials/<KeId>/<SUID> with X-M2M-Origin = its ID. A CSE/AE target authenticates with
 // its own KreId/Kre; a MAF with its certificate (8.3.3.6 pre-conditions: a MAF's credentials with
 // the MEF are arranged case by case).
+//
+// Sessions kept alive (issue 14 item 5): the fetches share a few TLS sessions with the MEF, opened
+// with the current credential; a first contact then costs one request, not a handshake too. A
+// replaced credential gets sessions of its own, and the old ones close with the last fetch that
+// used them: no session outlives the credential it was opened with.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -14,6 +19,7 @@
 #include "enrolee/enrolee_credentials.hpp"
 #include "target/provisioned_key_cache.hpp"
 #include "transport/https/http_message.hpp"
+#include "transport/https/https_connection_pool.hpp"
 
 namespace rspf::target {
 
@@ -42,6 +48,8 @@ class MefKeyFetcher {
 
   // GET `path` at the MEF with the target's credential (e.g. the MEF's /crl).
   transport::HttpResponse get(const std::string& path) const;
+  // Sessions opened with the MEF under the current credential (tests, diagnostics).
+  std::uint64_t sessionsOpened() const;
 
   // A renewed credential (issue 10 item 1): fetches started after this use it; one in flight
   // finishes with the credential it started with.
@@ -55,7 +63,10 @@ class MefKeyFetcher {
     enrolee::EnroleeCredentials own;  // mefUrl and mefFqdn in both variants
     std::optional<MefCertificateCredentials> certificate;
     TimePoint expiry{};
+    std::unique_ptr<transport::HttpsConnectionPool> sessions;  // opened with this credential only
   };
+  // Its sessions with the MEF at `url`, authenticated by `c` (which must outlive them).
+  static std::unique_ptr<transport::HttpsConnectionPool> sessionsFor(const Credential& c);
   std::shared_ptr<const Credential> current() const;
   ProvisionedKey fetchFromMef(const std::string& keId, int suid) const;
 

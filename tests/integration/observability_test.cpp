@@ -66,6 +66,23 @@ TEST_F(Observability, MetricsCountARealEnrolmentAndKeyRetrieval) {
   EXPECT_GE(metricSample(m, "rspf_store_write_duration_seconds_count", {{"operation", "commit_enrolment"}}), 2) << m;
 }
 
+// Issue 14 item 5: a target's first contacts share its kept-alive session with the MEF, so three
+// Key Retrievals cost one re-authentication handshake, not three.
+TEST_F(Observability, ATargetsKeyRetrievalsShareOneSessionWithTheMef) {
+  d.startMef(kObservability);
+  std::string metricsUrl = "http://" + d.waitForMefReadyFile("obs.ready") + "/metrics";
+  auto targetUrl = d.startTarget(kTarget);
+  for (const std::string id : {"ae2.test.example", "ae3.test.example"}) d.addEnrolee(id, pairWith(kTarget));
+  for (const std::string id : {kEnrolee, "ae2.test.example", "ae3.test.example"}) {
+    ASSERT_EQ(d.enrol(id).exitCode, 0);
+    auto connected = d.connect(id, targetUrl, kTarget);
+    ASSERT_EQ(connected.exitCode, 0) << connected.err << d.targetLog(kTarget);
+  }
+  auto m = httpGet(metricsUrl).body;
+  EXPECT_EQ(metricSample(m, "rspf_procedures_total", {{"procedure", "key_retrieval"}, {"outcome", "success"}}), 3) << m;
+  EXPECT_EQ(metricSample(m, "rspf_handshakes_total", {{"framework", "reauth"}, {"outcome", "accepted"}}), 1) << m;
+}
+
 TEST(ObservabilityOfEst, CertificateEnrolmentsAreCountedPendingThenSuccess) {
   LoopbackDeployment d;
   d.createCertificateAuthority({"test.example"});
