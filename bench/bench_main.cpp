@@ -7,6 +7,7 @@
 #include "cse_front_bench.hpp"
 #include "first_contact_bench.hpp"
 #include "gba_enrolment_bench.hpp"
+#include "idle_connections_bench.hpp"
 #include "key_retrieval_bench.hpp"
 #include "psk_enrolment_bench.hpp"
 
@@ -26,6 +27,9 @@ int main(int argc, char** argv) {
                  "                  OpenSSL server answering the same body on the same kind of session\n"
                  "  first-contact   an Enrolee's first handshake with a target that fetches the key from the\n"
                  "                  MEF, and with the key cached, vs. a bare TLS-PSK handshake\n"
+                 "  idle-connections\n"
+                 "                  the MEF's memory with N idle TLS connections open, and its PSK\n"
+                 "                  enrolment rate with and without them\n"
                  "  cse-front       oneM2M requests/s and the latency the CSE front adds (kept-alive TLS-PSK\n"
                  "                  session through the front vs. plain HTTP straight to the CSE stand-in)\n";
     return args.empty() ? 2 : 0;
@@ -35,6 +39,7 @@ int main(int argc, char** argv) {
   if (args[0] == "cse-front") return rspf::bench::cseFrontBench({args.begin() + 1, args.end()});
   if (args[0] == "key-retrieval") return rspf::bench::keyRetrievalBench({args.begin() + 1, args.end()});
   if (args[0] == "first-contact") return rspf::bench::firstContactBench({args.begin() + 1, args.end()});
+  if (args[0] == "idle-connections") return rspf::bench::idleConnectionsBench({args.begin() + 1, args.end()});
   if (args[0] == "gba-enrolment") return rspf::bench::gbaEnrolmentBench({args.begin() + 1, args.end()});
   std::cerr << "rspf_bench: unknown benchmark '" << args[0] << "' (try --help)\n";
   return 2;
