@@ -24,6 +24,10 @@ mkdir -p "$(dirname "$prefix")"
 
 run=$(mktemp)
 trap 'rm -f "$run"' EXIT
+# CPU time the hypervisor took from this machine (steal, /proc/stat): figures from a run with much of
+# it are the host's, not rspf's. Said in the data file and in the plot's title.
+steal() { awk '/^cpu /{t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t}' /proc/stat; }
+read -r steal0 total0 < <(steal)
 {
   echo "# rspf_bench psk-enrolment --seconds $seconds --mef-threads 1,2, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs"
   echo "# clients  baseline_conn_per_s  mef_threads1_conn_per_s  mef_threads2_conn_per_s"
@@ -41,10 +45,14 @@ for n in $clients; do
   printf '%s %s %s %s\n' "$n" "$base" "$t1" "$t2" | tee -a "$prefix.dat"
 done
 
+read -r steal1 total1 < <(steal)
+stolen=$((100 * (steal1 - steal0) / (total1 - total0 + 1)))
+echo "# CPU steal during the runs: ${stolen}%" >> "$prefix.dat"
+
 gnuplot <<GNUPLOT
 set terminal svg size 720,440 dynamic font 'sans,12'
 set output '$prefix.svg'
-set title 'PSK enrolments per second against concurrent clients (same run, 127.0.0.1)'
+set title "PSK enrolments per second against concurrent clients (same run, 127.0.0.1; CPU steal ${stolen}%)"
 set xlabel 'concurrent clients'
 set ylabel 'enrolments (connections) per second'
 set logscale x 2
