@@ -14,11 +14,11 @@
 #include "ca_server/ca_server.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
-#include "common/key_file.hpp"
 #include "common/text_file.hpp"
 #include "config/bootstrap_instruction_bundle.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
+#include "crypto/key_file.hpp"
 #include "crypto/milenage.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "enrolee/remote_maf_enrolment.hpp"
@@ -319,7 +319,7 @@ int main(int argc, char** argv) {
     if (*target) {
       auto signals = blockTerminationSignals();
       auto config = target::loadTargetConfig(targetConfig);
-      target::EnrolmentTargetServer server(config);
+      target::EnrolmentTargetServer server(config, cli::targetOwnEnrolment(config));
       return serveUntilSignalled(server, signals, config.readyFile, config.host, "Enrolment Target");
     }
     if (*mafCommand) {

@@ -8,23 +8,9 @@
 #include "crypto/enrolment_key.hpp"
 #include "crypto/gba_key_derivation.hpp"
 #include "crypto/identifiers.hpp"
-#include "transport/https/https_client.hpp"
 
 namespace rspf::enrolee {
 namespace {
-
-ErrorCode errorCodeOfStatus(int status) {
-  switch (status) {
-    case 400: return ErrorCode::BadRequest;
-    case 401: return ErrorCode::Unauthorized;
-    case 403: return ErrorCode::Forbidden;
-    case 404: return ErrorCode::NotFound;
-    case 409: return ErrorCode::Conflict;
-    case 413: return ErrorCode::PayloadTooLarge;
-    case 503: return ErrorCode::Unavailable;
-    default: return ErrorCode::Internal;
-  }
-}
 
 // Keys for the pairs of a directKeys instruction and a symmetric mafEnrolment instruction.
 std::vector<TargetKey> deriveTargetKeys(const EnroleeCredentials& c) {
@@ -52,49 +38,19 @@ std::vector<TargetKey> deriveTargetKeys(const EnroleeCredentials& c) {
   return keys;
 }
 
-// The bootstrap handshake of the chosen framework.
-transport::HttpsClient connectToMef(const transport::HttpsEndpoint& endpoint, const EnrolOptions& options) {
-  if (options.gba) {
-    tls::PskClientCredentials credentials(crypto::gbaPskIdentity(options.gba->btid, options.gbaUicc), {});
-    credentials.pskForCipherSuite = [key = *options.gba, fqdn = options.mefFqdn,
-                                     uicc = options.gbaUicc](std::uint16_t cipherSuite) {
-      return crypto::deriveNafKey(key.ks, uicc ? crypto::GbaKeyKind::U : crypto::GbaKeyKind::Me, key.rand, key.impi,
-                                  crypto::nafId(fqdn, cipherSuite));
-    };
-    return transport::HttpsClient(endpoint, tls::PskClientSettings{options.mefFqdn, options.tls13},
-                                  std::move(credentials));
-  }
-  if (!options.certificateBootstrap) {
-    crypto::requireAsciiIdentifier(options.kpmId, "KpmId");
-    return transport::HttpsClient(endpoint, tls::PskClientSettings{options.mefFqdn, options.tls13},
-                                  {options.kpmId, options.kpm});
-  }
-  const auto& files = *options.certificateBootstrap;
-  auto certificate = ca::loadCertificateFile(files.certificate);
-  auto key = ca::loadPrivateKeyFile(files.privateKey);
-  auto anchors = ca::loadTrustStoreFile(files.mefTrustAnchors);
-  return transport::HttpsClient(endpoint, options.mefFqdn, {certificate.get(), key.get(), anchors.get()});
-}
-
 }  // namespace
+
+BootstrapCredential bootstrapCredentialOf(const EnrolOptions& options) {
+  if (options.gba) return GbaBootstrapKey{*options.gba, options.gbaUicc};
+  if (options.certificateBootstrap) return *options.certificateBootstrap;
+  return PreProvisionedKey{options.kpmId, options.kpm};
+}
 
 EnroledCertificate renewCertificate(const EnrolOptions& options) {
   if (!options.certificateBootstrap) throw Error(ErrorCode::Config, "renewal needs the current certificate and key");
-  auto endpoint = transport::parseHttpsUrl(options.mefUrl);
-  if (!endpoint)
-    throw Error(ErrorCode::Config, "MEF URL must look like https://host:port, got '" + options.mefUrl + "'");
-  auto client = connectToMef(*endpoint, options);
+  auto channel = openMefChannel(options.mefUrl, options.mefFqdn, bootstrapCredentialOf(options), options.tls13);
   auto current = ca::loadCertificateFile(options.certificateBootstrap->certificate);
-  return renewCertificate(client, "/.well-known/est", *current);
-}
-
-void throwMefError(const transport::HttpResponse& response, std::string_view what) {
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  std::string reason = body.is_object() && body.contains("ErrorString") && body["ErrorString"].is_string()
-                           ? body["ErrorString"].get<std::string>()
-                           : "no reason given";
-  throw Error(errorCodeOfStatus(response.status),
-              std::string(what) + " refused (" + std::to_string(response.status) + "): " + reason);
+  return renewCertificate(*channel, "/.well-known/est", *current);
 }
 
 EnroleeCredentials enrolWithGba(EnrolOptions options, const BsfEndpoint& bsf, SimulatedUsim& usim,
@@ -120,20 +76,21 @@ EnroleeCredentials enrol(const EnrolOptions& options) {
 }
 
 EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCertificate>& certificate) {
-  auto endpoint = transport::parseHttpsUrl(options.mefUrl);
-  if (!endpoint)
-    throw Error(ErrorCode::Config, "MEF URL must look like https://host:port, got '" + options.mefUrl + "'");
-  auto client = connectToMef(*endpoint, options);
+  auto channel = openMefChannel(options.mefUrl, options.mefFqdn, bootstrapCredentialOf(options), options.tls13);
 
   // 8.3.3.2: the Enrolee generates the same Enrolment Key material from the session.
-  auto exported = client.exportKeyingMaterial(crypto::kExporterLabel, crypto::kExporterLength);
+  auto exported = channel->exportKeyingMaterial(crypto::kExporterLabel, crypto::kExporterLength);
   auto material = crypto::deriveEnrolmentKeyMaterial(exported.view(), options.mefFqdn);
 
   nlohmann::json request = {{"certificateEnrolment", options.certificateEnrolment},
                             {"mafEnrolment", options.mafEnrolment}};
   if (options.enrolmentToken) request["enrolmentToken"] = *options.enrolmentToken;
-  auto response = client.request({"POST", "/enrolment/exchange", {}, request.dump()});
-  if (response.status != 200) throwMefError(response, "enrolment exchange");
+  transport::Request exchange;
+  exchange.method = transport::Method::Post;
+  exchange.target = "/enrolment/exchange";
+  exchange.contentFormat = transport::ContentFormat::Json;
+  exchange.body = request.dump();
+  auto response = channel->send(exchange, "enrolment exchange");
 
   auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (!body.is_object() || !body.contains("keId") || !body.contains("kreId") || !body.contains("expiry"))
@@ -167,7 +124,7 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
   // 8.3.3.1 steps 5-6: Certificate Enrolment when instructed.
   for (const auto& instruction : c.instructions)
     if (options.certificateEnrolment && instruction.value("type", "") == "certificateEnrolment")
-      certificate = enrolCertificate(client, instruction.value("uri", ""), options.approvalWait);
+      certificate = enrolCertificate(*channel, instruction.value("uri", ""), options.approvalWait);
   return c;
 }
 

@@ -15,6 +15,7 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   auto listen = config::parseHostPort(cf.string("mef.listen").value_or("127.0.0.1:8443"), "mef.listen");
   c.host = listen.host;
   c.port = listen.port;
+  if (auto coaps = cf.string("mef.listen_coaps")) c.coaps = config::parseHostPort(*coaps, "mef.listen_coaps");
   c.threads = static_cast<int>(cf.integer("mef.threads").value_or(2));
   if (c.threads < 1 || c.threads > 256) throw Error(ErrorCode::Config, "mef.threads must be 1 to 256");
   c.workers = static_cast<int>(cf.integer("mef.workers").value_or(8));

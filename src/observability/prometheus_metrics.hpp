@@ -17,7 +17,7 @@
 #include <string>
 
 #include "procedures/procedure_observer.hpp"
-#include "transport/https/server_observer.hpp"
+#include "transport/server_observer.hpp"
 
 namespace rspf::observability {
 

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
-#include "bootstrap/cert/certificate_framework.hpp"
 #include "ca/certificate_request.hpp"
 #include "ca/csr_attributes.hpp"
 #include "ca/extended_key_usage.hpp"
@@ -37,7 +36,19 @@ ca::SubjectType subjectTypeOf(const store::CertificatePolicy& policy) {
   return *type;
 }
 
+transport::Response binary(transport::ContentFormat format, const crypto::Bytes& der) {
+  transport::Response r;
+  r.contentFormat = format;
+  r.body.assign(der.begin(), der.end());
+  return r;
+}
+
 }  // namespace
+
+ca::CertificateRequest certificateRequestOf(std::string_view body, transport::TransferEncoding encoding) {
+  if (encoding == transport::TransferEncoding::Base64) return ca::CertificateRequest::fromEstBody(body);
+  return ca::CertificateRequest::fromDer(crypto::asBytes(body));
+}
 
 std::string EstRegistrationAuthority::challengePasswordOf(const store::EnrolmentKey& enrolment) {
   auto mac = crypto::hmacSha256(enrolment.ke.view(), {crypto::asBytes(kEstChallengeLabel)});
@@ -62,6 +73,8 @@ ca::CertificateAuthority& EstRegistrationAuthority::authority(const std::string&
 
 EstRegistrationAuthority::Grant EstRegistrationAuthority::grant(const tls::AuthenticatedPeer& peer,
                                                                 const std::string& label) {
+  if (!peer.grants.has(tls::Grant::CertificateEnrolment))
+    throw Error(ErrorCode::Forbidden, "this session's bootstrap framework does not grant Certificate Enrolment");
   auto enrolee = store_.findEnroleeStatus(peer.principal);
   if (!enrolee || !enrolee->enabled)
     throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled or not registered");
@@ -77,7 +90,7 @@ EstRegistrationAuthority::Grant EstRegistrationAuthority::grant(const tls::Authe
 }
 
 EstResponse EstRegistrationAuthority::cacerts(const std::string& label) {
-  return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64(authority(label).caCertificates())};
+  return {binary(transport::ContentFormat::Pkcs7CertsOnly, ca::certsOnlyPkcs7(authority(label).caCertificates()))};
 }
 
 EstResponse EstRegistrationAuthority::csrattrs(const tls::AuthenticatedPeer& peer, const std::string& label) {
@@ -85,14 +98,14 @@ EstResponse EstRegistrationAuthority::csrattrs(const tls::AuthenticatedPeer& pee
   const auto& policy = granted.policy;
   auto names = std::vector<ca::SubjectAltName>{ca::subjectAltNameFor(peer.principal, subjectTypeOf(policy))};
   auto der = ca::buildCsrAttributes(granted.challengePassword, names, ca::keyPurposesForUsages(usagesOf(policy)));
-  return {kCsrAttrsType, ca::estBase64Encode(der)};
+  return {binary(transport::ContentFormat::CsrAttrs, der)};
 }
 
 EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer& peer, const std::string& label,
-                                                   std::string_view body) {
+                                                   std::string_view body, transport::TransferEncoding encoding) {
   auto granted = grant(peer, label);
   const auto& policy = granted.policy;
-  auto request = ca::CertificateRequest::fromEstBody(body);  // signature checked: proof of possession
+  auto request = certificateRequestOf(body, encoding);  // signature checked: proof of possession
   if (!request.hasChallengePassword())
     throw Error(ErrorCode::Forbidden, "the CSR carries no challengePassword (ask /csrattrs for it)");
   if (!request.challengePasswordMatches(granted.challengePassword))
@@ -107,8 +120,8 @@ EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer&
 }
 
 EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPeer& peer, const std::string& label,
-                                                     std::string_view body) {
-  if (peer.framework != bootstrap::kCertificateFramework)
+                                                     std::string_view body, transport::TransferEncoding encoding) {
+  if (!peer.grants.has(tls::Grant::CertificateReenrolment))
     throw Error(ErrorCode::Forbidden, "simplereenroll needs a session authenticated by the current certificate");
   auto enrolee = store_.findEnroleeStatus(peer.principal);
   if (!enrolee || !enrolee->enabled)
@@ -118,7 +131,7 @@ EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPee
   const auto& policy = *enrolee->policy.certificate;
   if (policy.caLabel != label)
     throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' may not enrol with CA label '" + label + "'");
-  auto request = ca::CertificateRequest::fromEstBody(body);
+  auto request = certificateRequestOf(body, encoding);
   // Same subject: the identifier is the principal's.
   return answer(authority(label).issue(request, issuancePolicyOf(peer.principal, policy), true), label, peer.principal);
 }
@@ -129,13 +142,15 @@ ca::IssuancePolicy EstRegistrationAuthority::issuancePolicyOf(const std::string&
 }
 
 EstResponse heldResponse(std::chrono::seconds retryAfter) {
-  return {"application/json",
-          nlohmann::json{{"Status", true}, {"pending", "the certificate request awaits approval"}}.dump(), 202,
-          retryAfter};
+  auto r = transport::jsonResponse(
+      nlohmann::json{{"Status", true}, {"pending", "the certificate request awaits approval"}}.dump());
+  r.status = transport::Status::Pending;
+  r.retryAfter = retryAfter;
+  return {std::move(r)};
 }
 
 EstResponse certificateResponse(const crypto::Bytes& certificateDer) {
-  return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({certificateDer})};
+  return {binary(transport::ContentFormat::Pkcs7CertsOnly, ca::certsOnlyPkcs7({certificateDer}))};
 }
 
 EstResponse EstRegistrationAuthority::answer(const ca::Issuance& issuance, const std::string& label,

@@ -4,9 +4,9 @@
 #include <string_view>
 
 #include "common/error.hpp"
-#include "common/key_file.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/key_file.hpp"
 #include "crypto/primitives.hpp"
 
 namespace rspf::store {

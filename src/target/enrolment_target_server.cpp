@@ -3,9 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
-#include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
-#include "enrolee/enrolment_client.hpp"
 #include "observability/observability_server.hpp"
 #include "observability/prometheus_metrics.hpp"
 #include "target/enrolment_target_framework.hpp"
@@ -14,32 +12,6 @@
 
 namespace rspf::target {
 namespace {
-
-// The target's own enrolment: reused while valid for at least a minute, else done afresh.
-enrolee::EnroleeCredentials ownEnrolment(const TargetConfig& c) {
-  enrolee::CredentialFile file{c.credentialFile, std::nullopt};
-  if (std::filesystem::exists(c.credentialFile)) {
-    try {
-      auto existing = file.load();
-      if (existing.expiry > now() + std::chrono::minutes(1) && existing.mefFqdn == c.mefFqdn) {
-        spdlog::info("target '{}' reuses its enrolment {} (expires {})", c.id, existing.kreId,
-                     toRfc3339(existing.expiry));
-        return existing;
-      }
-    } catch (const Error& e) {
-      spdlog::warn("target '{}' enrols again: {}", c.id, e.what());
-    }
-  }
-  enrolee::EnrolOptions options;
-  options.mefUrl = c.mefUrl;
-  options.mefFqdn = c.mefFqdn;
-  options.kpmId = c.kpmId;
-  options.kpm = readHexKeyFile(c.kpmFile, "Kpm");
-  auto credentials = enrolee::enrol(options);
-  file.save(credentials);
-  spdlog::info("target '{}' enrolled with the MEF: KreId {}", c.id, credentials.kreId);
-  return credentials;
-}
 
 transport::HttpResponse json(const nlohmann::json& body) {
   transport::HttpResponse r;
@@ -60,9 +32,9 @@ struct EnrolmentTargetServer::Impl {
   std::optional<observability::ObservabilityServer> observabilityServer;
   ExpirySweeper sweeper{cache, [this](const std::string& credentialId) { rule.erase(credentialId); }};
 
-  explicit Impl(const TargetConfig& c)
+  Impl(const TargetConfig& c, OwnEnrolment own)
       : config(c),
-        fetcher(c.id, ownEnrolment(c)),
+        fetcher(c.id, std::move(own)),
         framework(c.mefFqdn, crypto::defaultSuid(c.usage), fetcher, cache, rule, c.revalidateAfter),
         server(
             serverSettings(c, &metrics), framework,
@@ -105,7 +77,8 @@ struct EnrolmentTargetServer::Impl {
   }
 };
 
-EnrolmentTargetServer::EnrolmentTargetServer(const TargetConfig& config) : impl_(std::make_unique<Impl>(config)) {}
+EnrolmentTargetServer::EnrolmentTargetServer(const TargetConfig& config, OwnEnrolment own)
+    : impl_(std::make_unique<Impl>(config, std::move(own))) {}
 
 EnrolmentTargetServer::~EnrolmentTargetServer() {
   stop();

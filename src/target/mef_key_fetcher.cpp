@@ -6,7 +6,7 @@
 #include "ca/pem.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
-#include "enrolee/enrolment_client.hpp"
+#include "transport/https/http_codec.hpp"
 #include "transport/https/https_client.hpp"
 
 namespace rspf::target {
@@ -38,7 +38,7 @@ transport::HttpResponse MefKeyFetcher::get(const std::string& path) const {
 ProvisionedKey MefKeyFetcher::fetch(const std::string& keId, int suid) const {
   std::string suidText = (suid < 10 ? "0" : "") + std::to_string(suid);
   auto response = get("/fetchCredentials/" + keId + "/" + suidText);
-  if (response.status != 200) enrolee::throwMefError(response, "MEF Key Retrieval");
+  if (response.status != 200) transport::throwRefusal(response, "MEF Key Retrieval");
   auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (!body.is_object() || !body.value("Status", false))
     throw Error(ErrorCode::Internal, "the MEF's key retrieval answer is malformed");

@@ -7,11 +7,22 @@
 #include <string>
 
 #include "ca/openssl_objects.hpp"
-#include "enrolee/enrolee_credentials.hpp"
+#include "common/time.hpp"
+#include "crypto/secret_bytes.hpp"
 #include "target/provisioned_key_cache.hpp"
 #include "transport/https/http_message.hpp"
 
 namespace rspf::target {
+
+// The target's own enrolment with the MEF (it enrolled as an Enrolee does, seed 8.3.3.1): the
+// KreId/Kre it authenticates to the MEF with for Key Retrieval, and until when they serve.
+struct OwnEnrolment {
+  std::string mefUrl;
+  std::string mefFqdn;
+  std::string kreId;
+  crypto::SecretBytes kre;
+  TimePoint expiry{};
+};
 
 // A certificate the MEF maps to the target's registered identity, and the anchors of the MEF's.
 struct MefCertificateCredentials {
@@ -24,8 +35,7 @@ struct MefCertificateCredentials {
 
 class MefKeyFetcher {
  public:
-  MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own)
-      : targetId_(std::move(targetId)), own_(std::move(own)) {}
+  MefKeyFetcher(std::string targetId, OwnEnrolment own) : targetId_(std::move(targetId)), own_(std::move(own)) {}
   MefKeyFetcher(std::string targetId, MefCertificateCredentials certificate);
   // Throws Error with the MEF's reason (NotFound for an unknown or expired key, Forbidden, ...).
   ProvisionedKey fetch(const std::string& keId, int suid) const;
@@ -36,7 +46,7 @@ class MefKeyFetcher {
   transport::HttpResponse get(const std::string& path) const;
 
   std::string targetId_;
-  enrolee::EnroleeCredentials own_;
+  OwnEnrolment own_;
   std::optional<MefCertificateCredentials> certificate_;
   std::optional<TimePoint> credentialExpiry_;
 };
