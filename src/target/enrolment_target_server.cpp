@@ -2,12 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
 #include "observability/observability_server.hpp"
 #include "observability/prometheus_metrics.hpp"
 #include "target/enrolment_target_framework.hpp"
 #include "target/expiry_sweeper.hpp"
+#include "transport/coaps/coaps_server.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::target {
@@ -29,6 +32,7 @@ struct EnrolmentTargetServer::Impl {
   MefKeyFetcher fetcher;
   EnrolmentTargetFramework framework;
   transport::HttpsServer server;
+  std::optional<transport::CoapsServer> coaps;  // [target] listen_coaps
   std::optional<observability::ObservabilityServer> observabilityServer;
   ExpirySweeper sweeper{cache, [this](const std::string& credentialId) { rule.erase(credentialId); }};
 
@@ -45,6 +49,21 @@ struct EnrolmentTargetServer::Impl {
               auto cred = peer.attributes.find("credentialId");
               if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal);
             }) {
+    if (c.coaps) {
+      transport::CoapsServerSettings s;
+      s.host = c.coaps->host;
+      s.port = c.coaps->port;
+      s.serverName = c.id;
+      s.observer = &metrics;
+      s.onAuthenticated = [this](const tls::AuthenticatedPeer& peer) {
+        auto cred = peer.attributes.find("credentialId");
+        if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal);
+      };
+      coaps.emplace(std::move(s), framework, [this](const tls::AuthenticatedPeer& peer, const transport::Request& r) {
+        transport::HttpRequest http{std::string(transport::methodName(r.method)), r.target, {}, r.body};
+        return transport::jsonResponse(handle(peer, http).body);
+      });
+    }
     if (c.observability)
       observabilityServer.emplace(
           *c.observability,
@@ -89,6 +108,17 @@ std::uint16_t EnrolmentTargetServer::port() const { return impl_->server.port();
 
 void EnrolmentTargetServer::start() {
   impl_->server.start();
+  if (impl_->coaps) {
+    impl_->coaps->start();
+    if (impl_->config.readyFile) {  // "<ready_file>.coaps": host:port, written whole
+      auto ready = impl_->config.readyFile->string() + ".coaps";
+      {
+        std::ofstream out(ready + ".tmp", std::ios::trunc);
+        out << impl_->config.coaps->host << ":" << impl_->coaps->port() << "\n";
+      }
+      std::filesystem::rename(ready + ".tmp", ready);
+    }
+  }
   if (impl_->observabilityServer) impl_->observabilityServer->start();
   impl_->sweeper.start();
 }
@@ -96,11 +126,13 @@ void EnrolmentTargetServer::start() {
 void EnrolmentTargetServer::stop() {
   impl_->sweeper.stop();
   if (impl_->observabilityServer) impl_->observabilityServer->stop();
+  if (impl_->coaps) impl_->coaps->stop();
   impl_->server.stop();
 }
 
 void EnrolmentTargetServer::wait() {
   impl_->server.wait();
+  if (impl_->coaps) impl_->coaps->wait();
   impl_->sweeper.join();
 }
 

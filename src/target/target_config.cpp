@@ -21,6 +21,7 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
   auto listen = config::parseHostPort(cf.string("target.listen").value_or("127.0.0.1:9443"), "target.listen");
   c.host = listen.host;
   c.port = listen.port;
+  if (auto coaps = cf.string("target.listen_coaps")) c.coaps = config::parseHostPort(*coaps, "target.listen_coaps");
   c.threads = static_cast<int>(cf.integer("target.threads").value_or(2));
   if (auto revalidate = cf.string("target.revalidate_after")) {
     auto d = parseDuration(*revalidate);

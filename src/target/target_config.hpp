@@ -1,7 +1,7 @@
 #pragma once
 // `rspf target --config FILE`:
 //   [target] id (its CSE-ID / AE-ID in FQDN form: Target-ID and expected SNI), type ("CSE"|"AE"),
-//            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", threads, ready_file
+//            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", listen_coaps, threads, ready_file
 //   [mef]    url, fqdn, kpm_id, kpm_file (64 hex digits, mode 0600), credentials (its own
 //            credential file; its sealing key beside it, see enrolee/enrolee_credentials.hpp)
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "config/config_file.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
 
@@ -21,6 +22,9 @@ struct TargetConfig {
   crypto::Usage usage = crypto::Usage::SAEF;
   std::string host = "127.0.0.1";
   std::uint16_t port = 9443;
+  // [target] listen_coaps = "host:port": also accept DTLS-PSK Enrolees over CoAPS (PROTOCOL.md 7);
+  // 0 picks a free port, written to "<ready_file>.coaps".
+  std::optional<config::HostPort> coaps;
   int threads = 2;
   std::optional<std::filesystem::path> readyFile;
   std::string mefUrl;

@@ -1,5 +1,6 @@
 #include "tls/psk_profile.hpp"
 
+#include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -94,12 +95,20 @@ int dtlsClientHelloCallback(SSL* ssl, int* alert, void*) {
   if (r == nullptr) return SSL_CLIENT_HELLO_SUCCESS;
   const unsigned char* ext = nullptr;
   std::size_t length = 0;
-  // server_name (RFC 6066 3): list length (2), type (1), name length (2), name.
+  // server_name (RFC 6066 3): list length (2), type (1), name length (2), name. A literal IP address
+  // is not a HostName there (some CoAP clients send the URI's host anyway): it names nobody, so it is
+  // treated as no SNI.
   if (!r->serverName.empty() && SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &length) == 1) {
     if (length < 5 || ext[2] != TLSEXT_NAMETYPE_host_name ||
-        static_cast<std::size_t>((ext[3] << 8) | ext[4]) + 5 != length ||
-        !crypto::equalsIgnoreCase(std::string_view(reinterpret_cast<const char*>(ext + 5), length - 5),
-                                  r->serverName)) {
+        static_cast<std::size_t>((ext[3] << 8) | ext[4]) + 5 != length) {
+      *alert = SSL_AD_DECODE_ERROR;
+      return SSL_CLIENT_HELLO_ERROR;
+    }
+    std::string name(reinterpret_cast<const char*>(ext + 5), length - 5);
+    unsigned char address[16];
+    const bool literal =
+        inet_pton(AF_INET, name.c_str(), address) == 1 || inet_pton(AF_INET6, name.c_str(), address) == 1;
+    if (!literal && !crypto::equalsIgnoreCase(name, r->serverName)) {
       *alert = SSL_AD_UNRECOGNIZED_NAME;
       return SSL_CLIENT_HELLO_ERROR;
     }

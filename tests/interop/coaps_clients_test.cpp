@@ -194,7 +194,7 @@ class CoapsRawPeers : public ::testing::Test {
 
   // gnutls-cli over DTLS sends the CoAP request as one record; stdin stays open 2 s for the answer
   // (DTLS has no half-close).
-  ProcessResult gnutls(const std::string& priority) {
+  ProcessResult gnutls(const std::string& priority, const std::string& serverName = "mef.test.example") {
     auto pdu = d.dir() / "exchange.coap";
     {
       std::ofstream out(pdu, std::ios::binary);
@@ -203,8 +203,8 @@ class CoapsRawPeers : public ::testing::Test {
     std::string command = "(cat '" + pdu.string() + "'; sleep 2) | gnutls-cli --udp --pskusername " + kEnrolee +
                           "-kpm --pskkey " + kpm + " --priority '" + priority +
                           "' --keymatexport EXPORTER-oneM2M-Bootstrap --keymatexportsize 48"
-                          " --sni-hostname mef.test.example -p " +
-                          port + " 127.0.0.1";
+                          " --sni-hostname " +
+                          serverName + " -p " + port + " 127.0.0.1";
     return runProcess({"sh", "-c", command}, "", std::chrono::seconds(15));
   }
 
@@ -244,6 +244,10 @@ TEST_F(CoapsRawPeers, AWeakOrNonProfileSuiteIsRefusedAndNothingIsStored) {
     auto r = gnutls(priority);
     EXPECT_EQ(r.out.find("Key material:"), std::string::npos) << priority << "\n" << r.out;
   }
+  // The profile's suite, but an SNI naming another server.
+  auto other = gnutls("NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:+PSK:-CIPHER-ALL:+AES-128-CCM-8:-MAC-ALL:+AEAD",
+                      "other.test.example");
+  EXPECT_EQ(other.out.find("Key material:"), std::string::npos) << other.out;
   EXPECT_FALSE(d.store().findEnrolmentKeyOf(kEnrolee));
 }
 
@@ -323,6 +327,42 @@ TEST(CoapsEnrolee, EstCoapsResourcesAreDiscoverable) {
                       "", std::chrono::seconds(15));
   for (const char* rt : {"ace.est.crts", "ace.est.att", "ace.est.sen", "ace.est.sren"})
     EXPECT_NE(r.out.find(rt), std::string::npos) << rt << "\n" << r.out << r.err;
+}
+
+}  // namespace
+}  // namespace rspf::testing
+
+namespace rspf::testing {
+namespace {
+
+// The Enrolment Target over CoAPS (PROTOCOL.md 5, 7): `rspf connect --target coaps://...` presents
+// the KeId over DTLS-PSK, the target fetches the key from the MEF and admits the Enrolee; a wrong
+// Target-ID (SNI and key) is refused.
+TEST(CoapsTarget, AnEnroleeConnectsOverDtlsWithItsProvisionedKey) {
+  LoopbackDeployment d;
+  d.addTargetIdentity(kTarget);
+  store::EnrolmentPolicy policy;
+  policy.directKeys = {{kTarget, "SAEF"}};
+  d.addEnrolee(kEnrolee, policy);
+  d.startMef();
+  d.startTarget(kTarget, "SAEF", "", "listen_coaps = \"127.0.0.1:0\"");
+  std::string where;
+  {
+    std::ifstream in(d.dir() / (std::string(kTarget) + ".ready.coaps"));
+    std::getline(in, where);
+  }
+  ASSERT_FALSE(where.empty());
+  ASSERT_EQ(d.enrol(kEnrolee).exitCode, 0);
+  auto r = d.connect(kEnrolee, "coaps://" + where, kTarget, {"--path", "/whoami"});
+  ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+  auto whoami = jsonIn(r.out);
+  ASSERT_TRUE(whoami.is_object()) << r.out;
+  EXPECT_EQ(whoami["enroleeId"], kEnrolee);
+  auto rule = d.connect(kEnrolee, "coaps://" + where, kTarget, {"--path", "/serviceSubscribedAppRule"});
+  EXPECT_NE(rule.out.find(kEnrolee), std::string::npos) << rule.out << rule.err;
+
+  auto wrong = d.connect(kEnrolee, "coaps://" + where, "cse9.test.example", {"--path", "/whoami"});
+  EXPECT_NE(wrong.exitCode, 0);
 }
 
 }  // namespace

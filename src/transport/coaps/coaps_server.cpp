@@ -140,6 +140,13 @@ struct CoapsServer::Impl {
         if (settings.observer)
           settings.observer->handshake(
               {state->peer->framework, true, state->peer->principal, state->peer->pskIdentity, remote, ""});
+        if (settings.onAuthenticated) {
+          try {
+            settings.onAuthenticated(*state->peer);
+          } catch (const std::exception& e) {
+            spdlog::warn("handshake observer failed for {}: {}", remote, e.what());
+          }
+        }
       } else {
         state->refusal = outcome.refusal;
         refused(session, outcome.refusal);

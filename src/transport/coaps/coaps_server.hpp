@@ -26,6 +26,8 @@ struct CoapsServerSettings {
   std::size_t maxBodyBytes = 16 * 1024;
   std::size_t maxSessions = 256;  // established and handshaking DTLS sessions, each
   ServerObserver* observer = nullptr;
+  // Called on the network thread once a session is authenticated (the target's rule update).
+  std::function<void(const tls::AuthenticatedPeer& peer)> onAuthenticated;
 };
 
 using CoapsRequestHandler = std::function<Response(const tls::AuthenticatedPeer& peer, const Request& request)>;
