@@ -216,7 +216,7 @@ class CoapsRawPeers : public ::testing::Test {
                        "s.sendto(bytes.fromhex(sys.argv[2]),('127.0.0.1',int(sys.argv[1])))\n"
                        "try:\n  print(s.recv(65535).hex())\nexcept socket.timeout:\n  print('no answer')\n",
                        port, datagramHex},
-                      "", std::chrono::seconds(10));
+                      "", std::chrono::seconds(60));  // Python's start is slow on a loaded machine
   }
 
   LoopbackDeployment d;
