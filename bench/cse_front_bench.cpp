@@ -21,7 +21,7 @@
 #include "cse_front/cse_front.hpp"
 #include "machine_facts.hpp"
 #include "support/cse_stand_in.hpp"
-#include "transport/http_client.hpp"
+#include "transport/https/http_client.hpp"
 #include "transport/https/https_client.hpp"
 #include "transport/https/https_server.hpp"
 

@@ -10,7 +10,7 @@
 #include "bench_log.hpp"
 #include "bench_options.hpp"
 #include "bench_temp_dir.hpp"
-#include "common/key_file.hpp"
+#include "crypto/key_file.hpp"
 #include "load_client.hpp"
 #include "machine_facts.hpp"
 #include "measured_phase.hpp"

@@ -4,6 +4,7 @@
 // (which retrieves keys), the default embedded CA, and a current Enrolment Key for each Enrolee.
 #include <string>
 
+#include "../tests/support/framework_grants.hpp"
 #include "admin/administration.hpp"
 #include "crypto/primitives.hpp"
 #include "procedures/certificate_enrolment.hpp"
@@ -22,6 +23,7 @@ inline constexpr const char* kTarget = "cse1.fuzz.example";
 inline tls::AuthenticatedPeer peerOf(std::string framework, std::string principal) {
   tls::AuthenticatedPeer peer;
   const auto fill = static_cast<std::uint8_t>(0x5a + principal.size());
+  peer.grants = testing::grantsOf(framework);  // what that framework's peers may do (procedures check grants)
   peer.framework = std::move(framework);
   peer.principal = std::move(principal);
   peer.remoteAddress = "192.0.2.1:40000";

@@ -8,6 +8,7 @@
 #include "fuzz_store.hpp"
 #include "fuzz_support.hpp"
 #include "mef/mef_router.hpp"
+#include "transport/https/http_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace rspf;
@@ -23,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   mef::MefRouter router(store.store(), {fuzz::kMefFqdn}, store.kek(), std::chrono::seconds(10));
   auto bytes = fuzz::withIdentifiers(std::string(fuzz::textOf(data + 1, size - 1)), store.store());
   fuzz::forEachRequest(bytes, transport::RequestLimits{}, 4, [&](const transport::HttpRequest& request) {
-    fuzz::refusedOrParsed([&] { router.handle(peer, request).body.size(); });
+    fuzz::refusedOrParsed([&] { router.handle(peer, transport::fromHttp(request)).body.size(); });
   });
   store.reset();
   return 0;

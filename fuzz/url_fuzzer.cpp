@@ -4,7 +4,7 @@
 
 #include "config/config_file.hpp"
 #include "fuzz_support.hpp"
-#include "transport/http_client.hpp"
+#include "transport/https/http_client.hpp"
 #include "transport/https/https_client.hpp"
 #include "transport/url.hpp"
 

@@ -33,7 +33,7 @@ class AdministratorCertificates : public tls::CertificatePeerResolver {
     std::string subject(256, '\0');
     X509_NAME_oneline(X509_get_subject_name(&presented.leaf), subject.data(), static_cast<int>(subject.size()));
     subject.resize(subject.find('\0'));
-    return tls::ResolvedPsk{{}, kCertificateFramework, subject, {}};
+    return tls::ResolvedPsk{{}, kCertificateFramework, subject, {}, {}};
   }
 };
 

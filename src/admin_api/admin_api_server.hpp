@@ -10,7 +10,7 @@
 #include "admin_api/admin_api_settings.hpp"
 #include "admin_api/admin_router.hpp"
 #include "tls/certificate_profile.hpp"
-#include "transport/https/server_observer.hpp"
+#include "transport/server_observer.hpp"
 
 namespace rspf::admin_api {
 

@@ -24,6 +24,7 @@
 #include "procedures/json_body.hpp"
 #include "transport/https/https_server.hpp"
 #include "transport/https/query_string.hpp"
+#include "transport/path_template.hpp"
 
 namespace rspf::admin_api {
 namespace {
@@ -42,29 +43,13 @@ std::string subjectNamedIn(const std::string& body) {
 
 using nlohmann::json;
 using transport::HttpResponse;
+using transport::percentDecoded;
 
 HttpResponse jsonResponse(const json& body, int status = 200) {
   HttpResponse r;
   r.status = status;
   r.body = safeJsonDump(body);
   return r;
-}
-
-std::string percentDecoded(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      auto byte = crypto::fromHex(s.substr(i + 1, 2));
-      if (!byte) throw Error(ErrorCode::BadRequest, "malformed percent-encoding in the request target");
-      out += static_cast<char>((*byte)[0]);
-      i += 2;
-    } else if (s[i] == '%') {
-      throw Error(ErrorCode::BadRequest, "malformed percent-encoding in the request target");
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 constexpr std::size_t kDefaultPage = 500;
@@ -123,35 +108,6 @@ std::map<std::string, std::string> queryOf(std::string_view target) {
     rest.remove_prefix(amp + 1);
   }
   return query;
-}
-
-std::vector<std::string_view> templateSegments(std::string_view path) {
-  std::vector<std::string_view> out;
-  path.remove_prefix(1);
-  while (true) {
-    auto slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-  }
-  return out;
-}
-
-// Captures of `segments` against a route template, or nullopt when it does not match.
-std::optional<std::map<std::string, std::string>> match(std::string_view path,
-                                                        const std::vector<std::string>& segments) {
-  auto pattern = templateSegments(path);
-  if (pattern.size() != segments.size()) return std::nullopt;
-  std::map<std::string, std::string> captures;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i].starts_with('{') && pattern[i].ends_with('}')) {
-      if (segments[i].empty()) return std::nullopt;
-      captures[std::string(pattern[i].substr(1, pattern[i].size() - 2))] = percentDecoded(segments[i]);
-    } else if (pattern[i] != segments[i]) {
-      return std::nullopt;
-    }
-  }
-  return captures;
 }
 
 std::string optionalText(const json& body, const char* field) {
@@ -227,7 +183,7 @@ HttpResponse AdminRouter::handle(const transport::HttpRequest& request, const st
   auto segments = transport::pathSegments(request.target);
   std::string allowed;
   for (const auto& entry : table()) {
-    auto captures = match(entry.route.path, segments);
+    auto captures = transport::matchPathTemplate(entry.route.path, segments);
     if (!captures) continue;
     if (entry.route.method != request.method) {
       allowed += (allowed.empty() ? "" : ", ") + std::string(entry.route.method);

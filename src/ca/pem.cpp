@@ -231,25 +231,4 @@ void savePrivateKeyPemFile(const std::filesystem::path& file, const EVP_PKEY& ke
   }
 }
 
-std::string estBase64Encode(ByteView der) {
-  auto flat = crypto::toBase64(der);
-  std::string out;
-  out.reserve(flat.size() + flat.size() / 32 + 2);
-  for (std::size_t i = 0; i < flat.size(); i += 64) {
-    out.append(flat, i, 64);
-    out += "\r\n";
-  }
-  return out;
-}
-
-Bytes estBase64Decode(std::string_view body, std::string_view what) {
-  std::string compact;
-  compact.reserve(body.size());
-  for (char c : body)
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') compact.push_back(c);
-  auto bytes = crypto::fromBase64(compact);
-  if (!bytes || bytes->empty()) throw Error(ErrorCode::BadRequest, std::string(what) + " is not valid base64");
-  return std::move(*bytes);
-}
-
 }  // namespace rspf::ca

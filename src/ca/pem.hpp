@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ca/openssl_objects.hpp"
+#include "crypto/encoding.hpp"
 
 namespace rspf::ca {
 
@@ -37,10 +38,8 @@ EvpPkeyPtr loadPrivateKeyFile(const std::filesystem::path& file);
 // Creates `file` exclusively with mode 0600 holding the key as PKCS#8 PEM; buffers are wiped.
 void savePrivateKeyPemFile(const std::filesystem::path& file, const EVP_PKEY& key);
 
-// EST bodies: standard base64 (RFC 4648) of DER. The encoder breaks lines every 64 characters
-// ("\r\n", RFC 2045); the decoder ignores spaces, tabs, CR and LF, and throws Error(BadRequest)
-// "<what> is not valid base64" otherwise.
-std::string estBase64Encode(ByteView der);
-Bytes estBase64Decode(std::string_view body, std::string_view what);
+// EST bodies: standard base64 (RFC 4648) of DER (crypto/encoding.hpp).
+using crypto::estBase64Decode;
+using crypto::estBase64Encode;
 
 }  // namespace rspf::ca

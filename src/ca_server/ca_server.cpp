@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "bootstrap/framework_chain.hpp"
+#include "bootstrap/framework_registry.hpp"
 #include "ca/general_names.hpp"
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
@@ -53,7 +53,7 @@ struct CaServer::Impl {
   EstCertificateAuthority service;
   std::shared_ptr<tls::ReloadableServerCredentials> credentials;  // files re-read on SIGHUP
   RegistrationAuthorities registrationAuthorities;
-  bootstrap::FrameworkChain noPskFramework{{}};
+  bootstrap::FrameworkRegistry noPskFramework;  // registration authorities present certificates
   std::optional<transport::HttpsServer> server;
 
   Impl(const CaServerConfig& c, std::unique_ptr<store::Store> s, const store::KeyEncryptionKey& kek)

@@ -5,8 +5,8 @@
 #include "ca/issuance_check.hpp"
 #include "ca/pkcs7.hpp"
 #include "common/error.hpp"
-#include "mef/mef_router.hpp"
 #include "procedures/certificate_approval.hpp"
+#include "transport/https/http_codec.hpp"
 
 namespace rspf::ca_server {
 
@@ -22,11 +22,11 @@ transport::HttpResponse EstCertificateAuthority::handle(const tls::Authenticated
   const std::string& operation = segments.back();
   if (operation == "cacerts") {
     transport::requireMethod(request, "GET");
-    return mef::toHttpResponse({procedures::kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({authority_.certificateDer()})});
+    return transport::toHttp(procedures::certificateResponse(authority_.certificateDer()).answer);
   }
   if (operation == "simpleenroll" || operation == "simplereenroll") {
     transport::requireMethod(request, "POST");
-    return mef::toHttpResponse(enroll(registrationAuthority, request.body, operation == "simplereenroll"));
+    return transport::toHttp(enroll(registrationAuthority, request.body, operation == "simplereenroll").answer);
   }
   throw Error(ErrorCode::NotFound,
               "this CA offers cacerts, simpleenroll and simplereenroll, not '" + operation.substr(0, 64) + "'");

@@ -1,5 +1,7 @@
 #include "crypto/encoding.hpp"
 
+#include "common/error.hpp"
+
 #include <array>
 
 namespace rspf::crypto {
@@ -109,6 +111,27 @@ std::optional<Bytes> fromBase64(std::string_view text) {
     if (padding < 1) out.push_back(static_cast<std::uint8_t>(n));
   }
   return out;
+}
+
+std::string estBase64Encode(ByteView der) {
+  auto flat = crypto::toBase64(der);
+  std::string out;
+  out.reserve(flat.size() + flat.size() / 32 + 2);
+  for (std::size_t i = 0; i < flat.size(); i += 64) {
+    out.append(flat, i, 64);
+    out += "\r\n";
+  }
+  return out;
+}
+
+Bytes estBase64Decode(std::string_view body, std::string_view what) {
+  std::string compact;
+  compact.reserve(body.size());
+  for (char c : body)
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') compact.push_back(c);
+  auto bytes = crypto::fromBase64(compact);
+  if (!bytes || bytes->empty()) throw Error(ErrorCode::BadRequest, std::string(what) + " is not valid base64");
+  return std::move(*bytes);
 }
 
 }  // namespace rspf::crypto

@@ -2,7 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/time.hpp"
-#include "transport/http_client.hpp"
+#include "transport/https/http_client.hpp"
 
 namespace rspf::cse_front {
 namespace {

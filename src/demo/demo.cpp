@@ -42,6 +42,7 @@ constexpr const char* kCertificateEnroleeId = "cse2.demo.example";
 constexpr const char* kMafId = "maf.demo.example";
 constexpr const char* kMafEnroleeId = "ae3.demo.example";
 constexpr const char* kGbaEnroleeId = "ae4.demo.example";
+constexpr const char* kCoapsEnroleeId = "ae5.demo.example";
 constexpr const char* kBsfFqdn = "bsf.demo.example";
 constexpr const char* kImpi = "001010000000001@ims.mnc001.mcc001.3gppnetwork.org";
 constexpr int kShortLifetimeSeconds = 3;
@@ -51,7 +52,7 @@ struct Demo {
   fs::path exe = currentExecutable();
   int step = 0;
   bool ok = true;
-  std::string mefUrl, targetUrl, mafUrl, bsfUrl;
+  std::string mefUrl, mefCoapsUrl, targetUrl, mafUrl, bsfUrl;
 
   // Runs one step; `body` returns the line to show (or throws). Stops the demo on failure.
   bool run(const std::string& title, const std::function<std::string()>& body) {
@@ -204,6 +205,7 @@ int runDemo(bool keep, bool verbose) {
     admin::addTarget(*store, kMafId, "MAF");
     add(kMafEnroleeId, {});  // its MAF instruction follows once the MAF listens
     add(kGbaEnroleeId, directKeyPolicy());
+    add(kCoapsEnroleeId, directKeyPolicy());
     store->addBootstrapIdentity({std::string(store::BootstrapIdentity::kGba), kImpi, kGbaEnroleeId, "", now()});
     writeBsfFiles(d, *store, kek);
     auto issued = procedures::issueEnrolmentToken(kEnroleeId, "site=plant-3; use=meter", std::nullopt);
@@ -228,14 +230,16 @@ int runDemo(bool keep, bool verbose) {
 
   d.run("start the MEF (rspf mef), also a GBA NAF", [&] {
     d.writeFile(d.dir / "mef.toml", std::string("[mef]\nfqdn = \"") + kMefFqdn +
-                                        "\"\nlisten = \"127.0.0.1:0\"\nready_file = \"mef.ready\"\n\n[store]\nsqlite = "
+                                        "\"\nlisten = \"127.0.0.1:0\"\nlisten_coaps = \"127.0.0.1:0\"\nready_file = "
+                                        "\"mef.ready\"\n\n[store]\nsqlite = "
                                         "\"mef.db\"\nkek_file = \"kek\"\n\n[gba]\nbsf_url = \"" +
                                         d.bsfUrl + "\"\nbsf_fqdn = \"" + kBsfFqdn +
                                         "\"\nbsf_trust_anchors = \"ca.pem\"\n");
     mef = std::make_unique<ChildProcess>(
         std::vector<std::string>{d.exe.string(), "mef", "--config", (d.dir / "mef.toml").string()}, d.dir / "mef.log");
     d.mefUrl = "https://" + waitForReadyFile(d.dir / "mef.ready", *mef);
-    return "listening at " + d.mefUrl;
+    d.mefCoapsUrl = "coaps://" + waitForReadyFile(d.dir / "mef.ready.coaps", *mef);
+    return "listening at " + d.mefUrl + " and " + d.mefCoapsUrl + " (UDP, DTLS 1.2)";
   });
 
   d.run("start the Enrolment Target, which enrols itself with the MEF (rspf target)", [&] {
@@ -254,6 +258,23 @@ int runDemo(bool keep, bool verbose) {
 
   d.run("enrol the Enrolee with KpmId/Kpm and its enrolment token (rspf enrol)",
         [&] { return requireSuccess(d.enrol(kEnroleeId, "token"), "enrolment"); });
+
+  d.run("enrol a constrained Enrolee over CoAPS: DTLS-PSK bootstrap and the exchange (rspf enrol --mef coaps://)", [&] {
+    auto saved = d.mefUrl;
+    d.mefUrl = d.mefCoapsUrl;
+    auto r = d.enrol(kCoapsEnroleeId);
+    d.mefUrl = saved;
+    return requireSuccess(r, "CoAPS enrolment");
+  });
+
+  d.run("connect the CoAPS Enrolee to the target with its derived key (over TLS)", [&] {
+    auto out = requireSuccess(d.connect(kCoapsEnroleeId, "/whoami"), "connection");
+    auto j = nlohmann::json::parse(out);
+    if (j.value("enroleeId", "") != kCoapsEnroleeId)
+      throw std::runtime_error("target saw '" + j.value("enroleeId", "") + "'");
+    return "the target authenticated " + j["enroleeId"].get<std::string>() +
+           " with the key derived from the DTLS session";
+  });
 
   d.run("replaying the same enrolment token is refused", [&] {
     auto r = d.enrol(kEnroleeId, "token");

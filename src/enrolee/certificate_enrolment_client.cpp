@@ -11,7 +11,7 @@
 #include "ca/pem.hpp"
 #include "ca/pkcs7.hpp"
 #include "common/error.hpp"
-#include "enrolee/enrolment_client.hpp"
+#include "crypto/encoding.hpp"
 
 namespace rspf::enrolee {
 namespace {
@@ -23,29 +23,40 @@ std::string pathOf(const std::string& uri) {
   return uri.substr(slash);
 }
 
-transport::HttpResponse estRequest(transport::HttpsClient& client, transport::HttpRequest request,
-                                   std::string_view what) {
-  auto response = client.request(request);
-  if (response.status != 200) throwMefError(response, what);
-  return response;
+transport::Request get(std::string target) {
+  transport::Request r;
+  r.target = std::move(target);
+  return r;
+}
+
+transport::Request post(std::string target, transport::ContentFormat format, std::string body) {
+  transport::Request r;
+  r.method = transport::Method::Post;
+  r.target = std::move(target);
+  r.contentFormat = format;
+  r.body = std::move(body);
+  return r;
+}
+
+std::vector<crypto::Bytes> certificatesOf(const transport::Response& response) {
+  return ca::certificatesFromPkcs7(crypto::asBytes(response.body));
 }
 
 }  // namespace
 
-EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::string& estUri,
+EnroledCertificate enrolCertificate(transport::SecureChannel& channel, const std::string& estUri,
                                     std::chrono::seconds approvalWait) {
   const std::string est = pathOf(estUri);
   EnroledCertificate result;
 
   // Steps 3-5: the trust anchors.
-  auto cacerts = estRequest(client, {"GET", est + "/cacerts", {}, ""}, "EST cacerts");
-  for (auto& der : ca::certificatesFromPkcs7(ca::estBase64Decode(cacerts.body, "cacerts")))
+  for (auto& der : certificatesOf(channel.send(get(est + "/cacerts"), "EST cacerts")))
     result.trustAnchors.push_back(ca::parseCertificate(der));
   if (result.trustAnchors.empty()) throw Error(ErrorCode::Internal, "the MEF's cacerts holds no certificate");
 
   // Steps 6-7: what the CSR must carry.
-  auto csrattrs = estRequest(client, {"GET", est + "/csrattrs", {}, ""}, "EST csrattrs");
-  auto attributes = ca::parseCsrAttributes(ca::estBase64Decode(csrattrs.body, "csrattrs"));
+  auto csrattrs = channel.send(get(est + "/csrattrs"), "EST csrattrs");
+  auto attributes = ca::parseCsrAttributes(crypto::asBytes(csrattrs.body));
   if (!attributes.challengePassword || attributes.challengePassword->empty())
     throw Error(ErrorCode::Internal, "the MEF's csrattrs carry no challengePassword");
 
@@ -53,49 +64,50 @@ EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::s
   result.privateKey = ca::generateP256Key();
   std::string commonName = attributes.subjectAltNames.empty() ? "" : attributes.subjectAltNames.front().value;
   auto csr = ca::buildCertificateRequest(*result.privateKey, commonName, attributes);
-  transport::HttpRequest enroll{
-      "POST", est + "/simpleenroll", {{"Content-Type", "application/pkcs10"}}, ca::estBase64Encode(csr)};
+  auto enroll = post(est + "/simpleenroll", transport::ContentFormat::Pkcs10, std::string(csr.begin(), csr.end()));
   auto deadline = std::chrono::steady_clock::now() + approvalWait;
-  auto enrolled = client.request(enroll);
-  // RFC 7030 4.2.3: 202 Accepted, Retry-After: held for approval.
-  while (enrolled.status == 202) {
-    auto retryAfter = std::chrono::seconds(std::stoll(enrolled.header("Retry-After").value_or("10")));
+  auto enrolled = channel.send(enroll, "EST simpleenroll");
+  // RFC 7030 4.2.3 (202 + Retry-After), RFC 9148 (5.03 + Max-Age): held for approval.
+  while (enrolled.status == transport::Status::Pending) {
+    auto retryAfter = enrolled.retryAfter;
     if (std::chrono::steady_clock::now() + retryAfter > deadline)
       throw Error(ErrorCode::Unavailable,
                   "the certificate request awaits the MEF administrator's approval (retry after " +
                       std::to_string(retryAfter.count()) + " s; --approval-wait to wait)");
     std::this_thread::sleep_for(retryAfter);
-    enrolled = client.request(enroll);
+    enrolled = channel.send(enroll, "EST simpleenroll");
   }
-  if (enrolled.status != 200) throwMefError(enrolled, "EST simpleenroll");
 
   // Steps 14-15: install the certificate with its key.
-  auto certificates = ca::certificatesFromPkcs7(ca::estBase64Decode(enrolled.body, "simpleenroll"));
+  auto certificates = certificatesOf(enrolled);
   if (certificates.empty()) throw Error(ErrorCode::Internal, "the MEF's simpleenroll answer holds no certificate");
   result.certificate = ca::parseCertificate(certificates.front());
   if (X509_check_private_key(result.certificate.get(), result.privateKey.get()) != 1)
     throw Error(ErrorCode::Internal, "the issued certificate does not match this Enrolee's key");
 
   // 8.3.3.1 step 6: report success.
-  auto done = client.request({"POST", "/enrolment/exchange/complete", {}, R"({"step":"certificateEnrolment"})"});
-  if (done.status != 200) throwMefError(done, "certificate enrolment completion");
+  channel.send(
+      post("/enrolment/exchange/complete", transport::ContentFormat::Json, R"({"step":"certificateEnrolment"})"),
+      "certificate enrolment completion");
   return result;
 }
 
-EnroledCertificate renewCertificate(transport::HttpsClient& client, const std::string& estPath, const X509& current) {
+EnroledCertificate renewCertificate(transport::SecureChannel& channel, const std::string& estPath,
+                                    const X509& current) {
   EnroledCertificate result;
-  auto cacerts = estRequest(client, {"GET", estPath + "/cacerts", {}, ""}, "EST cacerts");
-  for (auto& der : ca::certificatesFromPkcs7(ca::estBase64Decode(cacerts.body, "cacerts")))
+  for (auto& der : certificatesOf(channel.send(get(estPath + "/cacerts"), "EST cacerts")))
     result.trustAnchors.push_back(ca::parseCertificate(der));
   ca::CsrAttributes attributes;
   attributes.subjectAltNames = ca::subjectAltNamesOf(current);
   result.privateKey = ca::generateP256Key();
   std::string commonName = attributes.subjectAltNames.empty() ? "" : attributes.subjectAltNames.front().value;
   auto csr = ca::buildCertificateRequest(*result.privateKey, commonName, attributes);
-  auto renewed = estRequest(
-      client, {"POST", estPath + "/simplereenroll", {{"Content-Type", "application/pkcs10"}}, ca::estBase64Encode(csr)},
+  auto renewed = channel.send(
+      post(estPath + "/simplereenroll", transport::ContentFormat::Pkcs10, std::string(csr.begin(), csr.end())),
       "EST simplereenroll");
-  auto certificates = ca::certificatesFromPkcs7(ca::estBase64Decode(renewed.body, "simplereenroll"));
+  if (renewed.status != transport::Status::Ok)
+    throw Error(ErrorCode::Unavailable, "the MEF holds the re-enrolment request; ask again later");
+  auto certificates = certificatesOf(renewed);
   if (certificates.empty()) throw Error(ErrorCode::Internal, "the MEF's simplereenroll answer holds no certificate");
   result.certificate = ca::parseCertificate(certificates.front());
   if (X509_check_private_key(result.certificate.get(), result.privateKey.get()) != 1)

@@ -8,7 +8,7 @@
 
 #include "ca/openssl_objects.hpp"
 #include "crypto/secret_bytes.hpp"
-#include "transport/https/https_client.hpp"
+#include "transport/secure_channel.hpp"
 
 namespace rspf::enrolee {
 
@@ -18,14 +18,14 @@ struct EnroledCertificate {
   ca::EvpPkeyPtr privateKey;
 };
 
-// `estUri` is the instruction's uri (https://<MEF-FQDN>/.well-known/est[/<label>]); its path is used
-// on `client`'s session. Throws Error with the MEF's reason when a step is refused.
-// A request held for approval (202) is sent again after Retry-After until `approvalWait` has passed.
-EnroledCertificate enrolCertificate(transport::HttpsClient& client, const std::string& estUri,
+// `estUri` is the instruction's uri (<scheme>://<MEF-FQDN>/.well-known/est[/<label>]); its path is
+// used on `channel`'s session, whichever binding carries it. Throws Error with the MEF's reason when a step is refused.
+// A request held for approval (Pending) is sent again after its retry delay until `approvalWait` has passed.
+EnroledCertificate enrolCertificate(transport::SecureChannel& channel, const std::string& estUri,
                                     std::chrono::seconds approvalWait = std::chrono::seconds(0));
 
 // /simplereenroll on a session authenticated by `current` (RFC 7030 4.2.2): a new P-256 key, a CSR
 // naming the same subjectAltName. `estPath` is "/.well-known/est[/<label>]".
-EnroledCertificate renewCertificate(transport::HttpsClient& client, const std::string& estPath, const X509& current);
+EnroledCertificate renewCertificate(transport::SecureChannel& channel, const std::string& estPath, const X509& current);
 
 }  // namespace rspf::enrolee

@@ -11,12 +11,12 @@
 #include <sstream>
 
 #include "common/error.hpp"
-#include "common/key_file.hpp"
 #include "common/private_file.hpp"
 #include "common/strict_json.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
+#include "crypto/key_file.hpp"
 #include "crypto/primitives.hpp"
 
 namespace rspf::enrolee {

@@ -11,23 +11,9 @@
 #include "crypto/enrolment_key.hpp"
 #include "crypto/gba_key_derivation.hpp"
 #include "crypto/identifiers.hpp"
-#include "transport/https/https_client.hpp"
 
 namespace rspf::enrolee {
 namespace {
-
-ErrorCode errorCodeOfStatus(int status) {
-  switch (status) {
-    case 400: return ErrorCode::BadRequest;
-    case 401: return ErrorCode::Unauthorized;
-    case 403: return ErrorCode::Forbidden;
-    case 404: return ErrorCode::NotFound;
-    case 409: return ErrorCode::Conflict;
-    case 413: return ErrorCode::PayloadTooLarge;
-    case 503: return ErrorCode::Unavailable;
-    default: return ErrorCode::Internal;
-  }
-}
 
 // Keys for the pairs of a directKeys instruction and a symmetric mafEnrolment instruction.
 std::vector<TargetKey> deriveTargetKeys(const EnroleeCredentials& c) {
@@ -55,36 +41,18 @@ std::vector<TargetKey> deriveTargetKeys(const EnroleeCredentials& c) {
   return keys;
 }
 
-// The bootstrap handshake of the chosen framework.
-transport::HttpsClient connectToMef(const transport::HttpsEndpoint& endpoint, const EnrolOptions& options) {
-  if (options.gba) {
-    tls::PskClientCredentials credentials(crypto::gbaPskIdentity(options.gba->btid, options.gbaUicc), {});
-    credentials.pskForCipherSuite = [key = *options.gba, fqdn = options.mefFqdn,
-                                     uicc = options.gbaUicc](std::uint16_t cipherSuite) {
-      return crypto::deriveNafKey(key.ks, uicc ? crypto::GbaKeyKind::U : crypto::GbaKeyKind::Me, key.rand, key.impi,
-                                  crypto::nafId(fqdn, cipherSuite));
-    };
-    return transport::HttpsClient(endpoint, tls::PskClientSettings{options.mefFqdn, options.tls13},
-                                  std::move(credentials));
-  }
-  if (!options.certificateBootstrap) {
-    crypto::requireAsciiIdentifier(options.kpmId, "KpmId");
-    return transport::HttpsClient(endpoint, tls::PskClientSettings{options.mefFqdn, options.tls13},
-                                  {options.kpmId, options.kpm});
-  }
-  const auto& files = *options.certificateBootstrap;
-  auto certificate = ca::loadCertificateFile(files.certificate);
-  auto key = ca::loadPrivateKeyFile(files.privateKey);
-  auto anchors = ca::loadTrustStoreFile(files.mefTrustAnchors);
-  if (files.crl) ca::addCrlsToStore(anchors.get(), crypto::asBytes(readTextFile(*files.crl, "the CRL")));
-  return transport::HttpsClient(endpoint, options.mefFqdn, {certificate.get(), key.get(), anchors.get()});
-}
-
 // The MEF's CRL (a MEF without an embedded CA publishes none: nothing is written then).
-void saveMefCrl(transport::HttpsClient& client, const std::filesystem::path& file) {
-  auto response = client.request({"GET", "/crl", {}, ""});
-  if (response.status == 404) return;
-  if (response.status != 200) throwMefError(response, "the MEF's CRL");
+void saveMefCrl(transport::SecureChannel& channel, const std::filesystem::path& file) {
+  transport::Request request;
+  request.method = transport::Method::Get;
+  request.target = "/crl";
+  transport::Response response;
+  try {
+    response = channel.send(request, "the MEF's CRL");
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::NotFound) return;
+    throw;
+  }
   ca::parseCrls(crypto::asBytes(response.body));  // a CRL, before it replaces the kept one
   writePrivateTextFile(file, response.body);
 }
@@ -92,29 +60,21 @@ void saveMefCrl(transport::HttpsClient& client, const std::filesystem::path& fil
 }  // namespace
 
 void fetchMefCrl(const EnroleeCredentials& c, const std::filesystem::path& file) {
-  auto endpoint = transport::parseHttpsUrl(c.mefUrl);
-  if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + c.mefUrl);
-  transport::HttpsClient client(*endpoint, tls::PskClientSettings{c.mefFqdn, false}, {c.kreId, c.kre});
-  saveMefCrl(client, file);
+  auto channel = openMefChannel(c.mefUrl, c.mefFqdn, PreProvisionedKey{c.kreId, c.kre});
+  saveMefCrl(*channel, file);
+}
+
+BootstrapCredential bootstrapCredentialOf(const EnrolOptions& options) {
+  if (options.gba) return GbaBootstrapKey{*options.gba, options.gbaUicc};
+  if (options.certificateBootstrap) return *options.certificateBootstrap;
+  return PreProvisionedKey{options.kpmId, options.kpm};
 }
 
 EnroledCertificate renewCertificate(const EnrolOptions& options) {
   if (!options.certificateBootstrap) throw Error(ErrorCode::Config, "renewal needs the current certificate and key");
-  auto endpoint = transport::parseHttpsUrl(options.mefUrl);
-  if (!endpoint)
-    throw Error(ErrorCode::Config, "MEF URL must look like https://host:port, got '" + options.mefUrl + "'");
-  auto client = connectToMef(*endpoint, options);
+  auto channel = openMefChannel(options.mefUrl, options.mefFqdn, bootstrapCredentialOf(options), options.tls13);
   auto current = ca::loadCertificateFile(options.certificateBootstrap->certificate);
-  return renewCertificate(client, "/.well-known/est", *current);
-}
-
-void throwMefError(const transport::HttpResponse& response, std::string_view what) {
-  auto body = parseStrictJsonOrDiscarded(response.body);
-  std::string reason = body.is_object() && body.contains("ErrorString") && body["ErrorString"].is_string()
-                           ? body["ErrorString"].get<std::string>()
-                           : "no reason given";
-  throw Error(errorCodeOfStatus(response.status),
-              std::string(what) + " refused (" + std::to_string(response.status) + "): " + reason);
+  return renewCertificate(*channel, "/.well-known/est", *current);
 }
 
 EnroleeCredentials enrolWithGba(EnrolOptions options, const BsfEndpoint& bsf, SimulatedUsim& usim,
@@ -140,20 +100,21 @@ EnroleeCredentials enrol(const EnrolOptions& options) {
 }
 
 EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCertificate>& certificate) {
-  auto endpoint = transport::parseHttpsUrl(options.mefUrl);
-  if (!endpoint)
-    throw Error(ErrorCode::Config, "MEF URL must look like https://host:port, got '" + options.mefUrl + "'");
-  auto client = connectToMef(*endpoint, options);
+  auto channel = openMefChannel(options.mefUrl, options.mefFqdn, bootstrapCredentialOf(options), options.tls13);
 
   // 8.3.3.2: the Enrolee generates the same Enrolment Key material from the session.
-  auto exported = client.exportKeyingMaterial(crypto::kExporterLabel, crypto::kExporterLength);
+  auto exported = channel->exportKeyingMaterial(crypto::kExporterLabel, crypto::kExporterLength);
   auto material = crypto::deriveEnrolmentKeyMaterial(exported.view(), options.mefFqdn);
 
   nlohmann::json request = {{"certificateEnrolment", options.certificateEnrolment},
                             {"mafEnrolment", options.mafEnrolment}};
   if (options.enrolmentToken) request["enrolmentToken"] = *options.enrolmentToken;
-  auto response = client.request({"POST", "/enrolment/exchange", {}, request.dump()});
-  if (response.status != 200) throwMefError(response, "enrolment exchange");
+  transport::Request exchange;
+  exchange.method = transport::Method::Post;
+  exchange.target = "/enrolment/exchange";
+  exchange.contentFormat = transport::ContentFormat::Json;
+  exchange.body = request.dump();
+  auto response = channel->send(exchange, "enrolment exchange");
 
   auto body = parseStrictJsonOrDiscarded(response.body);
   if (!body.is_object() || !body.contains("keId") || !body.contains("kreId") || !body.contains("expiry"))
@@ -190,7 +151,7 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
   // a warning, not a failed enrolment.
   if (options.mefCrlFile) {
     try {
-      saveMefCrl(client, *options.mefCrlFile);
+      saveMefCrl(*channel, *options.mefCrlFile);
     } catch (const Error& e) {
       spdlog::warn("the MEF's CRL was not refreshed ({}); the enrolment stands", e.what());
     }
@@ -198,7 +159,7 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
   // 8.3.3.1 steps 5-6: Certificate Enrolment when instructed.
   for (const auto& instruction : c.instructions)
     if (options.certificateEnrolment && instruction.value("type", "") == "certificateEnrolment")
-      certificate = enrolCertificate(client, instruction.value("uri", ""), options.approvalWait);
+      certificate = enrolCertificate(*channel, instruction.value("uri", ""), options.approvalWait);
   return c;
 }
 

@@ -5,21 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "enrolee/bootstrap_credential.hpp"
 #include "enrolee/certificate_enrolment_client.hpp"
 #include "enrolee/enrolee_credentials.hpp"
 #include "enrolee/gba_bootstrap.hpp"
-#include "transport/https/http_message.hpp"
+#include "transport/https/http_codec.hpp"
 
 namespace rspf::enrolee {
-
-// The Certificate-Based framework (seed 8.3.2.2): the Enrolee's certificate and key, and the MEF
-// trust anchors it verifies the MEF's certificate (naming the MEF-FQDN) against.
-struct CertificateBootstrapFiles {
-  std::filesystem::path certificate;
-  std::filesystem::path privateKey;
-  std::filesystem::path mefTrustAnchors;
-  std::optional<std::filesystem::path> crl = {};  // the MEF's certificate is checked against it (issue 10 item 6)
-};
 
 struct EnrolOptions {
   std::string mefUrl;   // https://host:port
@@ -43,6 +35,9 @@ struct EnrolOptions {
 // GET /crl of the MEF on a re-authentication session (KreId/Kre) into `file` (DER). Throws Error.
 void fetchMefCrl(const EnroleeCredentials& credentials, const std::filesystem::path& file);
 
+// The credential `options` names: GBA, else the certificate, else KpmId/Kpm.
+BootstrapCredential bootstrapCredentialOf(const EnrolOptions& options);
+
 // Bootstraps with KpmId/Kpm, runs the exchange, verifies the MEF's KeId/KreId against its own
 // derivation and derives the keys the instructions name. Throws Error: Tls (handshake refused),
 // Forbidden / BadRequest / ... (the MEF's ErrorString), Unavailable, Internal (identifier mismatch).
@@ -64,6 +59,8 @@ EnroleeCredentials enrolWithGba(EnrolOptions options, const BsfEndpoint& bsf, Si
 EnroledCertificate renewCertificate(const EnrolOptions& options);
 
 // The MEF's error reply as an Error with its status and ErrorString.
-[[noreturn]] void throwMefError(const transport::HttpResponse& response, std::string_view what);
+[[noreturn]] inline void throwMefError(const transport::HttpResponse& response, std::string_view what) {
+  transport::throwRefusal(response, what);
+}
 
 }  // namespace rspf::enrolee

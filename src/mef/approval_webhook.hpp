@@ -10,7 +10,7 @@
 #include <string>
 
 #include "procedures/enrolment_approval.hpp"
-#include "transport/http_client.hpp"
+#include "transport/https/http_client.hpp"
 
 namespace rspf::mef {
 

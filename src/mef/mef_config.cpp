@@ -16,6 +16,7 @@ const config::Schema& mefConfigSchema() {
       config::withListenerLimits({"mef",
                                   {{"fqdn"},
                                    {"listen", KeyKind::HostPort},
+                                   {"listen_coaps", KeyKind::HostPort},
                                    {"threads"},
                                    {"workers"},
                                    {"est_retry_after"},
@@ -71,6 +72,7 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
   c.host = listen.host;
   c.port = listen.port;
   c.limits = config::loadListenerLimits(cf, "mef");
+  if (auto coaps = cf.string("mef.listen_coaps")) c.coaps = config::parseHostPort(*coaps, "mef.listen_coaps");
   c.threads = static_cast<int>(cf.integer("mef.threads").value_or(2));
   if (c.threads < 1 || c.threads > 256) throw Error(ErrorCode::Config, "mef.threads must be 1 to 256");
   c.workers = static_cast<int>(cf.integer("mef.workers").value_or(8));

@@ -1,6 +1,7 @@
 #pragma once
 // `rspf mef --config FILE`:
-//   [mef]   fqdn, listen = "host:port", threads, workers, tls13, max_body_bytes, key_profile, ready_file,
+//   [mef]   fqdn, listen = "host:port", listen_coaps = "host:port" (CoAPS), threads, workers, tls13,
+//           max_body_bytes, key_profile, ready_file,
 //           est_retry_after (seconds, for certificate requests held for approval)
 //           configuration_key (the EC P-256 key signing Bootstrap Instruction Configuration bundles),
 //           uri (the MEF URI Enrolees are configured with; default https://<fqdn>:<port>)
@@ -19,6 +20,7 @@
 #include <string>
 
 #include "admin_api/admin_api_settings.hpp"
+#include "config/config_file.hpp"
 #include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "observability/observability_settings.hpp"
@@ -71,6 +73,9 @@ struct MefConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8443;
   transport::ListenerLimits limits;  // [mef] max_connections, ... (config/listener_limits_config.hpp)
+  // [mef] listen_coaps = "host:port" (CoAPS binding, PROTOCOL.md 7; port 5684 by convention, 0: any
+  // free port, written to "<ready_file>.coaps"); unset: no CoAPS listener.
+  std::optional<config::HostPort> coaps;
   int threads = 2;
   int workers = 8;
   std::chrono::seconds estRetryAfter{10};

@@ -1,21 +1,25 @@
 #include "mef/mef_router.hpp"
 
+#include <array>
+
 #include "common/error.hpp"
 #include "common/safe_text.hpp"
 #include "procedures/certificate_revocation.hpp"
 #include "procedures/session_bound.hpp"
+#include "transport/path_template.hpp"
 
 namespace rspf::mef {
 namespace {
 
-transport::HttpResponse ok(const nlohmann::json& body) {
-  transport::HttpResponse r;
-  r.body = safeJsonDump(body);
-  return r;
-}
+using transport::ContentFormat;
+using transport::Method;
+
+transport::Response ok(const nlohmann::json& body) { return transport::jsonResponse(safeJsonDump(body)); }
 
 std::string_view outcomeOfResult(const nlohmann::json&) { return "success"; }
-std::string_view outcomeOfResult(const procedures::EstResponse& r) { return r.status == 202 ? "pending" : "success"; }
+std::string_view outcomeOfResult(const procedures::EstResponse& r) {
+  return r.answer.status == transport::Status::Pending ? "pending" : "success";
+}
 
 // Runs one procedure and reports its outcome (success, or the refusal's error code) to `observer`.
 template <typename Run>
@@ -33,135 +37,203 @@ auto observed(procedures::ProcedureObserver* observer, procedures::Procedure pro
   }
 }
 
+// RFC 7030 4.2.1: the CSR is application/pkcs10 (a request that states no type is read as one).
+void requirePkcs10(const transport::Request& request, std::string_view operation) {
+  if (request.contentFormat && *request.contentFormat != ContentFormat::Pkcs10)
+    throw Error(ErrorCode::BadRequest, std::string(operation) + " takes Content-Type application/pkcs10");
+}
+
 }  // namespace
 
-transport::HttpResponse toHttpResponse(procedures::EstResponse est) {
-  transport::HttpResponse r;
-  r.status = est.status;
-  r.contentType = est.contentType;
-  if (est.status == 202) r.headers.emplace_back("Retry-After", std::to_string(est.retryAfter.count()));
-  if (est.status == 200) r.headers.emplace_back("Content-Transfer-Encoding", "base64");
-  r.body = std::move(est.body);
+std::string MefRouter::Call::capture(const std::string& name) const {
+  auto it = captures.find(name);
+  return it == captures.end() ? "" : it->second;
+}
+
+std::span<const MefRouter::Entry> MefRouter::table() {
+  // EST (RFC 7030 3.2.2): /.well-known/est[/<label>]/<operation>; EST-coaps (RFC 9148 3.2) names
+  // the same operations crts, att, sen and sren, announced at /.well-known/core (RFC 6690).
+  static const std::array<Entry, 22> kTable = {{
+      {{Method::Post, "/enrolment/exchange"}, &MefRouter::enrolmentExchange, "enrolment_exchange", Subject::Peer},
+      {{Method::Post, "/enrolment/exchange/complete"},
+       &MefRouter::exchangeComplete,
+       "enrolment_complete",
+       Subject::Peer},
+      {{Method::Get, "/fetchCredentials/{keyId}"}, &MefRouter::keyRetrieval, "key_retrieval", Subject::KeyIdentifier},
+      {{Method::Get, "/fetchCredentials/{keyId}/{suid}"},
+       &MefRouter::keyRetrieval,
+       "key_retrieval",
+       Subject::KeyIdentifier},
+      // The embedded CA's CRL, for relying parties that refresh it (issue 10 item 6; project choice).
+      {{Method::Get, "/crl"}, &MefRouter::crl, "", Subject::Peer},
+      {{Method::Get, "/.well-known/est/cacerts"}, &MefRouter::cacerts, "", Subject::Peer},
+      {{Method::Get, "/.well-known/est/csrattrs"}, &MefRouter::csrattrs, "", Subject::Peer},
+      {{Method::Post, "/.well-known/est/simpleenroll"},
+       &MefRouter::simpleEnroll,
+       "certificate_simpleenroll",
+       Subject::Peer},
+      {{Method::Post, "/.well-known/est/simplereenroll"},
+       &MefRouter::simpleReenroll,
+       "certificate_simplereenroll",
+       Subject::Peer},
+      {{Method::Get, "/.well-known/est/{label}/cacerts"}, &MefRouter::cacerts, "", Subject::Peer},
+      {{Method::Get, "/.well-known/est/{label}/csrattrs"}, &MefRouter::csrattrs, "", Subject::Peer},
+      {{Method::Post, "/.well-known/est/{label}/simpleenroll"},
+       &MefRouter::simpleEnroll,
+       "certificate_simpleenroll",
+       Subject::Peer},
+      {{Method::Post, "/.well-known/est/{label}/simplereenroll"},
+       &MefRouter::simpleReenroll,
+       "certificate_simplereenroll",
+       Subject::Peer},
+      {{Method::Get, "/.well-known/core"}, &MefRouter::discovery, "", Subject::Peer},
+      {{Method::Get, "/.well-known/est/crts"}, &MefRouter::cacerts, "", Subject::Peer},
+      {{Method::Get, "/.well-known/est/att"}, &MefRouter::csrattrs, "", Subject::Peer},
+      {{Method::Post, "/.well-known/est/sen"}, &MefRouter::simpleEnroll, "certificate_simpleenroll", Subject::Peer},
+      {{Method::Post, "/.well-known/est/sren"},
+       &MefRouter::simpleReenroll,
+       "certificate_simplereenroll",
+       Subject::Peer},
+      {{Method::Get, "/.well-known/est/{label}/crts"}, &MefRouter::cacerts, "", Subject::Peer},
+      {{Method::Get, "/.well-known/est/{label}/att"}, &MefRouter::csrattrs, "", Subject::Peer},
+      {{Method::Post, "/.well-known/est/{label}/sen"},
+       &MefRouter::simpleEnroll,
+       "certificate_simpleenroll",
+       Subject::Peer},
+      {{Method::Post, "/.well-known/est/{label}/sren"},
+       &MefRouter::simpleReenroll,
+       "certificate_simplereenroll",
+       Subject::Peer},
+  }};
+  return kTable;
+}
+
+std::vector<MefRoute> MefRouter::routes() {
+  std::vector<MefRoute> out;
+  for (const auto& entry : table()) out.push_back(entry.route);
+  return out;
+}
+
+transport::Response MefRouter::handle(const tls::AuthenticatedPeer& peer, const transport::Request& request) {
+  auto segments = transport::pathSegments(request.target);
+  const Entry* wrongMethod = nullptr;
+  std::string wrongMethodSubject;
+  for (const auto& entry : table()) {
+    std::optional<std::map<std::string, std::string>> captures;
+    try {
+      captures = transport::matchPathTemplate(entry.route.path, segments);
+    } catch (const Error& e) {
+      if (audit_)
+        audit_->record(procedures::actorOf(peer), "request", request.target.substr(0, 128),
+                       std::string(procedures::outcomeOf(e.code())), e.what());
+      throw;
+    }
+    if (!captures) continue;
+    Call call{peer, request, std::move(*captures)};
+    const std::string subject =
+        entry.subject == Subject::KeyIdentifier ? call.capture("keyId").substr(0, 128) : peer.principal;
+    if (entry.route.method != request.method) {
+      wrongMethod = &entry;
+      wrongMethodSubject = subject;
+      continue;
+    }
+    try {
+      // Issue 10 item 2: every request on a session first checks that what opened it still holds;
+      // the exchange and Key Retrieval check inside their observed procedures, so that a refusal
+      // is counted as theirs.
+      if (entry.handler != &MefRouter::enrolmentExchange && entry.handler != &MefRouter::keyRetrieval)
+        procedures::requireCurrentSession(store_, peer);
+      auto response = (this->*entry.handler)(call);
+      if (audit_ && !entry.auditAction.empty())
+        audit_->record(procedures::actorOf(peer), std::string(entry.auditAction), subject,
+                       response.status == transport::Status::Pending ? "pending" : "success",
+                       call.issuedSerial.empty() ? "" : "certificate " + call.issuedSerial + " issued");
+      return response;
+    } catch (const Error& e) {
+      if (audit_)
+        audit_->record(procedures::actorOf(peer),
+                       entry.auditAction.empty() ? "request" : std::string(entry.auditAction), subject,
+                       std::string(procedures::outcomeOf(e.code())), e.what());
+      throw;
+    }
+  }
+  Error refusal = wrongMethod != nullptr
+                      ? Error(ErrorCode::BadRequest, safeErrorText(request.target, 200) + " takes " +
+                                                         std::string(transport::methodName(wrongMethod->route.method)))
+                      : Error(ErrorCode::NotFound, "no resource at " + safeErrorText(request.target, 200));
+  if (audit_) {
+    std::string action = wrongMethod ? std::string(wrongMethod->auditAction) : "";
+    audit_->record(procedures::actorOf(peer), action.empty() ? "request" : action,
+                   wrongMethod ? wrongMethodSubject : request.target.substr(0, 128),
+                   std::string(procedures::outcomeOf(refusal.code())), refusal.what());
+  }
+  throw refusal;
+}
+
+transport::Response MefRouter::enrolmentExchange(Call& call) {
+  return ok(observed(observer_, procedures::Procedure::EnrolmentExchange, [&] {
+    auto request = procedures::EnrolmentExchangeRequest::parse(call.request.body);
+    request.scheme = call.request.scheme;
+    procedures::requireCurrentSession(store_, call.peer);
+    return exchange_.run(call.peer, request);
+  }));
+}
+
+transport::Response MefRouter::exchangeComplete(Call& call) {
+  return ok(exchange_.complete(call.peer, call.request.body));
+}
+
+transport::Response MefRouter::keyRetrieval(Call& call) {
+  procedures::KeyRetrievalRequest retrieval;
+  retrieval.keyIdentifier = call.capture("keyId");
+  if (call.captures.count("suid")) retrieval.suid = call.capture("suid");
+  retrieval.requesterId = call.request.originator;
+  return ok(observed(observer_, procedures::Procedure::KeyRetrieval, [&] {
+    procedures::requireCurrentSession(store_, call.peer);
+    return keyRetrieval_.run(call.peer, retrieval);
+  }));
+}
+
+// RFC 9148 4.1: the EST-coaps resources and their Content-Formats, in link format (RFC 6690).
+transport::Response MefRouter::discovery(Call&) {
+  transport::Response r;
+  r.contentFormat = ContentFormat::LinkFormat;
+  r.body = R"(</.well-known/est/crts>;rt="ace.est.crts";ct=281,)"
+           R"(</.well-known/est/att>;rt="ace.est.att";ct=285,)"
+           R"(</.well-known/est/sen>;rt="ace.est.sen";ct="281 286",)"
+           R"(</.well-known/est/sren>;rt="ace.est.sren";ct="281 286")";
   return r;
 }
 
-using transport::pathSegments;
-using transport::requireMethod;
-
-namespace {
-
-// The audit log's name for a request, and what it concerns; "" for a read (not recorded on success).
-struct AuditedRequest {
-  std::string action;
-  std::string subject;
-};
-
-AuditedRequest auditedRequest(const tls::AuthenticatedPeer& peer, const std::vector<std::string>& segments) {
-  if (segments.size() == 2 && segments[0] == "enrolment") return {"enrolment_exchange", peer.principal};
-  if (segments.size() == 3 && segments[0] == "enrolment") return {"enrolment_complete", peer.principal};
-  if (!segments.empty() && segments[0] == "fetchCredentials")
-    return {"key_retrieval", segments.size() > 1 ? segments[1].substr(0, 128) : ""};
-  if (segments.size() >= 3 && segments[0] == ".well-known" && segments[1] == "est") {
-    const auto& op = segments.back();
-    if (op == "simpleenroll" || op == "simplereenroll") return {"certificate_" + op, peer.principal};
-    return {"", peer.principal};
-  }
-  return {"", ""};
+// DER, application/pkix-crl (RFC 5280), nextUpdate a day ahead.
+transport::Response MefRouter::crl(Call&) {
+  auto der = procedures::certificateRevocationList(store_, kek_, "", std::chrono::hours(24));
+  transport::Response r;
+  r.contentFormat = ContentFormat::PkixCrl;
+  r.body.assign(der.begin(), der.end());
+  return r;
 }
 
-}  // namespace
+transport::Response MefRouter::cacerts(Call& call) { return est_.cacerts(call.capture("label")).answer; }
 
-transport::HttpResponse MefRouter::handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
-  auto segments = pathSegments(request.target);
-  auto audited = auditedRequest(peer, segments);
-  std::string issuedSerial;
-  try {
-    auto response = dispatch(peer, request, segments, issuedSerial);
-    if (audit_ && !audited.action.empty())
-      audit_->record(procedures::actorOf(peer), audited.action, audited.subject,
-                     response.status == 202 ? "pending" : "success",
-                     issuedSerial.empty() ? "" : "certificate " + issuedSerial + " issued");
-    return response;
-  } catch (const Error& e) {
-    if (audit_)
-      audit_->record(procedures::actorOf(peer), audited.action.empty() ? "request" : audited.action,
-                     audited.subject.empty() ? request.target.substr(0, 128) : audited.subject,
-                     std::string(procedures::outcomeOf(e.code())), e.what());
-    throw;
-  }
+transport::Response MefRouter::csrattrs(Call& call) { return est_.csrattrs(call.peer, call.capture("label")).answer; }
+
+transport::Response MefRouter::simpleEnroll(Call& call) {
+  requirePkcs10(call.request, "simpleenroll");
+  auto est = observed(observer_, procedures::Procedure::CertificateEnrolment, [&] {
+    return est_.simpleEnroll(call.peer, call.capture("label"), call.request.body, call.request.transferEncoding);
+  });
+  call.issuedSerial = est.issuedSerial;
+  return std::move(est.answer);
 }
 
-transport::HttpResponse MefRouter::dispatch(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request,
-                                            const std::vector<std::string>& segments, std::string& issuedSerial) {
-  // Issue 10 item 2: every request on a session first checks that what opened it still holds; inside
-  // the observed procedures, so that a refusal is counted as theirs.
-  const bool isExchange = segments.size() == 2 && segments[0] == "enrolment" && segments[1] == "exchange";
-  const bool isRetrieval = (segments.size() == 2 || segments.size() == 3) && segments[0] == "fetchCredentials";
-  if (!isExchange && !isRetrieval) procedures::requireCurrentSession(store_, peer);
-  if (isExchange) {
-    requireMethod(request, "POST");
-    return ok(observed(observer_, procedures::Procedure::EnrolmentExchange, [&] {
-      procedures::requireCurrentSession(store_, peer);
-      return exchange_.run(peer, procedures::EnrolmentExchangeRequest::parse(request.body));
-    }));
-  }
-  if (segments.size() == 3 && segments[0] == "enrolment" && segments[1] == "exchange" && segments[2] == "complete") {
-    requireMethod(request, "POST");
-    return ok(exchange_.complete(peer, request.body));
-  }
-  if (isRetrieval) {
-    requireMethod(request, "GET");
-    procedures::KeyRetrievalRequest retrieval;
-    retrieval.keyIdentifier = segments[1];
-    if (segments.size() == 3) retrieval.suid = segments[2];
-    retrieval.requesterId = request.header("X-M2M-Origin").value_or(request.header("From").value_or(""));
-    return ok(observed(observer_, procedures::Procedure::KeyRetrieval, [&] {
-      procedures::requireCurrentSession(store_, peer);
-      return keyRetrieval_.run(peer, retrieval);
-    }));
-  }
-  // The embedded CA's CRL, for relying parties that refresh it (issue 10 item 6; project choice):
-  // GET /crl, DER, application/pkix-crl (RFC 5280), nextUpdate a day ahead.
-  if (segments.size() == 1 && segments[0] == "crl") {
-    requireMethod(request, "GET");
-    auto der = procedures::certificateRevocationList(store_, kek_, "", std::chrono::hours(24));
-    transport::HttpResponse r;
-    r.contentType = "application/pkix-crl";
-    r.body.assign(der.begin(), der.end());
-    return r;
-  }
-  // EST (RFC 7030 3.2.2): /.well-known/est[/<label>]/<operation>
-  if ((segments.size() == 3 || segments.size() == 4) && segments[0] == ".well-known" && segments[1] == "est") {
-    std::string label = segments.size() == 4 ? segments[2] : "";
-    const std::string& operation = segments.back();
-    procedures::EstResponse est;
-    if (operation == "cacerts") {
-      requireMethod(request, "GET");
-      est = est_.cacerts(label);
-    } else if (operation == "csrattrs") {
-      requireMethod(request, "GET");
-      est = est_.csrattrs(peer, label);
-    } else if (operation == "simpleenroll") {
-      requireMethod(request, "POST");
-      auto type = request.header("Content-Type");
-      if (type && type->rfind("application/pkcs10", 0) != 0)
-        throw Error(ErrorCode::BadRequest, "simpleenroll takes Content-Type application/pkcs10");
-      est = observed(observer_, procedures::Procedure::CertificateEnrolment,
-                     [&] { return est_.simpleEnroll(peer, label, request.body); });
-    } else if (operation == "simplereenroll") {
-      requireMethod(request, "POST");
-      auto type = request.header("Content-Type");
-      if (type && type->rfind("application/pkcs10", 0) != 0)
-        throw Error(ErrorCode::BadRequest, "simplereenroll takes Content-Type application/pkcs10");
-      est = observed(observer_, procedures::Procedure::CertificateEnrolment,
-                     [&] { return est_.simpleReenroll(peer, label, request.body); });
-    } else {
-      throw Error(ErrorCode::NotFound, "no EST operation '" + operation.substr(0, 64) + "'");
-    }
-    issuedSerial = est.issuedSerial;
-    return toHttpResponse(std::move(est));
-  }
-  throw Error(ErrorCode::NotFound, "no resource at " + safeErrorText(request.target, 200));
+transport::Response MefRouter::simpleReenroll(Call& call) {
+  requirePkcs10(call.request, "simplereenroll");
+  auto est = observed(observer_, procedures::Procedure::CertificateEnrolment, [&] {
+    return est_.simpleReenroll(call.peer, call.capture("label"), call.request.body, call.request.transferEncoding);
+  });
+  call.issuedSerial = est.issuedSerial;
+  return std::move(est.answer);
 }
 
 }  // namespace rspf::mef

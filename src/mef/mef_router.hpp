@@ -1,16 +1,29 @@
 #pragma once
-// The MEF's resources (PROTOCOL.md section 4) mapped onto its procedures. Binding-neutral.
+// The MEF's resources (PROTOCOL.md 4, and 7 over CoAPS) as a declarative route table onto its
+// procedures. Binding-neutral: neutral requests in, neutral responses out; no header name, status
+// number or option here (each binding's codec has them).
+#include <chrono>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "procedures/audit_trail.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "procedures/enrolment_exchange.hpp"
 #include "procedures/instructed_steps.hpp"
 #include "procedures/key_retrieval.hpp"
-#include "transport/https/http_message.hpp"
+#include "transport/message.hpp"
 
 namespace rspf::mef {
 
-// An EST answer on the wire (RFC 7030 4.1.3, 4.2.3): base64 bodies, Retry-After with 202.
-transport::HttpResponse toHttpResponse(procedures::EstResponse est);
+// A route as PROTOCOL.md 4 names it: method and path template ("{keId}" captures one segment).
+struct MefRoute {
+  transport::Method method;
+  std::string_view path;
+};
 
 class MefRouter {
  public:
@@ -26,19 +39,50 @@ class MefRouter {
     est_.setSupersededGrace(settings.supersededGrace);
   }
 
-  // Throws rspf::Error for refusals; the binding maps them to the wire. Every change and every
-  // refusal is recorded in the audit log (reads that succeed are not).
-  transport::HttpResponse handle(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request);
+  // Every route this router serves, whichever binding carries it.
+  static std::vector<MefRoute> routes();
 
   // MEF Key Retrieval (GET /fetchCredentials/...): a few store reads, nothing written but the audit
-  // entry of a refusal, which the embedded store queues without waiting.
-  static bool isKeyRetrieval(const transport::HttpRequest& request) {
-    return request.method == "GET" && request.target.rfind("/fetchCredentials/", 0) == 0;
+  // entry of a refusal, which the embedded store queues without waiting (a binding may answer it on
+  // its network thread).
+  static bool isKeyRetrieval(transport::Method method, std::string_view target) {
+    return method == transport::Method::Get && target.rfind("/fetchCredentials/", 0) == 0;
   }
 
+  // Throws rspf::Error for refusals; the binding maps them to the wire. Every change and every
+  // refusal is recorded in the audit log (reads that succeed are not).
+  transport::Response handle(const tls::AuthenticatedPeer& peer, const transport::Request& request);
+
+  struct Call {
+    const tls::AuthenticatedPeer& peer;
+    const transport::Request& request;
+    std::map<std::string, std::string> captures;         // path parameters, percent-decoded
+    std::string issuedSerial = {};                       // set by an EST enrolment that issued a certificate
+    std::string capture(const std::string& name) const;  // "" when the route has no such parameter
+  };
+
  private:
-  transport::HttpResponse dispatch(const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request,
-                                   const std::vector<std::string>& segments, std::string& issuedSerial);
+  using Handler = transport::Response (MefRouter::*)(Call&);
+  // What the audit log records about a route: its action ("" for a read, recorded only when refused)
+  // and whether its subject is the peer or the key identifier it names.
+  enum class Subject { Peer, KeyIdentifier };
+  struct Entry {
+    MefRoute route;
+    Handler handler;
+    std::string_view auditAction;
+    Subject subject;
+  };
+  static std::span<const Entry> table();
+
+  transport::Response enrolmentExchange(Call&);
+  transport::Response exchangeComplete(Call&);
+  transport::Response keyRetrieval(Call&);
+  transport::Response discovery(Call&);
+  transport::Response cacerts(Call&);
+  transport::Response csrattrs(Call&);
+  transport::Response simpleEnroll(Call&);
+  transport::Response simpleReenroll(Call&);
+  transport::Response crl(Call&);
 
   procedures::MefSettings withInstructed(procedures::MefSettings settings) {
     settings.instructed = &instructed_;

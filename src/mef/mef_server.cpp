@@ -2,68 +2,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+
 #include "admin_api/admin_api_server.hpp"
-#include "bootstrap/cert/certificate_framework.hpp"
-#include "bootstrap/framework_chain.hpp"
-#include "bootstrap/gba/gba_framework.hpp"
-#include "bootstrap/psk/pre_provisioned_key.hpp"
-#include "bootstrap/reauth/re_authentication_key.hpp"
-#include "ca/pem.hpp"
 #include "common/error.hpp"
-#include "crypto/gba_key_derivation.hpp"
 #include "mef/approval_webhook.hpp"
 #include "mef/mef_certificate.hpp"
+#include "mef/mef_frameworks.hpp"
 #include "mef/mef_router.hpp"
 #include "mef/upstream_ca.hpp"
 #include "observability/observability_server.hpp"
 #include "observability/prometheus_metrics.hpp"
 #include "store/open_store.hpp"
+#include "transport/coaps/coaps_server.hpp"
+#include "transport/https/http_codec.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::mef {
-
-namespace {
-
-// The MEF as GBA NAF: Zn with the MEF's certificate, IMPIs mapped through the store's bootstrap
-// identities (kind "gba").
-struct GbaNaf {
-  ca::X509StorePtr bsfTrustAnchors;
-  tls::CertificateClientCredentials znCredentials;
-  bootstrap::GbaFramework framework;
-
-  GbaNaf(const GbaNaf&) = delete;  // the Zn fetch holds a reference to znCredentials
-  GbaNaf(const MefConfig& c, const MefCertificate& certificate, store::Store& store)
-      : bsfTrustAnchors(ca::loadTrustStoreFile(c.gba->bsfTrustAnchors)),
-        znCredentials(certificate.clientCredentials(bsfTrustAnchors.get())),
-        framework(
-            c.fqdn, bootstrap::httpsZnKeyFetch({c.gba->bsfUrl, c.gba->bsfFqdn}, znCredentials),
-            [&store](std::string_view impi) -> std::optional<std::string> {
-              auto enrolee = store.findEnroleeByBootstrapIdentity(store::BootstrapIdentity::kGba, impi);
-              if (!enrolee) return std::nullopt;
-              return enrolee->enroleeId;
-            },
-            c.gba->keyCacheLifetime) {}
-};
-
-std::optional<GbaNaf> gbaNaf(const MefConfig& c, const std::optional<MefCertificate>& certificate,
-                             store::Store& store) {
-  if (!c.gba) return std::nullopt;
-  if (!certificate)
-    throw Error(ErrorCode::Config,
-                "[gba] needs the MEF's certificate for Zn: configure [tls] certificate/private_key or create the "
-                "embedded CA");
-  spdlog::info("GBA framework on: Zn to {} ({})", c.gba->bsfUrl, c.gba->bsfFqdn);
-  return std::optional<GbaNaf>(std::in_place, c, *certificate, store);
-}
-
-std::vector<tls::PskIdentityResolver*> chain(std::initializer_list<tls::PskIdentityResolver*> always,
-                                             std::optional<GbaNaf>& gba) {
-  std::vector<tls::PskIdentityResolver*> frameworks(always);
-  if (gba) frameworks.push_back(&gba->framework);
-  return frameworks;
-}
-
-}  // namespace
 
 struct MefServer::Impl {
   observability::PrometheusMetrics metrics;
@@ -72,13 +27,12 @@ struct MefServer::Impl {
   procedures::AuditTrail audit;
   procedures::HandshakeAudit handshakeAudit;
   std::optional<MefCertificate> certificate;
-  bootstrap::PreProvisionedKeyFramework preProvisioned;
-  bootstrap::ReAuthenticationFramework reAuthentication;
-  std::optional<GbaNaf> gba;
-  bootstrap::FrameworkChain frameworks;
-  bootstrap::CertificateFramework certificateFramework;
+  std::unique_ptr<bootstrap::FrameworkRegistry> frameworks;
   MefRouter router;
   transport::HttpsServer server;
+  std::optional<transport::CoapsServer> coaps;  // [mef] listen_coaps: the same resources over CoAPS
+  std::optional<std::filesystem::path> readyFile;
+  std::string coapsHost;
   std::optional<observability::ObservabilityServer> observabilityServer;
   std::optional<admin_api::AdminApiServer> adminApi;
   std::optional<target::CredentialRenewal> certificateRenewal;
@@ -91,19 +45,29 @@ struct MefServer::Impl {
         audit(*store),
         handshakeAudit(audit, &metrics, c.audit),
         certificate(mefCertificate(*store, kek, c.fqdn, c.certificateFiles)),
-        preProvisioned(*store),
-        reAuthentication(*store, c.fqdn),
-        gba(gbaNaf(c, certificate, *store)),
-        frameworks(chain({&reAuthentication, &preProvisioned}, gba)),
-        certificateFramework(*store),
+        frameworks(mefFrameworks(c, certificate, *store)),
         router(*store,
                procedures::MefSettings{c.fqdn, c.keyProfile, &metrics, approvalWebhook ? &*approvalWebhook : nullptr,
                                        &audit, c.rekeyGrace, c.supersededGrace},
                kek, c.estRetryAfter, c.upstreamCa ? upstreamEstSettings(*c.upstreamCa, certificate) : nullptr),
-        server(serverSettings(c, certificate, &certificateFramework, &handshakeAudit), frameworks,
+        server(serverSettings(c, certificate, *frameworks, &handshakeAudit), *frameworks,
                [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
-                 return router.handle(peer, request);
+                 return transport::toHttp(router.handle(peer, transport::fromHttp(request)));
                }) {
+    readyFile = c.readyFile;
+    if (c.coaps) {
+      coapsHost = c.coaps->host;
+      transport::CoapsServerSettings s;
+      s.host = c.coaps->host;
+      s.port = c.coaps->port;
+      s.serverName = c.fqdn;
+      s.identityHint = frameworks->pskIdentityHint();
+      s.maxBodyBytes = c.maxBodyBytes;
+      s.observer = &handshakeAudit;
+      coaps.emplace(std::move(s), *frameworks, [this](const tls::AuthenticatedPeer& peer, const transport::Request& r) {
+        return router.handle(peer, r);
+      });
+    }
     if (c.observability)
       observabilityServer.emplace(*c.observability,
                                   observability::ObservabilityHandlers{[this] { return metrics.render(); },
@@ -112,7 +76,6 @@ struct MefServer::Impl {
       adminApi.emplace(*c.adminApi, *store, kek, admin_api::AdminContext{c.fqdn, c.uri, c.configurationKey},
                        certificate ? std::optional(certificate->credentials()) : std::nullopt,
                        &metrics.adminApiObserver());
-    if (certificate) certificateFramework.useRevocationLists(certificate->crls);
     // Issue 10 item 1: the embedded CA's certificate is renewed while the MEF runs.
     if (certificate && certificate->embedded) {
       metrics.credentialExpiry("certificate", toUnix(certificate->expiry));
@@ -143,7 +106,7 @@ struct MefServer::Impl {
 
   static transport::HttpsServerSettings serverSettings(const MefConfig& c,
                                                        const std::optional<MefCertificate>& certificate,
-                                                       tls::CertificatePeerResolver* resolver,
+                                                       bootstrap::FrameworkRegistry& frameworks,
                                                        transport::ServerObserver* observer) {
     transport::HttpsServerSettings s;
     s.name = "mef";
@@ -155,16 +118,19 @@ struct MefServer::Impl {
     s.maxBodyBytes = c.maxBodyBytes;
     s.tls.serverName = c.fqdn;
     s.tls.tls13 = c.tls13;
-    // TS 24.109 annex F: a NAF supporting GBA sends this hint.
-    if (c.gba) s.tls.identityHint = crypto::kGbaPskIdentityHint;
+    s.tls.identityHint = frameworks.pskIdentityHint();  // GBA: TS 24.109 annex F
     s.observer = observer;
     // Key Retrieval runs on the network thread when the store is embedded: its reads are shorter
     // than the two thread hand-offs of a worker. A database store's round trips (and a failover's
     // retries) would hold the network thread, so there it stays on the workers.
-    if (!c.store.postgres()) s.handleInline = &MefRouter::isKeyRetrieval;
-    if (certificate) {
+    if (!c.store.postgres())
+      s.handleInline = [](const transport::HttpRequest& r) {
+        return MefRouter::isKeyRetrieval(r.method == "GET" ? transport::Method::Get : transport::Method::Other,
+                                         r.target);
+      };
+    if (certificate && frameworks.authenticatesCertificates()) {
       s.certificate = certificate->credentials();
-      s.certificateResolver = resolver;
+      s.certificateResolver = &frameworks;
     }
     return s;
   }
@@ -182,6 +148,18 @@ MefServer::~MefServer() = default;
 std::uint16_t MefServer::port() const { return impl_->server.port(); }
 void MefServer::start() {
   impl_->server.start();
+  if (impl_->coaps) {
+    impl_->coaps->start();
+    spdlog::info("MEF serves CoAPS on UDP port {}", impl_->coaps->port());
+    if (impl_->readyFile) {  // "<ready_file>.coaps": host:port, written whole (renamed into place)
+      auto ready = impl_->readyFile->string() + ".coaps";
+      {
+        std::ofstream out(ready + ".tmp", std::ios::trunc);
+        out << impl_->coapsHost << ":" << impl_->coaps->port() << "\n";
+      }
+      std::filesystem::rename(ready + ".tmp", ready);
+    }
+  }
   if (impl_->observabilityServer) impl_->observabilityServer->start();
   if (impl_->adminApi) impl_->adminApi->start();
   if (impl_->certificateRenewal) impl_->certificateRenewal->start();
@@ -190,11 +168,13 @@ void MefServer::stop() {
   if (impl_->certificateRenewal) impl_->certificateRenewal->stop();
   if (impl_->adminApi) impl_->adminApi->stop();
   if (impl_->observabilityServer) impl_->observabilityServer->stop();
+  if (impl_->coaps) impl_->coaps->stop();
   impl_->server.stop();
 }
 void MefServer::wait() {
   impl_->server.wait();
   if (impl_->certificateRenewal) impl_->certificateRenewal->join();
+  if (impl_->coaps) impl_->coaps->wait();
 }
 
 }  // namespace rspf::mef

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "observability/observability_settings.hpp"
-#include "transport/https/server_observer.hpp"
+#include "transport/server_observer.hpp"
 
 namespace rspf::observability {
 

@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "procedures/procedure_observer.hpp"
-#include "transport/https/server_observer.hpp"
+#include "transport/server_observer.hpp"
 
 namespace rspf::observability {
 

@@ -21,7 +21,7 @@
 #include "common/time.hpp"
 #include "store/store.hpp"
 #include "tls/authenticated_peer.hpp"
-#include "transport/https/server_observer.hpp"
+#include "transport/server_observer.hpp"
 
 namespace rspf::procedures {
 

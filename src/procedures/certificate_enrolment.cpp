@@ -41,7 +41,19 @@ ca::SubjectType subjectTypeOf(const store::CertificatePolicy& policy) {
   return *type;
 }
 
+transport::Response binary(transport::ContentFormat format, const crypto::Bytes& der) {
+  transport::Response r;
+  r.contentFormat = format;
+  r.body.assign(der.begin(), der.end());
+  return r;
+}
+
 }  // namespace
+
+ca::CertificateRequest certificateRequestOf(std::string_view body, transport::TransferEncoding encoding) {
+  if (encoding == transport::TransferEncoding::Base64) return ca::CertificateRequest::fromEstBody(body);
+  return ca::CertificateRequest::fromDer(crypto::asBytes(body));
+}
 
 std::string EstRegistrationAuthority::challengePasswordOf(const store::EnrolmentKey& enrolment) {
   auto mac = crypto::hmacSha256(enrolment.ke.view(), {crypto::asBytes(kEstChallengeLabel)});
@@ -66,6 +78,8 @@ ca::CertificateAuthority& EstRegistrationAuthority::authority(const std::string&
 
 EstRegistrationAuthority::Grant EstRegistrationAuthority::grant(const tls::AuthenticatedPeer& peer,
                                                                 const std::string& label) {
+  if (!peer.grants.has(tls::Grant::CertificateEnrolment))
+    throw Error(ErrorCode::Forbidden, "this session's bootstrap framework does not grant Certificate Enrolment");
   auto enrolee = store_.findEnroleeStatus(peer.principal);
   if (!enrolee || !enrolee->enabled)
     throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled or not registered");
@@ -85,7 +99,7 @@ EstRegistrationAuthority::Grant EstRegistrationAuthority::grant(const tls::Authe
 }
 
 EstResponse EstRegistrationAuthority::cacerts(const std::string& label) {
-  return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64(authority(label).caCertificates())};
+  return {binary(transport::ContentFormat::Pkcs7CertsOnly, ca::certsOnlyPkcs7(authority(label).caCertificates()))};
 }
 
 EstResponse EstRegistrationAuthority::csrattrs(const tls::AuthenticatedPeer& peer, const std::string& label) {
@@ -93,14 +107,14 @@ EstResponse EstRegistrationAuthority::csrattrs(const tls::AuthenticatedPeer& pee
   const auto& policy = granted.policy;
   auto names = std::vector<ca::SubjectAltName>{ca::subjectAltNameFor(peer.principal, subjectTypeOf(policy))};
   auto der = ca::buildCsrAttributes(granted.challengePassword, names, ca::keyPurposesForUsages(usagesOf(policy)));
-  return {kCsrAttrsType, ca::estBase64Encode(der)};
+  return {binary(transport::ContentFormat::CsrAttrs, der)};
 }
 
 EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer& peer, const std::string& label,
-                                                   std::string_view body) {
+                                                   std::string_view body, transport::TransferEncoding encoding) {
   auto granted = grant(peer, label);
   const auto& policy = granted.policy;
-  auto request = ca::CertificateRequest::fromEstBody(body);  // signature checked: proof of possession
+  auto request = certificateRequestOf(body, encoding);  // signature checked: proof of possession
   if (!request.hasChallengePassword())
     throw Error(ErrorCode::Forbidden, "the CSR carries no challengePassword (ask /csrattrs for it)");
   if (!request.challengePasswordMatches(granted.challengePassword))
@@ -115,20 +129,20 @@ EstResponse EstRegistrationAuthority::simpleEnroll(const tls::AuthenticatedPeer&
 }
 
 EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPeer& peer, const std::string& label,
-                                                     std::string_view body) {
-  if (peer.framework != bootstrap::kCertificateFramework)
+                                                     std::string_view body, transport::TransferEncoding encoding) {
+  if (!peer.grants.has(tls::Grant::CertificateReenrolment))
     throw Error(ErrorCode::Forbidden, "simplereenroll needs a session authenticated by the current certificate");
   auto enrolee = store_.findEnroleeStatus(peer.principal);
   // A MAF renews the certificate it authenticates to the MEF with (issue 10 item 1): same dNSName,
   // serverAuth and clientAuth, from the default CA.
   if (auto target = store_.findTarget(peer.principal); !enrolee && target && target->type == "MAF" && label.empty()) {
-    auto request = ca::CertificateRequest::fromEstBody(body);
+    auto request = certificateRequestOf(body, encoding);
     auto response = answer(
         authority(label).issue(
             request, {peer.principal, ca::SubjectType::CseId, ca::keyPurposesForUsages({}), kMafCertificateValidity},
             true),
         label, peer.principal);
-    if (response.status == 200) supersede(peer);
+    if (response.answer.status == transport::Status::Ok) supersede(peer);
     return response;
   }
   if (!enrolee || !enrolee->enabled)
@@ -138,11 +152,11 @@ EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPee
   const auto& policy = *enrolee->policy.certificate;
   if (policy.caLabel != label)
     throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' may not enrol with CA label '" + label + "'");
-  auto request = ca::CertificateRequest::fromEstBody(body);
+  auto request = certificateRequestOf(body, encoding);
   // Same subject: the identifier is the principal's.
   auto response =
       answer(authority(label).issue(request, issuancePolicyOf(peer.principal, policy), true), label, peer.principal);
-  if (response.status == 200) supersede(peer);
+  if (response.answer.status == transport::Status::Ok) supersede(peer);
   return response;
 }
 
@@ -160,13 +174,15 @@ ca::IssuancePolicy EstRegistrationAuthority::issuancePolicyOf(const std::string&
 }
 
 EstResponse heldResponse(std::chrono::seconds retryAfter) {
-  return {"application/json",
-          nlohmann::json{{"Status", true}, {"pending", "the certificate request awaits approval"}}.dump(), 202,
-          retryAfter};
+  auto r = transport::jsonResponse(
+      nlohmann::json{{"Status", true}, {"pending", "the certificate request awaits approval"}}.dump());
+  r.status = transport::Status::Pending;
+  r.retryAfter = retryAfter;
+  return {std::move(r)};
 }
 
 EstResponse certificateResponse(const crypto::Bytes& certificateDer) {
-  return {kPkcs7CertsOnly, ca::certsOnlyPkcs7Base64({certificateDer})};
+  return {binary(transport::ContentFormat::Pkcs7CertsOnly, ca::certsOnlyPkcs7({certificateDer}))};
 }
 
 EstResponse EstRegistrationAuthority::answer(const ca::Issuance& issuance, const std::string& label,

@@ -8,12 +8,14 @@
 #include <string>
 
 #include "ca/certificate_authority.hpp"
+#include "ca/certificate_request.hpp"
 #include "ca/upstream_est_authority.hpp"
 #include "procedures/instructed_steps.hpp"
 #include "procedures/mef_settings.hpp"
 #include "store/key_encryption_key.hpp"
 #include "store/store.hpp"
 #include "tls/authenticated_peer.hpp"
+#include "transport/message.hpp"
 
 namespace rspf::procedures {
 
@@ -23,20 +25,17 @@ namespace rspf::procedures {
 // same across the TLS connections of one enrolment (EST clients such as curl use one per request).
 inline constexpr std::string_view kEstChallengeLabel = "rspf EST challengePassword";
 
-inline constexpr const char* kPkcs7CertsOnly = "application/pkcs7-mime; smime-type=certs-only";
-inline constexpr const char* kCsrAttrsType = "application/csrattrs";
-
+// An EST answer, binding-neutral: DER bodies (the HTTPS codec sends them base64, RFC 7030 4.1.3;
+// EST-coaps as they are, RFC 9148), or Pending with its retry delay (RFC 7030 4.2.3).
 struct EstResponse {
-  std::string contentType;
-  std::string body;  // base64 of the DER (RFC 7030 4.1.3)
-  int status = 200;  // 202: held for approval, retry after `retryAfter` (RFC 7030 4.2.3)
-  std::chrono::seconds retryAfter{0};
-  std::string issuedSerial =
-      {};  // 200 from simpleenroll / simplereenroll: the new certificate's serial (for the audit log)
+  transport::Response answer;
+  std::string issuedSerial = {};  // from simpleenroll / simplereenroll: the new certificate's serial (audit log)
 };
 
-// 202: the request is held (for an administrator, or by the CA); ask again after `retryAfter`.
+// Pending: the request is held (for an administrator, or by the CA); ask again after `retryAfter`.
 EstResponse heldResponse(std::chrono::seconds retryAfter);
+// The CSR of an EST request body in `encoding` (base64: ca::CertificateRequest::fromEstBody).
+ca::CertificateRequest certificateRequestOf(std::string_view body, transport::TransferEncoding encoding);
 // 200: the issued certificate as certs-only PKCS#7.
 EstResponse certificateResponse(const crypto::Bytes& certificateDer);
 
@@ -66,11 +65,14 @@ class EstRegistrationAuthority {
   EstResponse csrattrs(const tls::AuthenticatedPeer& peer, const std::string& label);
   // /simpleenroll: checks the CSR (signature, challengePassword, identifiers, EKUs), issues, records
   // the certificate, answers certs-only PKCS#7 (steps 9-14).
-  EstResponse simpleEnroll(const tls::AuthenticatedPeer& peer, const std::string& label, std::string_view body);
+  // `body` is the CSR in the binding's transfer encoding (base64 over HTTPS, DER over CoAPS).
+  EstResponse simpleEnroll(const tls::AuthenticatedPeer& peer, const std::string& label, std::string_view body,
+                           transport::TransferEncoding encoding);
 
   // /simplereenroll (RFC 7030 4.2.2): on a session authenticated by the current certificate; the new
   // certificate names the same subject (the Enrolee the certificate was mapped to); a new key is allowed.
-  EstResponse simpleReenroll(const tls::AuthenticatedPeer& peer, const std::string& label, std::string_view body);
+  EstResponse simpleReenroll(const tls::AuthenticatedPeer& peer, const std::string& label, std::string_view body,
+                             transport::TransferEncoding encoding);
 
   // The enrolment-bound challengePassword (see kEstChallengeLabel).
   static std::string challengePasswordOf(const store::EnrolmentKey& enrolment);

@@ -26,7 +26,7 @@ nlohmann::json instructionsFor(const store::EnrolmentPolicy& policy, const Enrol
   auto instructions = nlohmann::json::array();
   // Step 5: Certificate Enrolment, only for an Enrolee that supports it.
   if (request.certificateEnrolment && policy.certificate) {
-    std::string uri = "https://" + mefFqdn + "/.well-known/est";
+    std::string uri = request.scheme + "://" + mefFqdn + "/.well-known/est";
     if (!policy.certificate->caLabel.empty()) uri += "/" + policy.certificate->caLabel;
     instructions.push_back({{"type", "certificateEnrolment"}, {"uri", uri}, {"usages", policy.certificate->usages}});
   }
@@ -68,6 +68,8 @@ EnrolmentExchangeRequest EnrolmentExchangeRequest::parse(std::string_view body) 
 }
 
 nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const EnrolmentExchangeRequest& request) {
+  if (!peer.grants.has(tls::Grant::EnrolmentExchange))
+    throw Error(ErrorCode::Forbidden, "this session's bootstrap framework does not grant the Enrolment Exchange");
   auto enrolee = store_.findEnroleeStatus(peer.principal);  // no need to unseal the Kpm here
   if (!enrolee) throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is not registered");
   if (!enrolee->enabled) throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled");

@@ -16,6 +16,8 @@ struct EnrolmentExchangeRequest {
   bool certificateEnrolment = false;
   bool mafEnrolment = false;
   std::optional<std::string> enrolmentToken;
+  // The scheme of the binding the request came on; the instruction URIs use it (PROTOCOL.md 7).
+  std::string scheme = "https";
 
   // Throws Error(BadRequest) naming the offending member.
   static EnrolmentExchangeRequest parse(std::string_view body);

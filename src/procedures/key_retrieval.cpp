@@ -4,8 +4,6 @@
 
 #include <charconv>
 
-#include "bootstrap/cert/certificate_framework.hpp"
-#include "bootstrap/reauth/re_authentication_key.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
@@ -53,7 +51,7 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
     throw Error(ErrorCode::BadRequest, "the requester's ID is required in X-M2M-Origin (or From)");
   // 8.3.3.6 pre-conditions: a CSE/AE target authenticates with its KreId, or with a certificate
   // registered to its identity (the Certificate-Based framework maps it to that identity).
-  if (peer.framework != bootstrap::kReAuthenticationFramework && peer.framework != bootstrap::kCertificateFramework)
+  if (!peer.grants.has(tls::Grant::KeyRetrieval))
     throw Error(ErrorCode::Forbidden,
                 "MEF Key Retrieval requires authentication with the target's KreId or its certificate");
   if (!crypto::equalsIgnoreCase(request.requesterId, peer.principal))
@@ -64,7 +62,7 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
   // A MAF's credentials with the MEF are "arranged on a case-by-case basis" (8.3.3.6 pre-conditions):
   // a MAF registered as an Enrolment Target and authenticated by its certificate needs no enrolment.
   const bool mafByCertificate =
-      target && target->type == "MAF" && peer.framework == bootstrap::kCertificateFramework && !requester;
+      target && target->type == "MAF" && peer.grants.has(tls::Grant::KeyRetrievalWithoutEnrolment) && !requester;
   if (!mafByCertificate && (!requester || !requester->enabled))
     throw Error(ErrorCode::Forbidden, "requester '" + peer.principal + "' is disabled or no longer registered");
   if (!target) throw Error(ErrorCode::Forbidden, "'" + peer.principal + "' is not a registered Enrolment Target");

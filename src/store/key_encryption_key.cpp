@@ -4,10 +4,10 @@
 #include <string_view>
 
 #include "common/error.hpp"
-#include "common/key_file.hpp"
 #include "common/process_hygiene.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/key_file.hpp"
 #include "crypto/primitives.hpp"
 
 namespace rspf::store {

@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "common/error.hpp"
-#include "common/key_file.hpp"
 #include "common/safe_text.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/key_file.hpp"
 #include "cse_front/app_rule_sync.hpp"
 #include "cse_front/cse_front.hpp"
 #include "enrolee/enrolment_client.hpp"
@@ -14,6 +17,7 @@
 #include "target/credential_renewal.hpp"
 #include "target/enrolment_target_framework.hpp"
 #include "target/expiry_sweeper.hpp"
+#include "transport/coaps/coaps_server.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::target {
@@ -82,6 +86,7 @@ struct EnrolmentTargetServer::Impl {
   MefKeyFetcher fetcher;
   EnrolmentTargetFramework framework;
   transport::HttpsServer server;
+  std::optional<transport::CoapsServer> coaps;  // [target] listen_coaps
   std::optional<observability::ObservabilityServer> observabilityServer;
   ExpirySweeper sweeper{cache, [this](const std::string& credentialId) { rule.erase(credentialId); }};
   CredentialRenewal renewal;
@@ -118,6 +123,7 @@ struct EnrolmentTargetServer::Impl {
     fetcher.observeWith(
         [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.front) startFront(*c.front);
+    if (c.coaps) startCoaps(*c.coaps);
     if (c.observability)
       observabilityServer.emplace(*c.observability,
                                   observability::ObservabilityHandlers{
@@ -125,6 +131,25 @@ struct EnrolmentTargetServer::Impl {
                                       [this] { return healthy(); },
                                       &metrics,
                                       {{"/serviceSubscribedAppRule", [this] { return rule.toJson().dump(); }}}});
+  }
+
+  // The CoAPS binding (PROTOCOL.md 7): the same framework, rule admission and resources over DTLS-PSK.
+  void startCoaps(const config::HostPort& listen) {
+    transport::CoapsServerSettings s;
+    s.host = listen.host;
+    s.port = listen.port;
+    s.serverName = config.id;
+    s.observer = &metrics;
+    s.onAuthenticated = [this](const tls::AuthenticatedPeer& peer) {
+      auto cred = peer.attributes.find("credentialId");
+      auto lifetime = peer.attributes.find("lifetime");
+      auto until = lifetime == peer.attributes.end() ? std::nullopt : parseRfc3339(lifetime->second);
+      if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal, until.value_or(TimePoint::max()));
+    };
+    coaps.emplace(std::move(s), framework, [this](const tls::AuthenticatedPeer& peer, const transport::Request& r) {
+      transport::HttpRequest http{std::string(transport::methodName(r.method)), r.target, {}, r.body};
+      return transport::jsonResponse(handle(peer, http).body);
+    });
   }
 
   // Forwarding mode (docs/cse-front.md): the session's key is checked with the framework on every
@@ -204,6 +229,17 @@ std::uint16_t EnrolmentTargetServer::port() const { return impl_->server.port();
 
 void EnrolmentTargetServer::start() {
   impl_->server.start();
+  if (impl_->coaps) {
+    impl_->coaps->start();
+    if (impl_->config.readyFile) {  // "<ready_file>.coaps": host:port, written whole
+      auto ready = impl_->config.readyFile->string() + ".coaps";
+      {
+        std::ofstream out(ready + ".tmp", std::ios::trunc);
+        out << impl_->config.coaps->host << ":" << impl_->coaps->port() << "\n";
+      }
+      std::filesystem::rename(ready + ".tmp", ready);
+    }
+  }
   if (impl_->observabilityServer) impl_->observabilityServer->start();
   impl_->sweeper.start();
   impl_->renewal.start();
@@ -213,10 +249,12 @@ void EnrolmentTargetServer::stop() {
   impl_->renewal.stop();
   impl_->sweeper.stop();
   if (impl_->observabilityServer) impl_->observabilityServer->stop();
+  if (impl_->coaps) impl_->coaps->stop();
   impl_->server.stop();
 }
 
 void EnrolmentTargetServer::wait() {
+  if (impl_->coaps) impl_->coaps->wait();
   impl_->server.wait();
   impl_->sweeper.join();
   impl_->renewal.join();

@@ -19,6 +19,7 @@ const config::Schema& targetConfigSchema() {
                                    {"type"},
                                    {"usage"},
                                    {"listen", KeyKind::HostPort},
+                                   {"listen_coaps", KeyKind::HostPort},
                                    {"threads"},
                                    {"revalidate_after", KeyKind::Duration},
                                    {"renew_before"},
@@ -58,6 +59,7 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
   c.host = listen.host;
   c.port = listen.port;
   c.limits = config::loadListenerLimits(cf, "target");
+  if (auto coaps = cf.string("target.listen_coaps")) c.coaps = config::parseHostPort(*coaps, "target.listen_coaps");
   c.threads = static_cast<int>(cf.integer("target.threads").value_or(2));
   if (auto revalidate = cf.string("target.revalidate_after")) {
     c.revalidateAfter = parseBoundedDuration(*revalidate, "target.revalidate_after", ErrorCode::Config, true);

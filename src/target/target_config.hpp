@@ -1,7 +1,7 @@
 #pragma once
 // `rspf target --config FILE`:
 //   [target] id (its CSE-ID / AE-ID in FQDN form: Target-ID and expected SNI), type ("CSE"|"AE"),
-//            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", threads, ready_file,
+//            usage ("SAEF"|"ESPrim"|"ESData"), listen = "host:port", listen_coaps, threads, ready_file,
 //            revalidate_after, renew_before ("10%" of the enrolment's lifetime, or a duration),
 //            state (a SQLite file keeping the ServiceSubscribedAppRule record across restarts),
 //            upstream and the other forwarding keys (cse_front/front_settings.hpp)
@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "config/config_file.hpp"
 #include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "cse_front/cse_front.hpp"
@@ -29,6 +30,9 @@ struct TargetConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 9443;
   transport::ListenerLimits limits;  // [target] max_connections, ... (config/listener_limits_config.hpp)
+  // [target] listen_coaps = "host:port": also accept DTLS-PSK Enrolees over CoAPS (PROTOCOL.md 7);
+  // 0 picks a free port, written to "<ready_file>.coaps".
+  std::optional<config::HostPort> coaps;
   int threads = 2;
   std::optional<std::filesystem::path> readyFile;
   std::string mefUrl;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "crypto/secret_bytes.hpp"
+#include "tls/grants.hpp"
 
 namespace rspf::tls {
 
@@ -17,6 +18,7 @@ struct ResolvedPsk {
   std::string framework;                          // the Remote Security Provisioning Framework or role that vouched
   std::string principal;                          // the identity the peer is authenticated as (e.g. its Enrolee-ID)
   std::map<std::string, std::string> attributes;  // framework-specific, never secrets
+  Grants grants;                                  // what the framework lets this peer do at the MEF
 };
 
 // What the handshake has negotiated when the PSK is asked for (TLS 1.2: after ServerHello).

@@ -1,5 +1,6 @@
 #include "tls/psk_profile.hpp"
 
+#include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -9,6 +10,7 @@
 #include "common/error.hpp"
 #include "common/time.hpp"
 #include "crypto/identifiers.hpp"
+#include "tls/dtls_profile.hpp"
 #include "tls/openssl_handles.hpp"
 
 namespace rspf::tls {
@@ -52,22 +54,73 @@ ServerState* serverStateOf(SSL* ssl) {
   return static_cast<ServerState*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), serverStateIndex()));
 }
 
+// Asks the resolver and keeps its answer (without the key) on `ssl`; returns the key.
+std::optional<crypto::SecretBytes> resolveAndKeep(SSL* ssl, PskIdentityResolver& resolver, std::string_view identity,
+                                                  std::size_t maxPskLength) {
+  std::optional<ResolvedPsk> resolved;
+  try {
+    resolved = resolver.resolveInHandshake(identity, HandshakeContext{negotiatedCipherSuite(ssl)});
+  } catch (...) {         // an exception must not cross OpenSSL's C frames
+    return std::nullopt;  // the resolver logs its own failure
+  }
+  if (!resolved || resolved->psk.empty() || resolved->psk.size() > maxPskLength) return std::nullopt;
+  crypto::SecretBytes key = std::move(resolved->psk);
+  resolved->psk.clear();
+  delete static_cast<ResolvedPsk*>(SSL_get_ex_data(ssl, resolvedPskIndex()));
+  SSL_set_ex_data(ssl, resolvedPskIndex(), new ResolvedPsk(std::move(*resolved)));
+  return key;
+}
+
 unsigned int serverPskCallback(SSL* ssl, const char* identity, unsigned char* psk, unsigned int maxPskLength) {
   ServerState* state = serverStateOf(ssl);
   if (state == nullptr || identity == nullptr) return 0;
-  std::optional<ResolvedPsk> resolved;
-  try {
-    resolved = state->resolver->resolveInHandshake(identity, HandshakeContext{negotiatedCipherSuite(ssl)});
-  } catch (...) {  // an exception must not cross OpenSSL's C frames
-    return 0;      // the resolver logs its own failure
+  auto key = resolveAndKeep(ssl, *state->resolver, identity, maxPskLength);
+  if (!key) return 0;
+  std::memcpy(psk, key->data(), key->size());
+  return static_cast<unsigned int>(key->size());  // the handshake has its copy; ours is wiped here
+}
+
+struct DtlsRestriction {
+  std::string serverName;
+  std::string cipherList;
+};
+void freeDtlsRestriction(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<DtlsRestriction*>(p); }
+int dtlsRestrictionIndex() {
+  static int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, freeDtlsRestriction);
+  return index;
+}
+
+int dtlsClientHelloCallback(SSL* ssl, int* alert, void*) {
+  const auto* r =
+      static_cast<const DtlsRestriction*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), dtlsRestrictionIndex()));
+  if (r == nullptr) return SSL_CLIENT_HELLO_SUCCESS;
+  const unsigned char* ext = nullptr;
+  std::size_t length = 0;
+  // server_name (RFC 6066 3): list length (2), type (1), name length (2), name. A literal IP address
+  // is not a HostName there (some CoAP clients send the URI's host anyway): it names nobody, so it is
+  // treated as no SNI.
+  if (!r->serverName.empty() && SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &length) == 1) {
+    if (length < 5 || ext[2] != TLSEXT_NAMETYPE_host_name ||
+        static_cast<std::size_t>((ext[3] << 8) | ext[4]) + 5 != length) {
+      *alert = SSL_AD_DECODE_ERROR;
+      return SSL_CLIENT_HELLO_ERROR;
+    }
+    std::string name(reinterpret_cast<const char*>(ext + 5), length - 5);
+    unsigned char address[16];
+    const bool literal =
+        inet_pton(AF_INET, name.c_str(), address) == 1 || inet_pton(AF_INET6, name.c_str(), address) == 1;
+    if (!literal && !crypto::equalsIgnoreCase(name, r->serverName)) {
+      *alert = SSL_AD_UNRECOGNIZED_NAME;
+      return SSL_CLIENT_HELLO_ERROR;
+    }
   }
-  if (!resolved || resolved->psk.empty() || resolved->psk.size() > maxPskLength) return 0;
-  std::memcpy(psk, resolved->psk.data(), resolved->psk.size());
-  auto length = static_cast<unsigned int>(resolved->psk.size());
-  resolved->psk.clear();  // the handshake has its copy; ours is not needed any more
-  delete static_cast<ResolvedPsk*>(SSL_get_ex_data(ssl, resolvedPskIndex()));
-  SSL_set_ex_data(ssl, resolvedPskIndex(), new ResolvedPsk(std::move(*resolved)));
-  return length;
+  if (SSL_set_cipher_list(ssl, r->cipherList.c_str()) != 1 || SSL_set_min_proto_version(ssl, DTLS1_2_VERSION) != 1 ||
+      SSL_set_max_proto_version(ssl, DTLS1_2_VERSION) != 1) {
+    *alert = SSL_AD_INTERNAL_ERROR;
+    return SSL_CLIENT_HELLO_ERROR;
+  }
+  SSL_set_options(ssl, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  return SSL_CLIENT_HELLO_SUCCESS;
 }
 
 int serverNameCallback(SSL* ssl, int* alert, void*) {
@@ -128,9 +181,25 @@ const ResolvedPsk* resolvedPskOf(const SSL* ssl) {
 
 bool pskAuthenticated(const SSL* ssl) {
   if (resolvedPskOf(ssl) == nullptr) return false;
-  // TLS 1.3: a PSK handshake is a resumption; anything else did not use the PSK (PITFALLS).
-  if (SSL_version(ssl) >= TLS1_3_VERSION) return SSL_session_reused(const_cast<SSL*>(ssl)) == 1;
+  // TLS 1.3: a PSK handshake is a resumption; anything else did not use the PSK (PITFALLS). DTLS is
+  // 1.2 only here (its version numbers count down, so they are not compared with TLS's).
+  if (!SSL_is_dtls(ssl) && SSL_version(ssl) >= TLS1_3_VERSION) return SSL_session_reused(const_cast<SSL*>(ssl)) == 1;
   return true;
+}
+
+std::vector<std::uint16_t> dtlsPskSuites() { return {kPskWithAes128Ccm8, kPskWithAes128GcmSha256}; }
+
+std::optional<crypto::SecretBytes> resolvePskInHandshake(SSL* ssl, PskIdentityResolver& resolver,
+                                                         std::string_view identity) {
+  return resolveAndKeep(ssl, resolver, identity, PSK_MAX_PSK_LEN);
+}
+
+void restrictDtlsServer(SSL_CTX* ctx, std::string serverName, std::string cipherList) {
+  delete static_cast<DtlsRestriction*>(SSL_CTX_get_ex_data(ctx, dtlsRestrictionIndex()));
+  SSL_CTX_set_ex_data(ctx, dtlsRestrictionIndex(), new DtlsRestriction{std::move(serverName), std::move(cipherList)});
+  SSL_CTX_set_client_hello_cb(ctx, dtlsClientHelloCallback, nullptr);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 }
 
 void configurePskClient(SSL_CTX* ctx, const PskClientSettings& settings) {

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "common/safe_text.hpp"
-#include "transport/https/server_observer.hpp"
+#include "transport/server_observer.hpp"
 
 namespace rspf::transport {
 

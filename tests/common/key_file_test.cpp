@@ -1,5 +1,5 @@
 // Key files (issue 13 item 6): each kind of malformed key file is named as such, never quoted.
-#include "common/key_file.hpp"
+#include "crypto/key_file.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -6,7 +6,7 @@
 #include "cse_front/cse_front.hpp"
 #include "support/cse_stand_in.hpp"
 #include "tls/authenticated_peer.hpp"
-#include "transport/http_client.hpp"
+#include "transport/https/http_client.hpp"
 
 namespace rspf::cse_front {
 

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <thread>
 
-#include "common/key_file.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/key_file.hpp"
 #include "support/loopback_deployment.hpp"
 
 namespace rspf::testing {

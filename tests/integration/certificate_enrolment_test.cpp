@@ -15,6 +15,7 @@
 #include "enrolee/enrolee_credentials.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "support/loopback_deployment.hpp"
+#include "transport/https/http_codec.hpp"
 #include "transport/https/https_client.hpp"
 
 namespace rspf::testing {
@@ -135,7 +136,7 @@ TEST_F(CertificateEnrolment, AnOpensslReqCsrWithTheSessionChallengeIsIssued) {
   exchange(client);
   auto r = simpleEnroll(client, opensslCsr("DNS:cse1.test.example", challengeOf(client)));
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.contentType, procedures::kPkcs7CertsOnly);
+  EXPECT_EQ(r.contentType, transport::kPkcs7CertsOnlyMediaType);
   std::ofstream(d.dir() / "p7.b64") << r.body;
   auto certs = runProcess({"sh", "-c",
                            "openssl base64 -d -in " + (d.dir() / "p7.b64").string() +

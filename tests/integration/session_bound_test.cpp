@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "admin/administration.hpp"
-#include "common/key_file.hpp"
+#include "crypto/key_file.hpp"
 #include "enrolee/enrolee_credentials.hpp"
 #include "support/loopback_deployment.hpp"
 #include "transport/https/https_client.hpp"

@@ -15,6 +15,7 @@
 #include "store/open_store.hpp"
 #include "support/derivation_vectors.hpp"
 #include "support/expectations.hpp"
+#include "support/framework_grants.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rspf::procedures {
@@ -22,6 +23,7 @@ namespace {
 
 using namespace rspf::testing::vectors;
 using rspf::testing::expectError;
+using rspf::testing::grantsOf;
 using rspf::testing::unhex;
 
 constexpr const char* kMefFqdn = "mef.example.com";
@@ -38,6 +40,7 @@ struct FakePeer {
 
   tls::AuthenticatedPeer peer(std::string principal = kEnroleeId, std::string framework = "psk") {
     tls::AuthenticatedPeer p;
+    p.grants = grantsOf(framework);
     p.framework = std::move(framework);
     p.principal = std::move(principal);
     p.pskIdentity = p.principal + "-kpm";

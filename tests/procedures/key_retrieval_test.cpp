@@ -17,6 +17,7 @@
 #include "store/open_store.hpp"
 #include "support/derivation_vectors.hpp"
 #include "support/expectations.hpp"
+#include "support/framework_grants.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rspf::procedures {
@@ -24,6 +25,7 @@ namespace {
 
 using namespace rspf::testing::vectors;
 using rspf::testing::expectError;
+using rspf::testing::grantsOf;
 using rspf::testing::unhex;
 
 constexpr const char* kMefFqdn = "mef.example.com";
@@ -43,6 +45,7 @@ constexpr const char* kKmMaf = "KKgjv+aD16z+0uU96nXmPznF/EvD1v/CsqpGkjfc9Ng=";  
 
 tls::AuthenticatedPeer peerWithExporter(std::string principal, std::string framework, std::string exporterHex) {
   tls::AuthenticatedPeer p;
+  p.grants = grantsOf(framework);
   p.framework = std::move(framework);
   p.principal = std::move(principal);
   p.pskIdentity = p.principal;

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "transport/connection_gate.hpp"
-#include "transport/https/server_observer.hpp"
+#include "transport/server_observer.hpp"
 
 namespace rspf::transport {
 namespace {

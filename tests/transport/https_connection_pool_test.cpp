@@ -18,7 +18,7 @@ class OneClient : public tls::PskIdentityResolver {
  public:
   std::optional<tls::ResolvedPsk> resolve(std::string_view identity) override {
     if (identity != "naf") return std::nullopt;
-    return tls::ResolvedPsk{crypto::SecretBytes(crypto::Bytes(32, 9)), "test", "naf", {}};
+    return tls::ResolvedPsk{crypto::SecretBytes(crypto::Bytes(32, 9)), "test", "naf", {}, {}};
   }
 };
 

@@ -31,7 +31,7 @@ class OneDevice : public tls::PskIdentityResolver {
   std::optional<tls::ResolvedPsk> resolve(std::string_view identity) override {
     if (identity != "device") return std::nullopt;
     auto key = crypto::fromHex(kKeyHex);
-    return tls::ResolvedPsk{crypto::SecretBytes(*key), "test", "device", {}};
+    return tls::ResolvedPsk{crypto::SecretBytes(*key), "test", "device", {}, {}};
   }
 };
 

@@ -43,7 +43,7 @@ class SlowLookup : public tls::PskIdentityResolver {
   std::optional<tls::ResolvedPsk> resolve(std::string_view identity) override {
     if (identity == "slow" && !slowReady) ++resolvedBeforeReady;
     if (identity != "slow" && identity != "fast") return std::nullopt;
-    return tls::ResolvedPsk{crypto::SecretBytes(*crypto::fromHex(kKeyHex)), "test", std::string(identity), {}};
+    return tls::ResolvedPsk{crypto::SecretBytes(*crypto::fromHex(kKeyHex)), "test", std::string(identity), {}, {}};
   }
   void joinAll() {
     std::lock_guard lock(mutex_);

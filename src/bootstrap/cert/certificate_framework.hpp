@@ -18,19 +18,27 @@
 #include <memory>
 #include <mutex>
 
+#include "bootstrap/framework.hpp"
 #include "ca/certificate_verifier.hpp"
 #include "store/store.hpp"
-#include "tls/certificate_profile.hpp"
 
 namespace rspf::bootstrap {
 
 inline constexpr const char* kCertificateFramework = "certificate";
 // The AuthenticatedPeer attribute with the serial number (lowercase hex) of the presented certificate.
 inline constexpr const char* kCertificateSerialAttribute = "certificateSerial";
+// A registered certificate: everything, including renewal of that certificate (RFC 7030 4.2.2) and
+// Key Retrieval by a MAF whose certificate is its arrangement with the MEF (8.3.3.6).
+inline constexpr tls::Grants kCertificateGrants{tls::Grant::EnrolmentExchange, tls::Grant::CertificateEnrolment,
+                                                tls::Grant::CertificateReenrolment, tls::Grant::KeyRetrieval,
+                                                tls::Grant::KeyRetrievalWithoutEnrolment};
 
-class CertificateFramework : public tls::CertificatePeerResolver {
+class CertificateFramework final : public Framework, public tls::CertificatePeerResolver {
  public:
   explicit CertificateFramework(store::Store& store) : store_(store) {}
+  std::string_view name() const override { return kCertificateFramework; }
+  tls::Grants grants() const override { return kCertificateGrants; }
+  tls::CertificatePeerResolver* certificates() override { return this; }
   std::optional<tls::ResolvedPsk> resolve(const tls::PresentedCertificate& presented) override;
 
   // The MEF's configured CRLs ([tls] crl, DER), applied to device certificates too: a registered

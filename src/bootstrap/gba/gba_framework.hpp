@@ -9,21 +9,28 @@
 #include <map>
 #include <mutex>
 
+#include "bootstrap/framework.hpp"
 #include "bootstrap/gba/zn_client.hpp"
-#include "tls/psk_identity_resolver.hpp"
+#include "crypto/gba_key_derivation.hpp"
 
 namespace rspf::bootstrap {
 
 inline constexpr const char* kGbaFramework = "gba";
+// A GBA subscriber (the MEF as NAF) may enrol, and enrol a certificate on that session.
+inline constexpr tls::Grants kGbaGrants{tls::Grant::EnrolmentExchange, tls::Grant::CertificateEnrolment};
 
 // IMPI -> Enrolee-ID of an enabled-or-not registered Enrolee; nullopt when none is registered.
 using ImpiToEnrolee = std::function<std::optional<std::string>(std::string_view impi)>;
 
-class GbaFramework : public tls::PskIdentityResolver {
+class GbaFramework final : public Framework, public tls::PskIdentityResolver {
  public:
   GbaFramework(std::string mefFqdn, ZnKeyFetch fetch, ImpiToEnrolee enroleeOf,
                std::chrono::seconds cacheLifetime = std::chrono::minutes(5));
 
+  std::string_view name() const override { return kGbaFramework; }
+  tls::Grants grants() const override { return kGbaGrants; }
+  tls::PskIdentityResolver* pskIdentities() override { return this; }
+  std::string_view pskIdentityHint() const override { return crypto::kGbaPskIdentityHint; }
   // Without the negotiated suite there is no NAF_Id: unknown.
   std::optional<tls::ResolvedPsk> resolve(std::string_view) override { return std::nullopt; }
   std::optional<tls::ResolvedPsk> resolveInHandshake(std::string_view pskIdentity,

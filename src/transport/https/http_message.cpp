@@ -16,19 +16,6 @@ std::optional<std::string> find(const std::vector<std::pair<std::string, std::st
 std::optional<std::string> HttpRequest::header(std::string_view name) const { return find(headers, name); }
 std::optional<std::string> HttpResponse::header(std::string_view name) const { return find(headers, name); }
 
-std::vector<std::string> pathSegments(std::string_view target) {
-  target = target.substr(0, target.find('?'));
-  std::vector<std::string> segments;
-  std::size_t start = 1;
-  while (start <= target.size()) {
-    auto end = target.find('/', start);
-    if (end == std::string_view::npos) end = target.size();
-    segments.emplace_back(target.substr(start, end - start));
-    start = end + 1;
-  }
-  return segments;
-}
-
 void requireMethod(const HttpRequest& request, std::string_view method) {
   if (request.method != method)
     throw Error(ErrorCode::BadRequest, std::string(request.target) + " takes " + std::string(method));

@@ -1,9 +1,12 @@
 #pragma once
-// Binding-neutral request and response, as the HTTPS binding hands them to the roles.
+// HTTP requests and responses, as the HTTPS binding hands them to the roles it serves directly
+// (the MEF's route table sees the neutral messages of transport/message.hpp, via http_codec.hpp).
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "transport/message.hpp"
 
 namespace rspf::transport {
 
@@ -26,8 +29,6 @@ struct HttpResponse {
   std::optional<std::string> header(std::string_view name) const;
 };
 
-// The path of a request target split at '/', without the query: "/a/b?x" -> {"a", "b"}.
-std::vector<std::string> pathSegments(std::string_view target);
 // Throws Error(BadRequest) "<target> takes <method>" when the request uses another method.
 void requireMethod(const HttpRequest& request, std::string_view method);
 

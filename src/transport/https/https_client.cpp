@@ -8,7 +8,9 @@
 #include <boost/beast/ssl.hpp>
 
 #include "common/error.hpp"
+#include "tls/handshake_peer.hpp"
 #include "tls/openssl_handles.hpp"
+#include "transport/https/http_codec.hpp"
 #include "transport/url.hpp"
 
 namespace rspf::transport {
@@ -182,11 +184,15 @@ HttpResponse HttpsClient::request(const HttpRequest& request) {
   return response;
 }
 
+Response HttpsClient::send(const Request& request, std::string_view what) {
+  return fromHttpResponse(this->request(toHttpRequest(request)), what);
+}
+
 crypto::SecretBytes HttpsClient::exportKeyingMaterial(std::string_view label, std::size_t length) {
   return tls::exportKeyingMaterial(impl_->stream->native_handle(), label, length);
 }
 
-std::string HttpsClient::cipherName() const { return SSL_get_cipher_name(impl_->stream->native_handle()); }
-std::string HttpsClient::protocolVersion() const { return SSL_get_version(impl_->stream->native_handle()); }
+std::string HttpsClient::cipherName() const { return tls::cipherNameOf(impl_->stream->native_handle()); }
+std::string HttpsClient::protocolVersion() const { return tls::protocolVersionOf(impl_->stream->native_handle()); }
 
 }  // namespace rspf::transport

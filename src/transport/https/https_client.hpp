@@ -9,6 +9,7 @@
 #include "tls/certificate_profile.hpp"
 #include "tls/psk_profile.hpp"
 #include "transport/https/http_message.hpp"
+#include "transport/secure_channel.hpp"
 
 namespace rspf::transport {
 
@@ -19,7 +20,7 @@ struct HttpsEndpoint {
 // "https://host[:port][/...]"; nullopt when malformed.
 std::optional<HttpsEndpoint> parseHttpsUrl(std::string_view url);
 
-class HttpsClient {
+class HttpsClient final : public SecureChannel {
  public:
   // Connects and completes the handshake; throws Error(Unavailable) when the server cannot be
   // reached and Error(Tls) with a readable reason when the handshake fails.
@@ -30,12 +31,15 @@ class HttpsClient {
   HttpsClient(const HttpsEndpoint& endpoint, const std::string& serverName,
               const tls::CertificateClientCredentials& credentials,
               std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  ~HttpsClient();
+  ~HttpsClient() override;
   HttpsClient(const HttpsClient&) = delete;
   HttpsClient& operator=(const HttpsClient&) = delete;
 
   HttpResponse request(const HttpRequest& request);
-  crypto::SecretBytes exportKeyingMaterial(std::string_view label, std::size_t length);
+  // SecureChannel: the request through the HTTP codec (transport/https/http_codec.hpp).
+  Response send(const Request& request, std::string_view what) override;
+  crypto::SecretBytes exportKeyingMaterial(std::string_view label, std::size_t length) override;
+  std::string_view scheme() const override { return "https"; }
   std::string cipherName() const;
   std::string protocolVersion() const;
 

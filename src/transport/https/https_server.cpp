@@ -26,6 +26,7 @@
 #include "common/safe_text.hpp"
 #include "crypto/identifiers.hpp"
 #include "tls/certificate_profile.hpp"
+#include "tls/handshake_peer.hpp"
 #include "tls/openssl_handles.hpp"
 #include "transport/connection_gate.hpp"
 #include "transport/https/psk_prefetch_stream.hpp"
@@ -124,40 +125,19 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
 
   void onHandshake(beast::error_code ec) {
     stream_.next_layer().stopWatching();
-    SSL* ssl = stream_.native_handle();
-    // A PSK handshake resolved its identity; a certificate handshake verified the chain, and the
-    // Certificate-Based framework now maps the certificate to a registered identity.
-    const tls::ResolvedPsk* resolved = nullptr;
-    if (!ec) resolved = tls::pskAuthenticated(ssl) ? tls::resolvedPskOf(ssl) : tls::resolvedCertificatePeerOf(ssl);
-    static const tls::ResolvedPsk kAnonymous{};
-    if (!ec && resolved == nullptr && settings().anonymousClients && SSL_get0_peer_certificate(ssl) == nullptr &&
-        !tls::pskAuthenticated(ssl))
-      resolved = &kAnonymous;  // server-authenticated only (e.g. the BSF's Ub)
-    if (ec || resolved == nullptr) {
-      std::string detail = ec ? ec.message() : "the peer's credential names no registered identity";
-      std::string queued = tls::drainOpenSslErrors();
-      if (!queued.empty()) detail += " (" + queued + ")";
-      if (long verify = SSL_get_verify_result(ssl); verify != X509_V_OK)
-        detail += ": client certificate: " + std::string(X509_verify_cert_error_string(verify));
+    auto outcome = tls::authenticatedPeerOf(stream_.native_handle(), ec ? ec.message() : "",
+                                            {settings().anonymousClients, {}}, remote_);
+    if (!outcome.peer) {
       ScopedLogFields fields({{"remote", remote_}, {"event", "handshake_refused"}});
-      spdlog::info("TLS handshake from {} refused: {}", remote_, detail);
-      if (settings().observer) {
-        const char* presented = SSL_get_psk_identity(ssl);
-        settings().observer->handshake({"none", false, "", presented ? presented : "", remote_, detail});
-      }
+      spdlog::info("TLS handshake from {} refused: {}", remote_, outcome.refusal);
+      if (settings().observer)
+        settings().observer->handshake({"none", false, "", outcome.presentedPskIdentity, remote_, outcome.refusal});
       return;  // the socket closes when the session is released
     }
     ticket_.authenticated();
-    peer_.framework = resolved->framework;
-    peer_.principal = resolved->principal;
-    peer_.attributes = resolved->attributes;
-    const char* identity = SSL_get_psk_identity(ssl);  // null for a certificate handshake
-    peer_.pskIdentity = identity ? identity : "";
-    peer_.exportKeyingMaterial = [ssl](std::string_view label, std::size_t length) {
-      return tls::exportKeyingMaterial(ssl, label, length);
-    };
-    spdlog::debug("TLS {} {} from {}: {} as '{}'", SSL_get_version(ssl), SSL_get_cipher_name(ssl), remote_,
-                  peer_.framework, peer_.principal);
+    peer_ = std::move(*outcome.peer);
+    spdlog::debug("TLS {} {} from {}: {} as '{}'", outcome.protocol, outcome.cipher, remote_, peer_.framework,
+                  peer_.principal);
     if (settings().observer)
       settings().observer->handshake({peer_.framework, true, peer_.principal, peer_.pskIdentity, remote_, ""});
     if (listener_.observer) {

@@ -15,8 +15,8 @@
 #include "tls/certificate_profile.hpp"
 #include "tls/psk_profile.hpp"
 #include "transport/https/http_message.hpp"
-#include "transport/https/server_observer.hpp"
 #include "transport/listener_limits.hpp"
+#include "transport/server_observer.hpp"
 
 namespace rspf::transport {
 

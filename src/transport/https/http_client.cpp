@@ -1,4 +1,4 @@
-#include "transport/http_client.hpp"
+#include "transport/https/http_client.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>

@@ -1,4 +1,4 @@
-#include "common/key_file.hpp"
+#include "crypto/key_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,0 +1,54 @@
+#pragma once
+// The CoAPS binding's server (RFC 7252 over DTLS 1.2; PROTOCOL.md 7): libcoap with its OpenSSL back
+// end, one network thread. The DTLS profile of tls/dtls_profile.hpp (PSK-AES128-CCM8, PSK-AES128-GCM;
+// every other suite refused, per connection before the suite is chosen and again when the session
+// connects), libcoap's stateless HelloVerifyRequest cookie before any session exists, no
+// resumption, SNI checked. Once connected, tls::authenticatedPeerOf makes the peer, the codec
+// (coap_codec.hpp) makes the neutral request, and the handler answers it; Block1/Block2 (RFC 7959)
+// are libcoap's, with an assembled request over maxBodyBytes refused 4.13.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "tls/authenticated_peer.hpp"
+#include "tls/psk_identity_resolver.hpp"
+#include "transport/message.hpp"
+#include "transport/server_observer.hpp"
+
+namespace rspf::transport {
+
+struct CoapsServerSettings {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 5684;  // 0: any free port (see CoapsServer::port)
+  std::string serverName;     // this server's FQDN; a client's SNI must match it when sent
+  std::string identityHint;   // psk_identity_hint (GBA: TS 24.109 annex F)
+  std::size_t maxBodyBytes = 16 * 1024;
+  std::size_t maxSessions = 256;  // established and handshaking DTLS sessions, each
+  ServerObserver* observer = nullptr;
+  // Called on the network thread once a session is authenticated (the target's rule update).
+  std::function<void(const tls::AuthenticatedPeer& peer)> onAuthenticated;
+};
+
+using CoapsRequestHandler = std::function<Response(const tls::AuthenticatedPeer& peer, const Request& request)>;
+
+class CoapsServer {
+ public:
+  // Binds immediately (throws Error(Config) if the address is taken); serves after start().
+  CoapsServer(CoapsServerSettings settings, tls::PskIdentityResolver& resolver, CoapsRequestHandler handler);
+  ~CoapsServer();
+  CoapsServer(const CoapsServer&) = delete;
+  CoapsServer& operator=(const CoapsServer&) = delete;
+
+  std::uint16_t port() const;
+  bool listening() const;
+  void start();
+  void stop();  // safe from any thread
+  void wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rspf::transport
