@@ -13,6 +13,7 @@
 
 #include "common/error.hpp"
 #include "common/log_fields.hpp"
+#include "common/safe_text.hpp"
 #include "tls/dtls_profile.hpp"
 #include "tls/handshake_peer.hpp"
 #include "transport/coaps/coap_codec.hpp"
@@ -90,8 +91,17 @@ struct CoapsServer::Impl {
   }
 
   // libcoap's PSK callback (the handshake has chosen its suite): the frameworks decide.
-  static const coap_bin_const_t* validateIdentity(coap_bin_const_t* identity, coap_session_t* session, void* arg) {
-    auto* self = static_cast<Impl*>(arg);
+  // No exception may cross libcoap's C frames (issue 9): each callback ends its own.
+  static const coap_bin_const_t* validateIdentity(coap_bin_const_t* identity, coap_session_t* session,
+                                                  void* arg) noexcept {
+    try {
+      return validatedKey(identity, session, static_cast<Impl*>(arg));
+    } catch (...) {
+      return nullptr;
+    }
+  }
+
+  static const coap_bin_const_t* validatedKey(coap_bin_const_t* identity, coap_session_t* session, Impl* self) {
     self->handedKey.clear();
     SSL* ssl = sslOf(session);
     if (ssl == nullptr || identity == nullptr) return nullptr;
@@ -103,7 +113,18 @@ struct CoapsServer::Impl {
     return &self->handedKeyView;
   }
 
-  static int onEvent(coap_session_t* session, const coap_event_t event) {
+  static int onEvent(coap_session_t* session, const coap_event_t event) noexcept {
+    try {
+      return handleEvent(session, event);
+    } catch (const std::exception& e) {
+      spdlog::error("CoAPS session event {}: {}", static_cast<int>(event), e.what());
+    } catch (...) {
+      spdlog::error("CoAPS session event {}: a non-standard exception", static_cast<int>(event));
+    }
+    return 0;
+  }
+
+  static int handleEvent(coap_session_t* session, const coap_event_t event) {
     Impl* self = of(session);
     if (self == nullptr) return 0;
     if (event == COAP_EVENT_DTLS_CONNECTED) self->connected(session);
@@ -145,6 +166,8 @@ struct CoapsServer::Impl {
             settings.onAuthenticated(*state->peer);
           } catch (const std::exception& e) {
             spdlog::warn("handshake observer failed for {}: {}", remote, e.what());
+          } catch (...) {
+            spdlog::warn("handshake observer failed for {}: a non-standard exception", remote);
           }
         }
       } else {
@@ -157,8 +180,12 @@ struct CoapsServer::Impl {
   }
 
   static void onRequest(coap_resource_t* resource, coap_session_t* session, const coap_pdu_t* request,
-                        const coap_string_t* query, coap_pdu_t* response) {
-    if (Impl* self = of(session)) self->serve(resource, session, request, query, response);
+                        const coap_string_t* query, coap_pdu_t* response) noexcept {
+    try {
+      if (Impl* self = of(session)) self->serve(resource, session, request, query, response);
+    } catch (...) {
+      coap_pdu_set_code(response, static_cast<coap_pdu_code_t>(coap::code(5, 0)));  // answered, not ended
+    }
   }
 
   void serve(coap_resource_t* resource, coap_session_t* session, const coap_pdu_t* pdu, const coap_string_t* query,
@@ -221,7 +248,13 @@ struct CoapsServer::Impl {
              coap::errorBody(e.what()));
     } catch (const std::exception& e) {
       status = 500;
-      spdlog::error("CoAPS request {} from {} failed: {}", request.target.substr(0, 200), remote, e.what());
+      spdlog::error("CoAPS request {} from {} failed: {}", safeErrorText(request.target, 200), remote, e.what());
+      answer(resource, session, pdu, query, response, coap::code(5, 0), ContentFormat::Json,
+             coap::errorBody("internal error"));
+    } catch (...) {
+      status = 500;
+      spdlog::error("CoAPS request {} from {} failed: a non-standard exception", safeErrorText(request.target, 200),
+                    remote);
       answer(resource, session, pdu, query, response, coap::code(5, 0), ContentFormat::Json,
              coap::errorBody("internal error"));
     }
