@@ -17,6 +17,7 @@
 #include "tls/dtls_profile.hpp"
 #include "tls/handshake_peer.hpp"
 #include "transport/coaps/coap_codec.hpp"
+#include "transport/coaps/coap_request.hpp"
 #include "transport/coaps/libcoap_support.hpp"
 
 namespace rspf::transport {
@@ -37,16 +38,6 @@ std::string remoteOf(const coap_session_t* session) {
   unsigned char text[INET6_ADDRSTRLEN + 16] = {};
   std::size_t n = coap_print_addr(address, text, sizeof(text) - 1);
   return std::string(reinterpret_cast<const char*>(text), n);
-}
-
-Method methodOfCode(coap_pdu_code_t code) {
-  switch (code) {
-    case COAP_REQUEST_CODE_GET: return Method::Get;
-    case COAP_REQUEST_CODE_POST: return Method::Post;
-    case COAP_REQUEST_CODE_PUT: return Method::Put;
-    case COAP_REQUEST_CODE_DELETE: return Method::Delete;
-    default: return Method::Other;
-  }
 }
 
 void releaseBody(coap_session_t*, void* body) { delete static_cast<std::string*>(body); }
@@ -194,44 +185,21 @@ struct CoapsServer::Impl {
     const auto* state = static_cast<const SessionState*>(coap_session_get_app_data(session));
     Request request;
     request.scheme = "coaps";
-    request.method = methodOfCode(coap_pdu_get_code(pdu));
-    if (coap_string_t* path = coap_get_uri_path(pdu)) {
-      request.target = "/" + std::string(reinterpret_cast<const char*>(path->s), path->length);
-      coap_delete_string(path);
-    } else {
-      request.target = "/";
-    }
-    if (query != nullptr && query->length > 0)
-      request.target += "?" + std::string(reinterpret_cast<const char*>(query->s), query->length);
+    request.method = coap::methodOfCode(coap_pdu_get_code(pdu));
+    request.target = coap::targetOf(pdu, query);
     std::string remote = remoteOf(session);
     int status = 200;
     try {
       if (state == nullptr || !state->peer)
         throw Error(ErrorCode::Unauthorized,
                     "this DTLS session is not authenticated" + (state ? ": " + state->refusal : std::string()));
-      std::size_t length = 0, offset = 0, total = 0;
-      const std::uint8_t* data = nullptr;
-      if (coap_get_data_large(pdu, &length, &data, &offset, &total) != 0) {
-        if (offset != 0) {  // a block without its predecessors (RFC 7959 2.3: 4.08 Request Entity Incomplete)
-          status = 400;
-          answer(resource, session, pdu, query, response, coap::code(4, 8), ContentFormat::Json,
-                 coap::errorBody("Block1 transfer incomplete: block at offset " + std::to_string(offset) +
-                                 " without the blocks before it"));
-          return;
-        }
-        if (total > settings.maxBodyBytes || length > settings.maxBodyBytes)
-          throw Error(ErrorCode::PayloadTooLarge,
-                      "request body exceeds " + std::to_string(settings.maxBodyBytes) + " bytes");
-        request.body.assign(reinterpret_cast<const char*>(data), length);
+      if (auto offset = coap::readBodyAndOptions(pdu, settings.maxBodyBytes, request)) {
+        status = 400;  // a block without its predecessors (RFC 7959 2.3: 4.08 Request Entity Incomplete)
+        answer(resource, session, pdu, query, response, coap::code(4, 8), ContentFormat::Json,
+               coap::errorBody("Block1 transfer incomplete: block at offset " + std::to_string(*offset) +
+                               " without the blocks before it"));
+        return;
       }
-      bool present = false;
-      auto format = optionValue(pdu, coap::kOptionContentFormat, present);
-      if (present) {
-        auto number = coap::decodeUint(format);
-        if (!number || *number > 0xFFFF) throw Error(ErrorCode::BadRequest, "malformed Content-Format option");
-        request.contentFormat = coap::contentFormatOfNumber(static_cast<std::uint16_t>(*number));
-      }
-      request.originator = optionValue(pdu, coap::kOptionOneM2MFrom, present);
       auto answered = handler(*state->peer, request);
       status = answered.status == Status::Created ? 201 : answered.status == Status::Pending ? 202 : 200;
       answer(resource, session, pdu, query, response, coap::codeOf(answered.status, request.method),
