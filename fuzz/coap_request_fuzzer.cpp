@@ -26,10 +26,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   const auto& peer = kPeers[data[0] % 3];
   auto bytes = fuzz::withIdentifiers(std::string(fuzz::textOf(data + 1, size - 1)), store.store());
-  coap_pdu_t* pdu = coap_pdu_init(0, 0, 0, bytes.size() + 16);
+  coap_pdu_t* pdu = coap_pdu_init(COAP_MESSAGE_CON, COAP_REQUEST_CODE_GET, 0, bytes.size() + 16);
   if (pdu == nullptr) return 0;
+  // A request: class 0 with a detail (RFC 7252 12.1.1); anything else the listener never hands on.
   if (coap_pdu_parse(COAP_PROTO_UDP, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), pdu) != 0 &&
-      COAP_PDU_IS_REQUEST(pdu)) {
+      coap_pdu_get_code(pdu) >= 1 && coap_pdu_get_code(pdu) < 32) {
     mef::MefRouter router(store.store(), {fuzz::kMefFqdn}, store.kek(), std::chrono::seconds(10));
     coap_string_t* query = coap_get_query(pdu);
     transport::Request request;
