@@ -2,10 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-
 #include "admin_api/admin_api_server.hpp"
 #include "common/error.hpp"
+#include "common/text_file.hpp"
 #include "mef/approval_webhook.hpp"
 #include "mef/mef_certificate.hpp"
 #include "mef/mef_frameworks.hpp"
@@ -151,14 +150,8 @@ void MefServer::start() {
   if (impl_->coaps) {
     impl_->coaps->start();
     spdlog::info("MEF serves CoAPS on UDP port {}", impl_->coaps->port());
-    if (impl_->readyFile) {  // "<ready_file>.coaps": host:port, written whole (renamed into place)
-      auto ready = impl_->readyFile->string() + ".coaps";
-      {
-        std::ofstream out(ready + ".tmp", std::ios::trunc);
-        out << impl_->coapsHost << ":" << impl_->coaps->port() << "\n";
-      }
-      std::filesystem::rename(ready + ".tmp", ready);
-    }
+    if (impl_->readyFile)  // "<ready_file>.coaps"
+      writeReadyFile(impl_->readyFile->string() + ".coaps", impl_->coapsHost, impl_->coaps->port());
   }
   if (impl_->observabilityServer) impl_->observabilityServer->start();
   if (impl_->adminApi) impl_->adminApi->start();

@@ -2,11 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "common/error.hpp"
 #include "common/safe_text.hpp"
+#include "common/text_file.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_file.hpp"
 #include "cse_front/app_rule_sync.hpp"
@@ -105,13 +103,7 @@ struct EnrolmentTargetServer::Impl {
             [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
               return handle(peer, request);
             },
-            [this](const tls::AuthenticatedPeer& peer) {
-              auto cred = peer.attributes.find("credentialId");
-              auto lifetime = peer.attributes.find("lifetime");
-              auto until = lifetime == peer.attributes.end() ? std::nullopt : parseRfc3339(lifetime->second);
-              if (cred != peer.attributes.end())
-                rule.admit(cred->second, peer.principal, until.value_or(TimePoint::max()));
-            }),
+            [this](const tls::AuthenticatedPeer& peer) { admit(peer); }),
         renewal(
             "target '" + c.id + "' enrolment with the MEF",
             {fetcher.ownEnrolment().enrolledAt, fetcher.enrolmentExpiry()}, c.renewBefore, [this] { return renew(); },
@@ -133,6 +125,16 @@ struct EnrolmentTargetServer::Impl {
                                       {{"/serviceSubscribedAppRule", [this] { return rule.toJson().dump(); }}}});
   }
 
+  // An authenticated Enrolee's entry in the ServiceSubscribedAppRule record, until its key's
+  // Lifetime (issue 10 item 8): the same on every binding.
+  void admit(const tls::AuthenticatedPeer& peer) {
+    auto cred = peer.attributes.find("credentialId");
+    if (cred == peer.attributes.end()) return;
+    auto lifetime = peer.attributes.find("lifetime");
+    auto until = lifetime == peer.attributes.end() ? std::nullopt : parseRfc3339(lifetime->second);
+    rule.admit(cred->second, peer.principal, until.value_or(TimePoint::max()));
+  }
+
   // The CoAPS binding (PROTOCOL.md 7): the same framework, rule admission and resources over DTLS-PSK.
   void startCoaps(const config::HostPort& listen) {
     transport::CoapsServerSettings s;
@@ -140,12 +142,7 @@ struct EnrolmentTargetServer::Impl {
     s.port = listen.port;
     s.serverName = config.id;
     s.observer = &metrics;
-    s.onAuthenticated = [this](const tls::AuthenticatedPeer& peer) {
-      auto cred = peer.attributes.find("credentialId");
-      auto lifetime = peer.attributes.find("lifetime");
-      auto until = lifetime == peer.attributes.end() ? std::nullopt : parseRfc3339(lifetime->second);
-      if (cred != peer.attributes.end()) rule.admit(cred->second, peer.principal, until.value_or(TimePoint::max()));
-    };
+    s.onAuthenticated = [this](const tls::AuthenticatedPeer& peer) { admit(peer); };
     coaps.emplace(std::move(s), framework, [this](const tls::AuthenticatedPeer& peer, const transport::Request& r) {
       transport::HttpRequest http{std::string(transport::methodName(r.method)), r.target, {}, r.body};
       return transport::jsonResponse(handle(peer, http).body);
@@ -231,14 +228,8 @@ void EnrolmentTargetServer::start() {
   impl_->server.start();
   if (impl_->coaps) {
     impl_->coaps->start();
-    if (impl_->config.readyFile) {  // "<ready_file>.coaps": host:port, written whole
-      auto ready = impl_->config.readyFile->string() + ".coaps";
-      {
-        std::ofstream out(ready + ".tmp", std::ios::trunc);
-        out << impl_->config.coaps->host << ":" << impl_->coaps->port() << "\n";
-      }
-      std::filesystem::rename(ready + ".tmp", ready);
-    }
+    if (impl_->config.readyFile)  // "<ready_file>.coaps"
+      writeReadyFile(impl_->config.readyFile->string() + ".coaps", impl_->config.coaps->host, impl_->coaps->port());
   }
   if (impl_->observabilityServer) impl_->observabilityServer->start();
   impl_->sweeper.start();
