@@ -134,8 +134,8 @@ RawHandler baselineHandler(const RawCertificateAuthority& authority) {
 
 using Phase = MeasuredPhase<LoadResult>;
 
-Phase measure(const CertificateLoadTarget& target, const LoadSettings& settings) {
-  return measurePhase("", [&] { return runCertificateLoad(target, settings); });
+Phase measure(const char* name, const CertificateLoadTarget& target, const LoadSettings& settings) {
+  return measurePhase(name, [&] { return runCertificateLoad(target, settings); });
 }
 
 void printFloor(const char* when, const CryptoFloor& f) {
@@ -145,11 +145,12 @@ void printFloor(const char* when, const CryptoFloor& f) {
       when, f.perSecond(), static_cast<unsigned long long>(f.iterations), f.seconds, f.signUs, f.verifyUs, f.deriveUs);
 }
 
-void printPhase(const char* name, const Phase& p, const std::string& extra) {
+void printPhase(const Phase& p, const std::string& extra) {
   const auto& l = p.load;
-  std::printf("%-20s %9.1f enrolments/s  (%llu ok, %llu failed in %.2f s; p50 %.2f ms, p99 %.2f ms; %s)\n", name,
-              l.rate(), static_cast<unsigned long long>(l.successes), static_cast<unsigned long long>(l.failures),
-              l.elapsedSeconds, l.latencyP50Ms, l.latencyP99Ms, l.cipher.empty() ? "-" : l.cipher.c_str());
+  std::printf("%-20s %9.1f enrolments/s  (%llu ok, %llu failed in %.2f s; p50 %.2f ms, p99 %.2f ms; %s)\n",
+              p.name.c_str(), l.rate(), static_cast<unsigned long long>(l.successes),
+              static_cast<unsigned long long>(l.failures), l.elapsedSeconds, l.latencyP50Ms, l.latencyP99Ms,
+              l.cipher.empty() ? "-" : l.cipher.c_str());
   std::printf("  CPU per enrolment: client %.0f us, server %.0f us%s\n",
               perOperationUs(l.clientCpuSeconds, l.successes + l.failures),
               perOperationUs(p.serverCpuSeconds, l.successes + l.failures), extra.c_str());
@@ -207,19 +208,19 @@ int certificateEnrolmentBench(const std::vector<std::string>& args) {
     target.serverName = kMefFqdn;
     target.trustAnchor = &rawAuthority.certificate();
     target.identities = &identities;
-    auto baseline = measure(target, settings);
+    auto baseline = measure("baseline raw OpenSSL", target, settings);
     raw.stop();
-    printPhase("baseline raw OpenSSL", baseline, "");
+    printPhase(baseline, "");
 
     target.port = server.port();
     target.trustAnchor = trustAnchor.get();
     SyncProbe disk(dir.path());
     disk.start();
-    auto rspf = measure(target, settings);
+    auto rspf = measure("rspf MEF threads=1", target, settings);
     disk.stop();
     server.stop();
     server.wait();
-    printPhase("rspf MEF threads=1", rspf, "; disk sync meanwhile: " + disk.summary());
+    printPhase(rspf, "; disk sync meanwhile: " + disk.summary());
 
     auto after = measureCryptoFloor(kFloorDuration);
     printFloor("after", after);

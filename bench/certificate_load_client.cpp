@@ -42,24 +42,10 @@ struct Shared {
   std::vector<SslCtxPtr> contexts;  // one per identity
   sockaddr_in address{};
   Clock::time_point deadline;
-  std::mutex mutex;
-  LoadResult result;
-  std::vector<std::uint32_t> latenciesUs;
-
-  void noteFailure(const std::string& why) {
-    std::lock_guard lock(mutex);
-    if (result.firstFailure.empty()) result.firstFailure = why;
-  }
-  void noteCipher(const char* cipher) {
-    std::lock_guard lock(mutex);
-    if (result.cipher.empty()) result.cipher = cipher;
-    haveCipher = true;
-  }
-  std::atomic<bool> haveCipher{false};
 };
 
 // One certificate enrolment on a fresh connection; throws the reason of a failure.
-void enrolOnce(Shared& s, std::size_t index, const EVP_PKEY& csrKey) {
+void enrolOnce(Shared& s, std::size_t index, const EVP_PKEY& csrKey, std::string& cipher) {
   const auto& target = *s.target;
   const auto& identity = (*target.identities)[index];
   RawTlsConnection connection(s.address, s.contexts[index].get(), s.settings->ioTimeout);
@@ -79,39 +65,27 @@ void enrolOnce(Shared& s, std::size_t index, const EVP_PKEY& csrKey) {
                                    csr, "simpleenroll");
   if (ca::certificatesFromPkcs7(ca::estBase64Decode(issued, "the simpleenroll body")).empty())
     throw std::runtime_error("simpleenroll: no certificate in the answer");
-  if (!s.haveCipher.load(std::memory_order_relaxed)) s.noteCipher(SSL_get_cipher_name(connection.ssl()));
+  if (cipher.empty()) cipher = SSL_get_cipher_name(connection.ssl());
   connection.close();
 }
 
-void clientLoop(Shared& s, std::size_t thread, std::size_t threads, const std::vector<ca::EvpPkeyPtr>& keys) {
-  pthread_setname_np(pthread_self(), "bench-client");
-  const double cpuStart = threadCpuSeconds();
+void clientLoop(Shared& s, std::size_t thread, std::size_t threads, const std::vector<ca::EvpPkeyPtr>& keys,
+                ClientTally& tally) {
   const std::size_t identities = s.target->identities->size();
-  std::uint64_t ok = 0, failed = 0, turn = 0;
-  std::vector<std::uint32_t> latencies;
-  latencies.reserve(1 << 14);
+  std::uint64_t turn = 0;
+  tally.latenciesUs.reserve(1 << 14);
   while (Clock::now() < s.deadline) {
     std::size_t index = thread + threads * (turn % ((identities - thread + threads - 1) / threads));
     const EVP_PKEY& key = *keys[turn % keys.size()];
     ++turn;
     auto start = Clock::now();
     try {
-      enrolOnce(s, index, key);
-      ++ok;
-      latencies.push_back(static_cast<std::uint32_t>(
-          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count()));
+      enrolOnce(s, index, key, tally.cipher);
+      tally.succeeded(start);
     } catch (const std::exception& e) {
-      ++failed;
-      ERR_clear_error();
-      s.noteFailure(e.what());
+      tally.failed(e.what());
     }
   }
-  const double cpu = threadCpuSeconds() - cpuStart;
-  std::lock_guard lock(s.mutex);
-  s.result.successes += ok;
-  s.result.failures += failed;
-  s.result.clientCpuSeconds += cpu;
-  s.latenciesUs.insert(s.latenciesUs.end(), latencies.begin(), latencies.end());
 }
 
 }  // namespace
@@ -132,16 +106,10 @@ LoadResult runCertificateLoad(const CertificateLoadTarget& target, const LoadSet
   for (auto& own : keys)
     for (int i = 0; i < kKeysPerThread; ++i) own.push_back(ca::generateP256Key());
 
-  const auto start = Clock::now();
-  s.deadline = start + settings.duration;
-  std::vector<std::thread> workers;
-  for (std::size_t t = 0; t < threads; ++t)
-    workers.emplace_back([&s, &keys, t, threads] { clientLoop(s, t, threads, keys[t]); });
-  for (auto& w : workers) w.join();
-  s.result.elapsedSeconds = std::chrono::duration<double>(Clock::now() - start).count();
-  s.result.latencyP50Ms = percentileMs(s.latenciesUs, 0.50);
-  s.result.latencyP99Ms = percentileMs(s.latenciesUs, 0.99);
-  return s.result;
+  s.deadline = Clock::now() + settings.duration;
+  return runClientThreads(static_cast<int>(threads), [&s, &keys, threads](int t, ClientTally& tally) {
+    clientLoop(s, static_cast<std::size_t>(t), threads, keys[static_cast<std::size_t>(t)], tally);
+  });
 }
 
 }  // namespace rspf::bench

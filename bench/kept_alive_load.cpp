@@ -64,7 +64,7 @@ std::string exchange(Session& session, const std::string& request, const std::st
 
 }  // namespace
 
-KeptAliveResult runKeptAliveLoad(const KeptAliveTarget& target, const KeptAliveSettings& settings) {
+LoadResult runKeptAliveLoad(const KeptAliveTarget& target, const KeptAliveSettings& settings) {
   if (target.paths.empty()) throw std::invalid_argument("the kept-alive load needs at least one path");
   const sockaddr_in address = loopbackAddress(target.host, target.port);
   std::vector<std::string> requests;
@@ -79,71 +79,41 @@ KeptAliveResult runKeptAliveLoad(const KeptAliveTarget& target, const KeptAliveS
     interval =
         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(sessions / *settings.totalRate));
 
-  KeptAliveResult result;
-  std::mutex mutex;
-  std::vector<std::uint32_t> latencies;
   const auto start = Clock::now();
   const auto deadline = start + settings.duration;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < sessions; ++t)
-    threads.emplace_back([&, t] {
-      pthread_setname_np(pthread_self(), "bench-client");
-      const double cpuStart = threadCpuSeconds();
-      std::uint64_t ok = 0, failed = 0, reconnects = 0;
-      std::vector<std::uint32_t> mine;
-      std::string why, cipher;
-      std::unique_ptr<Session> session;
-      std::size_t next = static_cast<std::size_t>(t);
-      // Sessions start spread over one interval, not all at once.
-      auto scheduled = start + (interval ? *interval * t / sessions : Clock::duration{});
-      while (true) {
-        if (interval) {
-          if (scheduled >= deadline) break;
-          std::this_thread::sleep_until(scheduled);
-        } else {
-          scheduled = Clock::now();
-          if (scheduled >= deadline) break;
-        }
-        try {
-          if (!session) {
-            if (ok + failed > 0) ++reconnects;
-            session = std::make_unique<Session>(ctx.get(), target, address, settings.ioTimeout);
-            if (cipher.empty()) cipher = session->cipher();
-          }
-          bool closed = false;
-          std::string e = exchange(*session, requests[next++ % requests.size()], target.expectInBody, closed);
-          if (closed) session.reset();
-          if (e.empty()) {
-            ++ok;
-            mine.push_back(static_cast<std::uint32_t>(
-                std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - scheduled).count()));
-          } else {
-            ++failed;
-            if (why.empty()) why = e;
-          }
-        } catch (const std::exception& e) {
-          ++failed;
-          session.reset();
-          if (why.empty()) why = e.what();
-        }
-        if (interval) scheduled += *interval;
+  return runClientThreads(sessions, [&](int t, ClientTally& tally) {
+    std::unique_ptr<Session> session;
+    std::size_t next = static_cast<std::size_t>(t);
+    // Sessions start spread over one interval, not all at once.
+    auto scheduled = start + (interval ? *interval * t / sessions : Clock::duration{});
+    while (true) {
+      if (interval) {
+        if (scheduled >= deadline) break;
+        std::this_thread::sleep_until(scheduled);
+      } else {
+        scheduled = Clock::now();
+        if (scheduled >= deadline) break;
       }
-      session.reset();
-      const double cpu = threadCpuSeconds() - cpuStart;
-      std::lock_guard lock(mutex);
-      result.successes += ok;
-      result.failures += failed;
-      result.reconnects += reconnects;
-      result.clientCpuSeconds += cpu;
-      if (result.firstFailure.empty()) result.firstFailure = why;
-      if (result.cipher.empty()) result.cipher = cipher;
-      latencies.insert(latencies.end(), mine.begin(), mine.end());
-    });
-  for (auto& t : threads) t.join();
-  result.elapsedSeconds = std::chrono::duration<double>(Clock::now() - start).count();
-  result.latencyP50Ms = percentileMs(latencies, 0.50);
-  result.latencyP99Ms = percentileMs(latencies, 0.99);
-  return result;
+      try {
+        if (!session) {
+          if (tally.successes + tally.failures > 0) ++tally.reconnects;
+          session = std::make_unique<Session>(ctx.get(), target, address, settings.ioTimeout);
+          if (tally.cipher.empty()) tally.cipher = session->cipher();
+        }
+        bool closed = false;
+        std::string e = exchange(*session, requests[next++ % requests.size()], target.expectInBody, closed);
+        if (closed) session.reset();
+        if (e.empty())
+          tally.succeeded(scheduled);  // latency from the scheduled time: a late start counts
+        else
+          tally.failed(e);
+      } catch (const std::exception& e) {
+        session.reset();
+        tally.failed(e.what());
+      }
+      if (interval) scheduled += *interval;
+    }
+  });
 }
 
 }  // namespace rspf::bench

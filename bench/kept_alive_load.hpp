@@ -31,20 +31,8 @@ struct KeptAliveSettings {
   std::chrono::milliseconds ioTimeout{5000};
 };
 
-struct KeptAliveResult {
-  std::uint64_t successes = 0;
-  std::uint64_t failures = 0;
-  std::uint64_t reconnects = 0;  // sessions the server closed, opened again
-  double elapsedSeconds = 0;
-  double clientCpuSeconds = 0;
-  double latencyP50Ms = 0;
-  double latencyP99Ms = 0;
-  std::string cipher;
-  std::string firstFailure;
-  double rate() const { return elapsedSeconds > 0 ? static_cast<double>(successes) / elapsedSeconds : 0; }
-};
-
-// Blocks for about settings.duration. Never throws for a failed request: it counts it.
-KeptAliveResult runKeptAliveLoad(const KeptAliveTarget& target, const KeptAliveSettings& settings);
+// Blocks for about settings.duration. Never throws for a failed request: it counts it (and the
+// sessions the server closed, opened again, in `reconnects`).
+LoadResult runKeptAliveLoad(const KeptAliveTarget& target, const KeptAliveSettings& settings);
 
 }  // namespace rspf::bench

@@ -16,7 +16,7 @@
 #include "machine_facts.hpp"
 #include "measured_phase.hpp"
 #include "mef/mef_server.hpp"
-#include "raw_kept_alive_server.hpp"
+#include "raw_tls_server.hpp"
 #include "target_fixture.hpp"
 #include "transport/https/https_client.hpp"
 
@@ -73,7 +73,7 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
   return o;
 }
 
-using Phase = MeasuredPhase<KeptAliveResult>;
+using Phase = MeasuredPhase<LoadResult>;
 
 Phase measure(const std::string& name, const KeptAliveTarget& target, const KeptAliveSettings& settings) {
   return measurePhase(name, [&] { return runKeptAliveLoad(target, settings); });
@@ -128,7 +128,7 @@ int keyRetrievalBench(const std::vector<std::string>& args) {
 
     Phase baseline, full, paced;
     if (o.only != "rspf") {
-      RawKeptAliveServer raw(target.kre, answer.body);
+      RawTlsServer raw(target.kre, answer.body, RawSessions::ThreadEach);
       raw.start();
       KeptAliveTarget rawLoad = load;
       rawLoad.port = raw.port();

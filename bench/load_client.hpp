@@ -4,6 +4,7 @@
 // The same code loads the MEF and the raw OpenSSL baseline, so the two rates are comparable.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ struct LoadSettings {
 struct LoadResult {
   std::uint64_t successes = 0;
   std::uint64_t failures = 0;
+  std::uint64_t reconnects = 0;  // kept-alive sessions the server closed, opened again
   double elapsedSeconds = 0;
   double clientCpuSeconds = 0;  // CPU time of the client threads only
   double latencyP50Ms = 0;      // connect to last response byte, successes only
@@ -58,6 +60,23 @@ struct LoadResult {
 
 // Blocks for about settings.duration and returns. Never throws for a failed connection: it counts it.
 LoadResult runLoad(const LoadTarget& target, const LoadSettings& settings);
+
+// What one client thread of a load generator counts; the run merges every thread's tally.
+struct ClientTally {
+  std::uint64_t successes = 0;
+  std::uint64_t failures = 0;
+  std::uint64_t reconnects = 0;
+  std::string firstFailure;
+  std::string cipher;  // the first negotiated
+  std::vector<std::uint32_t> latenciesUs;
+  void succeeded(std::chrono::steady_clock::time_point since);  // the latency runs from `since`
+  void failed(const std::string& why);
+};
+
+// Every load generator's threads: `clients` threads named "bench-client" (profiles tell the load from
+// the server by it), thread i running `loop(i, tally)` to its end; one LoadResult of their tallies,
+// their CPU time, the run's wall time and the latency percentiles.
+LoadResult runClientThreads(int clients, const std::function<void(int index, ClientTally& tally)>& loop);
 
 // The p-quantile (0..1) of latencies in microseconds, in milliseconds (reorders `v`); 0 when empty.
 double percentileMs(std::vector<std::uint32_t>& v, double p);

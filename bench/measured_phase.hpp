@@ -1,5 +1,5 @@
 #pragma once
-// One phase of a benchmark as the reports print it: the load's result (LoadResult, KeptAliveResult),
+// One phase of a benchmark as the reports print it: the load's result (LoadResult),
 // the server's CPU meanwhile (the process's CPU minus the client threads'; the kernel's loopback work
 // is charged to whichever side sent, so the split is approximate), and its row in the phase table.
 #include <cstdint>

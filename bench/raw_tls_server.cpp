@@ -2,19 +2,19 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
 namespace rspf::bench {
 namespace {
-
-RawAnswer statusTrue(const RawHttpMessage&) { return {"application/json", "{\"Status\":true}"}; }
 
 bool writeAll(SSL* ssl, const std::string& bytes) {
   return SSL_write(ssl, bytes.data(), static_cast<int>(bytes.size())) == static_cast<int>(bytes.size());
@@ -22,12 +22,18 @@ bool writeAll(SSL* ssl, const std::string& bytes) {
 
 }  // namespace
 
-RawTlsServer::RawTlsServer(crypto::SecretBytes psk)
-    : psk_(std::move(psk)), ctx_(newRawPskServerContext(psk_)), handler_(statusTrue) {
+RawTlsServer::RawTlsServer(crypto::SecretBytes psk, std::string body, RawSessions sessions)
+    : psk_(std::move(psk)),
+      ctx_(newRawPskServerContext(psk_)),
+      handler_([body = std::move(body)](const RawHttpMessage&) {
+        return RawAnswer{"application/json", body};
+      }),
+      sessions_(sessions) {
   listenFd_ = listenOnLoopback(port_);
 }
 
-RawTlsServer::RawTlsServer(SslCtxPtr ctx, RawHandler handler) : ctx_(std::move(ctx)), handler_(std::move(handler)) {
+RawTlsServer::RawTlsServer(SslCtxPtr ctx, RawHandler handler, RawSessions sessions)
+    : ctx_(std::move(ctx)), handler_(std::move(handler)), sessions_(sessions) {
   listenFd_ = listenOnLoopback(port_);
 }
 
@@ -43,21 +49,44 @@ void RawTlsServer::start() {
 void RawTlsServer::stop() {
   stopping_ = true;
   if (thread_.joinable()) thread_.join();
+  std::vector<std::thread> sessions;
+  {
+    std::lock_guard lock(mutex_);
+    for (int fd : sessionFds_) ::shutdown(fd, SHUT_RDWR);  // a blocked SSL_read returns
+    sessions.swap(sessionThreads_);
+  }
+  for (auto& t : sessions) t.join();
 }
 
 void RawTlsServer::serve() {
   acceptUntilStopped(listenFd_, stopping_, [this](int fd) {
+    if (sessions_ == RawSessions::ThreadEach) {
+      std::lock_guard lock(mutex_);
+      sessionFds_.push_back(fd);
+      sessionThreads_.emplace_back([this, fd] { serveOnItsOwnThread(fd); });
+      return;
+    }
     serveOne(fd);
     ::close(fd);
   });
 }
 
+void RawTlsServer::serveOnItsOwnThread(int fd) {
+  pthread_setname_np(pthread_self(), "raw-server");
+  serveOne(fd);
+  std::lock_guard lock(mutex_);
+  sessionFds_.erase(std::remove(sessionFds_.begin(), sessionFds_.end(), fd), sessionFds_.end());
+  ::close(fd);
+}
+
 void RawTlsServer::serveOne(int fd) {
   int one = 1;
-  timeval tv{2, 0};  // a stuck client cannot hold the only thread for long
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  if (sessions_ == RawSessions::OneAtATime) {
+    timeval tv{2, 0};  // a stuck client cannot hold the only thread for long
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  }
   SSL* ssl = SSL_new(ctx_.get());
   bool ok = false;
   if (ssl != nullptr) {
