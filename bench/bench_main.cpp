@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "certificate_enrolment_bench.hpp"
+#include "coaps_enrolment_bench.hpp"
 #include "cse_front_bench.hpp"
 #include "first_contact_bench.hpp"
 #include "gba_enrolment_bench.hpp"
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
                  "  certificate-enrolment\n"
                  "                  certificate enrolments/s (mutual TLS + exchange + csrattrs + simpleenroll)\n"
                  "                  vs. a raw OpenSSL server doing the same handshake and a CA's work\n"
+                 "  coaps-enrolment CoAPS PSK enrolments/s (DTLS-PSK handshake + exchange) of the MEF's CoAPS\n"
+                 "                  listener vs. a raw libcoap DTLS-PSK server answering a fixed body\n"
                  "  gba-enrolment   GBA enrolments/s (Ub with the BSF + TLS-PSK with Ks_NAF + exchange) vs.\n"
                  "                  the same TLS handshakes and requests against raw OpenSSL servers\n"
                  "  key-retrieval   MEF Key Retrieval fetches/s over kept-alive TLS-PSK sessions vs. a raw\n"
@@ -36,6 +39,7 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "psk-enrolment") return rspf::bench::pskEnrolmentBench({args.begin() + 1, args.end()});
   if (args[0] == "certificate-enrolment") return rspf::bench::certificateEnrolmentBench({args.begin() + 1, args.end()});
+  if (args[0] == "coaps-enrolment") return rspf::bench::coapsEnrolmentBench({args.begin() + 1, args.end()});
   if (args[0] == "cse-front") return rspf::bench::cseFrontBench({args.begin() + 1, args.end()});
   if (args[0] == "key-retrieval") return rspf::bench::keyRetrievalBench({args.begin() + 1, args.end()});
   if (args[0] == "first-contact") return rspf::bench::firstContactBench({args.begin() + 1, args.end()});

@@ -14,7 +14,7 @@
 #include <string>
 #include <thread>
 
-#include "admin/administration.hpp"
+#include "bench_enrolees.hpp"
 #include "bench_log.hpp"
 #include "bench_options.hpp"
 #include "bench_temp_dir.hpp"
@@ -127,23 +127,6 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
   }
   if (o.instances > 1 && o.store != "postgresql") throw std::invalid_argument("--instances needs --store postgresql");
   return o;
-}
-
-// Registers `count` Enrolees with generated Kpm; returns their (KpmId, Kpm).
-std::vector<PskCredential> registerEnrolees(const store::StoreSettings& settings, const store::KeyEncryptionKey& kek,
-                                            int count) {
-  auto store = store::openStore(settings, kek);
-  std::vector<PskCredential> credentials;
-  for (int i = 0; i < count; ++i) {
-    char id[32];
-    std::snprintf(id, sizeof id, "%04d", i);
-    admin::AddEnroleeRequest request;
-    request.enroleeId = std::string("cse-") + id + ".bench.example.com";
-    request.kpmId = std::string("kpm-") + id;
-    auto result = admin::addEnrolee(*store, std::move(request));
-    credentials.push_back({std::string("kpm-") + id, std::move(*result.generatedKpm)});
-  }
-  return credentials;
 }
 
 struct PhaseResult {

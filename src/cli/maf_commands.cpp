@@ -24,7 +24,9 @@ std::function<std::optional<int>()> addMafConnectCommand(CLI::App& app) {
   cmd->add_option("--credentials", o->credentials, "credential file written by `rspf enrol --maf`")
       ->capture_default_str();
   cmd->add_option("--credential-key", o->credentialKey, "key file sealing the credential file");
-  cmd->add_option("--maf", o->request.mafUrl, "MAF URL, https://host:port (default: the instruction's mafUri)");
+  cmd->add_option("--maf", o->request.mafUrl,
+                  "MAF URL, https://host:port, or coaps://host:port for the symmetric credential type (default: the "
+                  "instruction's mafUri)");
   cmd->add_option("--identity", o->identity,
                   "symmetric psk_identity: auto (the KmId once assigned, else KeId), keid, kmid or derived")
       ->check(CLI::IsMember({"auto", "keid", "kmid", "derived"}))

@@ -58,7 +58,9 @@ BootstrapInstructions instructionsOf(const nlohmann::json& p) {
   i.enroleeId = requireString(p, "enroleeId");
   i.kpmId = optionalString(p, "kpmId");
   i.mefUri = requireString(p, "mefUri");
-  if (i.mefUri.rfind("https://", 0) != 0) malformed("'mefUri' must be an https:// URI");
+  // Either binding (PROTOCOL.md 7): the Enrolee opens its MEF channel on the scheme named here.
+  if (i.mefUri.rfind("https://", 0) != 0 && i.mefUri.rfind("coaps://", 0) != 0)
+    malformed("'mefUri' must be an https:// or a coaps:// URI");
   i.mefFqdn = requireString(p, "mefFqdn");
   if (!crypto::isAsciiIdentifier(i.mefFqdn)) malformed("'mefFqdn' must be an ASCII FQDN");
   i.mefTrustAnchorsPem = optionalString(p, "mefTrustAnchors");

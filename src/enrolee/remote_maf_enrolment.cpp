@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "common/strict_json.hpp"
 #include "common/text_file.hpp"
+#include "enrolee/bootstrap_credential.hpp"
 #include "enrolee/enrolment_client.hpp"
 #include "transport/https/https_client.hpp"
 
@@ -53,7 +54,10 @@ transport::HttpResponse requestMaf(EnroleeCredentials& c, const MafRequest& r) {
   if (c.expiry <= now() && !r.evenIfExpired)
     throw Error(ErrorCode::Config, "the Enrolment Key expired at " + toRfc3339(c.expiry) + "; enrol again");
   auto endpoint = transport::parseHttpsUrl(url);
-  if (!endpoint) throw Error(ErrorCode::Config, "MAF URL must look like https://host:port, got '" + url + "'");
+  if (!endpoint)
+    throw Error(ErrorCode::Config,
+                "the certificate credential type runs over TLS: the MAF URL must look like https://host:port, got '" +
+                    url.substr(0, 200) + "'");
   auto certificate = ca::loadCertificateFile(r.certificate->certificate);
   auto key = ca::loadPrivateKeyFile(r.certificate->privateKey);
   auto anchors = ca::loadTrustStoreFile(r.certificate->trustAnchors);
@@ -92,12 +96,15 @@ RemoteMafEnrolment performRemoteMafEnrolment(EnroleeCredentials& c,
     km->kmId = result.kmId;
   }
 
-  // 8.3.3.1 step 8: "the Enrolee sends a message to the MEF indicating success".
-  auto endpoint = transport::parseHttpsUrl(c.mefUrl);
-  if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + c.mefUrl);
-  transport::HttpsClient mef(*endpoint, tls::PskClientSettings{c.mefFqdn, false}, {c.kreId, c.kre});
-  auto done = mef.request({"POST", "/enrolment/exchange/complete", {}, R"({"step":"mafEnrolment"})"});
-  if (done.status != 200) throwMefError(done, "Remote MAF Enrolment completion");
+  // 8.3.3.1 step 8: "the Enrolee sends a message to the MEF indicating success", on a
+  // re-authentication session (KreId/Kre) over the binding it enrolled on (https:// or coaps://).
+  auto mef = openMefChannel(c.mefUrl, c.mefFqdn, PreProvisionedKey{c.kreId, c.kre});
+  transport::Request done;
+  done.method = transport::Method::Post;
+  done.target = "/enrolment/exchange/complete";
+  done.contentFormat = transport::ContentFormat::Json;
+  done.body = R"({"step":"mafEnrolment"})";
+  mef->send(done, "Remote MAF Enrolment completion");
   spdlog::debug("Remote MAF Enrolment with '{}' reported to the MEF", result.mafId);
   return result;
 }

@@ -15,6 +15,7 @@ const config::Schema& mafConfigSchema() {
       config::withListenerLimits({"maf",
                                   {{"id"},
                                    {"listen", KeyKind::HostPort},
+                                   {"listen_coaps", KeyKind::HostPort},
                                    {"threads"},
                                    {"ready_file", KeyKind::OutputFile},
                                    {"certificate", KeyKind::Certificate},
@@ -39,6 +40,7 @@ MafConfig loadMafConfig(const std::filesystem::path& file) {
   auto listen = config::parseHostPort(cf.string("maf.listen").value_or("127.0.0.1:9444"), "maf.listen");
   c.host = listen.host;
   c.port = listen.port;
+  if (auto coaps = cf.string("maf.listen_coaps")) c.coaps = config::parseHostPort(*coaps, "maf.listen_coaps");
   c.limits = config::loadListenerLimits(cf, "maf");
   c.threads = static_cast<int>(cf.integer("maf.threads").value_or(2));
   c.readyFile = cf.path("maf.ready_file");

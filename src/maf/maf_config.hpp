@@ -1,7 +1,8 @@
 #pragma once
 // `rspf maf --config FILE`: a MAF (M2M Authentication Function) as Enrolment Target (seed 8.3.3.4).
 //   [maf]  id (the MAF-ID, its FQDN: Target-ID, expected SNI, its certificate's dNSName),
-//          listen = "host:port", threads, ready_file,
+//          listen = "host:port", listen_coaps = "host:port" (DTLS-PSK Enrolees over CoAPS), threads,
+//          ready_file,
 //          certificate, certificate_key (PEM; presented to the MEF and to Enrolees),
 //          enrolee_trust_anchors (PEM; optional: Enrolee certificates for the certificate credential type),
 //          renew_before ("10%" of the certificate's lifetime, or a duration): when it renews its
@@ -16,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "config/config_file.hpp"
 #include "config/config_schema.hpp"
 #include "observability/observability_settings.hpp"
 #include "target/credential_renewal.hpp"
@@ -27,6 +29,9 @@ struct MafConfig {
   std::string id;
   std::string host = "127.0.0.1";
   std::uint16_t port = 9444;
+  // [maf] listen_coaps: also accept symmetric (KeId/KmId) Enrolees over CoAPS (PROTOCOL.md 7); 0
+  // picks a free port, written to "<ready_file>.coaps". The certificate credential type stays on TLS.
+  std::optional<config::HostPort> coaps;
   transport::ListenerLimits limits;  // [maf] max_connections, ... (config/listener_limits_config.hpp)
   int threads = 2;
   std::optional<std::filesystem::path> readyFile;

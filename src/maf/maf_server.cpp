@@ -19,6 +19,7 @@
 #include "procedures/json_body.hpp"
 #include "target/expiry_sweeper.hpp"
 #include "target/periodic_task.hpp"
+#include "target/target_coaps_listener.hpp"
 #include "transport/https/http_message.hpp"
 #include "transport/https/https_client.hpp"
 #include "transport/https/https_server.hpp"
@@ -69,6 +70,7 @@ struct MafServer::Impl {
   ca::X509StorePtr enroleeTrustAnchors;
   tls::CertificateSlot slot{certificate.get(), privateKey.get()};  // what new handshakes present
   std::optional<transport::HttpsServer> server;
+  std::optional<target::TargetCoapsListener> coaps;  // [maf] listen_coaps
   std::optional<observability::ObservabilityServer> observabilityServer;
   target::ExpirySweeper sweeper{cache, [this](const std::string& credentialId) {
                                   rule.erase(credentialId);
@@ -103,11 +105,8 @@ struct MafServer::Impl {
         [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& request) {
           return handle(peer, request);
         },
-        [this](const tls::AuthenticatedPeer& peer) {
-          auto credentialId = attributeOf(peer, "credentialId");
-          auto until = parseRfc3339(attributeOf(peer, "lifetime"));
-          if (!credentialId.empty()) rule.admit(credentialId, peer.principal, until.value_or(TimePoint::max()));
-        });
+        [this](const tls::AuthenticatedPeer& peer) { admit(peer); });
+    if (c.coaps) startCoaps(*c.coaps);
     fetcher.observeWith(
         [this](std::string_view outcome, std::chrono::nanoseconds latency) { metrics.keyRetrieval(outcome, latency); });
     if (c.observability)
@@ -123,6 +122,23 @@ struct MafServer::Impl {
         "the MAF's certificate", target::Validity{issued.notBefore, issued.notAfter}, c.renewBefore,
         [this] { return renewCertificate(); },
         [this](bool renewed, TimePoint expiry) { metrics.credentialRenewal("certificate", renewed, toUnix(expiry)); });
+  }
+
+  // An authenticated Enrolee's entry in the ServiceSubscribedAppRule record, until its Km's
+  // Lifetime: the same on both bindings.
+  void admit(const tls::AuthenticatedPeer& peer) {
+    auto credentialId = attributeOf(peer, "credentialId");
+    auto until = parseRfc3339(attributeOf(peer, "lifetime"));
+    if (!credentialId.empty()) rule.admit(credentialId, peer.principal, until.value_or(TimePoint::max()));
+  }
+
+  // The CoAPS binding (PROTOCOL.md 7): the symmetric credential type (KeId, then the KmId it assigns)
+  // over DTLS-PSK, with the same resources and admission as over TLS.
+  void startCoaps(const config::HostPort& listen) {
+    coaps.emplace(
+        listen, config.id, &metrics, framework, [this](const tls::AuthenticatedPeer& peer) { admit(peer); },
+        [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& r) { return handle(peer, r); },
+        config.readyFile);
   }
 
   // /healthz: listening, the certificate it fetches keys with is still valid, and no due renewal
@@ -226,6 +242,7 @@ std::uint16_t MafServer::port() const { return impl_->server->port(); }
 
 void MafServer::start() {
   impl_->server->start();
+  if (impl_->coaps) impl_->coaps->start();  // and "<ready_file>.coaps"
   if (impl_->observabilityServer) impl_->observabilityServer->start();
   impl_->sweeper.start();
   impl_->renewal->start();
@@ -237,10 +254,12 @@ void MafServer::stop() {
   impl_->renewal->stop();
   impl_->sweeper.stop();
   if (impl_->observabilityServer) impl_->observabilityServer->stop();
+  if (impl_->coaps) impl_->coaps->stop();
   impl_->server->stop();
 }
 
 void MafServer::wait() {
+  if (impl_->coaps) impl_->coaps->wait();
   impl_->server->wait();
   impl_->sweeper.join();
   impl_->renewal->join();

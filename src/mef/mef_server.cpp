@@ -145,6 +145,7 @@ MefServer::MefServer(const MefConfig& config) {
 
 MefServer::~MefServer() = default;
 std::uint16_t MefServer::port() const { return impl_->server.port(); }
+std::uint16_t MefServer::coapsPort() const { return impl_->coaps ? impl_->coaps->port() : 0; }
 void MefServer::start() {
   impl_->server.start();
   if (impl_->coaps) {

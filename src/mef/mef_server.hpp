@@ -11,6 +11,7 @@ class MefServer {
   explicit MefServer(const MefConfig& config);  // opens the store and binds the listener
   ~MefServer();
   std::uint16_t port() const;
+  std::uint16_t coapsPort() const;  // the CoAPS listener's UDP port; 0 without [mef] listen_coaps
   void start();
   void stop();
   void wait();

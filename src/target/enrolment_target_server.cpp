@@ -15,7 +15,7 @@
 #include "target/credential_renewal.hpp"
 #include "target/enrolment_target_framework.hpp"
 #include "target/expiry_sweeper.hpp"
-#include "transport/coaps/coaps_server.hpp"
+#include "target/target_coaps_listener.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::target {
@@ -84,7 +84,7 @@ struct EnrolmentTargetServer::Impl {
   MefKeyFetcher fetcher;
   EnrolmentTargetFramework framework;
   transport::HttpsServer server;
-  std::optional<transport::CoapsServer> coaps;  // [target] listen_coaps
+  std::optional<TargetCoapsListener> coaps;  // [target] listen_coaps
   std::optional<observability::ObservabilityServer> observabilityServer;
   ExpirySweeper sweeper{cache, [this](const std::string& credentialId) { rule.erase(credentialId); }};
   CredentialRenewal renewal;
@@ -137,16 +137,10 @@ struct EnrolmentTargetServer::Impl {
 
   // The CoAPS binding (PROTOCOL.md 7): the same framework, rule admission and resources over DTLS-PSK.
   void startCoaps(const config::HostPort& listen) {
-    transport::CoapsServerSettings s;
-    s.host = listen.host;
-    s.port = listen.port;
-    s.serverName = config.id;
-    s.observer = &metrics;
-    s.onAuthenticated = [this](const tls::AuthenticatedPeer& peer) { admit(peer); };
-    coaps.emplace(std::move(s), framework, [this](const tls::AuthenticatedPeer& peer, const transport::Request& r) {
-      transport::HttpRequest http{std::string(transport::methodName(r.method)), r.target, {}, r.body};
-      return transport::jsonResponse(handle(peer, http).body);
-    });
+    coaps.emplace(
+        listen, config.id, &metrics, framework, [this](const tls::AuthenticatedPeer& peer) { admit(peer); },
+        [this](const tls::AuthenticatedPeer& peer, const transport::HttpRequest& r) { return handle(peer, r); },
+        config.readyFile);
   }
 
   // Forwarding mode (docs/cse-front.md): the session's key is checked with the framework on every
@@ -226,11 +220,7 @@ std::uint16_t EnrolmentTargetServer::port() const { return impl_->server.port();
 
 void EnrolmentTargetServer::start() {
   impl_->server.start();
-  if (impl_->coaps) {
-    impl_->coaps->start();
-    if (impl_->config.readyFile)  // "<ready_file>.coaps"
-      writeReadyFile(impl_->config.readyFile->string() + ".coaps", impl_->config.coaps->host, impl_->coaps->port());
-  }
+  if (impl_->coaps) impl_->coaps->start();  // and "<ready_file>.coaps"
   if (impl_->observabilityServer) impl_->observabilityServer->start();
   impl_->sweeper.start();
   impl_->renewal.start();

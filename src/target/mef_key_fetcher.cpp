@@ -27,7 +27,7 @@ void MefKeyFetcher::replace(enrolee::EnroleeCredentials own) {
   auto next = std::make_shared<Credential>();
   next->expiry = own.expiry;
   next->own = std::move(own);
-  next->sessions = sessionsFor(*next);
+  openSessionsFor(*next);
   std::lock_guard lock(mutex_);
   credential_ = std::move(next);
 }
@@ -38,7 +38,7 @@ void MefKeyFetcher::replace(MefCertificateCredentials certificate) {
   next->own.mefFqdn = certificate.mefFqdn;
   next->expiry = ca::describeIssuedCertificate(ca::certificateDer(*certificate.certificate)).notAfter;
   next->certificate = std::move(certificate);
-  next->sessions = sessionsFor(*next);
+  openSessionsFor(*next);
   std::lock_guard lock(mutex_);
   credential_ = std::move(next);
 }
@@ -56,10 +56,19 @@ enrolee::EnroleeCredentials MefKeyFetcher::ownEnrolment() const {
   return c->own;
 }
 
-std::unique_ptr<transport::HttpsConnectionPool> MefKeyFetcher::sessionsFor(const Credential& c) {
+void MefKeyFetcher::openSessionsFor(Credential& c) {
+  if (auto coaps = transport::parseCoapsUrl(c.own.mefUrl)) {
+    if (c.certificate)
+      throw Error(ErrorCode::Config,
+                  "a certificate authenticates to the MEF over TLS only: its URL must be https://, got '" +
+                      c.own.mefUrl.substr(0, 200) + "'");
+    c.coaps =
+        std::make_unique<MefCoapsSession>(*coaps, c.own.mefFqdn, tls::PskClientCredentials{c.own.kreId, c.own.kre});
+    return;
+  }
   auto endpoint = transport::parseHttpsUrl(c.own.mefUrl);
-  if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + c.own.mefUrl);
-  return std::make_unique<transport::HttpsConnectionPool>([&c, endpoint = *endpoint] {
+  if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + c.own.mefUrl.substr(0, 200));
+  c.sessions = std::make_unique<transport::HttpsConnectionPool>([&c, endpoint = *endpoint] {
     constexpr auto kTimeout = std::chrono::seconds(5);
     if (c.certificate) {
       const auto& certificate = *c.certificate;
@@ -76,10 +85,18 @@ std::unique_ptr<transport::HttpsConnectionPool> MefKeyFetcher::sessionsFor(const
 
 transport::HttpResponse MefKeyFetcher::get(const std::string& path) const {
   auto c = current();  // held until the answer: its sessions live while in use
+  if (c->coaps) {      // a refusal throws, with the MEF's reason
+    transport::HttpResponse response;
+    response.body = c->coaps->get(path, targetId_).body;
+    return response;
+  }
   return c->sessions->request({"GET", path, {{"X-M2M-Origin", targetId_}}, ""});
 }
 
-std::uint64_t MefKeyFetcher::sessionsOpened() const { return current()->sessions->opened(); }
+std::uint64_t MefKeyFetcher::sessionsOpened() const {
+  auto c = current();
+  return c->coaps ? c->coaps->opened() : c->sessions->opened();
+}
 
 ProvisionedKey MefKeyFetcher::fetch(const std::string& keId, int suid) const {
   const auto started = std::chrono::steady_clock::now();

@@ -5,7 +5,8 @@
 // the MEF are arranged case by case).
 //
 // Sessions kept alive (issue 14 item 5): the fetches share a few TLS sessions with the MEF, opened
-// with the current credential; a first contact then costs one request, not a handshake too. A
+// with the current credential; a first contact then costs one request, not a handshake too. Over
+// CoAPS (a coaps:// MEF URL, KreId/Kre only) the fetches share one DTLS session (mef_coaps_session). A
 // replaced credential gets sessions of its own, and the old ones close with the last fetch that
 // used them: no session outlives the credential it was opened with.
 #include <chrono>
@@ -17,6 +18,7 @@
 
 #include "ca/openssl_objects.hpp"
 #include "enrolee/enrolee_credentials.hpp"
+#include "target/mef_coaps_session.hpp"
 #include "target/provisioned_key_cache.hpp"
 #include "transport/https/http_message.hpp"
 #include "transport/https/https_connection_pool.hpp"
@@ -63,10 +65,12 @@ class MefKeyFetcher {
     enrolee::EnroleeCredentials own;  // mefUrl and mefFqdn in both variants
     std::optional<MefCertificateCredentials> certificate;
     TimePoint expiry{};
-    std::unique_ptr<transport::HttpsConnectionPool> sessions;  // opened with this credential only
+    // Opened with this credential only: HTTPS sessions, or (a coaps:// MEF URL) one DTLS session.
+    std::unique_ptr<transport::HttpsConnectionPool> sessions;
+    std::unique_ptr<MefCoapsSession> coaps;
   };
-  // Its sessions with the MEF at `url`, authenticated by `c` (which must outlive them).
-  static std::unique_ptr<transport::HttpsConnectionPool> sessionsFor(const Credential& c);
+  // Its sessions with the MEF at its URL, authenticated by `c` (which must outlive them).
+  static void openSessionsFor(Credential& c);
   std::shared_ptr<const Credential> current() const;
   ProvisionedKey fetchFromMef(const std::string& keId, int suid) const;
 

@@ -139,6 +139,21 @@ TEST_F(BootstrapInstructionBundle, MissingFieldsAreRefused) {
       ErrorCode::BadRequest, "enrolmentExpirySeconds");
 }
 
+TEST_F(BootstrapInstructionBundle, TheMefUriMayNameEitherBindingAndNothingElse) {
+  auto coaps = sampleInstructions();
+  coaps.mefUri = "coaps://mef.test.example:5684";
+  auto verified = config::verifyBootstrapInstructions(config::signBootstrapInstructions(coaps, *configurationKey),
+                                                      *configurationKey);
+  EXPECT_EQ(verified.mefUri, "coaps://mef.test.example:5684");
+  auto payload = payloadOf(config::signBootstrapInstructions(sampleInstructions(), *configurationKey));
+  for (const char* uri : {"http://mef.test.example", "coap://mef.test.example", "mef.test.example:8443"}) {
+    payload["mefUri"] = uri;
+    expectError(
+        [&] { config::verifyBootstrapInstructions(signedPayload(payload, *configurationKey), *configurationKey); },
+        ErrorCode::BadRequest, "'mefUri' must be an https:// or a coaps:// URI");
+  }
+}
+
 TEST_F(BootstrapInstructionBundle, MalformedBundlesAreRefused) {
   expectError([&] { config::verifyBootstrapInstructions("not json", *configurationKey); }, ErrorCode::BadRequest,
               "not a JSON object");

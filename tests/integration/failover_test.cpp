@@ -61,30 +61,42 @@ TEST(Failover, AcknowledgedEnrolmentsSurviveLosingThePrimaryAndTheMefsReconnectB
   int refused = 0;
   std::atomic<int> next{0};
   std::atomic<bool> stop{false};
+  // Each Enrolee enrols once; a refused attempt (the outage) is retried with the same Enrolee, so the
+  // load cannot run out of Enrolees during the outage however fast the machine refuses.
   auto client = [&](int which) {
-    while (!stop) {
-      const int i = next++;
-      if (i >= kEnrolees) return;
+    int i = next++;
+    while (!stop && i < kEnrolees) {
       const std::string id = "e" + std::to_string(i) + ".test.example";
       auto r =
           d.rspf({"enrol", "--mef", mefs[which], "--mef-fqdn", LoopbackDeployment::kMefFqdn, "--kpm-id", id + "-kpm",
                   "--kpm-file", d.kpmFile(id).string(), "--credentials", d.credentialFile(id).string(), "--json"});
-      std::lock_guard lock(mutex);
-      if (r.exitCode == 0) {
-        const std::string keId = nlohmann::json::parse(r.out)["keId"];
-        acknowledged.push_back({id, keId.substr(0, keId.find('@')), Clock::now()});
-      } else {
-        ++refused;
+      {
+        std::lock_guard lock(mutex);
+        if (r.exitCode == 0) {
+          const std::string keId = nlohmann::json::parse(r.out)["keId"];
+          acknowledged.push_back({id, keId.substr(0, keId.find('@')), Clock::now()});
+        } else {
+          ++refused;
+        }
       }
+      if (r.exitCode == 0)
+        i = next++;
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   };
   const auto started = Clock::now();
   std::thread a(client, 0), b(client, 1);
-  std::this_thread::sleep_for(std::chrono::seconds(3));
+  // The primary is lost under load: once 40 enrolments are acknowledged (at most 3 s), a fifth of
+  // the Enrolees, so that enough are left for after the failover.
   std::size_t beforeFailover = 0;
-  {
-    std::lock_guard lock(mutex);
-    beforeFailover = acknowledged.size();
+  for (int waited = 0; waited < 300; ++waited) {
+    {
+      std::lock_guard lock(mutex);
+      beforeFailover = acknowledged.size();
+    }
+    if (beforeFailover >= 40) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   const auto lost = Clock::now();
   primary.stopImmediately();  // hard: no checkpoint, connections cut

@@ -1,14 +1,20 @@
 // The CoAPS listener keeps serving whatever its handler throws (issue 9 item 2 for the CoAPS
 // binding): no exception crosses libcoap's C frames; a standard or a non-standard exception is
-// answered 5.00 with the JSON error, and the next request on the same session is answered.
+// answered 5.00 with the JSON error, and the next request on the same session is answered. A CON
+// flood from one peer costs bounded work (issue 11): past its session's budget the server answers
+// 5.03 with Max-Age and runs nothing, while another peer's session is served.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
 #include "transport/coaps/coaps_client.hpp"
 #include "transport/coaps/coaps_server.hpp"
+#include "transport/coaps/request_budget.hpp"
 
 namespace rspf::transport {
 namespace {
@@ -58,6 +64,74 @@ TEST(CoapsServerHardening, AThrowingHandlerIsAnswered500AndTheSessionServesOn) {
   EXPECT_TRUE(server.listening());
   server.stop();
   server.wait();
+}
+
+CoapsClient deviceClient(std::uint16_t port) {
+  return CoapsClient({"127.0.0.1", port}, tls::PskClientSettings{kServerName, false},
+                     tls::PskClientCredentials{"device", crypto::SecretBytes(*crypto::fromHex(kKeyHex))});
+}
+
+TEST(CoapsServerHardening, AConFloodFromOnePeerRunsTheHandlerOnlyWithinItsBudget) {
+  OneDevice resolver;
+  CoapsServerSettings settings;
+  settings.port = 0;
+  settings.serverName = kServerName;
+  settings.requestsPerSecond = 10;
+  settings.requestBurst = 10;
+  std::atomic<int> handled{0};
+  CoapsServer server(std::move(settings), resolver, [&](const tls::AuthenticatedPeer&, const Request&) {
+    ++handled;
+    return jsonResponse("{\"ok\":true}");
+  });
+  server.start();
+  auto flooder = deviceClient(server.port());
+  const auto start = std::chrono::steady_clock::now();
+  int sent = 0, refused = 0;
+  std::string refusal;
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) {
+    ++sent;
+    try {
+      flooder.send(get("/ok"), "a flood request");
+    } catch (const Error& e) {
+      ASSERT_EQ(e.code(), ErrorCode::Unavailable) << e.what();
+      ++refused;
+      refusal = e.what();
+    }
+  }
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_GT(sent, 40) << "the flood was too slow to test anything";
+  // The burst plus the refill over the flood's time, and one for the clock's rounding.
+  EXPECT_LE(handled.load(), 10 + static_cast<int>(10 * elapsed) + 1) << sent << " sent";
+  EXPECT_GE(handled.load(), 10);
+  EXPECT_EQ(refused, sent - handled.load());
+  EXPECT_NE(refusal.find("(5.03)"), std::string::npos) << refusal;
+  EXPECT_NE(refusal.find("retry after 1 s"), std::string::npos) << refusal;
+
+  // Another session (another peer) is served at once; the flooder again after its Max-Age.
+  const int before = handled.load();
+  EXPECT_EQ(deviceClient(server.port()).send(get("/ok"), "another peer's request").body, "{\"ok\":true}");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(flooder.send(get("/ok"), "the flooder's request after its Max-Age").body, "{\"ok\":true}");
+  EXPECT_EQ(handled.load(), before + 2);
+  server.stop();
+  server.wait();
+}
+
+TEST(CoapsRequestBudget, RefillsAtItsRateUpToItsBurstAndNamesTheWait) {
+  const auto t0 = coap::RequestBudget::Clock::time_point{} + std::chrono::hours(1);
+  coap::RequestBudget budget(2, 3, t0);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(budget.admit(t0)) << i;
+  EXPECT_FALSE(budget.admit(t0));
+  EXPECT_EQ(budget.retryAfterSeconds(t0), 1u);
+  EXPECT_TRUE(budget.admit(t0 + std::chrono::milliseconds(500)));  // 0.5 s at 2/s: one request
+  EXPECT_FALSE(budget.admit(t0 + std::chrono::milliseconds(500)));
+  // An hour idle refills to the burst, not past it.
+  const auto later = t0 + std::chrono::hours(1);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(budget.admit(later)) << i;
+  EXPECT_FALSE(budget.admit(later));
+  coap::RequestBudget slow(0.1, 1, t0);
+  EXPECT_TRUE(slow.admit(t0));
+  EXPECT_EQ(slow.retryAfterSeconds(t0), 10u);
 }
 
 }  // namespace

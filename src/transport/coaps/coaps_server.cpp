@@ -19,6 +19,7 @@
 #include "transport/coaps/coap_codec.hpp"
 #include "transport/coaps/coap_request.hpp"
 #include "transport/coaps/libcoap_support.hpp"
+#include "transport/coaps/request_budget.hpp"
 
 namespace rspf::transport {
 namespace {
@@ -28,8 +29,11 @@ using coap::sslOf;
 
 // What a DTLS session is, once connected (libcoap session app data, freed with the session).
 struct SessionState {
+  SessionState(double perSecond, double burst) : budget(perSecond, burst) {}
   std::optional<tls::AuthenticatedPeer> peer;
   std::string refusal;
+  coap::RequestBudget budget;
+  bool overBudget = false;  // logged once per episode, not per refused request
 };
 
 std::string remoteOf(const coap_session_t* session) {
@@ -138,7 +142,7 @@ struct CoapsServer::Impl {
   }
 
   void connected(coap_session_t* session) {
-    auto state = std::make_unique<SessionState>();
+    auto state = std::make_unique<SessionState>(settings.requestsPerSecond, settings.requestBurst);
     SSL* ssl = sslOf(session);
     std::string remote = remoteOf(session);
     if (ssl == nullptr) {
@@ -182,7 +186,7 @@ struct CoapsServer::Impl {
   void serve(coap_resource_t* resource, coap_session_t* session, const coap_pdu_t* pdu, const coap_string_t* query,
              coap_pdu_t* response) {
     auto received = std::chrono::steady_clock::now();
-    const auto* state = static_cast<const SessionState*>(coap_session_get_app_data(session));
+    auto* state = static_cast<SessionState*>(coap_session_get_app_data(session));
     Request request;
     request.scheme = "coaps";
     request.method = coap::methodOfCode(coap_pdu_get_code(pdu));
@@ -193,6 +197,20 @@ struct CoapsServer::Impl {
       if (state == nullptr || !state->peer)
         throw Error(ErrorCode::Unauthorized,
                     "this DTLS session is not authenticated" + (state ? ": " + state->refusal : std::string()));
+      if (!state->budget.admit(received)) {
+        if (!state->overBudget)
+          spdlog::warn("CoAPS session from {} ('{}') is past its request budget: answering 5.03", remote,
+                       state->peer->principal);
+        state->overBudget = true;
+        status = 503;
+        auto retry = state->budget.retryAfterSeconds(received);
+        answer(resource, session, pdu, query, response, coap::code(5, 3), ContentFormat::Json,
+               coap::errorBody("too many requests on this DTLS session: retry after " + std::to_string(retry) + " s"),
+               static_cast<int>(retry));
+        if (settings.observer) settings.observer->request(status, std::chrono::steady_clock::now() - received);
+        return;  // not logged per request: a flood must not become a flood of log lines
+      }
+      state->overBudget = false;
       if (auto offset = coap::readBodyAndOptions(pdu, settings.maxBodyBytes, request)) {
         status = 400;  // a block without its predecessors (RFC 7959 2.3: 4.08 Request Entity Incomplete)
         answer(resource, session, pdu, query, response, coap::code(4, 8), ContentFormat::Json,
@@ -239,30 +257,6 @@ struct CoapsServer::Impl {
     if (settings.observer) settings.observer->request(status, std::chrono::steady_clock::now() - received);
   }
 
-  // The profile's suites for every connection, before the suite is chosen: libcoap keeps its
-  // SSL_CTX to itself, so it is reached through a client session of this context that is never used.
-  void restrictSuites() {
-    coap_address_t nowhere;
-    coap_address_init(&nowhere);
-    nowhere.addr.sin.sin_family = AF_INET;
-    nowhere.addr.sin.sin_port = htons(9);  // discard: nobody answers the one ClientHello
-    nowhere.addr.sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    nowhere.size = sizeof(nowhere.addr.sin);
-    coap_dtls_cpsk_t client{};
-    client.version = COAP_DTLS_CPSK_SETUP_VERSION;
-    static const std::uint8_t kUnused[] = {'-'};
-    client.psk_info.identity = {sizeof(kUnused), kUnused};
-    client.psk_info.key = {sizeof(kUnused), kUnused};
-    coap_session_t* probe = coap_new_client_session_psk2(context, nullptr, &nowhere, COAP_PROTO_DTLS, &client);
-    SSL* ssl = probe ? sslOf(probe) : nullptr;
-    if (ssl == nullptr) {
-      if (probe) coap_session_release(probe);
-      throw Error(ErrorCode::Config, "cannot reach libcoap's DTLS context to restrict its cipher suites");
-    }
-    tls::restrictDtlsServer(SSL_get_SSL_CTX(ssl), settings.serverName, tls::kDtlsPskCipherList);
-    coap_session_release(probe);
-  }
-
   void open() {
     coap::startLibcoap();
     context = coap_new_context(nullptr);
@@ -281,7 +275,8 @@ struct CoapsServer::Impl {
       psk.psk_info.hint = {settings.identityHint.size(),
                            reinterpret_cast<const std::uint8_t*>(settings.identityHint.data())};
     if (coap_context_set_psk2(context, &psk) == 0) throw Error(ErrorCode::Config, "libcoap refused the DTLS-PSK setup");
-    restrictSuites();
+    // The profile's suites for every connection, before the suite is chosen.
+    coap::restrictServerSuites(context, settings.serverName, tls::kDtlsPskCipherList);
 
     coap_address_t address;
     coap_address_init(&address);

@@ -5,7 +5,8 @@
 // connects), libcoap's stateless HelloVerifyRequest cookie before any session exists, no
 // resumption, SNI checked. Once connected, tls::authenticatedPeerOf makes the peer, the codec
 // (coap_codec.hpp) makes the neutral request, and the handler answers it; Block1/Block2 (RFC 7959)
-// are libcoap's, with an assembled request over maxBodyBytes refused 4.13.
+// are libcoap's, with an assembled request over maxBodyBytes refused 4.13. A session past its request
+// budget is answered 5.03 (a CON flood from one peer costs bounded work).
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,6 +26,10 @@ struct CoapsServerSettings {
   std::string identityHint;   // psk_identity_hint (GBA: TS 24.109 annex F)
   std::size_t maxBodyBytes = 16 * 1024;
   std::size_t maxSessions = 256;  // established and handshaking DTLS sessions, each
+  // Each authenticated session's request budget (coaps/request_budget.hpp): `requestBurst` requests at
+  // once, refilled at `requestsPerSecond`; past it 5.03 with Max-Age, and the handler does not run.
+  double requestsPerSecond = 200;
+  double requestBurst = 100;
   ServerObserver* observer = nullptr;
   // Called on the network thread once a session is authenticated (the target's rule update).
   std::function<void(const tls::AuthenticatedPeer& peer)> onAuthenticated;

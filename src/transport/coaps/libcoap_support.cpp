@@ -1,6 +1,11 @@
 #include "transport/coaps/libcoap_support.hpp"
 
+#include <arpa/inet.h>
+
 #include <mutex>
+
+#include "common/error.hpp"
+#include "tls/dtls_profile.hpp"
 
 namespace rspf::transport::coap {
 
@@ -25,6 +30,28 @@ std::string optionValue(const coap_pdu_t* pdu, std::uint16_t number, bool& prese
   present = option != nullptr;
   if (option == nullptr) return "";
   return std::string(reinterpret_cast<const char*>(coap_opt_value(option)), coap_opt_length(option));
+}
+
+void restrictServerSuites(coap_context_t* context, const std::string& serverName, const char* cipherList) {
+  coap_address_t nowhere;
+  coap_address_init(&nowhere);
+  nowhere.addr.sin.sin_family = AF_INET;
+  nowhere.addr.sin.sin_port = htons(9);  // discard: nobody answers the one ClientHello
+  nowhere.addr.sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  nowhere.size = sizeof(nowhere.addr.sin);
+  coap_dtls_cpsk_t client{};
+  client.version = COAP_DTLS_CPSK_SETUP_VERSION;
+  static const std::uint8_t kUnused[] = {'-'};
+  client.psk_info.identity = {sizeof(kUnused), kUnused};
+  client.psk_info.key = {sizeof(kUnused), kUnused};
+  coap_session_t* probe = coap_new_client_session_psk2(context, nullptr, &nowhere, COAP_PROTO_DTLS, &client);
+  SSL* ssl = probe ? sslOf(probe) : nullptr;
+  if (ssl == nullptr) {
+    if (probe) coap_session_release(probe);
+    throw Error(ErrorCode::Config, "cannot reach libcoap's DTLS context to restrict its cipher suites");
+  }
+  tls::restrictDtlsServer(SSL_get_SSL_CTX(ssl), serverName, cipherList);
+  coap_session_release(probe);
 }
 
 }  // namespace rspf::transport::coap

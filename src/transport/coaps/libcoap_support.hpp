@@ -1,6 +1,7 @@
 #pragma once
 // What the CoAPS server and client share about libcoap 4.3.1: its one-time start (its own logging
-// off: ours says what happened), the OpenSSL session of a libcoap session, and an option's bytes.
+// off: ours says what happened), the OpenSSL session of a libcoap session, an option's bytes, and
+// the DTLS profile's suite restriction on a server context.
 #include <coap3/coap.h>
 #include <openssl/ssl.h>
 
@@ -13,5 +14,9 @@ void startLibcoap();
 SSL* sslOf(const coap_session_t* session);  // null when the session has no OpenSSL DTLS state
 // The value of option `number` in `pdu`; `present` says whether it was there.
 std::string optionValue(const coap_pdu_t* pdu, std::uint16_t number, bool& present);
+// tls::restrictDtlsServer on the SSL_CTX of `context`'s DTLS server side, which libcoap keeps to itself:
+// it is reached through a client session of this context that is never used (one ClientHello to the
+// discard port). Call after coap_context_set_psk2. Throws Error(Config) when it cannot be reached.
+void restrictServerSuites(coap_context_t* context, const std::string& serverName, const char* cipherList);
 
 }  // namespace rspf::transport::coap

@@ -1,0 +1,16 @@
+#pragma once
+// The Enrolees the enrolment benchmarks load their MEF with: cse-NNNN.bench.example.com with KpmId
+// kpm-NNNN and a generated Kpm each.
+#include <vector>
+
+#include "load_client.hpp"
+#include "store/key_encryption_key.hpp"
+#include "store/store_settings.hpp"
+
+namespace rspf::bench {
+
+// Registers `count` Enrolees in the store of `settings`; returns their (KpmId, Kpm).
+std::vector<PskCredential> registerEnrolees(const store::StoreSettings& settings, const store::KeyEncryptionKey& kek,
+                                            int count);
+
+}  // namespace rspf::bench

@@ -1,0 +1,172 @@
+#include "coaps_enrolment_bench.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "bench_enrolees.hpp"
+#include "bench_log.hpp"
+#include "bench_options.hpp"
+#include "bench_temp_dir.hpp"
+#include "crypto/primitives.hpp"
+#include "load_client.hpp"
+#include "machine_facts.hpp"
+#include "measured_phase.hpp"
+#include "mef/mef_server.hpp"
+#include "raw_coaps_server.hpp"
+#include "transport/coaps/coaps_client.hpp"
+
+namespace rspf::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kMefFqdn = "mef.bench.example.com";
+constexpr const char* kExchangeBody = R"({"certificateEnrolment":false,"mafEnrolment":false})";
+constexpr double kAimRatio = 0.7;  // issue 11: at least 0.7 of the raw server
+
+struct Options {
+  int clients = 4;
+  double seconds = 5;
+  int enrolees = 64;
+  bool keep = false;
+  std::optional<double> minRatio;
+};
+
+const char* kUsageText =
+    "usage: rspf_bench coaps-enrolment [options]\n"
+    "  --clients N        concurrent client threads (default 4)\n"
+    "  --seconds S        length of each phase (default 5)\n"
+    "  --enrolees M       Enrolees registered with the MEF, used in turn (default 64)\n"
+    "  --keep             keep the temporary directory (store, KEK, log)\n"
+    "  --min-ratio X      exit 3 when rspf/baseline < X\n"
+    "Phases: a raw libcoap DTLS 1.2 PSK server (one network thread, the same suites, one fixed key, a fixed\n"
+    "answer), then the MEF's CoAPS listener (one network thread, the store on disk, every enrolment\n"
+    "durable before its answer). Each loads its server the same way: a new DTLS session with the full\n"
+    "PSK handshake (HelloVerifyRequest cookie included), one CON POST /enrolment/exchange, its answer, close.\n";
+
+std::optional<Options> parse(const std::vector<std::string>& args) {
+  Options o;
+  auto onValue = [&o](const std::string& a, const std::string& v) {
+    if (a == "--clients") o.clients = intOption(a, v, 1);
+    if (a == "--seconds") o.seconds = positiveOption(a, v);
+    if (a == "--enrolees") o.enrolees = intOption(a, v, 1);
+    if (a == "--min-ratio") o.minRatio = positiveOption(a, v);
+  };
+  if (!walkOptions(
+          args, {"--keep"}, {"--clients", "--seconds", "--enrolees", "--min-ratio"},
+          [&o](const std::string&) { o.keep = true; }, onValue))
+    return std::nullopt;
+  return o;
+}
+
+// Each client thread, until the deadline: a fresh CoapsClient (DTLS handshake), one exchange, close.
+LoadResult runCoapsLoad(std::uint16_t port, const std::vector<PskCredential>& credentials, const std::string& expect,
+                        const Options& o) {
+  std::atomic<std::size_t> next{0};
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long long>(o.seconds * 1000));
+  transport::Request exchange;
+  exchange.method = transport::Method::Post;
+  exchange.target = "/enrolment/exchange";
+  exchange.contentFormat = transport::ContentFormat::Json;
+  exchange.body = kExchangeBody;
+  return runClientThreads(o.clients, [&](int, ClientTally& tally) {
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto& c = credentials[next++ % credentials.size()];
+      const auto start = std::chrono::steady_clock::now();
+      try {
+        transport::CoapsClient client({"127.0.0.1", port}, tls::PskClientSettings{kMefFqdn, false},
+                                      tls::PskClientCredentials{c.identity, c.psk}, std::chrono::seconds(5));
+        auto answer = client.send(exchange, "the exchange");
+        if (answer.body.find(expect) == std::string::npos)
+          tally.failed("unexpected answer: " + answer.body.substr(0, 200));
+        else
+          tally.succeeded(start);
+      } catch (const std::exception& e) {
+        tally.failed(e.what());
+      }
+    }
+  });
+}
+
+}  // namespace
+
+int coapsEnrolmentBench(const std::vector<std::string>& args) {
+  int exitStatus = 0;
+  auto parsed = parseBenchOptions("coaps-enrolment", kUsageText, parse, args, exitStatus);
+  if (!parsed) return exitStatus;
+  const Options& o = *parsed;
+  try {
+    BenchTempDir dir(fs::temp_directory_path(), o.keep);
+    logToFile(dir.path() / "mef.log");
+    const fs::path kekFile = dir.path() / "kek";
+    store::StoreSettings storeSettings;
+    storeSettings.sqlite = dir.path() / "mef.sqlite";
+    auto kek = store::KeyEncryptionKey::generateFile(kekFile);
+    auto credentials = registerEnrolees(storeSettings, kek, o.enrolees);
+
+    std::printf("rspf_bench coaps-enrolment: %d clients, %.1f s per phase, %d Enrolees\n", o.clients, o.seconds,
+                o.enrolees);
+    for (const auto& f : machineFacts(dir.path())) std::printf("  %-10s %s\n", f.name.c_str(), f.value.c_str());
+    printPhaseHeader("sessions/s", "");
+
+    // The baseline: the same identities, one fixed key that its server gives every identity.
+    auto psk = crypto::randomSecret(32);
+    std::vector<PskCredential> fixed;
+    for (const auto& c : credentials) fixed.push_back({c.identity, psk});
+    auto base = [&] {
+      RawCoapsServer server(psk, kMefFqdn);
+      server.start();
+      auto p = measurePhase("baseline raw libcoap DTLS-PSK",
+                            [&] { return runCoapsLoad(server.port(), fixed, "\"Status\":true", o); });
+      server.stop();
+      return p;
+    }();
+    printPhaseRow(base, "");
+
+    mef::MefConfig config;
+    config.fqdn = kMefFqdn;
+    config.host = "127.0.0.1";
+    config.port = 0;
+    config.coaps = config::HostPort{"127.0.0.1", 0};
+    config.store = storeSettings;
+    config.kekFile = kekFile;
+    auto mef = [&] {
+      mef::MefServer server(config);
+      server.start();
+      auto p = measurePhase("rspf MEF CoAPS listener",
+                            [&] { return runCoapsLoad(server.coapsPort(), credentials, "\"keId\"", o); });
+      server.stop();
+      server.wait();
+      return p;
+    }();
+    printPhaseRow(mef, "");
+
+    const double ratio = base.load.rate() > 0 ? mef.load.rate() / base.load.rate() : 0;
+    const double cpuRatio = base.load.successes > 0 && mef.load.successes > 0 && mef.serverCpuSeconds > 0
+                                ? perOperationUs(base.serverCpuSeconds, base.load.successes) /
+                                      perOperationUs(mef.serverCpuSeconds, mef.load.successes)
+                                : 0;
+    std::printf(
+        "\nratio rspf/baseline = %.3f   (%.1f / %.1f sessions/s; server CPU per session: baseline/rspf = %.3f)\n",
+        ratio, mef.load.rate(), base.load.rate(), cpuRatio);
+    std::printf("aim: ratio >= %.1f\n", kAimRatio);
+    if (o.keep) std::printf("kept %s\n", dir.path().c_str());
+    spdlog::shutdown();
+    const bool failed =
+        base.load.successes == 0 || mef.load.successes == 0 || base.load.failures > 0 || mef.load.failures > 0;
+    return benchExitStatus("coaps-enrolment", failed, "failed sessions, or a phase completed none", ratio, o.minRatio);
+  } catch (const std::exception& e) {
+    std::cerr << "rspf_bench coaps-enrolment: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace rspf::bench
