@@ -4,7 +4,7 @@
 #include <string>
 
 #include "admin/administration.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 
 namespace rspf::bench {
 

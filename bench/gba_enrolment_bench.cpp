@@ -25,7 +25,7 @@
 #include "procedures/certificate_enrolment.hpp"
 #include "raw_certificate_authority.hpp"
 #include "raw_tls_server.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 
 namespace rspf::bench {
 namespace {

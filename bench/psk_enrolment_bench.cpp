@@ -24,7 +24,7 @@
 #include "measured_phase.hpp"
 #include "mef/mef_server.hpp"
 #include "raw_tls_server.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 
 namespace rspf::bench {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "admin/administration.hpp"
 #include "enrolee/enrolment_client.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 
 namespace rspf::bench {
 

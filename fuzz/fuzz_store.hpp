@@ -14,7 +14,7 @@
 
 #include "crypto/primitives.hpp"
 #include "store/key_encryption_key.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "store/store.hpp"
 
 namespace rspf::fuzz {

@@ -9,7 +9,7 @@
 #include "ca_server/est_certificate_authority.hpp"
 #include "common/error.hpp"
 #include "procedures/certificate_enrolment.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::ca_server {

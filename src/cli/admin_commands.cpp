@@ -30,7 +30,7 @@
 #include "procedures/certificate_enrolment.hpp"
 #include "procedures/certificate_revocation.hpp"
 #include "procedures/enrolment_token.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "store/store_copy.hpp"
 
 namespace rspf::cli {

@@ -14,6 +14,7 @@
 #include "ca_server/ca_server.hpp"
 #include "cli/commands.hpp"
 #include "cli/completion.hpp"
+#include "cli/config_check.hpp"
 #include "cli/serve_role.hpp"
 #include "cli/usage_error.hpp"
 #include "common/bounds.hpp"
@@ -21,7 +22,6 @@
 #include "common/process_hygiene.hpp"
 #include "common/text_file.hpp"
 #include "config/bootstrap_instruction_bundle.hpp"
-#include "config/config_check.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
 #include "crypto/key_file.hpp"
@@ -57,8 +57,8 @@ crypto::SecretBytes readKpm(const std::string& file) {
 }
 
 // `rspf <role> --check --config FILE`: one line per problem, exit 0 when there is none.
-int checkOnly(const std::string& file, const config::Schema& schema, const config::ConfigLoader& load) {
-  auto problems = config::checkConfiguration(file, schema, load);
+int checkOnly(const std::string& file, const config::Schema& schema, const cli::ConfigLoader& load) {
+  auto problems = cli::checkConfiguration(file, schema, load);
   for (const auto& problem : problems) std::cout << problem << "\n";
   if (problems.empty()) std::cout << file << ": OK\n";
   return problems.empty() ? 0 : 1;

@@ -23,7 +23,7 @@
 #include "enrolee/simulated_usim.hpp"
 #include "procedures/certificate_enrolment.hpp"
 #include "procedures/enrolment_token.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "support/cse_stand_in.hpp"
 #include "transport/https/https_client.hpp"
 

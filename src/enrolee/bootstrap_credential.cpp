@@ -47,8 +47,14 @@ std::unique_ptr<transport::SecureChannel> openMefChannel(const std::string& mefU
                                                          const BootstrapCredential& credential, bool tls13) {
   if (auto endpoint = transport::parseHttpsUrl(mefUrl)) return httpsChannel(*endpoint, mefFqdn, credential, tls13);
   if (auto endpoint = transport::parseCoapsUrl(mefUrl)) {
-    if (std::holds_alternative<CertificateBootstrapFiles>(credential))
-      throw Error(ErrorCode::Config, "the Certificate-Based framework is not offered over CoAPS yet; use https://");
+    if (const auto* files = std::get_if<CertificateBootstrapFiles>(&credential)) {
+      auto certificate = ca::loadCertificateFile(files->certificate);
+      auto key = ca::loadPrivateKeyFile(files->privateKey);
+      auto anchors = ca::loadTrustStoreFile(files->mefTrustAnchors);
+      if (files->crl) ca::addCrlsToStore(anchors.get(), crypto::asBytes(readTextFile(*files->crl, "the CRL")));
+      return std::make_unique<transport::CoapsClient>(
+          *endpoint, mefFqdn, tls::CertificateClientCredentials{certificate.get(), key.get(), anchors.get()});
+    }
     return std::make_unique<transport::CoapsClient>(*endpoint, tls::PskClientSettings{mefFqdn, false},
                                                     pskCredentialsOf(credential, mefFqdn));
   }

@@ -39,8 +39,8 @@ struct GbaBootstrapKey {
 
 using BootstrapCredential = std::variant<PreProvisionedKey, CertificateBootstrapFiles, GbaBootstrapKey>;
 
-// The session with the MEF at `mefUrl` ("https://host:port", or "coaps://host:port" for the PSK
-// frameworks), authenticated with `credential`, SNI
+// The session with the MEF at `mefUrl` ("https://host:port" or "coaps://host:port"), authenticated
+// with `credential`, SNI
 // `mefFqdn`. The wiring point of a new binding (docs/architecture.md): its scheme here. Throws
 // Error(Config) for another URL, Error(Tls) with a readable reason when the handshake fails.
 std::unique_ptr<transport::SecureChannel> openMefChannel(const std::string& mefUrl, const std::string& mefFqdn,

@@ -56,7 +56,7 @@ MafConfig loadMafConfig(const std::filesystem::path& file) {
   c.mefTrustAnchors = *mefAnchors;
   c.enroleeTrustAnchors = cf.path("maf.enrolee_trust_anchors");
   if (auto margin = cf.string("maf.renew_before"))
-    c.renewBefore = target::parseRenewalMargin(*margin, "maf.renew_before");
+    c.renewBefore = lifecycle::parseRenewalMargin(*margin, "maf.renew_before");
   c.crl = cf.path("maf.crl");
   c.stateFile = cf.path("maf.state");
   if (auto refresh = cf.string("maf.crl_refresh")) {

@@ -19,8 +19,8 @@
 
 #include "config/config_file.hpp"
 #include "config/config_schema.hpp"
+#include "lifecycle/credential_renewal.hpp"
 #include "observability/observability_settings.hpp"
-#include "target/credential_renewal.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::maf {
@@ -42,7 +42,7 @@ struct MafConfig {
   std::string mefFqdn;
   std::filesystem::path mefTrustAnchors;
   std::optional<observability::ObservabilitySettings> observability;
-  target::RenewalMargin renewBefore;
+  lifecycle::RenewalMargin renewBefore;
   std::optional<std::filesystem::path> crl;
   std::optional<std::chrono::seconds> crlRefresh;
   std::optional<std::filesystem::path> stateFile;

@@ -9,8 +9,10 @@
 #include "common/safe_text.hpp"
 #include "common/text_file.hpp"
 #include "crypto/provisioned_keys.hpp"
+#include "enrolee/bootstrap_credential.hpp"
 #include "enrolee/certificate_enrolment_client.hpp"
 #include "enrolee/enrolment_client.hpp"
+#include "lifecycle/periodic_task.hpp"
 #include "maf/enrolee_certificate_resolver.hpp"
 #include "maf/maf_key_framework.hpp"
 #include "maf/served_usages.hpp"
@@ -18,10 +20,8 @@
 #include "observability/prometheus_metrics.hpp"
 #include "procedures/json_body.hpp"
 #include "target/expiry_sweeper.hpp"
-#include "target/periodic_task.hpp"
 #include "target/target_coaps_listener.hpp"
 #include "transport/https/http_message.hpp"
-#include "transport/https/https_client.hpp"
 #include "transport/https/https_server.hpp"
 
 namespace rspf::maf {
@@ -76,8 +76,8 @@ struct MafServer::Impl {
                                   rule.erase(credentialId);
                                   kmIds.eraseCredential(credentialId);
                                 }};
-  std::optional<target::CredentialRenewal> renewal;
-  std::optional<target::PeriodicTask> crlRefresh;
+  std::optional<lifecycle::CredentialRenewal> renewal;
+  std::optional<lifecycle::PeriodicTask> crlRefresh;
 
   // The key fetches handshakes wait for end before the server that holds those handshakes goes.
   ~Impl() { keys.stopPreparing(); }
@@ -119,7 +119,7 @@ struct MafServer::Impl {
     auto issued = ca::describeIssuedCertificate(ca::certificateDer(*certificate));
     metrics.credentialExpiry("certificate", toUnix(issued.notAfter));
     renewal.emplace(
-        "the MAF's certificate", target::Validity{issued.notBefore, issued.notAfter}, c.renewBefore,
+        "the MAF's certificate", lifecycle::Validity{issued.notBefore, issued.notAfter}, c.renewBefore,
         [this] { return renewCertificate(); },
         [this](bool renewed, TimePoint expiry) { metrics.credentialRenewal("certificate", renewed, toUnix(expiry)); });
   }
@@ -156,13 +156,13 @@ struct MafServer::Impl {
   // Issue 10 item 1: EST simplereenroll at the MEF on a session authenticated by the current
   // certificate; the new key and certificate replace the files and go into new handshakes (with
   // the MEF and with Enrolees) at once.
-  target::Validity renewCertificate() {
+  lifecycle::Validity renewCertificate() {
     auto current = mefCredentials(config);
-    auto endpoint = transport::parseHttpsUrl(config.mefUrl);
-    if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + config.mefUrl);
-    transport::HttpsClient client(*endpoint, config.mefFqdn,
-                                  {current.certificate.get(), current.privateKey.get(), current.mefTrustAnchors.get()});
-    auto renewed = enrolee::renewCertificate(client, "/.well-known/est", *current.certificate);
+    // On the binding of [mef] url, authenticated by the certificate being renewed (RFC 7030 4.2.2).
+    auto channel = enrolee::openMefChannel(
+        config.mefUrl, config.mefFqdn,
+        enrolee::CertificateBootstrapFiles{config.certificate, config.certificateKey, config.mefTrustAnchors});
+    auto renewed = enrolee::renewCertificate(*channel, "/.well-known/est", *current.certificate);
     auto newKey = std::filesystem::path(config.certificateKey.string() + ".new");
     std::filesystem::remove(newKey);
     ca::savePrivateKeyPemFile(newKey, *renewed.privateKey);

@@ -110,9 +110,9 @@ std::optional<MefCertificate> mefCertificate(store::Store& store, const store::K
 
 namespace rspf::mef {
 
-target::Validity renewMefCertificate(MefCertificate& certificate, store::Store& store,
-                                     const store::KeyEncryptionKey& kek, const std::string& fqdn,
-                                     std::chrono::seconds validity) {
+lifecycle::Validity renewMefCertificate(MefCertificate& certificate, store::Store& store,
+                                        const store::KeyEncryptionKey& kek, const std::string& fqdn,
+                                        std::chrono::seconds validity) {
   if (!certificate.embedded) throw Error(ErrorCode::Internal, "the MEF's certificate comes from files");
   auto authority = procedures::loadCertificateAuthority(store, kek, "");
   if (!authority) throw Error(ErrorCode::Config, "the store no longer has its embedded CA");

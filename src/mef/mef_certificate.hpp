@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "ca/openssl_objects.hpp"
+#include "lifecycle/credential_renewal.hpp"
 #include "mef/mef_config.hpp"
 #include "store/key_encryption_key.hpp"
 #include "store/store.hpp"
-#include "target/credential_renewal.hpp"
 #include "tls/certificate_profile.hpp"
 
 namespace rspf::mef {
@@ -55,8 +55,8 @@ std::optional<MefCertificate> mefCertificate(store::Store& store, const store::K
 
 // A fresh key and certificate for `fqdn` from the embedded CA, swapped into the listeners
 // (reloadable) and the client slot: new handshakes present it at once, without a restart.
-target::Validity renewMefCertificate(MefCertificate& certificate, store::Store& store,
-                                     const store::KeyEncryptionKey& kek, const std::string& fqdn,
-                                     std::chrono::seconds validity);
+lifecycle::Validity renewMefCertificate(MefCertificate& certificate, store::Store& store,
+                                        const store::KeyEncryptionKey& kek, const std::string& fqdn,
+                                        std::chrono::seconds validity);
 
 }  // namespace rspf::mef

@@ -109,7 +109,7 @@ MefConfig loadMefConfig(const std::filesystem::path& file) {
     c.certificateFiles.embeddedValidity = *d;
   }
   if (auto margin = cf.string("tls.renew_before"))
-    c.certificateFiles.renewBefore = target::parseRenewalMargin(*margin, "tls.renew_before");
+    c.certificateFiles.renewBefore = lifecycle::parseRenewalMargin(*margin, "tls.renew_before");
   if (c.certificateFiles.certificate.has_value() != c.certificateFiles.privateKey.has_value())
     throw Error(ErrorCode::Config, "tls.certificate and tls.private_key go together");
   if (auto bsfUrl = cf.string("gba.bsf_url")) {

@@ -23,10 +23,10 @@
 #include "config/config_file.hpp"
 #include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
+#include "lifecycle/credential_renewal.hpp"
 #include "observability/observability_settings.hpp"
 #include "procedures/audit_trail.hpp"
 #include "store/store_settings.hpp"
-#include "target/credential_renewal.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::mef {
@@ -43,7 +43,7 @@ struct MefCertificateFiles {
   // A certificate from the embedded CA (no certificate file): its validity, and how long before its
   // expiry it is renewed while the MEF runs ([tls] embedded_certificate_validity, renew_before).
   std::chrono::seconds embeddedValidity{std::chrono::hours(24 * 90)};
-  target::RenewalMargin renewBefore;
+  lifecycle::RenewalMargin renewBefore;
 };
 
 // [gba]: the MEF as GBA NAF (seed 8.3.2.3). Zn to the BSF at bsf_url, whose certificate must name

@@ -12,7 +12,7 @@
 #include "mef/upstream_ca.hpp"
 #include "observability/observability_server.hpp"
 #include "observability/prometheus_metrics.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "transport/coaps/coaps_server.hpp"
 #include "transport/https/http_codec.hpp"
 #include "transport/https/https_server.hpp"
@@ -34,7 +34,7 @@ struct MefServer::Impl {
   std::string coapsHost;
   std::optional<observability::ObservabilityServer> observabilityServer;
   std::optional<admin_api::AdminApiServer> adminApi;
-  std::optional<target::CredentialRenewal> certificateRenewal;
+  std::optional<lifecycle::CredentialRenewal> certificateRenewal;
 
   Impl(const MefConfig& c, std::unique_ptr<store::Store> s, store::KeyEncryptionKey kek)
       : approvalWebhook(c.approvalWebhook
@@ -63,6 +63,10 @@ struct MefServer::Impl {
       s.identityHint = frameworks->pskIdentityHint();
       s.maxBodyBytes = c.maxBodyBytes;
       s.observer = &handshakeAudit;
+      if (certificate && frameworks->authenticatesCertificates()) {  // the certificate framework over DTLS
+        s.certificate = certificate->credentials();
+        s.certificateResolver = &*frameworks;
+      }
       coaps.emplace(std::move(s), *frameworks, [this](const tls::AuthenticatedPeer& peer, const transport::Request& r) {
         return router.handle(peer, r);
       });
@@ -79,7 +83,7 @@ struct MefServer::Impl {
     if (certificate && certificate->embedded) {
       metrics.credentialExpiry("certificate", toUnix(certificate->expiry));
       certificateRenewal.emplace(
-          "the MEF's certificate", target::Validity{certificate->issuedAt, certificate->expiry},
+          "the MEF's certificate", lifecycle::Validity{certificate->issuedAt, certificate->expiry},
           c.certificateFiles.renewBefore,
           [this, kek, fqdn = c.fqdn, validity = c.certificateFiles.embeddedValidity] {
             return renewMefCertificate(*certificate, *store, kek, fqdn, validity);

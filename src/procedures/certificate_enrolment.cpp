@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
-#include "bootstrap/cert/certificate_framework.hpp"
 #include "ca/certificate_request.hpp"
 #include "ca/csr_attributes.hpp"
 #include "ca/extended_key_usage.hpp"
@@ -161,7 +160,7 @@ EstResponse EstRegistrationAuthority::simpleReenroll(const tls::AuthenticatedPee
 }
 
 void EstRegistrationAuthority::supersede(const tls::AuthenticatedPeer& peer) {
-  auto serial = peer.attributes.find(bootstrap::kCertificateSerialAttribute);
+  auto serial = peer.attributes.find(tls::kCertificateSerialAttribute);
   if (serial == peer.attributes.end()) return;
   auto at = now() + supersededGrace_;
   if (store_.revokeCertificate(serial->second, "superseded", at))

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "bootstrap/reauth/re_authentication_key.hpp"
 #include "common/error.hpp"
 #include "common/log_fields.hpp"
 #include "crypto/enrolment_key.hpp"
@@ -81,8 +80,7 @@ nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const 
   std::optional<store::TokenUse> tokenUse;
   if (request.enrolmentToken) {
     tokenUse = store::TokenUse{hashEnrolmentToken(*request.enrolmentToken)};
-  } else if (policy.token == store::TokenRequirement::Required &&
-             peer.framework != bootstrap::kReAuthenticationFramework) {
+  } else if (policy.token == store::TokenRequirement::Required && !peer.grants.has(tls::Grant::EnrolmentWithoutToken)) {
     throw Error(ErrorCode::Forbidden, "an enrolment token is required for Enrolee '" + enrolee->enroleeId + "'");
   }
 

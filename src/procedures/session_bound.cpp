@@ -1,17 +1,16 @@
 #include "procedures/session_bound.hpp"
 
-#include "bootstrap/reauth/re_authentication_key.hpp"
 #include "common/error.hpp"
 
 namespace rspf::procedures {
 
 void requireCurrentSession(store::Store& store, const tls::AuthenticatedPeer& peer) {
   if (peer.principal.empty()) return;
-  if (peer.framework == bootstrap::kReAuthenticationFramework) {
-    // By the Relative-KeId: a key this session's own rekey retired is still found, served until its
-    // retired expiry (the rekey grace), so the session can finish what it started (CRL, certificate).
-    auto relativeKeId = peer.attributes.find("relativeKeId");
-    auto key = relativeKeId == peer.attributes.end() ? std::nullopt : store.findEnrolmentKey(relativeKeId->second);
+  if (auto relativeKeId = peer.attributes.find(tls::kRelativeKeIdAttribute); relativeKeId != peer.attributes.end()) {
+    // A session resting on an Enrolment Key (KreId/Kre), by its Relative-KeId: a key this session's
+    // own rekey retired is still found, served until its retired expiry (the rekey grace), so the
+    // session can finish what it started (CRL, certificate).
+    auto key = store.findEnrolmentKey(relativeKeId->second);
     if (!key || key->expiry <= now())
       throw Error(ErrorCode::Unauthorized,
                   "the KreId this session was opened with has expired: open a new session with the current one");

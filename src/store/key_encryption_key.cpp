@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
-#include "common/process_hygiene.hpp"
+#include "crypto/secret_environment.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_file.hpp"
@@ -22,8 +22,8 @@ KeyEncryptionKey::KeyEncryptionKey(crypto::SecretBytes key) : key_(std::move(key
 
 KeyEncryptionKey KeyEncryptionKey::load(const std::optional<std::filesystem::path>& file) {
   if (file) return fromFile(*file);
-  // Read once and taken out of the environment (/proc/<pid>/environ), common/process_hygiene.hpp.
-  auto value = takeSecretFromEnvironment(kKekEnvironmentVariable);
+  // Read once and taken out of the environment (/proc/<pid>/environ), crypto/secret_environment.hpp.
+  auto value = crypto::takeSecretFromEnvironment(kKekEnvironmentVariable);
   if (!value || value->empty())
     throw Error(ErrorCode::Config, std::string("no key-encryption key: give a key file or set ") +
                                        kKekEnvironmentVariable + " (64 hex digits)");

@@ -3,7 +3,6 @@
 #include <libpq-fe.h>
 
 #include "common/error.hpp"
-#include "store/open_store.hpp"
 
 namespace rspf::store {
 namespace {
@@ -66,11 +65,6 @@ StoreSettings storeSettingsFromArgument(std::string_view argument) {
   if (looksLikePostgresUrl(argument))
     return storeSettingsFrom(std::nullopt, std::string(argument), std::nullopt, "--store");
   return storeSettingsFrom(std::filesystem::path(argument), std::nullopt, std::nullopt, "--store");
-}
-
-std::unique_ptr<Store> openStore(const StoreSettings& settings, KeyEncryptionKey kek) {
-  if (settings.postgres()) return openPostgresStore(settings.url, settings.poolSize, std::move(kek));
-  return openSqliteStore(settings.sqlite, std::move(kek));
 }
 
 }  // namespace rspf::store

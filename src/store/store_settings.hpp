@@ -42,8 +42,4 @@ StoreSettings storeSettingsFromArgument(std::string_view argument);
 // Whether `text` is a libpq connection string (URI or key=value form) rather than a file name.
 bool looksLikePostgresUrl(std::string_view text);
 
-// Opens (creating and migrating if needed) the store. Throws Error(Config) if the KEK does not
-// match the one the store was created with, Error(Unavailable) if the database cannot be reached.
-std::unique_ptr<Store> openStore(const StoreSettings& settings, KeyEncryptionKey kek);
-
 }  // namespace rspf::store

@@ -38,7 +38,7 @@ inline constexpr const char* kTargetKeyFramework = "target-key";
 // The AuthenticatedPeer attribute with the usages the MEF allowed (comma-separated; MAF keys only).
 inline constexpr const char* kUsagesAttribute = "usages";
 // The AuthenticatedPeer attribute naming the Enrolment Key the session's key was derived from.
-inline constexpr const char* kRelativeKeIdAttribute = "relativeKeId";
+using tls::kRelativeKeIdAttribute;
 // The AuthenticatedPeer attribute with the MEF's KcId (MAF keys only).
 inline constexpr const char* kKcIdAttribute = "kcId";
 

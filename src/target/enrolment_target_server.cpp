@@ -10,9 +10,9 @@
 #include "cse_front/app_rule_sync.hpp"
 #include "cse_front/cse_front.hpp"
 #include "enrolee/enrolment_client.hpp"
+#include "lifecycle/credential_renewal.hpp"
 #include "observability/observability_server.hpp"
 #include "observability/prometheus_metrics.hpp"
-#include "target/credential_renewal.hpp"
 #include "target/enrolment_target_framework.hpp"
 #include "target/expiry_sweeper.hpp"
 #include "target/target_coaps_listener.hpp"
@@ -87,7 +87,7 @@ struct EnrolmentTargetServer::Impl {
   std::optional<TargetCoapsListener> coaps;  // [target] listen_coaps
   std::optional<observability::ObservabilityServer> observabilityServer;
   ExpirySweeper sweeper{cache, [this](const std::string& credentialId) { rule.erase(credentialId); }};
-  CredentialRenewal renewal;
+  lifecycle::CredentialRenewal renewal;
   std::optional<cse_front::CseFront> front;           // forwarding mode: [target] upstream
   std::optional<cse_front::AppRuleSync> appRuleSync;  // the CSE's own <serviceSubscribedAppRule>
 
@@ -171,7 +171,7 @@ struct EnrolmentTargetServer::Impl {
 
   // New handshakes fetch keys with the new KreId at once; the MEF serves the replaced one for its
   // rekey_grace, so a fetch in flight still succeeds.
-  Validity renew() {
+  lifecycle::Validity renew() {
     auto fresh = renewedEnrolment(config, fetcher.ownEnrolment());
     enrolee::CredentialFile{config.credentialFile, std::nullopt}.save(fresh);
     fetcher.replace(fresh);

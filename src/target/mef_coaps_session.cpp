@@ -8,17 +8,11 @@ namespace {
 // Below the 30 s the MEF keeps an idle DTLS session: a request on a session the MEF has dropped would
 // wait for its timeout instead of an answer.
 constexpr auto kReopenAfterIdle = std::chrono::seconds(20);
-constexpr auto kTimeout = std::chrono::seconds(5);
 
 }  // namespace
 
-MefCoapsSession::MefCoapsSession(transport::CoapsEndpoint endpoint, std::string mefFqdn,
-                                 tls::PskClientCredentials credentials)
-    : endpoint_(std::move(endpoint)), mefFqdn_(std::move(mefFqdn)), credentials_(std::move(credentials)) {}
-
 std::unique_ptr<transport::CoapsClient> MefCoapsSession::open() {
-  auto client = std::make_unique<transport::CoapsClient>(endpoint_, tls::PskClientSettings{mefFqdn_, false},
-                                                         credentials_, kTimeout);
+  auto client = open_();
   ++opened_;
   return client;
 }

@@ -56,30 +56,37 @@ enrolee::EnroleeCredentials MefKeyFetcher::ownEnrolment() const {
   return c->own;
 }
 
+namespace {
+constexpr auto kMefTimeout = std::chrono::seconds(5);  // a handshake or an answer from the MEF
+}  // namespace
+
 void MefKeyFetcher::openSessionsFor(Credential& c) {
   if (auto coaps = transport::parseCoapsUrl(c.own.mefUrl)) {
-    if (c.certificate)
-      throw Error(ErrorCode::Config,
-                  "a certificate authenticates to the MEF over TLS only: its URL must be https://, got '" +
-                      c.own.mefUrl.substr(0, 200) + "'");
-    c.coaps =
-        std::make_unique<MefCoapsSession>(*coaps, c.own.mefFqdn, tls::PskClientCredentials{c.own.kreId, c.own.kre});
+    c.coaps = std::make_unique<MefCoapsSession>([&c, endpoint = *coaps]() -> std::unique_ptr<transport::CoapsClient> {
+      if (c.certificate)
+        return std::make_unique<transport::CoapsClient>(
+            endpoint, c.own.mefFqdn,
+            tls::CertificateClientCredentials{c.certificate->certificate.get(), c.certificate->privateKey.get(),
+                                              c.certificate->mefTrustAnchors.get()},
+            kMefTimeout);
+      return std::make_unique<transport::CoapsClient>(endpoint, tls::PskClientSettings{c.own.mefFqdn, false},
+                                                      tls::PskClientCredentials{c.own.kreId, c.own.kre}, kMefTimeout);
+    });
     return;
   }
   auto endpoint = transport::parseHttpsUrl(c.own.mefUrl);
   if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + c.own.mefUrl.substr(0, 200));
   c.sessions = std::make_unique<transport::HttpsConnectionPool>([&c, endpoint = *endpoint] {
-    constexpr auto kTimeout = std::chrono::seconds(5);
     if (c.certificate) {
       const auto& certificate = *c.certificate;
       return std::make_unique<transport::HttpsClient>(
           endpoint, c.own.mefFqdn,
           tls::CertificateClientCredentials{certificate.certificate.get(), certificate.privateKey.get(),
                                             certificate.mefTrustAnchors.get()},
-          kTimeout);
+          kMefTimeout);
     }
     return std::make_unique<transport::HttpsClient>(endpoint, tls::PskClientSettings{c.own.mefFqdn, false},
-                                                    tls::PskClientCredentials{c.own.kreId, c.own.kre}, kTimeout);
+                                                    tls::PskClientCredentials{c.own.kreId, c.own.kre}, kMefTimeout);
   });
 }
 

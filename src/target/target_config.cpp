@@ -65,7 +65,7 @@ TargetConfig loadTargetConfig(const std::filesystem::path& file) {
     c.revalidateAfter = parseBoundedDuration(*revalidate, "target.revalidate_after", ErrorCode::Config, true);
   }
   if (auto margin = cf.string("target.renew_before"))
-    c.renewBefore = parseRenewalMargin(*margin, "target.renew_before");
+    c.renewBefore = lifecycle::parseRenewalMargin(*margin, "target.renew_before");
   c.readyFile = cf.path("target.ready_file");
   c.front = cse_front::loadFrontSettings(cf);
   c.stateFile = cf.path("target.state");

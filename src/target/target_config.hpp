@@ -17,8 +17,8 @@
 #include "config/config_schema.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "cse_front/cse_front.hpp"
+#include "lifecycle/credential_renewal.hpp"
 #include "observability/observability_settings.hpp"
-#include "target/credential_renewal.hpp"
 #include "transport/listener_limits.hpp"
 
 namespace rspf::target {
@@ -42,7 +42,7 @@ struct TargetConfig {
   std::filesystem::path credentialFile;
   std::optional<observability::ObservabilitySettings> observability;
   std::chrono::seconds revalidateAfter{60};        // [target] revalidate_after: the revocation bound
-  RenewalMargin renewBefore;                       // [target] renew_before: re-key its own enrolment this early
+  lifecycle::RenewalMargin renewBefore;            // [target] renew_before: re-key its own enrolment this early
   std::optional<std::filesystem::path> stateFile;  // [target] state
   std::optional<cse_front::FrontSettings> front;   // [target] upstream ...: forwarding mode (docs/cse-front.md)
 };

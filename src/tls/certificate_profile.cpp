@@ -73,6 +73,18 @@ void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCreden
   if (c.slot != nullptr) c.slot->install(ctx);
 }
 
+void prepareCertificateConnection(SSL* ssl, const CertificateServerCredentials& c) {
+  SSL_set_verify(ssl, c.clientCertificateRequired ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER,
+                 nullptr);
+  if (c.slot != nullptr) {
+    c.slot->install(ssl);
+  } else if (c.reloadable) {
+    useReloadableCredentials(ssl, *c.reloadable);
+  } else if (SSL_use_certificate(ssl, c.certificate) != 1 || SSL_use_PrivateKey(ssl, c.privateKey) != 1) {
+    throw Error(ErrorCode::Tls, "cannot present the server's certificate: " + drainOpenSslErrors());
+  }
+}
+
 const ResolvedPsk* resolvedCertificatePeerOf(SSL* ssl) {
   if (SSL_get0_peer_certificate(ssl) == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return nullptr;
   return static_cast<const ResolvedPsk*>(SSL_get_ex_data(ssl, resolvedPeerIndex()));

@@ -58,6 +58,10 @@ struct CertificateServerCredentials {
 // For a PSK handshake nothing changes (no CertificateRequest is sent).
 void enableCertificateAuthentication(SSL_CTX* ctx, const CertificateServerCredentials& credentials,
                                      CertificatePeerResolver* resolver);
+// For one connection of a context set up by enableCertificateAuthentication, when its SSL object was
+// made before that (libcoap makes one ahead for the next DTLS client): the certificate to present (or
+// the slot or reloadable set that supplies it at the handshake) and the client verification mode.
+void prepareCertificateConnection(SSL* ssl, const CertificateServerCredentials& credentials);
 // The resolver's answer for a connection whose client certificate it accepted, else nullptr.
 const ResolvedPsk* resolvedCertificatePeerOf(SSL* ssl);
 

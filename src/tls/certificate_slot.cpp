@@ -40,4 +40,8 @@ void CertificateSlot::install(SSL_CTX* ctx) const {
   SSL_CTX_set_cert_cb(ctx, &CertificateSlot::useCurrent, const_cast<CertificateSlot*>(this));
 }
 
+void CertificateSlot::install(SSL* ssl) const {
+  SSL_set_cert_cb(ssl, &CertificateSlot::useCurrent, const_cast<CertificateSlot*>(this));
+}
+
 }  // namespace rspf::tls

@@ -15,8 +15,9 @@ class CertificateSlot {
   CertificateSlot(X509* certificate, EVP_PKEY* privateKey) { replace(certificate, privateKey); }
   // Up-references both; throws Error(Config) when the key does not belong to the certificate.
   void replace(X509* certificate, EVP_PKEY* privateKey);
-  // The slot must outlive `ctx`.
+  // The slot must outlive `ctx` (or `ssl`).
   void install(SSL_CTX* ctx) const;
+  void install(SSL* ssl) const;
 
  private:
   struct Pair {

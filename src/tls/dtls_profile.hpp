@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,9 @@ inline constexpr std::uint16_t kEcdheEcdsaWithAes128GcmSha256 = 0xC02B;  // may 
 // The OpenSSL names of the PSK suites above, the mandatory one first.
 inline constexpr const char* kDtlsPskCipherList = "PSK-AES128-CCM8:PSK-AES128-GCM-SHA256";
 std::vector<std::uint16_t> dtlsPskSuites();
+// The certificate suites above, the mandatory one first.
+inline constexpr const char* kDtlsEcdsaCipherList = "ECDHE-ECDSA-AES128-CCM8:ECDHE-ECDSA-AES128-GCM-SHA256";
+std::vector<std::uint16_t> dtlsCertificateSuites();
 
 // For a library that calls its own PSK callback: asks `resolver` (with the suite the handshake is
 // negotiating, for GBA's NAF_Id) and keeps its answer on `ssl` for authenticatedPeerOf. nullopt:
@@ -33,7 +37,11 @@ std::optional<crypto::SecretBytes> resolvePskInHandshake(SSL* ssl, PskIdentityRe
 
 // Installs on `ctx` a ClientHello callback that, for every connection and before the suite is
 // chosen, limits the offer to `cipherList`, the protocol to DTLS 1.2 and refuses an SNI other than
-// `serverName` (when both are set). Replaces any ClientHello callback the library had installed.
-void restrictDtlsServer(SSL_CTX* ctx, std::string serverName, std::string cipherList);
+// `serverName` (when both are set), then runs `prepareConnection` (when set) on the connection: what
+// the context holds but an SSL object the library made before it was configured would miss (the
+// certificate frameworks: tls::prepareCertificateConnection). Replaces any ClientHello callback the
+// library had installed.
+void restrictDtlsServer(SSL_CTX* ctx, std::string serverName, std::string cipherList,
+                        std::function<void(SSL* ssl)> prepareConnection = nullptr);
 
 }  // namespace rspf::tls

@@ -17,6 +17,9 @@ enum class Grant : std::uint8_t {
   // 8.3.3.6 pre-conditions: "arranged on a case-by-case basis": a MAF registered as an Enrolment
   // Target and authenticated by its certificate needs no enrolment of its own.
   KeyRetrievalWithoutEnrolment = 1U << 4,
+  // 8.3.3.2 re-keying: a session authenticated by an earlier Enrolment Key (KreId/Kre) enrols again
+  // without a new Enrolment-Token: Kre proves the provisioning a token once authorized (issue 10 item 5).
+  EnrolmentWithoutToken = 1U << 5,
 };
 
 class Grants {

@@ -10,6 +10,7 @@
 
 #include "crypto/secret_bytes.hpp"
 #include "tls/grants.hpp"
+#include "tls/peer_attributes.hpp"
 
 namespace rspf::tls {
 

@@ -83,6 +83,7 @@ unsigned int serverPskCallback(SSL* ssl, const char* identity, unsigned char* ps
 struct DtlsRestriction {
   std::string serverName;
   std::string cipherList;
+  std::function<void(SSL*)> prepareConnection;
 };
 void freeDtlsRestriction(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<DtlsRestriction*>(p); }
 int dtlsRestrictionIndex() {
@@ -120,6 +121,14 @@ int dtlsClientHelloCallback(SSL* ssl, int* alert, void*) {
     return SSL_CLIENT_HELLO_ERROR;
   }
   SSL_set_options(ssl, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (r->prepareConnection) {
+    try {
+      r->prepareConnection(ssl);
+    } catch (...) {  // no exception may cross OpenSSL's C frames
+      *alert = SSL_AD_INTERNAL_ERROR;
+      return SSL_CLIENT_HELLO_ERROR;
+    }
+  }
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 
@@ -188,15 +197,20 @@ bool pskAuthenticated(const SSL* ssl) {
 }
 
 std::vector<std::uint16_t> dtlsPskSuites() { return {kPskWithAes128Ccm8, kPskWithAes128GcmSha256}; }
+std::vector<std::uint16_t> dtlsCertificateSuites() {
+  return {kEcdheEcdsaWithAes128Ccm8, kEcdheEcdsaWithAes128GcmSha256};
+}
 
 std::optional<crypto::SecretBytes> resolvePskInHandshake(SSL* ssl, PskIdentityResolver& resolver,
                                                          std::string_view identity) {
   return resolveAndKeep(ssl, resolver, identity, PSK_MAX_PSK_LEN);
 }
 
-void restrictDtlsServer(SSL_CTX* ctx, std::string serverName, std::string cipherList) {
+void restrictDtlsServer(SSL_CTX* ctx, std::string serverName, std::string cipherList,
+                        std::function<void(SSL* ssl)> prepareConnection) {
   delete static_cast<DtlsRestriction*>(SSL_CTX_get_ex_data(ctx, dtlsRestrictionIndex()));
-  SSL_CTX_set_ex_data(ctx, dtlsRestrictionIndex(), new DtlsRestriction{std::move(serverName), std::move(cipherList)});
+  SSL_CTX_set_ex_data(ctx, dtlsRestrictionIndex(),
+                      new DtlsRestriction{std::move(serverName), std::move(cipherList), std::move(prepareConnection)});
   SSL_CTX_set_client_hello_cb(ctx, dtlsClientHelloCallback, nullptr);
   SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);

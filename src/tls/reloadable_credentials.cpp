@@ -90,4 +90,8 @@ void useReloadableCredentials(SSL_CTX* ctx, ReloadableServerCredentials& credent
   SSL_CTX_set_cert_cb(ctx, useCurrentSet, &credentials);
 }
 
+void useReloadableCredentials(SSL* ssl, ReloadableServerCredentials& credentials) {
+  SSL_set_cert_cb(ssl, useCurrentSet, &credentials);
+}
+
 }  // namespace rspf::tls

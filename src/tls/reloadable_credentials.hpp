@@ -57,5 +57,6 @@ class ReloadableServerCredentials {
 // Makes every new handshake on `ctx` use `credentials`' current set (SSL_CTX_set_cert_cb); the
 // credentials must outlive the context.
 void useReloadableCredentials(SSL_CTX* ctx, ReloadableServerCredentials& credentials);
+void useReloadableCredentials(SSL* ssl, ReloadableServerCredentials& credentials);  // one connection
 
 }  // namespace rspf::tls

@@ -13,7 +13,7 @@
 #include "common/error.hpp"
 #include "crypto/primitives.hpp"
 #include "procedures/certificate_enrolment.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 #include "transport/https/https_server.hpp"

@@ -1,6 +1,7 @@
 // common/process_hygiene: no core dumps, no secret left in the environment (issue 9: a forced crash
 // wrote the raw KEK into `core`; $RSPF_KEK stayed readable in /proc/<pid>/environ).
 #include "common/process_hygiene.hpp"
+#include "crypto/secret_environment.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
@@ -61,12 +62,12 @@ TEST(ProcessHygiene, CoreDumpsStayWhenAskedForDebugging) {
 // The /proc/<pid>/environ of a running MEF: tests/integration/process_hygiene_test.cpp.
 TEST(ProcessHygiene, ASecretIsTakenFromTheEnvironmentOnce) {
   ::setenv("RSPF_TEST_SECRET", "0123456789abcdef-secret", 1);
-  auto taken = takeSecretFromEnvironment("RSPF_TEST_SECRET");
+  auto taken = crypto::takeSecretFromEnvironment("RSPF_TEST_SECRET");
   ASSERT_TRUE(taken);
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(taken->data()), taken->size()), "0123456789abcdef-secret");
   EXPECT_EQ(std::getenv("RSPF_TEST_SECRET"), nullptr);
-  EXPECT_FALSE(takeSecretFromEnvironment("RSPF_TEST_SECRET"));  // read once
-  EXPECT_FALSE(takeSecretFromEnvironment("RSPF_TEST_NEVER_SET"));
+  EXPECT_FALSE(crypto::takeSecretFromEnvironment("RSPF_TEST_SECRET"));  // read once
+  EXPECT_FALSE(crypto::takeSecretFromEnvironment("RSPF_TEST_NEVER_SET"));
 }
 
 }  // namespace

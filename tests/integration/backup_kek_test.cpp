@@ -11,7 +11,7 @@
 
 #include "common/child_process.hpp"
 #include "procedures/certificate_enrolment.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 

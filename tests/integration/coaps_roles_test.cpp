@@ -157,6 +157,29 @@ TEST_F(MafOverCoaps, AnUnknownKmIdIsRefusedInTheDtlsHandshake) {
   EXPECT_NE(d.targetLog(kMaf).find("DTLS handshake from"), std::string::npos) << d.targetLog(kMaf);
 }
 
+// A MAF whose [mef] url is coaps:// fetches Km over DTLS by its certificate (ECDHE-ECDSA): Remote
+// MAF Enrolment then runs as over TLS.
+TEST(MafKeyRetrievalOverCoaps, TheMafFetchesKmOverDtlsByItsCertificate) {
+  LoopbackDeployment d;
+  d.createCertificateAuthority({"test.example"}, {".test.example"});
+  admin::addTarget(d.store(), kMaf, "MAF");
+  d.startMef(kCoapsListener);
+  const auto https = d.mefUrl();
+  d.useMef("coaps://" + d.waitForMefReadyFile("mef.ready.coaps"));
+  auto mafUrl = d.startMaf(kMaf, false);
+  d.useMef(https);
+  store::EnrolmentPolicy policy;
+  policy.maf = store::MafInstruction{kMaf, mafUrl, "symmetric", {"SAEF"}};
+  d.addEnrolee(kEnrolee, policy);
+  auto enrolled = d.enrol(kEnrolee, {"--maf", "--json"});
+  ASSERT_EQ(enrolled.exitCode, 0) << enrolled.err << d.targetLog(kMaf) << d.mefLog();
+  EXPECT_FALSE(nlohmann::json::parse(enrolled.out)["mafEnrolment"]["kmId"].get<std::string>().empty());
+  const auto log = d.mefLog();
+  EXPECT_NE(log.find("CoAP GET /fetchCredentials/"), std::string::npos) << log;
+  EXPECT_NE(log.find("ECDHE-ECDSA-AES128-CCM8 from"), std::string::npos) << log;
+  EXPECT_NE(log.find("key retrieval: 'maf.test.example' fetched"), std::string::npos) << log;
+}
+
 // `rspf target` with a coaps:// MEF URL enrols itself over CoAPS and fetches Enrolees' keys there, all
 // its fetches on one DTLS session authenticated by its KreId; the key of an Enrolee disabled since it
 // enrolled is refused by the MEF over CoAPS, and so is that Enrolee's handshake.

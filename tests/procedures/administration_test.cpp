@@ -14,7 +14,7 @@
 #include "crypto/encoding.hpp"
 #include "crypto/primitives.hpp"
 #include "procedures/enrolment_token.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "support/expectations.hpp"
 #include "support/temp_dir.hpp"
 

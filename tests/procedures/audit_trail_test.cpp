@@ -8,7 +8,7 @@
 #include <regex>
 
 #include "crypto/primitives.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rspf::procedures {

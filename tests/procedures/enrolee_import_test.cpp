@@ -9,7 +9,7 @@
 #include "admin/enrolee_import.hpp"
 #include "common/error.hpp"
 #include "crypto/primitives.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "support/expectations.hpp"
 #include "support/temp_dir.hpp"
 

@@ -12,7 +12,7 @@
 #include "crypto/primitives.hpp"
 #include "procedures/enrolment_exchange.hpp"
 #include "procedures/enrolment_token.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "support/derivation_vectors.hpp"
 #include "support/expectations.hpp"
 #include "support/framework_grants.hpp"

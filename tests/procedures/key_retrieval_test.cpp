@@ -14,7 +14,7 @@
 #include "crypto/provisioned_keys.hpp"
 #include "procedures/enrolment_exchange.hpp"
 #include "procedures/key_retrieval.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "support/derivation_vectors.hpp"
 #include "support/expectations.hpp"
 #include "support/framework_grants.hpp"

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "store_test_support.hpp"
 #include "support/postgres_cluster.hpp"
 

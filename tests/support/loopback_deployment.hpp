@@ -9,7 +9,7 @@
 
 #include "ca/embedded_ca.hpp"
 #include "common/child_process.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rspf::testing {

@@ -26,7 +26,7 @@ namespace rspf::bootstrap {
 
 inline constexpr const char* kCertificateFramework = "certificate";
 // The AuthenticatedPeer attribute with the serial number (lowercase hex) of the presented certificate.
-inline constexpr const char* kCertificateSerialAttribute = "certificateSerial";
+using tls::kCertificateSerialAttribute;
 // A registered certificate: everything, including renewal of that certificate (RFC 7030 4.2.2) and
 // Key Retrieval by a MAF whose certificate is its arrangement with the MEF (8.3.3.6).
 inline constexpr tls::Grants kCertificateGrants{tls::Grant::EnrolmentExchange, tls::Grant::CertificateEnrolment,

@@ -15,7 +15,7 @@ std::optional<tls::ResolvedPsk> ReAuthenticationFramework::resolve(std::string_v
   resolved.principal = key->enroleeId;
   resolved.attributes["kreId"] = key->kreId;
   // The session rests on this key: once a rekey retires it, it stays usable for its rekey grace only.
-  resolved.attributes["relativeKeId"] = key->relativeKeId;
+  resolved.attributes[tls::kRelativeKeIdAttribute] = key->relativeKeId;
   return resolved;
 }
 

@@ -11,7 +11,7 @@ namespace rspf::bootstrap {
 inline constexpr const char* kReAuthenticationFramework = "reauth";
 // An enrolled entity: re-keys, enrols a certificate, and retrieves keys as itself (8.3.3.6).
 inline constexpr tls::Grants kReAuthenticationGrants{tls::Grant::EnrolmentExchange, tls::Grant::CertificateEnrolment,
-                                                     tls::Grant::KeyRetrieval};
+                                                     tls::Grant::KeyRetrieval, tls::Grant::EnrolmentWithoutToken};
 
 class ReAuthenticationFramework final : public Framework, public tls::PskIdentityResolver {
  public:

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "store/audit_chain.hpp"
-#include "store/open_store.hpp"
+#include "store/postgres/open_postgres_store.hpp"
 #include "store/postgres/pg_migrations.hpp"
 #include "store/postgres/pg_values.hpp"
 #include "store/sealing.hpp"

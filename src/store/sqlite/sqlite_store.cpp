@@ -9,7 +9,7 @@
 
 #include "common/error.hpp"
 #include "store/audit_chain.hpp"
-#include "store/open_store.hpp"
+#include "store/sqlite/open_sqlite_store.hpp"
 #include "store/sealing.hpp"
 #include "store/sqlite/migrations.hpp"
 

@@ -3,12 +3,15 @@
 #include <arpa/inet.h>
 #include <coap3/coap.h>
 #include <netdb.h>
+#include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "tls/dtls_profile.hpp"
 #include "transport/coaps/coap_codec.hpp"
 #include "transport/coaps/libcoap_support.hpp"
 #include "transport/url.hpp"
@@ -115,6 +118,65 @@ struct CoapsClient::Impl {
     return &self->derivedInfo;
   }
 
+  // Resolves `endpoint` and makes the context; the session is the constructor's.
+  coap_address_t open(const CoapsEndpoint& endpoint, std::chrono::milliseconds handshakeTimeout) {
+    coap::startLibcoap();
+    timeout = handshakeTimeout;
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_DGRAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(endpoint.host.c_str(), std::to_string(endpoint.port).c_str(), &hints, &found) != 0 || !found)
+      throw Error(ErrorCode::Unavailable, "cannot resolve '" + endpoint.host + "'");
+    coap_address_t address;
+    coap_address_init(&address);
+    std::memcpy(&address.addr.sin, found->ai_addr, sizeof(address.addr.sin));
+    address.size = sizeof(address.addr.sin);
+    freeaddrinfo(found);
+    context = coap_new_context(nullptr);
+    if (context == nullptr) throw Error(ErrorCode::Internal, "cannot create the CoAP context");
+    coap_context_set_block_mode(context, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+    coap_register_option(context, coap::kOptionOneM2MFrom);
+    coap_register_event_handler(context, &Impl::onEvent);
+    coap_register_response_handler(context, &Impl::onResponse);
+    return address;
+  }
+
+  void awaitHandshake(const CoapsEndpoint& endpoint, const char* refusal) {
+    const std::string where = endpoint.host + ":" + std::to_string(endpoint.port);
+    if (session == nullptr) throw Error(ErrorCode::Unavailable, "cannot open a DTLS session to " + where);
+    coap_session_set_app_data(session, this);
+    runUntil([&] { return connected || failed; });
+    if (!connected)
+      throw Error(ErrorCode::Tls,
+                  "DTLS handshake with " + where + " failed: " +
+                      (failed ? "the server refused it (" + std::string(refusal) + ")" : std::string("timed out")));
+  }
+
+  // The server's certificate chain against `anchors` (with their CRLs), naming serverName, and the
+  // suite of the certificate profile: before anything is sent on the session.
+  void verifyServer(X509_STORE* anchors) {
+    SSL* ssl = sslOf(session);
+    X509* leaf = ssl ? SSL_get0_peer_certificate(ssl) : nullptr;
+    if (leaf == nullptr) throw Error(ErrorCode::Tls, "the DTLS server presented no certificate");
+    const auto suite = suiteOf(ssl);
+    const auto allowed = tls::dtlsCertificateSuites();
+    if (std::find(allowed.begin(), allowed.end(), suite) == allowed.end())
+      throw Error(ErrorCode::Tls, "the DTLS server chose a suite outside the certificate profile");
+    std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> check(X509_STORE_CTX_new(), X509_STORE_CTX_free);
+    if (!check || X509_STORE_CTX_init(check.get(), anchors, leaf, SSL_get_peer_cert_chain(ssl)) != 1)
+      throw Error(ErrorCode::Internal, "cannot check the server's certificate");
+    X509_STORE_CTX_set_purpose(check.get(), X509_PURPOSE_SSL_SERVER);
+    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(check.get());
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (X509_VERIFY_PARAM_set1_host(param, serverName.c_str(), serverName.size()) != 1)
+      throw Error(ErrorCode::Internal, "cannot check the server's name");
+    if (X509_verify_cert(check.get()) != 1)
+      throw Error(ErrorCode::Tls,
+                  "the server's certificate did not verify against the trust anchors or does not name the server (" +
+                      std::string(X509_verify_cert_error_string(X509_STORE_CTX_get_error(check.get()))) + ")");
+  }
+
   template <typename Done>
   void runUntil(Done done) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -125,31 +187,10 @@ struct CoapsClient::Impl {
 CoapsClient::CoapsClient(const CoapsEndpoint& endpoint, const tls::PskClientSettings& settings,
                          tls::PskClientCredentials credentials, std::chrono::milliseconds timeout)
     : impl_(std::make_unique<Impl>()) {
-  coap::startLibcoap();
   auto& d = *impl_;
-  d.timeout = timeout;
   d.credentials = std::move(credentials);
   d.serverName = settings.serverName;
-  const std::string where = endpoint.host + ":" + std::to_string(endpoint.port);
-
-  addrinfo hints{};
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_DGRAM;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(endpoint.host.c_str(), std::to_string(endpoint.port).c_str(), &hints, &found) != 0 || !found)
-    throw Error(ErrorCode::Unavailable, "cannot resolve '" + endpoint.host + "'");
-  coap_address_t address;
-  coap_address_init(&address);
-  std::memcpy(&address.addr.sin, found->ai_addr, sizeof(address.addr.sin));
-  address.size = sizeof(address.addr.sin);
-  freeaddrinfo(found);
-
-  d.context = coap_new_context(nullptr);
-  if (d.context == nullptr) throw Error(ErrorCode::Internal, "cannot create the CoAP context");
-  coap_context_set_block_mode(d.context, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
-  coap_register_option(d.context, coap::kOptionOneM2MFrom);
-  coap_register_event_handler(d.context, &Impl::onEvent);
-  coap_register_response_handler(d.context, &Impl::onResponse);
+  auto address = d.open(endpoint, timeout);
 
   coap_dtls_cpsk_t psk{};
   psk.version = COAP_DTLS_CPSK_SETUP_VERSION;
@@ -163,14 +204,47 @@ CoapsClient::CoapsClient(const CoapsEndpoint& endpoint, const tls::PskClientSett
     psk.validate_ih_call_back = &Impl::onHint;
   }
   d.session = coap_new_client_session_psk2(d.context, nullptr, &address, COAP_PROTO_DTLS, &psk);
-  if (d.session == nullptr) throw Error(ErrorCode::Unavailable, "cannot open a DTLS session to " + where);
-  coap_session_set_app_data(d.session, &d);
-  d.runUntil([&] { return d.connected || d.failed; });
+  d.awaitHandshake(endpoint, "unknown identity, wrong key or no common suite");
   d.credentials.psk.clear();
-  if (!d.connected)
-    throw Error(ErrorCode::Tls, "DTLS handshake with " + where + " failed: " +
-                                    (d.failed ? "the server refused it (unknown identity, wrong key or no common suite)"
-                                              : std::string("timed out")));
+}
+
+CoapsClient::CoapsClient(const CoapsEndpoint& endpoint, const std::string& serverName,
+                         const tls::CertificateClientCredentials& credentials, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>()) {
+  auto& d = *impl_;
+  d.serverName = serverName;
+  auto address = d.open(endpoint, timeout);
+  if (credentials.certificate == nullptr || credentials.privateKey == nullptr ||
+      credentials.serverTrustAnchors == nullptr)
+    throw Error(ErrorCode::Config, "a certificate, its key and the server's trust anchors are needed over CoAPS");
+  // libcoap's own PKI set-up presents the certificate; its peer check is off, because the server's chain
+  // is verified below with the project's anchors, CRLs and name check, before any request.
+  unsigned char* der = nullptr;
+  const int certificateLength = i2d_X509(credentials.certificate, &der);
+  if (certificateLength <= 0) throw Error(ErrorCode::Config, "the certificate cannot be encoded");
+  std::string certificateDer(reinterpret_cast<const char*>(der), static_cast<std::size_t>(certificateLength));
+  OPENSSL_free(der);
+  der = nullptr;
+  const int keyLength = i2d_PrivateKey(credentials.privateKey, &der);
+  if (keyLength <= 0) throw Error(ErrorCode::Config, "the private key cannot be encoded");
+  crypto::SecretBytes keyDer(crypto::ByteView(der, static_cast<std::size_t>(keyLength)));
+  OPENSSL_clear_free(der, static_cast<std::size_t>(keyLength));
+  if (EVP_PKEY_get_base_id(credentials.privateKey) != EVP_PKEY_EC)
+    throw Error(ErrorCode::Config, "the certificate frameworks over DTLS take an EC (P-256) key");
+
+  coap_dtls_pki_t pki{};
+  pki.version = COAP_DTLS_PKI_SETUP_VERSION;
+  pki.verify_peer_cert = 0;
+  pki.client_sni = d.serverName.data();
+  pki.pki_key.key_type = COAP_PKI_KEY_ASN1;
+  pki.pki_key.key.asn1.public_cert = reinterpret_cast<const std::uint8_t*>(certificateDer.data());
+  pki.pki_key.key.asn1.public_cert_len = certificateDer.size();
+  pki.pki_key.key.asn1.private_key = keyDer.data();
+  pki.pki_key.key.asn1.private_key_len = keyDer.size();
+  pki.pki_key.key.asn1.private_key_type = COAP_ASN1_PKEY_EC;
+  d.session = coap_new_client_session_pki(d.context, nullptr, &address, COAP_PROTO_DTLS, &pki);
+  d.awaitHandshake(endpoint, "the MEF refused this certificate, or no common suite");
+  d.verifyServer(credentials.serverTrustAnchors);
 }
 
 CoapsClient::~CoapsClient() = default;

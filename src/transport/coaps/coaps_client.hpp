@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "tls/certificate_profile.hpp"
 #include "tls/psk_profile.hpp"
 #include "transport/secure_channel.hpp"
 
@@ -27,6 +28,12 @@ class CoapsClient final : public SecureChannel {
   // chosen the suite.
   CoapsClient(const CoapsEndpoint& endpoint, const tls::PskClientSettings& settings,
               tls::PskClientCredentials credentials, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // The certificate frameworks (ECDHE-ECDSA): presents `credentials`' certificate; before anything is
+  // sent, the server's chain is verified against its anchors (and CRLs) and must name `serverName`
+  // (also the SNI), and the suite must be one of tls::dtlsCertificateSuites. Error(Tls) otherwise.
+  CoapsClient(const CoapsEndpoint& endpoint, const std::string& serverName,
+              const tls::CertificateClientCredentials& credentials,
+              std::chrono::milliseconds timeout = std::chrono::seconds(10));
   ~CoapsClient() override;
   CoapsClient(const CoapsClient&) = delete;
   CoapsClient& operator=(const CoapsClient&) = delete;

@@ -148,7 +148,10 @@ struct CoapsServer::Impl {
     if (ssl == nullptr) {
       state->refusal = "no DTLS session";
     } else {
-      auto outcome = tls::authenticatedPeerOf(ssl, "", {false, tls::dtlsPskSuites()}, remote);
+      auto suites = tls::dtlsPskSuites();
+      if (settings.certificate)
+        for (auto suite : tls::dtlsCertificateSuites()) suites.push_back(suite);
+      auto outcome = tls::authenticatedPeerOf(ssl, "", {false, suites}, remote);
       if (outcome.peer) {
         state->peer = std::move(outcome.peer);
         spdlog::debug("DTLS {} {} from {}: {} as '{}'", outcome.protocol, outcome.cipher, remote,
@@ -275,8 +278,19 @@ struct CoapsServer::Impl {
       psk.psk_info.hint = {settings.identityHint.size(),
                            reinterpret_cast<const std::uint8_t*>(settings.identityHint.data())};
     if (coap_context_set_psk2(context, &psk) == 0) throw Error(ErrorCode::Config, "libcoap refused the DTLS-PSK setup");
-    // The profile's suites for every connection, before the suite is chosen.
-    coap::restrictServerSuites(context, settings.serverName, tls::kDtlsPskCipherList);
+    // The profile's suites for every connection, before the suite is chosen; with a certificate, its
+    // frameworks too (libcoap's own PKI set-up is not used: the same profile as over TLS is).
+    SSL_CTX* dtls = coap::dtlsContextOf(context);
+    std::string ciphers = tls::kDtlsPskCipherList;
+    std::function<void(SSL*)> prepare;
+    if (settings.certificate) {
+      tls::enableCertificateAuthentication(dtls, *settings.certificate, settings.certificateResolver);
+      ciphers += std::string(":") + tls::kDtlsEcdsaCipherList;
+      prepare = [credentials = *settings.certificate](SSL* ssl) {
+        tls::prepareCertificateConnection(ssl, credentials);
+      };
+    }
+    tls::restrictDtlsServer(dtls, settings.serverName, ciphers, std::move(prepare));
 
     coap_address_t address;
     coap_address_init(&address);

@@ -1,18 +1,20 @@
 #pragma once
 // The CoAPS binding's server (RFC 7252 over DTLS 1.2; PROTOCOL.md 7): libcoap with its OpenSSL back
-// end, one network thread. The DTLS profile of tls/dtls_profile.hpp (PSK-AES128-CCM8, PSK-AES128-GCM;
-// every other suite refused, per connection before the suite is chosen and again when the session
-// connects), libcoap's stateless HelloVerifyRequest cookie before any session exists, no
-// resumption, SNI checked. Once connected, tls::authenticatedPeerOf makes the peer, the codec
-// (coap_codec.hpp) makes the neutral request, and the handler answers it; Block1/Block2 (RFC 7959)
-// are libcoap's, with an assembled request over maxBodyBytes refused 4.13. A session past its request
-// budget is answered 5.03 (a CON flood from one peer costs bounded work).
+// end, one network thread. The DTLS profile of tls/dtls_profile.hpp (PSK-AES128-CCM8, PSK-AES128-GCM,
+// with a certificate ECDHE-ECDSA-AES128-CCM8, -GCM; every other suite refused, per connection before the suite is
+// chosen and again when the session connects), libcoap's stateless HelloVerifyRequest cookie before any session exists,
+// no resumption, SNI checked. Once connected, tls::authenticatedPeerOf makes the peer, the codec (coap_codec.hpp) makes
+// the neutral request, and the handler answers it; Block1/Block2 (RFC 7959) are libcoap's, with an assembled request
+// over maxBodyBytes refused 4.13. A session past its request budget is answered 5.03 (a CON flood from one peer costs
+// bounded work).
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "tls/authenticated_peer.hpp"
+#include "tls/certificate_profile.hpp"
 #include "tls/psk_identity_resolver.hpp"
 #include "transport/message.hpp"
 #include "transport/server_observer.hpp"
@@ -24,6 +26,11 @@ struct CoapsServerSettings {
   std::uint16_t port = 5684;  // 0: any free port (see CoapsServer::port)
   std::string serverName;     // this server's FQDN; a client's SNI must match it when sent
   std::string identityHint;   // psk_identity_hint (GBA: TS 24.109 annex F)
+  // The certificate frameworks over DTLS (TS-0003 10.2: TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, or
+  // AES-128-GCM): the server's certificate and the client anchors; `certificateResolver` maps a verified
+  // client certificate to its peer. Unset: PSK frameworks only.
+  std::optional<tls::CertificateServerCredentials> certificate;
+  tls::CertificatePeerResolver* certificateResolver = nullptr;
   std::size_t maxBodyBytes = 16 * 1024;
   std::size_t maxSessions = 256;  // established and handshaking DTLS sessions, each
   // Each authenticated session's request budget (coaps/request_budget.hpp): `requestBurst` requests at

@@ -32,7 +32,7 @@ std::string optionValue(const coap_pdu_t* pdu, std::uint16_t number, bool& prese
   return std::string(reinterpret_cast<const char*>(coap_opt_value(option)), coap_opt_length(option));
 }
 
-void restrictServerSuites(coap_context_t* context, const std::string& serverName, const char* cipherList) {
+SSL_CTX* dtlsContextOf(coap_context_t* context) {
   coap_address_t nowhere;
   coap_address_init(&nowhere);
   nowhere.addr.sin.sin_family = AF_INET;
@@ -50,8 +50,13 @@ void restrictServerSuites(coap_context_t* context, const std::string& serverName
     if (probe) coap_session_release(probe);
     throw Error(ErrorCode::Config, "cannot reach libcoap's DTLS context to restrict its cipher suites");
   }
-  tls::restrictDtlsServer(SSL_get_SSL_CTX(ssl), serverName, cipherList);
+  SSL_CTX* ctx = SSL_get_SSL_CTX(ssl);
   coap_session_release(probe);
+  return ctx;
+}
+
+void restrictServerSuites(coap_context_t* context, const std::string& serverName, const char* cipherList) {
+  tls::restrictDtlsServer(dtlsContextOf(context), serverName, cipherList);
 }
 
 }  // namespace rspf::transport::coap

@@ -14,9 +14,11 @@ void startLibcoap();
 SSL* sslOf(const coap_session_t* session);  // null when the session has no OpenSSL DTLS state
 // The value of option `number` in `pdu`; `present` says whether it was there.
 std::string optionValue(const coap_pdu_t* pdu, std::uint16_t number, bool& present);
-// tls::restrictDtlsServer on the SSL_CTX of `context`'s DTLS server side, which libcoap keeps to itself:
-// it is reached through a client session of this context that is never used (one ClientHello to the
+// The SSL_CTX of `context`'s DTLS side (owned by the context), which libcoap keeps to itself: it is
+// reached through a client session of this context that is never used (one ClientHello to the
 // discard port). Call after coap_context_set_psk2. Throws Error(Config) when it cannot be reached.
+SSL_CTX* dtlsContextOf(coap_context_t* context);
+// tls::restrictDtlsServer on that SSL_CTX.
 void restrictServerSuites(coap_context_t* context, const std::string& serverName, const char* cipherList);
 
 }  // namespace rspf::transport::coap

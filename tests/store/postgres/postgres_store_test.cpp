@@ -9,7 +9,7 @@
 
 #include "../store_test_support.hpp"
 #include "common/error.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "store/postgres/pg_migrations.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "support/postgres_cluster.hpp"

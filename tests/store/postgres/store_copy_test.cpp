@@ -7,7 +7,7 @@
 #include "../store_test_support.hpp"
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 #include "support/postgres_cluster.hpp"
 
 namespace rspf::store {

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "../store_test_support.hpp"
-#include "store/open_store.hpp"
+#include "store/open/open_store.hpp"
 
 namespace rspf::store::testing {
 

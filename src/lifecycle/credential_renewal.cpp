@@ -1,4 +1,4 @@
-#include "target/credential_renewal.hpp"
+#include "lifecycle/credential_renewal.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -7,7 +7,7 @@
 
 #include "common/error.hpp"
 
-namespace rspf::target {
+namespace rspf::lifecycle {
 
 std::chrono::seconds RenewalMargin::of(TimePoint issuedAt, TimePoint expiry) const {
   if (before) return *before;
@@ -118,4 +118,4 @@ void CredentialRenewal::run() {
   }
 }
 
-}  // namespace rspf::target
+}  // namespace rspf::lifecycle

@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-namespace rspf::target {
+namespace rspf::lifecycle {
 
 class PeriodicTask {
  public:
@@ -34,4 +34,4 @@ class PeriodicTask {
   std::thread thread_;
 };
 
-}  // namespace rspf::target
+}  // namespace rspf::lifecycle

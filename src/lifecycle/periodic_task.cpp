@@ -1,8 +1,8 @@
-#include "target/periodic_task.hpp"
+#include "lifecycle/periodic_task.hpp"
 
 #include <spdlog/spdlog.h>
 
-namespace rspf::target {
+namespace rspf::lifecycle {
 
 PeriodicTask::~PeriodicTask() {
   stop();
@@ -39,4 +39,4 @@ void PeriodicTask::loop() {
   }
 }
 
-}  // namespace rspf::target
+}  // namespace rspf::lifecycle

@@ -10,12 +10,12 @@
 
 #include "config/config_schema.hpp"
 
-namespace rspf::config {
+namespace rspf::cli {
 
 using ConfigLoader = std::function<void(const std::filesystem::path&)>;  // throws Error(Config)
 
 // One line per problem, "file: key: what is wrong"; empty when the configuration is usable.
-std::vector<std::string> checkConfiguration(const std::filesystem::path& file, const Schema& schema,
+std::vector<std::string> checkConfiguration(const std::filesystem::path& file, const config::Schema& schema,
                                             const ConfigLoader& load);
 
-}  // namespace rspf::config
+}  // namespace rspf::cli

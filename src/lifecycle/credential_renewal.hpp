@@ -15,7 +15,7 @@
 
 #include "common/time.hpp"
 
-namespace rspf::target {
+namespace rspf::lifecycle {
 
 // When to renew: a fixed time before the expiry, or a fraction of the lifetime (the default 10%).
 struct RenewalMargin {
@@ -69,4 +69,4 @@ class CredentialRenewal {
   std::thread thread_;
 };
 
-}  // namespace rspf::target
+}  // namespace rspf::lifecycle

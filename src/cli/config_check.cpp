@@ -1,4 +1,4 @@
-#include "config/config_check.hpp"
+#include "cli/config_check.hpp"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -15,8 +15,13 @@
 #include "config/config_file.hpp"
 #include "store/sqlite/migrations.hpp"
 
-namespace rspf::config {
+namespace rspf::cli {
 namespace {
+
+using config::ConfigFile;
+using config::KeyKind;
+using config::parseHostPort;
+using config::Schema;
 
 // Seconds from now to an ASN.1 time (negative when past).
 long long secondsUntil(const ASN1_TIME* t) {
@@ -145,4 +150,4 @@ std::vector<std::string> checkConfiguration(const std::filesystem::path& file, c
   return problems;
 }
 
-}  // namespace rspf::config
+}  // namespace rspf::cli
