@@ -15,6 +15,7 @@
 #include "ca/embedded_ca.hpp"
 #include "ca/key_pair.hpp"
 #include "ca/pem.hpp"
+#include "ca/serial_number.hpp"
 #include "cli/commands.hpp"
 #include "common/child_process.hpp"
 #include "common/error.hpp"
@@ -52,7 +53,7 @@ struct Demo {
   fs::path exe = currentExecutable();
   int step = 0;
   bool ok = true;
-  std::string mefUrl, mefCoapsUrl, targetUrl, mafUrl, bsfUrl;
+  std::string mefUrl, mefCoapsUrl, targetUrl, targetCoapsUrl, mafUrl, bsfUrl;
 
   // Runs one step; `body` returns the line to show (or throws). Stops the demo on failure.
   bool run(const std::string& title, const std::function<std::string()>& body) {
@@ -115,9 +116,9 @@ struct Demo {
                  "--credentials", (dir / (std::string(kGbaEnroleeId) + ".json")).string()});
   }
 
-  ProcessResult connect(const std::string& who, const std::string& path) {
-    return rspf({"connect", "--credentials", (dir / (who + ".json")).string(), "--target", targetUrl, "--target-id",
-                 kTargetId, "--path", path});
+  ProcessResult connect(const std::string& who, const std::string& path, const std::string& url = "") {
+    return rspf({"connect", "--credentials", (dir / (who + ".json")).string(), "--target",
+                 url.empty() ? targetUrl : url, "--target-id", kTargetId, "--path", path});
   }
 };
 
@@ -205,7 +206,9 @@ int runDemo(bool keep, bool verbose) {
     admin::addTarget(*store, kMafId, "MAF");
     add(kMafEnroleeId, {});  // its MAF instruction follows once the MAF listens
     add(kGbaEnroleeId, directKeyPolicy());
-    add(kCoapsEnroleeId, directKeyPolicy());
+    auto coapsPolicy = directKeyPolicy();  // and a certificate by EST-coaps
+    coapsPolicy.certificate = store::CertificatePolicy{"ae", {"SAEF"}, std::chrono::hours(24 * 30), ""};
+    add(kCoapsEnroleeId, coapsPolicy);
     store->addBootstrapIdentity({std::string(store::BootstrapIdentity::kGba), kImpi, kGbaEnroleeId, "", now()});
     writeBsfFiles(d, *store, kek);
     auto issued = procedures::issueEnrolmentToken(kEnroleeId, "site=plant-3; use=meter", std::nullopt);
@@ -243,37 +246,45 @@ int runDemo(bool keep, bool verbose) {
   });
 
   d.run("start the Enrolment Target, which enrols itself with the MEF (rspf target)", [&] {
-    d.writeFile(d.dir / "target.toml",
-                std::string("[target]\nid = \"") + kTargetId +
-                    "\"\ntype = \"CSE\"\nusage = \"SAEF\"\nlisten = \"127.0.0.1:0\"\nready_file = "
-                    "\"target.ready\"\nrevalidate_after = \"1s\"\n\n[mef]\nurl = \"" +
-                    d.mefUrl + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + kTargetId + "-kpm\"\nkpm_file = \"" +
-                    kTargetId + ".kpm\"\ncredentials = \"target-credentials.json\"\n");
+    d.writeFile(d.dir / "target.toml", std::string("[target]\nid = \"") + kTargetId +
+                                           "\"\ntype = \"CSE\"\nusage = \"SAEF\"\nlisten = "
+                                           "\"127.0.0.1:0\"\nlisten_coaps = \"127.0.0.1:0\"\nready_file = "
+                                           "\"target.ready\"\nrevalidate_after = \"1s\"\n\n[mef]\nurl = \"" +
+                                           d.mefUrl + "\"\nfqdn = \"" + kMefFqdn + "\"\nkpm_id = \"" + kTargetId +
+                                           "-kpm\"\nkpm_file = \"" + kTargetId +
+                                           ".kpm\"\ncredentials = \"target-credentials.json\"\n");
     target = std::make_unique<ChildProcess>(
         std::vector<std::string>{d.exe.string(), "target", "--config", (d.dir / "target.toml").string()},
         d.dir / "target.log");
     d.targetUrl = "https://" + waitForReadyFile(d.dir / "target.ready", *target);
-    return "listening at " + d.targetUrl + "; holds a KreId for MEF Key Retrieval";
+    d.targetCoapsUrl = "coaps://" + waitForReadyFile(d.dir / "target.ready.coaps", *target);
+    return "listening at " + d.targetUrl + " and " + d.targetCoapsUrl + "; holds a KreId for MEF Key Retrieval";
   });
 
   d.run("enrol the Enrolee with KpmId/Kpm and its enrolment token (rspf enrol)",
         [&] { return requireSuccess(d.enrol(kEnroleeId, "token"), "enrolment"); });
 
-  d.run("enrol a constrained Enrolee over CoAPS: DTLS-PSK bootstrap and the exchange (rspf enrol --mef coaps://)", [&] {
-    auto saved = d.mefUrl;
-    d.mefUrl = d.mefCoapsUrl;
-    auto r = d.enrol(kCoapsEnroleeId);
-    d.mefUrl = saved;
-    return requireSuccess(r, "CoAPS enrolment");
-  });
+  d.run(
+      "enrol a constrained Enrolee over CoAPS: DTLS-PSK bootstrap, the exchange and a certificate by EST-coaps "
+      "(rspf enrol --mef coaps:// --certificate)",
+      [&] {
+        auto saved = d.mefUrl;
+        d.mefUrl = d.mefCoapsUrl;
+        auto r = d.enrol(kCoapsEnroleeId, "", {"--certificate"});
+        d.mefUrl = saved;
+        auto out = requireSuccess(r, "CoAPS enrolment");
+        auto certificate = ca::loadCertificateFile((d.dir / kCoapsEnroleeId).string() + ".json.certificate.pem");
+        return out + "certificate " + ca::serialHex(*X509_get0_serialNumber(certificate.get())) +
+               " by EST-coaps on the same DTLS session";
+      });
 
-  d.run("connect the CoAPS Enrolee to the target with its derived key (over TLS)", [&] {
-    auto out = requireSuccess(d.connect(kCoapsEnroleeId, "/whoami"), "connection");
+  d.run("connect the CoAPS Enrolee to the target over DTLS with its derived key (rspf connect --target coaps://)", [&] {
+    auto out = requireSuccess(d.connect(kCoapsEnroleeId, "/whoami", d.targetCoapsUrl), "connection");
     auto j = nlohmann::json::parse(out);
     if (j.value("enroleeId", "") != kCoapsEnroleeId)
       throw std::runtime_error("target saw '" + j.value("enroleeId", "") + "'");
     return "the target authenticated " + j["enroleeId"].get<std::string>() +
-           " with the key derived from the DTLS session";
+           " over DTLS-PSK with the key derived from the Enrolee's DTLS session with the MEF";
   });
 
   d.run("replaying the same enrolment token is refused", [&] {

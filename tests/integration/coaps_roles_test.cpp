@@ -216,6 +216,37 @@ TEST(TargetOverCoaps, TheTargetsOwnEnrolmentAndItsKeyRetrievalsRunOverOneDtlsSes
   EXPECT_NE(d.mefLog().find("CoAP GET /fetchCredentials/"), d.mefLog().rfind("CoAP GET /fetchCredentials/"));
 }
 
+// Re-keying (seed 8.3.3.2) over CoAPS: `rspf enrol --reauth` on a credential file enrolled over CoAPS
+// opens a DTLS-PSK session with KreId/Kre; the replaced KreId no longer opens one.
+TEST(RekeyOverCoaps, ReauthRekeysOverDtlsAndTheReplacedKreIdIsRefused) {
+  LoopbackDeployment d;
+  store::EnrolmentPolicy policy;
+  policy.directKeys = {{kCse, "SAEF"}};
+  d.addEnrolee(kEnrolee, policy);
+  d.startMef(kCoapsListener);
+  auto coaps = "coaps://" + d.waitForMefReadyFile("mef.ready.coaps");
+  ASSERT_EQ(enrolOverCoaps(d, coaps, kEnrolee).exitCode, 0) << d.mefLog();
+  const auto first = *d.store().findEnrolmentKeyOf(kEnrolee);
+  const auto firstFile = d.dir() / "first.json";
+  std::filesystem::copy_file(d.credentialFile(kEnrolee), firstFile);
+  std::filesystem::copy_file(d.credentialFile(kEnrolee).string() + ".key", firstFile.string() + ".key");
+
+  auto r = d.rspf({"enrol", "--credentials", d.credentialFile(kEnrolee).string(), "--reauth"});
+  ASSERT_EQ(r.exitCode, 0) << r.err << d.mefLog();
+  auto key = d.store().findEnrolmentKeyOf(kEnrolee);
+  ASSERT_TRUE(key);
+  EXPECT_NE(key->relativeKeId, first.relativeKeId);
+  EXPECT_EQ(key->framework, "reauth");
+  EXPECT_NE(d.mefLog().find("CoAP POST /enrolment/exchange -> 200 (reauth '" + std::string(kEnrolee) + "')"),
+            std::string::npos)
+      << d.mefLog();
+
+  auto replaced = d.rspf({"enrol", "--credentials", firstFile.string(), "--reauth"});
+  EXPECT_NE(replaced.exitCode, 0) << replaced.out;
+  EXPECT_NE(replaced.err.find("DTLS handshake"), std::string::npos) << replaced.err;
+  EXPECT_EQ(d.store().findEnrolmentKeyOf(kEnrolee)->relativeKeId, key->relativeKeId);
+}
+
 TEST(BundleOverCoaps, ABundleNamingACoapsMefIsEnrolledWithOverDtls) {
   LoopbackDeployment d;
   store::EnrolmentPolicy policy;

@@ -198,11 +198,12 @@ class CoapsRawPeers : public ::testing::Test {
 
   // gnutls-cli over DTLS sends the CoAP request as one record; stdin stays open 2 s for the answer
   // (DTLS has no half-close).
-  ProcessResult gnutls(const std::string& priority, const std::string& serverName = "mef.test.example") {
+  ProcessResult gnutls(const std::string& priority, const std::string& serverName = "mef.test.example",
+                       const std::string& request = coapExchangePdu()) {
     auto pdu = d.dir() / "exchange.coap";
     {
       std::ofstream out(pdu, std::ios::binary);
-      out << coapExchangePdu();
+      out << request;
     }
     std::string command = "(cat '" + pdu.string() + "'; sleep 2) | gnutls-cli --udp --pskusername " + kEnrolee +
                           "-kpm --pskkey " + kpm + " --priority '" + priority +
@@ -276,6 +277,47 @@ TEST_F(CoapsRawPeers, GarbageAndOversizedDatagramsAreDroppedAndTheListenerServes
   EXPECT_NE(udp("17fefd0000000000000000000500000000ff").out.find("no answer"), std::string::npos);
   auto r = gnutls("NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:+PSK:-CIPHER-ALL:+AES-128-CCM-8:-MAC-ALL:+AEAD");
   EXPECT_NE(r.out.find("Key material:"), std::string::npos) << r.out << r.err;
+  EXPECT_TRUE(d.store().findEnrolmentKeyOf(kEnrolee));
+}
+
+// A request as bytes over DTLS with the profile's mandatory suite; the answer's bytes in its output.
+constexpr const char* kCcm8 = "NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:+PSK:-CIPHER-ALL:+AES-128-CCM-8:-MAC-ALL:+AEAD";
+
+// The exchange's bytes up to its payload marker, with `options` after Content-Format (12).
+std::string exchangeWithOptions(const std::string& options) {
+  std::string pdu = {'\x40', '\x02', '\x12', '\x35'};
+  pdu += '\xb9' + std::string("enrolment");
+  pdu += '\x08' + std::string("exchange");
+  pdu += std::string{'\x11', '\x32'};
+  return pdu + options + '\xff' + std::string(R"({"certificateEnrolment":false})");
+}
+
+// The answer's code: the ACK header (0x60, no token) then the code byte.
+bool answeredWith(const std::string& out, std::uint8_t code) {
+  return out.find(std::string{'\x60', static_cast<char>(code)}) != std::string::npos;
+}
+
+TEST_F(CoapsRawPeers, ABlock1BlockWithoutItsPredecessorsIsRefusedAndNothingIsStored) {
+  // Block1 (27, delta 15 from 12: nibble 13 + 2) NUM=1 M=0 SZX=6: the second 1 KiB block, the first never sent.
+  auto r = gnutls(kCcm8, "mef.test.example", exchangeWithOptions(std::string{'\xd1', '\x02', '\x16'}));
+  EXPECT_TRUE(answeredWith(r.out, 0x88)) << r.out << r.err;  // 4.08 Request Entity Incomplete (RFC 7959 2.3)
+  EXPECT_FALSE(d.store().findEnrolmentKeyOf(kEnrolee)) << r.out;
+}
+
+TEST_F(CoapsRawPeers, AnUnknownCriticalOptionIsRefused402AndNothingIsStored) {
+  // Option 25 (odd: critical, RFC 7252 5.4.1; unassigned): delta 13 from 12.
+  auto r = gnutls(kCcm8, "mef.test.example", exchangeWithOptions(std::string{'\xd1', '\x00', 'x'}));
+  EXPECT_TRUE(answeredWith(r.out, 0x82)) << r.out << r.err;  // 4.02 Bad Option
+  EXPECT_FALSE(d.store().findEnrolmentKeyOf(kEnrolee));
+}
+
+TEST_F(CoapsRawPeers, AMalformedOptionGetsNoAnswerAndTheListenerServesOn) {
+  // Delta nibble 15 outside the payload marker is a message format error (RFC 7252 3.1).
+  auto r = gnutls(kCcm8, "mef.test.example", exchangeWithOptions(std::string{'\xf1', 'x'}));
+  EXPECT_FALSE(answeredWith(r.out, 0x44)) << r.out;  // never 2.04 Changed
+  EXPECT_FALSE(d.store().findEnrolmentKeyOf(kEnrolee));
+  auto next = gnutls(kCcm8);
+  EXPECT_TRUE(answeredWith(next.out, 0x44)) << next.out << next.err;
   EXPECT_TRUE(d.store().findEnrolmentKeyOf(kEnrolee));
 }
 
