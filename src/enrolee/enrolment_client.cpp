@@ -6,11 +6,11 @@
 #include "ca/pem.hpp"
 #include "ca/revocation_list.hpp"
 #include "common/error.hpp"
-#include "common/strict_json.hpp"
 #include "common/text_file.hpp"
 #include "crypto/enrolment_key.hpp"
 #include "crypto/gba_key_derivation.hpp"
 #include "crypto/identifiers.hpp"
+#include "enrolee/exchange_answer.hpp"
 
 namespace rspf::enrolee {
 namespace {
@@ -116,36 +116,26 @@ EnroleeCredentials enrol(const EnrolOptions& options, std::optional<EnroledCerti
   exchange.body = request.dump();
   auto response = channel->send(exchange, "enrolment exchange");
 
-  auto body = parseStrictJsonOrDiscarded(response.body);
-  if (!body.is_object() || !body.contains("keId") || !body.contains("kreId") || !body.contains("expiry"))
-    throw Error(ErrorCode::Internal, "the MEF's enrolment exchange answer is malformed");
+  auto answer = parseExchangeAnswer(response.body);
+  if (!crypto::equalsIgnoreCase(answer.keId, material.keId) || !crypto::equalsIgnoreCase(answer.kreId, material.kreId))
+    throw Error(ErrorCode::Internal,
+                "the MEF's KeId/KreId differ from this Enrolee's derivation (different session or MEF FQDN)");
   EnroleeCredentials c;
-  try {
-    if (!crypto::equalsIgnoreCase(body.at("keId").get<std::string>(), material.keId) ||
-        !crypto::equalsIgnoreCase(body.at("kreId").get<std::string>(), material.kreId))
-      throw Error(ErrorCode::Internal,
-                  "the MEF's KeId/KreId differ from this Enrolee's derivation (different session or MEF FQDN)");
-    auto expiry = parseRfc3339(body.at("expiry").get<std::string>());
-    auto profile = crypto::parseKeyProfile(body.value("keyProfile", "current"));
-    if (!expiry || !profile) throw Error(ErrorCode::Internal, "the MEF's expiry or keyProfile is malformed");
-    c.mefUrl = options.mefUrl;
-    c.mefFqdn = crypto::toLower(options.mefFqdn);
-    c.pskIdentity = options.gba                    ? crypto::gbaPskIdentity(options.gba->btid, options.gbaUicc)
-                    : options.certificateBootstrap ? ""
-                                                   : options.kpmId;
-    c.keId = material.keId;
-    c.relativeKeId = material.relativeKeId;
-    c.ke = std::move(material.ke);
-    c.kreId = material.kreId;
-    c.kre = std::move(material.kre);
-    c.expiry = *expiry;
-    c.enrolledAt = now();
-    c.keyProfile = *profile;
-    c.instructions = body.value("instructions", nlohmann::json::array());
-    c.targetKeys = deriveTargetKeys(c);
-  } catch (const nlohmann::json::exception&) {
-    throw Error(ErrorCode::Internal, "the MEF's enrolment exchange answer has wrong types");
-  }
+  c.mefUrl = options.mefUrl;
+  c.mefFqdn = crypto::toLower(options.mefFqdn);
+  c.pskIdentity = options.gba                    ? crypto::gbaPskIdentity(options.gba->btid, options.gbaUicc)
+                  : options.certificateBootstrap ? ""
+                                                 : options.kpmId;
+  c.keId = material.keId;
+  c.relativeKeId = material.relativeKeId;
+  c.ke = std::move(material.ke);
+  c.kreId = material.kreId;
+  c.kre = std::move(material.kre);
+  c.expiry = answer.expiry;
+  c.enrolledAt = now();
+  c.keyProfile = answer.keyProfile;
+  c.instructions = std::move(answer.instructions);
+  c.targetKeys = deriveTargetKeys(c);
   // The CRL is a convenience for `rspf maf-connect`, refreshed on every enrolment: the Enrolment Key is
   // already the MEF's, so a CRL that cannot be fetched now (a draining MEF closed the connection) is
   // a warning, not a failed enrolment.

@@ -1,5 +1,7 @@
 #include "target/mef_key_fetcher.hpp"
 
+#include "target/key_retrieval_answer.hpp"
+
 #include "procedures/procedure_observer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -127,26 +129,7 @@ ProvisionedKey MefKeyFetcher::fetchFromMef(const std::string& keId, int suid) co
   std::string suidText = (suid < 10 ? "0" : "") + std::to_string(suid);
   auto response = get("/fetchCredentials/" + keId + "/" + suidText);
   if (response.status != 200) enrolee::throwMefError(response, "MEF Key Retrieval");
-  auto body = parseStrictJsonOrDiscarded(response.body);
-  if (!body.is_object() || !body.value("Status", false))
-    throw Error(ErrorCode::Internal, "the MEF's key retrieval answer is malformed");
-  try {
-    auto credential = crypto::fromBase64(body.at("Credential").get<std::string>());
-    auto lifetime = parseRfc3339(body.at("Lifetime").get<std::string>());
-    if (!credential || credential->empty() || !lifetime)
-      throw Error(ErrorCode::Internal, "the MEF's key retrieval answer is malformed");
-    ProvisionedKey key;
-    key.key = crypto::SecretBytes(*credential);
-    crypto::wipe(credential->data(), credential->size());
-    key.enroleeId = body.at("EnroleeID").get<std::string>();
-    key.credentialId = body.at("CredentialId").get<std::string>();
-    key.lifetime = *lifetime;
-    if (body.contains("Usages")) key.usages = body.at("Usages").get<std::vector<std::string>>();
-    if (body.contains("KcId")) key.kcId = body.at("KcId").get<std::string>();
-    return key;
-  } catch (const nlohmann::json::exception&) {
-    throw Error(ErrorCode::Internal, "the MEF's key retrieval answer has wrong types");
-  }
+  return parseKeyRetrievalAnswer(response.body);
 }
 
 }  // namespace rspf::target
