@@ -157,7 +157,9 @@ int main(int argc, char** argv) {
   std::string kpmFile, tokenFile, credentials = "rspf-credentials.json", credentialKey;
   std::string token;
   bool enrolJson = false;
-  enrol->add_option("--mef", enrolOptions.mefUrl, "MEF URL, https://host:port (required unless --bundle gives it)");
+  enrol->add_option(
+      "--mef", enrolOptions.mefUrl,
+      "MEF URL, https://host:port or coaps://host:port (DTLS over UDP; required unless --bundle gives it)");
   enrol->add_option("--mef-fqdn", enrolOptions.mefFqdn,
                     "MEF FQDN (SNI, and the suffix of KeId; required unless --bundle gives it)");
   std::string bundleFile, bundleSigner;
@@ -261,7 +263,10 @@ int main(int argc, char** argv) {
   connect->add_option("--credentials", connectCredentials, "credential file written by `rspf enrol`")
       ->capture_default_str();
   connect->add_option("--credential-key", connectCredentialKey, "key file sealing the credential file");
-  connect->add_option("--target", targetRequest.targetUrl, "target URL, https://host:port")->required();
+  connect
+      ->add_option("--target", targetRequest.targetUrl,
+                   "target URL, https://host:port or coaps://host:port (its listen_coaps)")
+      ->required();
   connect->add_option("--target-id", targetRequest.targetId, "Target-ID the key was derived for (also sent as SNI)")
       ->required();
   connect->add_option("--usage", usage, "SAEF, ESPrim or ESData when several keys exist for the target");
