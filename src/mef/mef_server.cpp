@@ -62,6 +62,8 @@ struct MefServer::Impl {
       s.serverName = c.fqdn;
       s.identityHint = frameworks->pskIdentityHint();
       s.maxBodyBytes = c.maxBodyBytes;
+      s.workers = c.workers;  // the exchange's durable commit must not hold the DTLS handshakes
+      s.maxQueuedRequests = c.limits.maxQueuedRequests;
       s.observer = &handshakeAudit;
       if (certificate && frameworks->authenticatesCertificates()) {  // the certificate framework over DTLS
         s.certificate = certificate->credentials();

@@ -292,9 +292,11 @@ std::string exchangeWithOptions(const std::string& options) {
   return pdu + options + '\xff' + std::string(R"({"certificateEnrolment":false})");
 }
 
-// The answer's code: the ACK header (0x60, no token) then the code byte.
+// The answer's code, no token: piggybacked on the ACK (0x60), or a separate CON response (0x40, RFC
+// 7252 5.2.2) after an empty ACK when a worker answers.
 bool answeredWith(const std::string& out, std::uint8_t code) {
-  return out.find(std::string{'\x60', static_cast<char>(code)}) != std::string::npos;
+  return out.find(std::string{'\x60', static_cast<char>(code)}) != std::string::npos ||
+         out.find(std::string{'\x40', static_cast<char>(code)}) != std::string::npos;
 }
 
 TEST_F(CoapsRawPeers, ABlock1BlockWithoutItsPredecessorsIsRefusedAndNothingIsStored) {

@@ -117,6 +117,44 @@ TEST(CoapsServerHardening, AConFloodFromOnePeerRunsTheHandlerOnlyWithinItsBudget
   server.wait();
 }
 
+// With workers, a handler that blocks (a durable commit, a database round trip) holds neither the
+// network thread nor other sessions: its answer goes as a separate response, and the exporter it
+// calls from the worker is the session's (run on the network thread).
+TEST(CoapsServerWorkers, ABlockingHandlerHoldsNeitherTheNetworkThreadNorOtherSessions) {
+  OneDevice resolver;
+  CoapsServerSettings settings;
+  settings.port = 0;
+  settings.serverName = kServerName;
+  settings.workers = 2;
+  std::atomic<bool> release{false};
+  CoapsServer server(std::move(settings), resolver, [&](const tls::AuthenticatedPeer& peer, const Request& request) {
+    if (request.target == "/slow")
+      for (int i = 0; i < 300 && !release; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (request.target == "/export")
+      return jsonResponse("\"" + crypto::toHex(peer.exportKeyingMaterial("EXPORTER-test", 16).view()) + "\"");
+    return jsonResponse("{\"ok\":true}");
+  });
+  server.start();
+  std::string slowAnswer;
+  std::atomic<bool> slowDone{false};
+  std::thread slow([&] {
+    slowAnswer = deviceClient(server.port()).send(get("/slow"), "the slow request").body;
+    slowDone = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the slow request is in a worker's hand
+  auto other = deviceClient(server.port());
+  EXPECT_EQ(other.send(get("/ok"), "another session's request").body, "{\"ok\":true}");
+  // Answered while the slow one is still held (it is held until released, or for 3 s).
+  EXPECT_FALSE(slowDone) << "the other session was answered only after the slow request";
+  auto exported = other.send(get("/export"), "the export").body;
+  EXPECT_EQ(exported, "\"" + crypto::toHex(other.exportKeyingMaterial("EXPORTER-test", 16).view()) + "\"");
+  release = true;
+  slow.join();
+  EXPECT_EQ(slowAnswer, "{\"ok\":true}");
+  server.stop();
+  server.wait();
+}
+
 TEST(CoapsRequestBudget, RefillsAtItsRateUpToItsBurstAndNamesTheWait) {
   const auto t0 = coap::RequestBudget::Clock::time_point{} + std::chrono::hours(1);
   coap::RequestBudget budget(2, 3, t0);

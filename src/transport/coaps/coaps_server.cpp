@@ -2,20 +2,31 @@
 
 #include <arpa/inet.h>
 #include <coap3/coap.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "common/error.hpp"
 #include "common/log_fields.hpp"
 #include "common/safe_text.hpp"
 #include "tls/dtls_profile.hpp"
 #include "tls/handshake_peer.hpp"
+#include "tls/psk_profile.hpp"
 #include "transport/coaps/coap_codec.hpp"
 #include "transport/coaps/coap_request.hpp"
 #include "transport/coaps/libcoap_support.hpp"
@@ -58,6 +69,36 @@ void answer(coap_resource_t* resource, coap_session_t* session, const coap_pdu_t
     spdlog::warn("CoAPS: the response body could not be attached");
 }
 
+// What a request is answered: computed by the handler (on the network thread or a worker), sent by
+// the network thread.
+struct Answer {
+  std::uint8_t code = 0;
+  ContentFormat format = ContentFormat::Json;
+  std::string body;
+  int maxAge = -1;
+  int status = 200;    // as HTTP would say it, for the log and the metrics
+  bool size1 = false;  // 4.13: Size1 names the limit
+};
+
+// A request handed to a worker: its answer goes as a separate response (RFC 7252 5.2.2) once the
+// worker is done (libcoap's async: the handler is called again with the request, and sends it then).
+struct Deferred {
+  Request request;
+  std::chrono::steady_clock::time_point received;
+  std::string framework, principal;
+  Answer answer;       // written by the worker, read after the hand-off under Impl::doneMutex
+  bool ready = false;  // network thread only
+};
+
+// A worker's call of the session's RFC 5705 exporter, run on the network thread: libcoap owns the
+// SSL object and may free it when the session closes.
+struct ExportCall {
+  coap_session_t* session;
+  std::string label;
+  std::size_t length;
+  std::promise<crypto::SecretBytes> result;
+};
+
 }  // namespace
 
 struct CoapsServer::Impl {
@@ -73,12 +114,36 @@ struct CoapsServer::Impl {
   // The key libcoap copies right after the identity callback returns; wiped at the next one.
   crypto::SecretBytes handedKey;
   coap_bin_const_t handedKeyView{0, nullptr};
+  // settings.workers > 0: the handlers run there, the network thread keeps handshaking meanwhile.
+  std::unique_ptr<boost::asio::thread_pool> workers;
+  std::set<Deferred*> deferred;  // network thread only; owned, until answered or the server goes
+  std::size_t inHand = 0;        // network thread only: deferred requests not yet answered
+  std::mutex doneMutex;
+  std::vector<coap_async_t*> done;  // answered by their worker, to be sent
+  std::mutex exportMutex;
+  std::vector<std::shared_ptr<ExportCall>> exports;
+  bool exportsClosed = false;
+  int wakeup = -1;  // eventfd: a worker's answer or export call is waiting for the network thread
 
   Impl(CoapsServerSettings s, tls::PskIdentityResolver& r, CoapsRequestHandler h)
-      : settings(std::move(s)), resolver(r), handler(std::move(h)) {}
+      : settings(std::move(s)), resolver(r), handler(std::move(h)) {
+    if (settings.workers > 0) {
+      wakeup = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      if (wakeup < 0) throw Error(ErrorCode::Config, "cannot create the CoAPS listener's wake-up eventfd");
+      workers = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(settings.workers));
+    }
+  }
 
   ~Impl() {
+    if (workers) workers->join();
+    for (Deferred* d : deferred) delete d;
     if (context != nullptr) coap_free_context(context);
+    if (wakeup >= 0) ::close(wakeup);
+  }
+
+  void wake() const {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto written = ::write(wakeup, &one, sizeof one);  // a full counter still wakes
   }
 
   static Impl* of(const coap_session_t* session) {
@@ -186,69 +251,57 @@ struct CoapsServer::Impl {
     }
   }
 
-  void serve(coap_resource_t* resource, coap_session_t* session, const coap_pdu_t* pdu, const coap_string_t* query,
-             coap_pdu_t* response) {
-    auto received = std::chrono::steady_clock::now();
-    auto* state = static_cast<SessionState*>(coap_session_get_app_data(session));
-    Request request;
-    request.scheme = "coaps";
-    request.method = coap::methodOfCode(coap_pdu_get_code(pdu));
-    request.target = coap::targetOf(pdu, query);
-    std::string remote = remoteOf(session);
-    int status = 200;
+  // The handler's answer, or the refusal it threw, as the binding answers it. Never throws.
+  Answer answerOf(const tls::AuthenticatedPeer& peer, const Request& request, const std::string& remote) {
+    Answer a;
     try {
-      if (state == nullptr || !state->peer)
-        throw Error(ErrorCode::Unauthorized,
-                    "this DTLS session is not authenticated" + (state ? ": " + state->refusal : std::string()));
-      if (!state->budget.admit(received)) {
-        if (!state->overBudget)
-          spdlog::warn("CoAPS session from {} ('{}') is past its request budget: answering 5.03", remote,
-                       state->peer->principal);
-        state->overBudget = true;
-        status = 503;
-        auto retry = state->budget.retryAfterSeconds(received);
-        answer(resource, session, pdu, query, response, coap::code(5, 3), ContentFormat::Json,
-               coap::errorBody("too many requests on this DTLS session: retry after " + std::to_string(retry) + " s"),
-               static_cast<int>(retry));
-        if (settings.observer) settings.observer->request(status, std::chrono::steady_clock::now() - received);
-        return;  // not logged per request: a flood must not become a flood of log lines
-      }
-      state->overBudget = false;
-      if (auto offset = coap::readBodyAndOptions(pdu, settings.maxBodyBytes, request)) {
-        status = 400;  // a block without its predecessors (RFC 7959 2.3: 4.08 Request Entity Incomplete)
-        answer(resource, session, pdu, query, response, coap::code(4, 8), ContentFormat::Json,
-               coap::errorBody("Block1 transfer incomplete: block at offset " + std::to_string(*offset) +
-                               " without the blocks before it"));
-        return;
-      }
-      auto answered = handler(*state->peer, request);
-      status = answered.status == Status::Created ? 201 : answered.status == Status::Pending ? 202 : 200;
-      answer(resource, session, pdu, query, response, coap::codeOf(answered.status, request.method),
-             answered.contentFormat, std::move(answered.body),
-             answered.status == Status::Pending ? static_cast<int>(answered.retryAfter.count()) : -1);
+      auto answered = handler(peer, request);
+      a.status = answered.status == Status::Created ? 201 : answered.status == Status::Pending ? 202 : 200;
+      a.code = coap::codeOf(answered.status, request.method);
+      a.format = answered.contentFormat;
+      a.body = std::move(answered.body);
+      if (answered.status == Status::Pending) a.maxAge = static_cast<int>(answered.retryAfter.count());
     } catch (const Error& e) {
-      status = httpStatusOf(e.code());
-      if (e.code() == ErrorCode::PayloadTooLarge) {
-        auto size1 = coap::encodeUint(static_cast<std::uint32_t>(settings.maxBodyBytes));
-        coap_add_option(response, coap::kOptionSize1, size1.size(),
-                        reinterpret_cast<const std::uint8_t*>(size1.data()));
-      }
-      answer(resource, session, pdu, query, response, coap::codeOf(e.code()), ContentFormat::Json,
-             coap::errorBody(e.what()));
+      a = refusal(e);
     } catch (const std::exception& e) {
-      status = 500;
       spdlog::error("CoAPS request {} from {} failed: {}", safeErrorText(request.target, 200), remote, e.what());
-      answer(resource, session, pdu, query, response, coap::code(5, 0), ContentFormat::Json,
-             coap::errorBody("internal error"));
+      a = internalError();
     } catch (...) {
-      status = 500;
       spdlog::error("CoAPS request {} from {} failed: a non-standard exception", safeErrorText(request.target, 200),
                     remote);
-      answer(resource, session, pdu, query, response, coap::code(5, 0), ContentFormat::Json,
-             coap::errorBody("internal error"));
+      a = internalError();
     }
-    const std::string framework = state && state->peer ? state->peer->framework : "none";
-    const std::string principal = state && state->peer ? state->peer->principal : "";
+    return a;
+  }
+
+  static Answer refusal(const Error& e) {
+    Answer a;
+    a.status = httpStatusOf(e.code());
+    a.code = coap::codeOf(e.code());
+    a.body = coap::errorBody(e.what());
+    a.size1 = e.code() == ErrorCode::PayloadTooLarge;
+    return a;
+  }
+
+  static Answer internalError() {
+    Answer a;
+    a.status = 500;
+    a.code = coap::code(5, 0);
+    a.body = coap::errorBody("internal error");
+    return a;
+  }
+
+  void send(coap_resource_t* resource, coap_session_t* session, const coap_pdu_t* pdu, const coap_string_t* query,
+            coap_pdu_t* response, Answer a) {
+    if (a.size1) {
+      auto size1 = coap::encodeUint(static_cast<std::uint32_t>(settings.maxBodyBytes));
+      coap_add_option(response, coap::kOptionSize1, size1.size(), reinterpret_cast<const std::uint8_t*>(size1.data()));
+    }
+    answer(resource, session, pdu, query, response, a.code, a.format, std::move(a.body), a.maxAge);
+  }
+
+  void logRequest(const std::string& remote, const Request& request, int status, const std::string& framework,
+                  const std::string& principal, std::chrono::steady_clock::time_point received) {
     ScopedLogFields fields({{"remote", remote},
                             {"method", std::string(methodName(request.method))},
                             {"path", request.target.substr(0, 200)},
@@ -258,6 +311,184 @@ struct CoapsServer::Impl {
     spdlog::info("{} CoAP {} {} -> {} ({} '{}')", remote, methodName(request.method), request.target.substr(0, 200),
                  status, framework, principal);
     if (settings.observer) settings.observer->request(status, std::chrono::steady_clock::now() - received);
+  }
+
+  void serve(coap_resource_t* resource, coap_session_t* session, const coap_pdu_t* pdu, const coap_string_t* query,
+             coap_pdu_t* response) {
+    auto received = std::chrono::steady_clock::now();
+    auto* state = static_cast<SessionState*>(coap_session_get_app_data(session));
+    std::string remote = remoteOf(session);
+    // A deferred request's second call: its worker's answer, as a separate response.
+    if (workers) {
+      if (coap_async_t* async = coap_find_async(session, coap_pdu_get_token(pdu))) {
+        auto* d = static_cast<Deferred*>(coap_async_get_app_data(async));
+        if (d == nullptr || !d->ready) return;  // a retransmission while in hand: the empty ACK again
+        std::unique_ptr<Deferred> owned(d);
+        deferred.erase(d);
+        coap_async_set_app_data(async, nullptr);
+        const int status = d->answer.status;
+        send(resource, session, pdu, query, response, std::move(d->answer));
+        logRequest(remote, d->request, status, d->framework, d->principal, d->received);
+        return;  // libcoap frees the async with this answer
+      }
+    }
+    Request request;
+    request.scheme = "coaps";
+    request.method = coap::methodOfCode(coap_pdu_get_code(pdu));
+    request.target = coap::targetOf(pdu, query);
+    const std::string framework = state && state->peer ? state->peer->framework : "none";
+    const std::string principal = state && state->peer ? state->peer->principal : "";
+    Answer a;
+    try {
+      if (state == nullptr || !state->peer)
+        throw Error(ErrorCode::Unauthorized,
+                    "this DTLS session is not authenticated" + (state ? ": " + state->refusal : std::string()));
+      if (!state->budget.admit(received)) {
+        if (!state->overBudget)
+          spdlog::warn("CoAPS session from {} ('{}') is past its request budget: answering 5.03", remote,
+                       state->peer->principal);
+        state->overBudget = true;
+        auto retry = state->budget.retryAfterSeconds(received);
+        answer(resource, session, pdu, query, response, coap::code(5, 3), ContentFormat::Json,
+               coap::errorBody("too many requests on this DTLS session: retry after " + std::to_string(retry) + " s"),
+               static_cast<int>(retry));
+        if (settings.observer) settings.observer->request(503, std::chrono::steady_clock::now() - received);
+        return;  // not logged per request: a flood must not become a flood of log lines
+      }
+      state->overBudget = false;
+      if (auto offset = coap::readBodyAndOptions(pdu, settings.maxBodyBytes, request)) {
+        a.status = 400;  // a block without its predecessors (RFC 7959 2.3: 4.08 Request Entity Incomplete)
+        a.code = coap::code(4, 8);
+        a.body = coap::errorBody("Block1 transfer incomplete: block at offset " + std::to_string(*offset) +
+                                 " without the blocks before it");
+      } else if (workers) {
+        if (defer(session, pdu, *state->peer, request, received)) return;  // answered later
+        a = refusal(Error(ErrorCode::Unavailable, "the server is busy: retry later"));
+      } else {
+        a = answerOf(*state->peer, request, remote);
+      }
+    } catch (const Error& e) {
+      a = refusal(e);
+    } catch (...) {
+      a = internalError();
+    }
+    const int status = a.status;
+    send(resource, session, pdu, query, response, std::move(a));
+    logRequest(remote, request, status, framework, principal, received);
+  }
+
+  // Hands the request to a worker; false when too many are in hand or libcoap cannot defer it. No code
+  // is set on this call's response, so libcoap acknowledges a CON with an empty ACK.
+  bool defer(coap_session_t* session, const coap_pdu_t* pdu, const tls::AuthenticatedPeer& authenticated,
+             const Request& request, std::chrono::steady_clock::time_point received) {
+    if (inHand >= settings.maxQueuedRequests) return false;
+    coap_async_t* async = coap_register_async(session, pdu, 0);  // 0: until triggered
+    if (async == nullptr) return false;
+    auto owned = std::make_unique<Deferred>();
+    owned->request = request;
+    owned->request.body.clear();  // kept for the log only
+    owned->received = received;
+    owned->framework = authenticated.framework;
+    owned->principal = authenticated.principal;
+    Deferred* d = owned.release();
+    deferred.insert(d);
+    coap_async_set_app_data(async, d);
+    ++inHand;
+    tls::AuthenticatedPeer peer = authenticated;
+    peer.exportKeyingMaterial = [this, session](std::string_view label, std::size_t length) {
+      return exportOnNetworkThread(session, label, length);
+    };
+    boost::asio::post(*workers, [this, async, d, peer = std::move(peer), request, remote = remoteOf(session)] {
+      Answer a = answerOf(peer, request, remote);
+      {
+        std::lock_guard lock(doneMutex);
+        d->answer = std::move(a);
+        done.push_back(async);
+      }
+      wake();
+    });
+    return true;
+  }
+
+  crypto::SecretBytes exportOnNetworkThread(coap_session_t* session, std::string_view label, std::size_t length) {
+    auto call = std::make_shared<ExportCall>();
+    call->session = session;
+    call->label = std::string(label);
+    call->length = length;
+    auto result = call->result.get_future();
+    {
+      std::lock_guard lock(exportMutex);
+      if (exportsClosed) throw Error(ErrorCode::Unavailable, "the CoAPS listener is stopping");
+      exports.push_back(call);
+    }
+    wake();
+    if (result.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+      throw Error(ErrorCode::Unavailable, "the DTLS session's key export did not answer");
+    return result.get();
+  }
+
+  // Network thread, after each round of libcoap's I/O.
+  void runExports(bool closing) {
+    std::vector<std::shared_ptr<ExportCall>> calls;
+    {
+      std::lock_guard lock(exportMutex);
+      calls.swap(exports);
+      if (closing) exportsClosed = true;
+    }
+    for (auto& call : calls) {
+      try {
+        if (closing) throw Error(ErrorCode::Unavailable, "the CoAPS listener is stopping");
+        SSL* ssl = sslOf(call->session);
+        if (ssl == nullptr) throw Error(ErrorCode::Tls, "the DTLS session closed before its key export");
+        call->result.set_value(tls::exportKeyingMaterial(ssl, call->label, call->length));
+      } catch (...) {
+        call->result.set_exception(std::current_exception());
+      }
+    }
+  }
+
+  // True when an answer was triggered: libcoap sends it in its next round.
+  bool sendDone() {
+    std::vector<coap_async_t*> answered;
+    {
+      std::lock_guard lock(doneMutex);
+      answered.swap(done);
+    }
+    for (coap_async_t* async : answered) {
+      if (auto* d = static_cast<Deferred*>(coap_async_get_app_data(async))) d->ready = true;
+      --inHand;
+      coap_async_trigger(async);  // libcoap calls serve() again with the request
+    }
+    return !answered.empty();
+  }
+
+  void run() {
+    if (!workers) {
+      while (!stopping) coap_io_process(context, 100);
+      return;
+    }
+    // libcoap's epoll descriptor and the workers' eventfd, so that a worker's answer goes out at once
+    // (libcoap 4.3.1 has no wake-up of its own; without epoll, short rounds instead).
+    const int coapFd = coap_context_get_coap_fd(context);
+    while (!stopping) {
+      if (coapFd >= 0) {
+        coap_tick_t now;
+        coap_ticks(&now);
+        const unsigned next = coap_io_prepare_epoll(context, now);
+        pollfd fds[2] = {{coapFd, POLLIN, 0}, {wakeup, POLLIN, 0}};
+        ::poll(fds, 2, next == 0 || next > 100 ? 100 : static_cast<int>(next));
+        if (fds[1].revents & POLLIN) {
+          std::uint64_t count = 0;
+          [[maybe_unused]] auto read = ::read(wakeup, &count, sizeof count);
+        }
+        coap_io_process(context, COAP_IO_NO_WAIT);
+      } else {
+        coap_io_process(context, inHand > 0 ? 1 : 100);
+      }
+      runExports(false);
+      if (sendDone()) coap_io_process(context, COAP_IO_NO_WAIT);  // the triggered answers, now
+    }
+    runExports(true);
   }
 
   void open() {
@@ -341,9 +572,7 @@ void CoapsServer::start() {
   std::lock_guard lock(impl_->mutex);
   if (impl_->running) return;
   impl_->running = true;
-  impl_->thread = std::thread([impl = impl_.get()] {
-    while (!impl->stopping) coap_io_process(impl->context, 100);
-  });
+  impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 
 void CoapsServer::stop() { impl_->stopping = true; }

@@ -33,6 +33,11 @@ struct CoapsServerSettings {
   tls::CertificatePeerResolver* certificateResolver = nullptr;
   std::size_t maxBodyBytes = 16 * 1024;
   std::size_t maxSessions = 256;  // established and handshaking DTLS sessions, each
+  // Request handlers off the network thread (they may block: a durable store commit), each answer a
+  // separate response (RFC 7252 5.2.2), at most maxQueuedRequests in hand (5.03 past it). 0: the
+  // handlers run on the network thread (cheap ones: a target's).
+  int workers = 0;
+  std::size_t maxQueuedRequests = 256;
   // Each authenticated session's request budget (coaps/request_budget.hpp): `requestBurst` requests at
   // once, refilled at `requestsPerSecond`; past it 5.03 with Max-Age, and the handler does not run.
   double requestsPerSecond = 200;
