@@ -4,11 +4,11 @@
 #include <string_view>
 
 #include "common/error.hpp"
-#include "crypto/secret_environment.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/key_file.hpp"
 #include "crypto/primitives.hpp"
+#include "crypto/secret_environment.hpp"
 
 namespace rspf::store {
 namespace {

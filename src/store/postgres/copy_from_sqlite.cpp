@@ -9,8 +9,8 @@
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
 #include "store/postgres/open_postgres_store.hpp"
-#include "store/sqlite/open_sqlite_store.hpp"
 #include "store/postgres/pg_pool.hpp"
+#include "store/sqlite/open_sqlite_store.hpp"
 #include "store/sqlite/sqlite_statement.hpp"
 #include "store/store_copy.hpp"
 

@@ -9,9 +9,9 @@
 
 #include "common/error.hpp"
 #include "store/audit_chain.hpp"
-#include "store/sqlite/open_sqlite_store.hpp"
 #include "store/sealing.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/open_sqlite_store.hpp"
 
 namespace rspf::store {
 namespace {
