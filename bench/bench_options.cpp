@@ -61,4 +61,18 @@ int benchExitStatus(std::string_view benchmark, bool failed, std::string_view fa
   return 0;
 }
 
+std::optional<LoadOptions> parseLoadOptions(const std::vector<std::string>& args, LoadOptions o) {
+  auto onValue = [&o](const std::string& a, const std::string& v) {
+    if (a == "--clients") o.clients = intOption(a, v, 1);
+    if (a == "--seconds") o.seconds = positiveOption(a, v);
+    if (a == "--enrolees") o.enrolees = intOption(a, v, 1);
+    if (a == "--min-ratio") o.minRatio = positiveOption(a, v);
+  };
+  if (!walkOptions(
+          args, {"--keep"}, {"--clients", "--seconds", "--enrolees", "--min-ratio"},
+          [&o](const std::string&) { o.keep = true; }, onValue))
+    return std::nullopt;
+  return o;
+}
+
 }  // namespace rspf::bench

@@ -23,6 +23,18 @@ bool walkOptions(const std::vector<std::string>& args, std::initializer_list<std
                  const std::function<void(const std::string&)>& onSwitch,
                  const std::function<void(const std::string&, const std::string&)>& onValue);
 
+// The options the enrolment benchmarks share: --clients N, --seconds S, --enrolees M, --min-ratio X,
+// --keep. `defaults` gives the starting values.
+struct LoadOptions {
+  int clients = 4;
+  double seconds = 5;
+  int enrolees = 64;
+  bool keep = false;
+  std::optional<double> minRatio;
+};
+// nullopt for -h/--help; std::invalid_argument for a bad or unknown argument.
+std::optional<LoadOptions> parseLoadOptions(const std::vector<std::string>& args, LoadOptions defaults);
+
 // The benchmarks' exit status (bench/README.md): 1 when `failed` (after printing `failure`), 3 when
 // `ratio` is below `minRatio` (after saying so), else 0.
 int benchExitStatus(std::string_view benchmark, bool failed, std::string_view failure, double ratio,

@@ -38,14 +38,6 @@ constexpr const char* kMefFqdn = "mef.bench.example";
 constexpr double kAim = 0.7;  // rspf / the raw baseline, issue 14 item 2
 constexpr auto kFloorDuration = 1000ms;
 
-struct Options {
-  int clients = 4;
-  double seconds = 10;
-  int enrolees = 16;
-  bool keep = false;
-  std::optional<double> minRatio;
-};
-
 const char* kUsage =
     "usage: rspf_bench certificate-enrolment [options]\n"
     "  --clients N        concurrent client threads (default 4)\n"
@@ -62,19 +54,13 @@ const char* kUsage =
     "measured too, before and after, for reference.\n";
 
 // nullopt: --help was asked for.
-std::optional<Options> parse(const std::vector<std::string>& args) {
-  Options o;
-  auto onValue = [&o](const std::string& a, const std::string& v) {
-    if (a == "--clients") o.clients = intOption(a, v, 1);
-    if (a == "--seconds") o.seconds = positiveOption(a, v);
-    if (a == "--enrolees") o.enrolees = intOption(a, v, 1);
-    if (a == "--min-ratio") o.minRatio = positiveOption(a, v);
-  };
-  if (!walkOptions(
-          args, {"--keep"}, {"--clients", "--seconds", "--enrolees", "--min-ratio"},
-          [&o](const std::string&) { o.keep = true; }, onValue))
-    return std::nullopt;
-  if (o.enrolees < o.clients)
+std::optional<LoadOptions> parse(const std::vector<std::string>& args) {
+  LoadOptions defaults;
+  defaults.seconds = 10;
+  defaults.enrolees = 16;
+  auto o = parseLoadOptions(args, defaults);
+  if (!o) return o;
+  if (o->enrolees < o->clients)
     throw std::invalid_argument("--enrolees must be at least --clients (one Enrolee is never on two connections)");
   return o;
 }
@@ -163,7 +149,7 @@ int certificateEnrolmentBench(const std::vector<std::string>& args) {
   int exitStatus = 0;
   auto parsed = parseBenchOptions("certificate-enrolment", kUsage, parse, args, exitStatus);
   if (!parsed) return exitStatus;
-  const Options& o = *parsed;
+  const LoadOptions& o = *parsed;
 
   try {
     BenchTempDir dir(fs::temp_directory_path(), o.keep);

@@ -31,14 +31,6 @@ constexpr const char* kMefFqdn = "mef.bench.example.com";
 constexpr const char* kExchangeBody = R"({"certificateEnrolment":false,"mafEnrolment":false})";
 constexpr double kAimRatio = 0.7;  // issue 11: at least 0.7 of the raw server
 
-struct Options {
-  int clients = 4;
-  double seconds = 5;
-  int enrolees = 64;
-  bool keep = false;
-  std::optional<double> minRatio;
-};
-
 const char* kUsageText =
     "usage: rspf_bench coaps-enrolment [options]\n"
     "  --clients N        concurrent client threads (default 4)\n"
@@ -51,24 +43,11 @@ const char* kUsageText =
     "durable before its answer). Each loads its server the same way: a new DTLS session with the full\n"
     "PSK handshake (HelloVerifyRequest cookie included), one CON POST /enrolment/exchange, its answer, close.\n";
 
-std::optional<Options> parse(const std::vector<std::string>& args) {
-  Options o;
-  auto onValue = [&o](const std::string& a, const std::string& v) {
-    if (a == "--clients") o.clients = intOption(a, v, 1);
-    if (a == "--seconds") o.seconds = positiveOption(a, v);
-    if (a == "--enrolees") o.enrolees = intOption(a, v, 1);
-    if (a == "--min-ratio") o.minRatio = positiveOption(a, v);
-  };
-  if (!walkOptions(
-          args, {"--keep"}, {"--clients", "--seconds", "--enrolees", "--min-ratio"},
-          [&o](const std::string&) { o.keep = true; }, onValue))
-    return std::nullopt;
-  return o;
-}
+std::optional<LoadOptions> parse(const std::vector<std::string>& args) { return parseLoadOptions(args, {}); }
 
 // Each client thread, until the deadline: a fresh CoapsClient (DTLS handshake), one exchange, close.
 LoadResult runCoapsLoad(std::uint16_t port, const std::vector<PskCredential>& credentials, const std::string& expect,
-                        const Options& o) {
+                        const LoadOptions& o) {
   std::atomic<std::size_t> next{0};
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long long>(o.seconds * 1000));
@@ -102,7 +81,7 @@ int coapsEnrolmentBench(const std::vector<std::string>& args) {
   int exitStatus = 0;
   auto parsed = parseBenchOptions("coaps-enrolment", kUsageText, parse, args, exitStatus);
   if (!parsed) return exitStatus;
-  const Options& o = *parsed;
+  const LoadOptions& o = *parsed;
   try {
     BenchTempDir dir(fs::temp_directory_path(), o.keep);
     logToFile(dir.path() / "mef.log");

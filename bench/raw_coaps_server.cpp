@@ -1,7 +1,5 @@
 #include "raw_coaps_server.hpp"
 
-#include <arpa/inet.h>
-
 #include <stdexcept>
 
 #include "tls/dtls_profile.hpp"
@@ -25,15 +23,7 @@ RawCoapsServer::RawCoapsServer(crypto::SecretBytes psk, std::string serverName, 
   if (coap_context_set_psk2(context_, &setup) == 0) throw std::runtime_error("libcoap refused the DTLS-PSK setup");
   transport::coap::restrictServerSuites(context_, serverName, tls::kDtlsPskCipherList);
 
-  coap_address_t address;
-  coap_address_init(&address);
-  address.addr.sin.sin_family = AF_INET;
-  address.addr.sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.size = sizeof(address.addr.sin);
-  coap_endpoint_t* endpoint = coap_new_endpoint(context_, &address, COAP_PROTO_DTLS);
-  if (endpoint == nullptr) throw std::runtime_error("cannot bind the raw CoAPS server");
-  std::string bound = coap_endpoint_str(endpoint);
-  port_ = static_cast<std::uint16_t>(std::stoi(bound.substr(bound.rfind(':') + 1)));
+  port_ = transport::coap::bindDtlsEndpoint(context_, "127.0.0.1", 0);
   coap_resource_t* resource = coap_resource_unknown_init2(&RawCoapsServer::onRequest, 0);
   coap_register_handler(resource, COAP_REQUEST_GET, &RawCoapsServer::onRequest);
   coap_register_handler(resource, COAP_REQUEST_POST, &RawCoapsServer::onRequest);

@@ -1,17 +1,13 @@
 #include "target/mef_key_fetcher.hpp"
 
-#include "target/key_retrieval_answer.hpp"
-
-#include "procedures/procedure_observer.hpp"
-
-#include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "ca/embedded_ca.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
-#include "common/strict_json.hpp"
-#include "crypto/encoding.hpp"
 #include "enrolee/enrolment_client.hpp"
+#include "procedures/procedure_observer.hpp"
+#include "target/key_retrieval_answer.hpp"
 #include "transport/https/https_client.hpp"
 
 namespace rspf::target {
@@ -63,33 +59,27 @@ constexpr auto kMefTimeout = std::chrono::seconds(5);  // a handshake or an answ
 }  // namespace
 
 void MefKeyFetcher::openSessionsFor(Credential& c) {
+  // A client of either binding, authenticated by the credential (both take the same ones).
+  auto open = [&c](const auto& endpoint, auto binding) {
+    using Client = typename decltype(binding)::type;
+    if (c.certificate)
+      return std::make_unique<Client>(
+          endpoint, c.own.mefFqdn,
+          tls::CertificateClientCredentials{c.certificate->certificate.get(), c.certificate->privateKey.get(),
+                                            c.certificate->mefTrustAnchors.get()},
+          kMefTimeout);
+    return std::make_unique<Client>(endpoint, tls::PskClientSettings{c.own.mefFqdn, false},
+                                    tls::PskClientCredentials{c.own.kreId, c.own.kre}, kMefTimeout);
+  };
   if (auto coaps = transport::parseCoapsUrl(c.own.mefUrl)) {
-    c.coaps = std::make_unique<MefCoapsSession>([&c, endpoint = *coaps]() -> std::unique_ptr<transport::CoapsClient> {
-      if (c.certificate)
-        return std::make_unique<transport::CoapsClient>(
-            endpoint, c.own.mefFqdn,
-            tls::CertificateClientCredentials{c.certificate->certificate.get(), c.certificate->privateKey.get(),
-                                              c.certificate->mefTrustAnchors.get()},
-            kMefTimeout);
-      return std::make_unique<transport::CoapsClient>(endpoint, tls::PskClientSettings{c.own.mefFqdn, false},
-                                                      tls::PskClientCredentials{c.own.kreId, c.own.kre}, kMefTimeout);
-    });
+    c.coaps = std::make_unique<MefCoapsSession>(
+        [open, endpoint = *coaps] { return open(endpoint, std::type_identity<transport::CoapsClient>{}); });
     return;
   }
   auto endpoint = transport::parseHttpsUrl(c.own.mefUrl);
   if (!endpoint) throw Error(ErrorCode::Config, "bad MEF URL " + c.own.mefUrl.substr(0, 200));
-  c.sessions = std::make_unique<transport::HttpsConnectionPool>([&c, endpoint = *endpoint] {
-    if (c.certificate) {
-      const auto& certificate = *c.certificate;
-      return std::make_unique<transport::HttpsClient>(
-          endpoint, c.own.mefFqdn,
-          tls::CertificateClientCredentials{certificate.certificate.get(), certificate.privateKey.get(),
-                                            certificate.mefTrustAnchors.get()},
-          kMefTimeout);
-    }
-    return std::make_unique<transport::HttpsClient>(endpoint, tls::PskClientSettings{c.own.mefFqdn, false},
-                                                    tls::PskClientCredentials{c.own.kreId, c.own.kre}, kMefTimeout);
-  });
+  c.sessions = std::make_unique<transport::HttpsConnectionPool>(
+      [open, endpoint = *endpoint] { return open(endpoint, std::type_identity<transport::HttpsClient>{}); });
 }
 
 transport::HttpResponse MefKeyFetcher::get(const std::string& path) const {

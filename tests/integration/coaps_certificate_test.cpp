@@ -6,19 +6,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/json_in_output.hpp"
 #include "support/loopback_deployment.hpp"
 
 namespace rspf::testing {
 namespace {
 
 constexpr const char* kCse = "cse1.test.example";
-
-nlohmann::json jsonIn(const std::string& out) {
-  auto open = out.find('{');
-  auto close = out.rfind('}');
-  if (open == std::string::npos || close == std::string::npos) return nullptr;
-  return nlohmann::json::parse(out.substr(open, close - open + 1), nullptr, false);
-}
 
 class CertificateOverCoaps : public ::testing::Test {
  protected:

@@ -30,17 +30,14 @@ std::string readyAddress(const std::filesystem::path& file) {
   return where;
 }
 
-// `rspf enrol` for a registered Enrolee against the MEF's CoAPS listener, plus `extra`.
+// `rspf enrol` for a registered Enrolee (LoopbackDeployment::enrol) against the MEF's CoAPS listener.
 ProcessResult enrolOverCoaps(LoopbackDeployment& d, const std::string& coaps, const std::string& enroleeId,
                              std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"enrol",         coaps,
-                                   "--mef-fqdn",    LoopbackDeployment::kMefFqdn,
-                                   "--kpm-id",      enroleeId + "-kpm",
-                                   "--kpm-file",    d.kpmFile(enroleeId).string(),
-                                   "--credentials", d.credentialFile(enroleeId).string()};
-  args.insert(args.begin() + 1, "--mef");
-  args.insert(args.end(), extra.begin(), extra.end());
-  return d.rspf(args);
+  const auto https = d.mefUrl();
+  d.useMef(coaps);
+  auto r = d.enrol(enroleeId, std::move(extra));
+  d.useMef(https);
+  return r;
 }
 
 class GbaOverCoaps : public ::testing::Test {

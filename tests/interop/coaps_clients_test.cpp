@@ -13,6 +13,7 @@
 
 #include "admin/administration.hpp"
 #include "ca/pem.hpp"
+#include "support/json_in_output.hpp"
 #include "support/loopback_deployment.hpp"
 
 namespace rspf::testing {
@@ -23,13 +24,6 @@ constexpr const char* kTarget = "cse1.test.example";
 // coap-client takes its key as the argument's bytes (PITFALLS: "-k takes an ASCII key").
 constexpr const char* kAsciiKpm = "coaps-interop-kpm-0123456789abcdef";
 const std::string kExchange = R"({"certificateEnrolment":true,"mafEnrolment":false})";
-
-nlohmann::json jsonIn(const std::string& out) {
-  auto open = out.find('{');
-  auto close = out.rfind('}');
-  if (open == std::string::npos || close == std::string::npos) return nullptr;
-  return nlohmann::json::parse(out.substr(open, close - open + 1), nullptr, false);
-}
 
 class CoapsClients : public ::testing::TestWithParam<std::string> {
  protected:

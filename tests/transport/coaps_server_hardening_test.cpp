@@ -30,6 +30,19 @@ class OneDevice : public tls::PskIdentityResolver {
   }
 };
 
+// A listener on any free port of 127.0.0.1, for kServerName.
+CoapsServerSettings loopbackSettings() {
+  CoapsServerSettings settings;
+  settings.port = 0;
+  settings.serverName = kServerName;
+  return settings;
+}
+
+CoapsClient deviceClient(std::uint16_t port) {
+  return CoapsClient({"127.0.0.1", port}, tls::PskClientSettings{kServerName, false},
+                     tls::PskClientCredentials{"device", crypto::SecretBytes(*crypto::fromHex(kKeyHex))});
+}
+
 Request get(std::string target) {
   Request r;
   r.scheme = "coaps";
@@ -40,17 +53,14 @@ Request get(std::string target) {
 
 TEST(CoapsServerHardening, AThrowingHandlerIsAnswered500AndTheSessionServesOn) {
   OneDevice resolver;
-  CoapsServerSettings settings;
-  settings.port = 0;
-  settings.serverName = kServerName;
+  auto settings = loopbackSettings();
   CoapsServer server(std::move(settings), resolver, [](const tls::AuthenticatedPeer&, const Request& request) {
     if (request.target == "/std") throw std::runtime_error("a handler's own failure");
     if (request.target == "/other") throw 42;  // not a std::exception
     return jsonResponse("{\"ok\":true}");
   });
   server.start();
-  CoapsClient client({"127.0.0.1", server.port()}, tls::PskClientSettings{kServerName, false},
-                     tls::PskClientCredentials{"device", crypto::SecretBytes(*crypto::fromHex(kKeyHex))});
+  auto client = deviceClient(server.port());
   for (const char* target : {"/std", "/other"}) {
     try {
       client.send(get(target), "the request");
@@ -66,16 +76,9 @@ TEST(CoapsServerHardening, AThrowingHandlerIsAnswered500AndTheSessionServesOn) {
   server.wait();
 }
 
-CoapsClient deviceClient(std::uint16_t port) {
-  return CoapsClient({"127.0.0.1", port}, tls::PskClientSettings{kServerName, false},
-                     tls::PskClientCredentials{"device", crypto::SecretBytes(*crypto::fromHex(kKeyHex))});
-}
-
 TEST(CoapsServerHardening, AConFloodFromOnePeerRunsTheHandlerOnlyWithinItsBudget) {
   OneDevice resolver;
-  CoapsServerSettings settings;
-  settings.port = 0;
-  settings.serverName = kServerName;
+  auto settings = loopbackSettings();
   settings.requestsPerSecond = 10;
   settings.requestBurst = 10;
   std::atomic<int> handled{0};
@@ -122,9 +125,7 @@ TEST(CoapsServerHardening, AConFloodFromOnePeerRunsTheHandlerOnlyWithinItsBudget
 // calls from the worker is the session's (run on the network thread).
 TEST(CoapsServerWorkers, ABlockingHandlerHoldsNeitherTheNetworkThreadNorOtherSessions) {
   OneDevice resolver;
-  CoapsServerSettings settings;
-  settings.port = 0;
-  settings.serverName = kServerName;
+  auto settings = loopbackSettings();
   settings.workers = 2;
   std::atomic<bool> release{false};
   CoapsServer server(std::move(settings), resolver, [&](const tls::AuthenticatedPeer& peer, const Request& request) {

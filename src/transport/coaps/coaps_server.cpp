@@ -1,6 +1,5 @@
 #include "transport/coaps/coaps_server.hpp"
 
-#include <arpa/inet.h>
 #include <coap3/coap.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
@@ -523,19 +522,7 @@ struct CoapsServer::Impl {
     }
     tls::restrictDtlsServer(dtls, settings.serverName, ciphers, std::move(prepare));
 
-    coap_address_t address;
-    coap_address_init(&address);
-    address.addr.sin.sin_family = AF_INET;
-    address.addr.sin.sin_port = htons(settings.port);
-    if (inet_pton(AF_INET, settings.host.c_str(), &address.addr.sin.sin_addr) != 1)
-      throw Error(ErrorCode::Config, "invalid listen_coaps address '" + settings.host + "' (an IPv4 address)");
-    address.size = sizeof(address.addr.sin);
-    coap_endpoint_t* endpoint = coap_new_endpoint(context, &address, COAP_PROTO_DTLS);
-    if (endpoint == nullptr)
-      throw Error(ErrorCode::Config,
-                  "cannot listen on " + settings.host + ":" + std::to_string(settings.port) + " (UDP, CoAPS)");
-    std::string bound = coap_endpoint_str(endpoint);
-    boundPort = static_cast<std::uint16_t>(std::stoi(bound.substr(bound.rfind(':') + 1)));
+    boundPort = coap::bindDtlsEndpoint(context, settings.host, settings.port);
 
     coap_register_event_handler(context, &Impl::onEvent);
     coap_resource_t* resource = coap_resource_unknown_init2(&Impl::onRequest, 0);

@@ -55,6 +55,21 @@ SSL_CTX* dtlsContextOf(coap_context_t* context) {
   return ctx;
 }
 
+std::uint16_t bindDtlsEndpoint(coap_context_t* context, const std::string& host, std::uint16_t port) {
+  coap_address_t address;
+  coap_address_init(&address);
+  address.addr.sin.sin_family = AF_INET;
+  address.addr.sin.sin_port = htons(port);
+  if (inet_pton(AF_INET, host.c_str(), &address.addr.sin.sin_addr) != 1)
+    throw Error(ErrorCode::Config, "invalid listen_coaps address '" + host + "' (an IPv4 address)");
+  address.size = sizeof(address.addr.sin);
+  coap_endpoint_t* endpoint = coap_new_endpoint(context, &address, COAP_PROTO_DTLS);
+  if (endpoint == nullptr)
+    throw Error(ErrorCode::Config, "cannot listen on " + host + ":" + std::to_string(port) + " (UDP, CoAPS)");
+  std::string bound = coap_endpoint_str(endpoint);
+  return static_cast<std::uint16_t>(std::stoi(bound.substr(bound.rfind(':') + 1)));
+}
+
 void restrictServerSuites(coap_context_t* context, const std::string& serverName, const char* cipherList) {
   tls::restrictDtlsServer(dtlsContextOf(context), serverName, cipherList);
 }

@@ -18,6 +18,9 @@ std::string optionValue(const coap_pdu_t* pdu, std::uint16_t number, bool& prese
 // reached through a client session of this context that is never used (one ClientHello to the
 // discard port). Call after coap_context_set_psk2. Throws Error(Config) when it cannot be reached.
 SSL_CTX* dtlsContextOf(coap_context_t* context);
+// A DTLS endpoint of `context` on host:port (an IPv4 address; port 0: any free one); the port it got.
+// Throws Error(Config) for another address or when the address is taken.
+std::uint16_t bindDtlsEndpoint(coap_context_t* context, const std::string& host, std::uint16_t port);
 // tls::restrictDtlsServer on that SSL_CTX.
 void restrictServerSuites(coap_context_t* context, const std::string& serverName, const char* cipherList);
 
