@@ -275,8 +275,11 @@ IssuedCertificate describeIssuedCertificate(crypto::ByteView der) {
 }
 
 crypto::Bytes EmbeddedCa::createCrl(const std::vector<std::string>& revokedSerialsHex, TimePoint nextUpdate) const {
-  auto thisUpdate = now();
-  if (nextUpdate <= thisUpdate) throw Error(ErrorCode::Config, "a CRL's nextUpdate must lie in the future");
+  // Backdated as certificates are: a verifier reading time() (glibc's coarse clock, a tick behind)
+  // in the same second would otherwise find a fresh CRL not yet valid.
+  const auto issued = now();
+  const auto thisUpdate = issued - kBackdating;
+  if (nextUpdate <= issued) throw Error(ErrorCode::Config, "a CRL's nextUpdate must lie in the future");
   X509CrlPtr crl(checkPtr(X509_CRL_new(), "X509_CRL_new"));
   check(X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2), "X509_CRL_set_version");
   check(X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(certificate_.get())), "X509_CRL_set_issuer_name");

@@ -101,7 +101,7 @@ class EmbeddedCa {
   IssuedCertificate issueServerCertificate(std::string_view fqdn, const EVP_PKEY& publicKey,
                                            std::chrono::seconds validity) const;
 
-  // A v2 CRL (RFC 5280 5) listing `revokedSerialsHex`, thisUpdate now, nextUpdate as given, with
+  // A v2 CRL (RFC 5280 5) listing `revokedSerialsHex`, thisUpdate now - kBackdating, nextUpdate as given, with
   // authorityKeyIdentifier and cRLNumber (the Unix time: increasing), signed ECDSA-SHA-256. DER.
   crypto::Bytes createCrl(const std::vector<std::string>& revokedSerialsHex, TimePoint nextUpdate) const;
 
