@@ -9,7 +9,8 @@ namespace rspf::crypto {
 
 inline constexpr std::size_t kSha256Size = 32;
 
-// HMAC-SHA-256 over the concatenation of the given parts.
+// HMAC-SHA-256 over the concatenation of the given parts, keyed for this one call (for many MACs
+// under one key, crypto::HmacSha256Key in hmac_key.hpp, where this is defined too).
 SecretBytes hmacSha256(ByteView key, std::initializer_list<ByteView> parts);
 
 Bytes sha256(ByteView data);

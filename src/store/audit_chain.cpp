@@ -51,9 +51,9 @@ crypto::Bytes encodeAuditEntry(const AuditEntry& e) {
   return out;
 }
 
-crypto::Bytes auditChainMac(const crypto::SecretBytes& auditKey, crypto::ByteView previousMac, const AuditEntry& e) {
+crypto::Bytes auditChainMac(const crypto::HmacSha256Key& auditKey, crypto::ByteView previousMac, const AuditEntry& e) {
   auto encoded = encodeAuditEntry(e);
-  auto mac = crypto::hmacSha256(auditKey.view(), {previousMac, encoded});
+  auto mac = auditKey.mac({previousMac, encoded});
   return crypto::Bytes(mac.view().begin(), mac.view().end());
 }
 
@@ -64,9 +64,10 @@ std::vector<ChainedAuditEntry> chainAuditEntries(const crypto::SecretBytes& audi
   crypto::Bytes previous = head ? head->mac : crypto::Bytes(kAuditMacBytes, 0);
   std::vector<ChainedAuditEntry> out;
   out.reserve(entries.size());
+  const crypto::HmacSha256Key key(auditKey.view());
   for (AuditEntry entry : entries) {
     entry.seq = ++seq;
-    auto mac = auditChainMac(auditKey, previous, entry);
+    auto mac = auditChainMac(key, previous, entry);
     previous = mac;
     out.push_back({std::move(entry), std::move(mac)});
   }
@@ -121,11 +122,12 @@ AuditVerification verifyAuditSegment(const crypto::SecretBytes& auditKey, const 
                     0);
   crypto::Bytes previous = segment.start.entryMac;
   std::uint64_t expected = segment.start.seq + 1;
+  const crypto::HmacSha256Key key(auditKey.view());
   for (std::size_t i = 0; i < segment.entries.size(); ++i) {
     const auto& entry = segment.entries[i];
     if (entry.seq != expected)
       return brokenAt(expected, "entry " + std::to_string(expected) + " is missing from the archive", i);
-    if (!crypto::constantTimeEqual(auditChainMac(auditKey, previous, entry), segment.macs[i]))
+    if (!crypto::constantTimeEqual(auditChainMac(key, previous, entry), segment.macs[i]))
       return brokenAt(entry.seq, "entry " + std::to_string(entry.seq) + " of the archive was altered", i);
     previous = segment.macs[i];
     ++expected;

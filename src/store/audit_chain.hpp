@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "crypto/hmac_key.hpp"
 #include "crypto/secret_bytes.hpp"
 #include "store/key_encryption_key.hpp"
 #include "store/records.hpp"
@@ -22,7 +23,9 @@ crypto::SecretBytes deriveAuditKey(const KeyEncryptionKey& kek);
 // seq (8 bytes), at (8 bytes, Unix seconds), then actor, action, subject, outcome, detail, each as a
 // 4-byte length and its bytes; all big-endian.
 crypto::Bytes encodeAuditEntry(const AuditEntry& entry);
-crypto::Bytes auditChainMac(const crypto::SecretBytes& auditKey, crypto::ByteView previousMac, const AuditEntry& entry);
+// `auditKey` is the audit key set up once (crypto::HmacSha256Key): a chain is MACed under one key.
+crypto::Bytes auditChainMac(const crypto::HmacSha256Key& auditKey, crypto::ByteView previousMac,
+                            const AuditEntry& entry);
 
 struct ChainedAuditEntry {
   AuditEntry entry;  // with its seq
@@ -56,15 +59,15 @@ AuditVerification verifyAuditSegment(const crypto::SecretBytes& auditKey, const 
 // Checks stored entries in seq order, one at a time, from the log's start.
 class AuditChainVerifier {
  public:
-  explicit AuditChainVerifier(const crypto::SecretBytes& auditKey) : key_(auditKey) {}
+  explicit AuditChainVerifier(const crypto::SecretBytes& auditKey) : key_(auditKey.view()) {}
   AuditChainVerifier(const crypto::SecretBytes& auditKey, const AuditCheckpoint& start)
-      : key_(auditKey), previous_(start.entryMac), expected_(start.seq + 1) {}
+      : key_(auditKey.view()), previous_(start.entryMac), expected_(start.seq + 1) {}
   // False once the chain is broken (then result() says where; later entries are not looked at).
   bool add(const AuditEntry& entry, crypto::ByteView storedMac);
   const AuditVerification& result() const { return result_; }
 
  private:
-  const crypto::SecretBytes& key_;
+  crypto::HmacSha256Key key_;  // keyed once for the whole log
   crypto::Bytes previous_ = crypto::Bytes(kAuditMacBytes, 0);
   std::uint64_t expected_ = 1;
   AuditVerification result_;
