@@ -60,6 +60,10 @@ RawClient::RawClient(std::uint16_t port, RawTls tls, const std::string& bindAddr
 
 RawClient::~RawClient() { close(); }
 
+void RawClient::shutdownSend() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_WR);
+}
+
 void RawClient::close() {
   if (ssl_) SSL_free(ssl_);
   if (ctx_) SSL_CTX_free(ctx_);

@@ -38,6 +38,8 @@ class RawClient {
   std::string receiveResponse(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // True when the peer has closed the connection (a read returns 0 or an error) within `timeout`.
   bool closedByPeer(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Half-closes: a FIN, the connection still open for reading.
+  void shutdownSend();
   void close();
 
  private:

@@ -12,6 +12,7 @@
 
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
+#include "support/one_device_resolver.hpp"
 #include "transport/coaps/coaps_client.hpp"
 #include "transport/coaps/coaps_server.hpp"
 #include "transport/coaps/request_budget.hpp"
@@ -19,16 +20,9 @@
 namespace rspf::transport {
 namespace {
 
-constexpr const char* kKeyHex = "00112233445566778899aabbccddeeff";
+constexpr const char* kKeyHex = testing::kDeviceKeyHex;
+using testing::OneDevice;
 constexpr const char* kServerName = "mef.test.example";
-
-class OneDevice : public tls::PskIdentityResolver {
- public:
-  std::optional<tls::ResolvedPsk> resolve(std::string_view identity) override {
-    if (identity != "device") return std::nullopt;
-    return tls::ResolvedPsk{crypto::SecretBytes(*crypto::fromHex(kKeyHex)), "test", "device", {}, {}};
-  }
-};
 
 // A listener on any free port of 127.0.0.1, for kServerName.
 CoapsServerSettings loopbackSettings() {

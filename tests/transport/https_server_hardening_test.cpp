@@ -13,6 +13,7 @@
 
 #include "common/error.hpp"
 #include "crypto/encoding.hpp"
+#include "support/one_device_resolver.hpp"
 #include "support/raw_client.hpp"
 #include "transport/https/https_server.hpp"
 
@@ -24,16 +25,8 @@ using testing::RawClient;
 using testing::RawTls;
 using testing::statusOf;
 
-constexpr const char* kKeyHex = "00112233445566778899aabbccddeeff";
-
-class OneDevice : public tls::PskIdentityResolver {
- public:
-  std::optional<tls::ResolvedPsk> resolve(std::string_view identity) override {
-    if (identity != "device") return std::nullopt;
-    auto key = crypto::fromHex(kKeyHex);
-    return tls::ResolvedPsk{crypto::SecretBytes(*key), "test", "device", {}, {}};
-  }
-};
+constexpr const char* kKeyHex = testing::kDeviceKeyHex;
+using testing::OneDevice;
 
 class CountingObserver : public ServerObserver {
  public:

@@ -4,13 +4,13 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -29,8 +29,8 @@
 #include "tls/handshake_peer.hpp"
 #include "tls/openssl_handles.hpp"
 #include "transport/connection_gate.hpp"
-#include "transport/https/psk_prefetch_stream.hpp"
 #include "transport/https/request_reader.hpp"
+#include "transport/https/tls_server_stream.hpp"
 #include "transport/listening_socket.hpp"
 
 namespace rspf::transport {
@@ -90,7 +90,7 @@ struct Listener {
 template <bool kTls>
 class Session : public std::enable_shared_from_this<Session<kTls>> {
  public:
-  using Stream = std::conditional_t<kTls, beast::ssl_stream<PskPrefetchStream<beast::tcp_stream>>, beast::tcp_stream>;
+  using Stream = std::conditional_t<kTls, TlsServerStream, beast::tcp_stream>;
 
   template <class... StreamArgs>
   Session(const Listener& listener, ConnectionGate::Ticket ticket, std::string remote, StreamArgs&&... streamArgs)
@@ -114,17 +114,23 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   const HttpsServerSettings& settings() const { return listener_.settings; }
   RequestLimits limits() const { return {kMaxRequestHeaderBytes, settings().maxBodyBytes}; }
 
+  // Bounds the next operation (and those after it, until the next call).
+  void expiresAfter(std::chrono::steady_clock::duration timeout) {
+    if constexpr (kTls)
+      stream_.expiresAfter(timeout);
+    else
+      stream_.expires_after(timeout);
+  }
+
   void handshake() {
-    beast::get_lowest_layer(stream_).expires_after(settings().limits.handshakeTimeout);
+    expiresAfter(settings().limits.handshakeTimeout);
     // The PSK identity is read from the client's bytes so that a slow key lookup runs elsewhere.
-    stream_.next_layer().watch(stream_.native_handle(), &listener_.resolver,
-                               std::chrono::steady_clock::now() + settings().limits.handshakeTimeout);
-    stream_.async_handshake(asio::ssl::stream_base::server,
-                            [self = this->shared_from_this()](beast::error_code ec) { self->onHandshake(ec); });
+    stream_.watch(listener_.resolver);
+    stream_.async_handshake([self = this->shared_from_this()](beast::error_code ec) { self->onHandshake(ec); });
   }
 
   void onHandshake(beast::error_code ec) {
-    stream_.next_layer().stopWatching();
+    stream_.stopWatching();
     auto outcome = tls::authenticatedPeerOf(stream_.native_handle(), ec ? ec.message() : "",
                                             {settings().anonymousClients, {}}, remote_);
     if (!outcome.peer) {
@@ -155,7 +161,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   void read() {
     parser_.emplace();
     prepareRequestParser(*parser_, limits());
-    beast::get_lowest_layer(stream_).expires_after(settings().limits.idleTimeout);
+    expiresAfter(settings().limits.idleTimeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
@@ -316,7 +322,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   void drain(std::uint64_t remaining) {
     buffer_.consume(buffer_.size());
     auto scratch = std::make_shared<std::array<char, 16 * 1024>>();
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+    expiresAfter(std::chrono::seconds(2));
     stream_.async_read_some(asio::buffer(*scratch),
                             [self = this->shared_from_this(), scratch, remaining](beast::error_code ec, std::size_t n) {
                               if (ec || n >= remaining) return self->close();
@@ -349,7 +355,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     }
     res->keep_alive(keepAlive);
     res->prepare_payload();
-    beast::get_lowest_layer(stream_).expires_after(settings().limits.idleTimeout);
+    expiresAfter(settings().limits.idleTimeout);
     http::async_write(stream_, *res,
                       [self = this->shared_from_this(), res, keepAlive, drainAfter, guard = std::move(guard)](
                           beast::error_code ec, std::size_t) mutable {
@@ -367,11 +373,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   void close() {
     if constexpr (kTls) {
       // One close_notify, bounded wait for the peer's (PITFALLS: a blocking shutdown stalls servers).
-      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
-      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-      });
+      expiresAfter(std::chrono::seconds(1));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->stream_.shutdownSocket(); });
     } else {
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -447,10 +450,15 @@ struct HttpsServer::Impl {
     if (!ticket) return refuseAtOnce(std::move(socket));
     socket.set_option(tcp::no_delay(true), ec);
     std::string remote = address + ":" + std::to_string(endpoint.port());
-    if (settings.plainHttp) {
-      std::make_shared<Session<false>>(listener, std::move(ticket), std::move(remote), std::move(socket))->run();
-    } else {
-      std::make_shared<Session<true>>(listener, std::move(ticket), std::move(remote), std::move(socket), ctx)->run();
+    try {
+      if (settings.plainHttp)
+        std::make_shared<Session<false>>(listener, std::move(ticket), std::move(remote), std::move(socket))->run();
+      else
+        std::make_shared<Session<true>>(listener, std::move(ticket), std::move(remote), std::move(socket),
+                                        ctx.native_handle())
+            ->run();
+    } catch (const std::exception& e) {  // no memory for the session: this connection only is refused
+      gate.refuse(Refusal::HandlerFailed, "session for " + address + ": " + e.what());
     }
   }
 
