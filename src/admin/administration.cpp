@@ -40,6 +40,12 @@ void validatePolicy(const store::EnrolmentPolicy& policy) {
 }
 
 AddEnroleeResult addEnrolee(store::Store& store, AddEnroleeRequest request) {
+  AddEnroleeResult result;
+  store.addEnrolee(enroleeToAdd(std::move(request), result));
+  return result;
+}
+
+store::Enrolee enroleeToAdd(AddEnroleeRequest request, AddEnroleeResult& result) {
   crypto::requireAsciiIdentifier(request.enroleeId, "Enrolee-ID");
   if (request.kpmId.empty() && request.bootstrapIdentities.empty())
     throw Error(ErrorCode::BadRequest,
@@ -47,7 +53,6 @@ AddEnroleeResult addEnrolee(store::Store& store, AddEnroleeRequest request) {
   if (!request.kpmId.empty()) crypto::requireAsciiIdentifier(request.kpmId, "KpmId");
   if (request.kpmId.size() > 128) throw Error(ErrorCode::BadRequest, "KpmId must be at most 128 characters");
   validatePolicy(request.policy);
-  AddEnroleeResult result;
   store::Enrolee enrolee;
   enrolee.enroleeId = request.enroleeId;
   enrolee.kpmId = request.kpmId;
@@ -67,8 +72,7 @@ AddEnroleeResult addEnrolee(store::Store& store, AddEnroleeRequest request) {
     result.generatedKpm = enrolee.kpm;
   }
   enrolee.policy = std::move(request.policy);
-  store.addEnrolee(enrolee);
-  return result;
+  return enrolee;
 }
 
 void addTarget(store::Store& store, const std::string& targetId, const std::string& type) {

@@ -30,6 +30,9 @@ struct AddEnroleeResult {
 // Throws Error(BadRequest) for an invalid identifier or policy, or an Enrolee with neither a KpmId
 // nor another bootstrap identity; Error(Conflict) when it or one of its identities exists.
 AddEnroleeResult addEnrolee(store::Store& store, AddEnroleeRequest request);
+// What addEnrolee checks and stores, without storing it (bulk import stores a batch at once);
+// a generated Kpm goes into `result`. The same errors, Conflict apart (the store's).
+store::Enrolee enroleeToAdd(AddEnroleeRequest request, AddEnroleeResult& result);
 void validatePolicy(const store::EnrolmentPolicy& policy);
 void addTarget(store::Store& store, const std::string& targetId, const std::string& type);
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -35,8 +36,6 @@
 
 namespace rspf::cli {
 namespace {
-
-constexpr std::size_t kMaxImportBytes = 64 * 1024 * 1024;
 
 struct AdminOptions {
   std::string config;
@@ -444,7 +443,8 @@ std::function<int()> addAdminCommands(CLI::App& app) {
     auto* import = enrolee->add_subcommand(
         "import",
         "Register Enrolees in bulk from CSV (with a header) or a JSON array: each row is imported whole or rejected "
-        "with its reason");
+        "with its reason. The file is checked whole first (a malformed one imports nothing), then stored 1000 rows "
+        "per transaction, in memory bounded by one batch");
     import->add_option("FILE", *file, "the CSV or JSON file")->required();
     import->add_option("--format", *format, "csv or json (default: from the file name's extension)")
         ->check(CLI::IsMember({"csv", "json"}));
@@ -452,35 +452,66 @@ std::function<int()> addAdminCommands(CLI::App& app) {
       auto extension = std::filesystem::path(*file).extension().string();
       auto parsed = admin::parseImportFormat(!format->empty() ? *format : extension.empty() ? "" : extension.substr(1));
       if (!parsed) throw Error(ErrorCode::Config, "name the import's format: --format csv or --format json");
-      auto rows = admin::parseImportRows(readTextFile(*file, "the import", kMaxImportBytes), *parsed);
+      // Read twice: once to check the whole document and count its rows (nothing is imported from a
+      // malformed file), then to import it, a batch at a time: memory is bounded by one batch, not
+      // by the file (issue 14 item 6).
+      auto open = [&] {
+        auto buffer = std::make_unique<std::filebuf>();
+        if (!buffer->open(*file, std::ios::in | std::ios::binary))
+          throw Error(ErrorCode::Config, "cannot read the import " + *file + ": " + std::strerror(errno));
+        return buffer;
+      };
+      std::size_t total = 0;
+      admin::readImportRows(*open(), *parsed, [&](const admin::ImportRow&) { ++total; });
       auto store = openStore(*o, false);
       ImportProgress progress;
-      auto report = admin::importEnrolees(*store, rows,
-                                          [&](std::size_t done, std::size_t total) { progress.update(done, total); });
-      std::string text;
-      for (const auto& row : report.rows) {
-        if (!row.imported) {
-          std::cerr << "row " << row.number << (row.enroleeId.empty() ? "" : " (" + row.enroleeId + ")")
-                    << " rejected: " << row.reason << "\n";
-          continue;
+      std::size_t done = 0;
+      bool firstRow = true;
+      if (o->json) std::cout << "{\"rows\": [";
+      admin::EnroleeImporter importer(*store, [&](std::vector<admin::ImportRowResult>& batch) {
+        std::size_t imported = 0;
+        std::string ids;
+        for (auto& row : batch) {
+          if (o->json) {
+            std::cout << (firstRow ? "\n  " : ",\n  ") << admin::describeImportRow(row).dump();
+            firstRow = false;
+          } else if (!row.imported) {
+            std::cerr << "row " << row.number << (row.enroleeId.empty() ? "" : " (" + row.enroleeId + ")")
+                      << " rejected: " << row.reason << "\n";
+          } else {
+            std::cout << "imported " << row.enroleeId << "\n";
+            if (row.generatedKpm) {
+              auto hex = crypto::toHex(row.generatedKpm->view());
+              std::cout << "  Kpm (shown once; provision it to the Enrolee): " << hex << "\n";
+              crypto::wipe(hex.data(), hex.size());
+            }
+          }
+          if (row.imported) {
+            ++imported;
+            ids += (ids.empty() ? "" : ",") + row.enroleeId;
+          }
         }
-        text += "imported " + row.enroleeId + "\n";
-        if (row.generatedKpm) {
-          auto hex = crypto::toHex(row.generatedKpm->view());
-          text += "  Kpm (shown once; provision it to the Enrolee): " + hex + "\n";
-          crypto::wipe(hex.data(), hex.size());
-        }
-      }
-      text += std::to_string(report.imported()) + " imported, " + std::to_string(report.rejected()) + " rejected\n";
-      std::string ids;
-      for (const auto& row : report.rows)
-        if (row.imported) ids += (ids.empty() ? "" : ",") + row.enroleeId;
-      recordAdminChange(
-          *store, "admin.enrolee.import",
-          std::to_string(report.imported()) + " imported, " + std::to_string(report.rejected()) + " rejected", ids);
-      print(*o, admin::describeImportReport(report), text);
-      crypto::wipe(text.data(), text.size());
-      return report.rejected() == 0 ? 0 : 1;
+        // One audit entry per stored batch, naming its Enrolees.
+        std::string subject =
+            std::to_string(imported) + " imported, " + std::to_string(batch.size() - imported) + " rejected";
+        if (total > admin::EnroleeImporter::kBatchRows)
+          subject += " (rows " + std::to_string(done + 1) + "-" + std::to_string(done + batch.size()) + " of " +
+                     std::to_string(total) + ")";
+        if (imported > 0) recordAdminChange(*store, "admin.enrolee.import", subject, ids);
+        done += batch.size();
+        progress.update(done, total);
+      });
+      admin::readImportRows(*open(), *parsed, [&](const admin::ImportRow& row) { importer.add(row); });
+      importer.finish();
+      std::string summary =
+          std::to_string(importer.imported()) + " imported, " + std::to_string(importer.rejected()) + " rejected";
+      if (importer.imported() == 0) recordAdminChange(*store, "admin.enrolee.import", summary);
+      if (o->json)
+        std::cout << (done == 0 ? "" : "\n") << "], \"imported\": " << importer.imported()
+                  << ", \"rejected\": " << importer.rejected() << "}\n";
+      else
+        std::cout << summary << "\n";
+      return importer.rejected() == 0 ? 0 : 1;
     });
   }
 

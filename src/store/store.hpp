@@ -28,6 +28,11 @@ class Store {
 
   // --- Enrolees. add throws Error(Conflict) when the Enrolee-ID or KpmId exists.
   virtual void addEnrolee(const Enrolee& enrolee) = 0;
+  // Bulk registration (rspf admin enrolee import, issue 14 item 6): each Enrolee of `batch` as
+  // addEnrolee adds it, all in one transaction with one durable commit. One refused (Conflict,
+  // BadRequest) leaves no trace and does not stop the others. Returns, per Enrolee in order, ""
+  // when it was added, else why not. Throws when the store fails (then none is added).
+  virtual std::vector<std::string> addEnrolees(const std::vector<Enrolee>& batch) = 0;
   virtual std::optional<Enrolee> findEnrolee(std::string_view enroleeId) = 0;
   virtual std::optional<Enrolee> findEnroleeByKpmId(std::string_view kpmId) = 0;
   // Whether the Enrolee exists and is enabled, and its policy, without unsealing its Kpm.

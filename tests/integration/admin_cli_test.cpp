@@ -210,6 +210,36 @@ TEST_F(AdminCli, BulkImportReportsEachRejectedRowAndImportsNothingHalf) {
   EXPECT_EQ(admin({"enrolee", "import", (dir / "enrolees.csv").string(), "--format", "json"}).exitCode, 1);
 }
 
+// Issue 14 item 6: the file is checked whole before anything is stored, then stored a batch (1000
+// rows) at a time, with one audit entry per batch naming its rows.
+TEST_F(AdminCli, BulkImportChecksTheWholeFileFirstThenStoresItInBatches) {
+  ASSERT_EQ(admin({"init"}).exitCode, 0);
+  std::string rows;
+  for (int i = 0; i < 2500; ++i) rows += "ae" + std::to_string(i) + ".test.example,kpm-" + std::to_string(i) + "\n";
+  std::ofstream(dir / "broken.csv") << "enroleeId,kpmId\n" << rows << "\"never closed,x\n";
+  auto broken = admin({"enrolee", "import", (dir / "broken.csv").string()});
+  EXPECT_NE(broken.exitCode, 0);
+  EXPECT_NE(broken.err.find("line 2502 is not closed"), std::string::npos) << broken.err;
+  EXPECT_EQ(adminJson({"enrolee", "list"}).size(), 0u);  // nothing before the error was stored either
+
+  std::ofstream(dir / "good.csv") << "enroleeId,kpmId\n" << rows;
+  auto good = admin({"enrolee", "import", (dir / "good.csv").string(), "--json"});
+  ASSERT_EQ(good.exitCode, 0) << good.err;
+  auto report = nlohmann::json::parse(good.out);
+  EXPECT_EQ(report["imported"], 2500);
+  ASSERT_EQ(report["rows"].size(), 2500u);
+  EXPECT_EQ(report["rows"][2499]["enroleeId"], "ae2499.test.example");
+  EXPECT_EQ(report["rows"][2499]["kpm"].get<std::string>().size(), 64u);
+  EXPECT_NE(good.err.find("processed 1000 of 2500 rows"), std::string::npos) << good.err;
+  EXPECT_EQ(adminJson({"enrolee", "list"}).size(), 2500u);
+  std::vector<std::string> subjects;
+  for (const auto& e : adminJson({"audit", "tail", "-n", "1000"}))
+    if (e["action"] == "admin.enrolee.import") subjects.push_back(e["subject"]);
+  EXPECT_EQ(subjects, (std::vector<std::string>{"1000 imported, 0 rejected (rows 1-1000 of 2500)",
+                                                "1000 imported, 0 rejected (rows 1001-2000 of 2500)",
+                                                "500 imported, 0 rejected (rows 2001-2500 of 2500)"}));
+}
+
 // Issue 9 item 6: `--expiry 12725829d` overflowed to year -28667 and an oversized Kpm was accepted.
 TEST_F(AdminCli, DurationsAndKeySizesAreBoundedAndRefusalsChangeNothing) {
   ASSERT_EQ(admin({"init"}).exitCode, 0);

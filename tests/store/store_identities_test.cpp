@@ -90,6 +90,57 @@ TEST_P(StoreIdentities, AnEnroleeIsAddedWithItsIdentitiesOrNotAtAll) {
   EXPECT_EQ(store->findEnroleeByBootstrapIdentity(BootstrapIdentity::kGba, "impi-b")->enroleeId, "cse-b.example.com");
 }
 
+// Bulk import's batch (issue 14 item 6): one transaction, and each Enrolee in it added whole or
+// refused alone, whatever refused it: an existing Enrolee-ID, a KpmId or identity taken (also by an
+// Enrolee earlier in the same batch), an identity naming another Enrolee.
+TEST_P(StoreIdentities, ABatchAddsEachEnroleeWholeOrRefusesItAlone) {
+  auto store = open();
+  store->addEnrolee(sampleEnrolee("existing.example.com", "existing-kpm"));
+  std::vector<Enrolee> batch;
+  batch.push_back(sampleEnrolee("cse-a.example.com", "kpm-a"));
+  batch.back().bootstrapIdentities = {{std::string(BootstrapIdentity::kGba), "impi-a", "cse-a.example.com", "", kT0}};
+  batch.push_back(sampleEnrolee("existing.example.com", "kpm-x"));  // the Enrolee-ID exists
+  batch.push_back(sampleEnrolee("cse-c.example.com", "kpm-a"));     // the KpmId is cse-a's, in this batch
+  batch.push_back(sampleEnrolee("cse-d.example.com", "kpm-d"));
+  batch.back().bootstrapIdentities = {
+      {std::string(BootstrapIdentity::kGba), "impi-d", "cse-d.example.com", "", kT0},
+      {std::string(BootstrapIdentity::kGba), "impi-a", "cse-d.example.com", "", kT0}};  // cse-a's IMPI
+  batch.push_back(sampleEnrolee("cse-e.example.com", "kpm-e"));
+  batch.back().bootstrapIdentities = {{std::string(BootstrapIdentity::kGba), "impi-e", "someone-else", "", kT0}};
+  batch.push_back(sampleEnrolee("cse-f.example.com", "kpm-f"));
+
+  auto refusals = store->addEnrolees(batch);
+  ASSERT_EQ(refusals.size(), batch.size());
+  EXPECT_EQ(refusals[0], "");
+  EXPECT_NE(refusals[1].find("already exists"), std::string::npos) << refusals[1];
+  EXPECT_NE(refusals[2].find("KpmId 'kpm-a'"), std::string::npos) << refusals[2];
+  EXPECT_NE(refusals[3].find("impi-a"), std::string::npos) << refusals[3];
+  EXPECT_NE(refusals[4].find("another Enrolee"), std::string::npos) << refusals[4];
+  EXPECT_EQ(refusals[5], "");
+
+  // The added ones whole, with their Kpm sealed and readable; the refused ones without a trace.
+  auto a = store->findEnroleeByKpmId("kpm-a");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->enroleeId, "cse-a.example.com");
+  EXPECT_TRUE(a->kpm.view().size() == 32 &&
+              std::equal(a->kpm.view().begin(), a->kpm.view().end(), batch[0].kpm.view().begin()));
+  EXPECT_EQ(store->findEnroleeByBootstrapIdentity(BootstrapIdentity::kGba, "impi-a")->enroleeId, "cse-a.example.com");
+  EXPECT_TRUE(store->findEnrolee("cse-f.example.com"));
+  EXPECT_FALSE(store->findEnroleeByKpmId("kpm-x"));
+  EXPECT_EQ(store->findEnrolee("existing.example.com")->kpmId, "existing-kpm");
+  EXPECT_FALSE(store->findEnroleeStatus("cse-c.example.com"));
+  EXPECT_FALSE(store->findEnroleeStatus("cse-d.example.com"));
+  EXPECT_FALSE(store->findBootstrapIdentity(BootstrapIdentity::kGba, "impi-d"));
+  EXPECT_FALSE(store->findEnroleeStatus("cse-e.example.com"));
+  EXPECT_FALSE(store->findBootstrapIdentity(BootstrapIdentity::kGba, "impi-e"));
+  EXPECT_EQ(store->listEnrolees().size(), 3u);
+
+  // Durable: a reopened store has them.
+  store.reset();
+  EXPECT_TRUE(open()->findEnrolee("cse-f.example.com"));
+  EXPECT_TRUE(open()->addEnrolees({}).empty());
+}
+
 IssuedCertificateRecord issued(std::string serial, std::string caLabel) {
   return {std::move(serial),
           std::move(caLabel),

@@ -73,20 +73,54 @@ void PostgresStore::addEnrolee(const Enrolee& enrolee) {
       throw Error(ErrorCode::BadRequest, "a bootstrap identity names another Enrolee");
   pool_.run("adding an Enrolee", [&](Session& s) {
     pqxx::work tx(s.connection());
-    if (!exec(tx, s, kEnroleeIdExists, enrolee.enroleeId).empty())
-      throw Error(ErrorCode::Conflict, "Enrolee '" + enrolee.enroleeId + "' already exists");
-    if (!enrolee.kpmId.empty() && !exec(tx, s, kKpmIdExists, enrolee.kpmId).empty())
-      throw Error(ErrorCode::Conflict, "KpmId '" + enrolee.kpmId + "' is already registered");
-    if (kpmSealed.empty())
-      exec(tx, s, kInsertEnroleeNoKpm, enrolee.enroleeId, enrolee.kpmId, enrolee.enabled, policyJson,
-           enrolee.createdAt);
-    else
-      exec(tx, s, kInsertEnrolee, enrolee.enroleeId, enrolee.kpmId, kpmSealed, enrolee.enabled, policyJson,
-           enrolee.createdAt);
-    for (const auto& identity : enrolee.bootstrapIdentities) insertBootstrapIdentity(tx, s, identity);
+    insertEnrolee(tx, s, enrolee, kpmSealed, policyJson);
     tx.commit();
     return 0;
   });
+}
+
+std::vector<std::string> PostgresStore::addEnrolees(const std::vector<Enrolee>& batch) {
+  std::vector<crypto::Bytes> kpmSealed(batch.size());
+  std::vector<std::string> policyJson(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].kpm.empty()) kpmSealed[i] = kek_.seal(batch[i].kpm.view(), kpmSealingName(batch[i].enroleeId));
+    policyJson[i] = policyToJson(batch[i].policy);
+  }
+  return pool_.run("adding Enrolees", [&](Session& s) {
+    std::vector<std::string> refusals(batch.size());  // afresh if the pool runs this again
+    pqxx::work tx(s.connection());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      // One savepoint per Enrolee: a refusal undoes that Enrolee's rows only.
+      tx.exec0("SAVEPOINT enrolee");
+      try {
+        for (const auto& identity : batch[i].bootstrapIdentities)
+          if (identity.enroleeId != batch[i].enroleeId)
+            throw Error(ErrorCode::BadRequest, "a bootstrap identity names another Enrolee");
+        insertEnrolee(tx, s, batch[i], kpmSealed[i], policyJson[i]);
+      } catch (const Error& e) {
+        if (e.code() != ErrorCode::Conflict && e.code() != ErrorCode::BadRequest) throw;
+        tx.exec0("ROLLBACK TO SAVEPOINT enrolee");
+        refusals[i] = e.what();
+      }
+      tx.exec0("RELEASE SAVEPOINT enrolee");
+    }
+    tx.commit();
+    return refusals;
+  });
+}
+
+void PostgresStore::insertEnrolee(pqxx::transaction_base& tx, Session& s, const Enrolee& enrolee,
+                                  const crypto::Bytes& kpmSealed, const std::string& policyJson) {
+  if (!exec(tx, s, kEnroleeIdExists, enrolee.enroleeId).empty())
+    throw Error(ErrorCode::Conflict, "Enrolee '" + enrolee.enroleeId + "' already exists");
+  if (!enrolee.kpmId.empty() && !exec(tx, s, kKpmIdExists, enrolee.kpmId).empty())
+    throw Error(ErrorCode::Conflict, "KpmId '" + enrolee.kpmId + "' is already registered");
+  if (kpmSealed.empty())
+    exec(tx, s, kInsertEnroleeNoKpm, enrolee.enroleeId, enrolee.kpmId, enrolee.enabled, policyJson, enrolee.createdAt);
+  else
+    exec(tx, s, kInsertEnrolee, enrolee.enroleeId, enrolee.kpmId, kpmSealed, enrolee.enabled, policyJson,
+         enrolee.createdAt);
+  for (const auto& identity : enrolee.bootstrapIdentities) insertBootstrapIdentity(tx, s, identity);
 }
 
 std::optional<Enrolee> PostgresStore::findEnroleeWhere(const Statement& statement, std::string_view value) {
@@ -179,7 +213,7 @@ bool PostgresStore::removeEnrolee(std::string_view enroleeId) {
 
 // --- Bootstrap identities.
 
-void PostgresStore::insertBootstrapIdentity(pqxx::work& tx, Session& s, const BootstrapIdentity& identity) {
+void PostgresStore::insertBootstrapIdentity(pqxx::transaction_base& tx, Session& s, const BootstrapIdentity& identity) {
   if (!exec(tx, s, kIdentityExists, identity.kind, identity.value).empty())
     throw Error(ErrorCode::Conflict,
                 "the " + identity.kind + " identity '" + identity.value + "' is already registered");

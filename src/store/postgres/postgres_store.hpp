@@ -34,6 +34,7 @@ class PostgresStore final : public Store {
   PostgresStore& operator=(const PostgresStore&) = delete;
 
   void addEnrolee(const Enrolee& enrolee) override;
+  std::vector<std::string> addEnrolees(const std::vector<Enrolee>& batch) override;
   std::optional<Enrolee> findEnrolee(std::string_view enroleeId) override;
   std::optional<Enrolee> findEnroleeByKpmId(std::string_view kpmId) override;
   std::optional<EnroleeStatus> findEnroleeStatus(std::string_view enroleeId) override;
@@ -100,7 +101,11 @@ class PostgresStore final : public Store {
   EnrolmentKey readEnrolmentKey(const pqxx::row& row) const;
   std::optional<Enrolee> findEnroleeWhere(const postgres::Statement& statement, std::string_view value);
   std::optional<EnrolmentKey> findEnrolmentKeyWhere(const postgres::Statement& statement, std::string_view value);
-  void insertBootstrapIdentity(pqxx::work& tx, postgres::Session& session, const BootstrapIdentity& identity);
+  void insertBootstrapIdentity(pqxx::transaction_base& tx, postgres::Session& session,
+                               const BootstrapIdentity& identity);
+  // The checks and rows of addEnrolee, in the caller's transaction.
+  void insertEnrolee(pqxx::transaction_base& tx, postgres::Session& session, const Enrolee& enrolee,
+                     const crypto::Bytes& kpmSealed, const std::string& policyJson);
   // The log's start: the checkpoint trimAudit left (verified), else seq 0. Error(Store) when altered.
   AuditCheckpoint auditStart(pqxx::transaction_base& tx, postgres::Session& session);
   // Writes `entries` after the last stored entry, in one transaction under the audit lock.

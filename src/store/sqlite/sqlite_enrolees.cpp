@@ -24,6 +24,9 @@ constexpr std::string_view kSetEnabled = "UPDATE enrolees SET enabled = ?2 WHERE
 constexpr std::string_view kSelectPolicy = "SELECT policy_json FROM enrolees WHERE enrolee_id = ?1";
 constexpr std::string_view kSetPolicy = "UPDATE enrolees SET policy_json = ?2 WHERE enrolee_id = ?1";
 constexpr std::string_view kDeleteEnrolee = "DELETE FROM enrolees WHERE enrolee_id = ?1";
+constexpr std::string_view kSavepoint = "SAVEPOINT enrolee";
+constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO enrolee";
+constexpr std::string_view kReleaseSavepoint = "RELEASE enrolee";
 
 }  // namespace
 
@@ -44,6 +47,38 @@ void SqliteStore::addEnrolee(const Enrolee& enrolee) {
   const std::string policyJson = policyToJson(enrolee.policy);
   std::lock_guard lock(writerMutex_);
   sqlite::WriteTransaction tx(writer_.get());
+  insertEnrolee(enrolee, kpmSealed, policyJson);
+  tx.commit();
+}
+
+std::vector<std::string> SqliteStore::addEnrolees(const std::vector<Enrolee>& batch) {
+  // Sealed and serialised before the writer is taken.
+  std::vector<crypto::Bytes> kpmSealed(batch.size());
+  std::vector<std::string> policyJson(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].kpm.empty()) kpmSealed[i] = kek_.seal(batch[i].kpm.view(), kpmSealingName(batch[i].enroleeId));
+    policyJson[i] = policyToJson(batch[i].policy);
+  }
+  std::vector<std::string> refusals(batch.size());
+  std::lock_guard lock(writerMutex_);
+  sqlite::WriteTransaction tx(writer_.get());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    // One savepoint per Enrolee: a refusal undoes that Enrolee's rows only.
+    writer_.statement(kSavepoint).run();
+    try {
+      insertEnrolee(batch[i], kpmSealed[i], policyJson[i]);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::Conflict && e.code() != ErrorCode::BadRequest) throw;
+      writer_.statement(kRollbackToSavepoint).run();
+      refusals[i] = e.what();
+    }
+    writer_.statement(kReleaseSavepoint).run();
+  }
+  tx.commit();
+  return refusals;
+}
+
+void SqliteStore::insertEnrolee(const Enrolee& enrolee, const crypto::Bytes& kpmSealed, const std::string& policyJson) {
   if (writer_.statement(kEnroleeIdExists).bindText(1, enrolee.enroleeId).step())
     throw Error(ErrorCode::Conflict, "Enrolee '" + enrolee.enroleeId + "' already exists");
   if (!enrolee.kpmId.empty() && writer_.statement(kKpmIdExists).bindText(1, enrolee.kpmId).step())
@@ -61,7 +96,6 @@ void SqliteStore::addEnrolee(const Enrolee& enrolee) {
       throw Error(ErrorCode::BadRequest, "a bootstrap identity names another Enrolee");
     insertBootstrapIdentity(identity);
   }
-  tx.commit();
 }
 
 std::optional<Enrolee> SqliteStore::findEnroleeWhere(std::string_view sql, std::string_view value) {

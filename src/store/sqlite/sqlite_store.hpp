@@ -47,6 +47,7 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   void addEnrolee(const Enrolee& enrolee) override;
+  std::vector<std::string> addEnrolees(const std::vector<Enrolee>& batch) override;
   std::optional<Enrolee> findEnrolee(std::string_view enroleeId) override;
   std::optional<Enrolee> findEnroleeByKpmId(std::string_view kpmId) override;
   std::optional<EnroleeStatus> findEnroleeStatus(std::string_view enroleeId) override;
@@ -156,6 +157,8 @@ class SqliteStore final : public Store {
   Enrolee readEnrolee(const sqlite::Statement& row, PolicyCache& policies) const;
   EnrolmentKey readEnrolmentKey(const sqlite::Statement& row) const;
   void insertBootstrapIdentity(const BootstrapIdentity& identity);  // in the caller's write transaction
+  // The checks and rows of addEnrolee, in the caller's write transaction.
+  void insertEnrolee(const Enrolee& enrolee, const crypto::Bytes& kpmSealed, const std::string& policyJson);
   std::optional<Enrolee> findEnroleeWhere(std::string_view sql, std::string_view value);
   std::optional<EnrolmentKey> findEnrolmentKeyWhere(std::string_view sql, std::string_view value);
 
