@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -49,6 +50,7 @@ struct Options {
   std::string store = "sqlite";  // "sqlite" | "postgresql"
   std::string storeUrl;          // postgresql: an empty database (--store-url, else $RSPF_BENCH_PG_URL)
   int instances = 1;             // postgresql: also a phase with this many MEF instances on the database
+  int storeEnrolees = 0;         // then this many more Enrolees in the store, and the first MEF phase again
 };
 
 const char* kUsage =
@@ -68,6 +70,9 @@ const char* kUsage =
     "  --instances N      postgresql: add a phase with N MEF instances on that database, the clients\n"
     "                     split between them (first thread count)\n"
     "  --only SIDE        baseline | rspf: run one side only, no ratio (to profile it)\n"
+    "  --store-enrolees N then add N more Enrolees to the store (never loaded, 1000 per transaction) and\n"
+    "                     run the first MEF phase again: its rate against the small store's, the store's\n"
+    "                     size per Enrolee and the process's RSS (issue 14 item 6: N = 1000000)\n"
     "Phases: a raw OpenSSL TLS 1.2 PSK server (one thread), then the MEF per thread count; each phase\n"
     "loads its server with the same client code: TCP connect, full PSK handshake, one request, close.\n";
 
@@ -112,12 +117,14 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
       o.instances = intOption(a, v, 1);
     } else if (a == "--min-ratio") {
       o.minRatio = positiveOption(a, v);
+    } else if (a == "--store-enrolees") {
+      o.storeEnrolees = intOption(a, v, 1);
     }
   };
   if (!walkOptions(
           args, {"--keep"},
           {"--clients", "--seconds", "--enrolees", "--mef-threads", "--client", "--mef-log", "--store-dir", "--repeat",
-           "--min-ratio", "--only", "--store", "--store-url", "--instances"},
+           "--min-ratio", "--only", "--store", "--store-url", "--instances", "--store-enrolees"},
           [&o](const std::string&) { o.keep = true; }, onValue))
     return std::nullopt;
   if (o.store == "postgresql" && o.storeUrl.empty()) {
@@ -168,7 +175,7 @@ PhaseResult runBaseline(const std::vector<PskCredential>& enroleeCredentials, co
 }
 
 PhaseResult runMef(const mef::MefConfig& base, int threads, const std::vector<PskCredential>& credentials,
-                   const LoadSettings& settings) {
+                   const LoadSettings& settings, const std::string& suffix = "") {
   SyncProbe disk(base.store.postgres() ? fs::temp_directory_path() : base.store.sqlite.parent_path());
   mef::MefConfig config = base;
   config.threads = threads;
@@ -182,9 +189,9 @@ PhaseResult runMef(const mef::MefConfig& base, int threads, const std::vector<Ps
   target.expectInBody = "\"keId\"";
   target.credentials = &credentials;
   disk.start();
-  auto r = measure(
-      std::string(base.store.postgres() ? "rspf MEF (pg)" : "rspf MEF") + ", threads=" + std::to_string(threads),
-      target, settings);
+  auto r = measure(std::string(base.store.postgres() ? "rspf MEF (pg)" : "rspf MEF") +
+                       ", threads=" + std::to_string(threads) + suffix,
+                   target, settings);
   disk.stop();
   server.stop();
   server.wait();
@@ -251,6 +258,46 @@ void printPhase(const PhaseResult& p) {
   if (p.serverFailures > 0)
     std::printf("%-32s the server counted %llu failed connections\n", "",
                 static_cast<unsigned long long>(p.serverFailures));
+}
+
+// This process's VmRSS in MiB (the MEF and the clients; 0 when unreadable).
+double processRssMiB() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+
+// The SQLite store's files (database and WAL), in bytes.
+std::uintmax_t storeBytes(const fs::path& database) {
+  std::uintmax_t total = 0;
+  for (const auto* suffix : {"", "-wal"}) {
+    std::error_code ec;
+    auto size = fs::file_size(database.string() + suffix, ec);
+    if (!ec) total += size;
+  }
+  return total;
+}
+
+// --store-enrolees: the first MEF phase again on a store grown by `count` Enrolees.
+void runOnALargeStore(const Options& o, const mef::MefConfig& config, const store::KeyEncryptionKey& kek,
+                      const std::vector<PskCredential>& credentials, const LoadSettings& settings,
+                      const PhaseResult& small) {
+  const auto before = config.store.postgres() ? 0 : storeBytes(config.store.sqlite);
+  std::printf("\nadding %d Enrolees to the store ...\n", o.storeEnrolees);
+  const double rowsPerSecond = addBulkEnrolees(config.store, kek, static_cast<std::size_t>(o.storeEnrolees));
+  auto large = runMef(config, o.mefThreads.front(), credentials, settings, ", +" + std::to_string(o.storeEnrolees));
+  printPhase(large);
+  std::printf("added %d Enrolees at %.0f rows/s\n", o.storeEnrolees, rowsPerSecond);
+  if (!config.store.postgres()) {
+    const auto after = storeBytes(config.store.sqlite);
+    std::printf("store: %.1f MiB with %d Enrolees, %.0f bytes per added Enrolee\n", after / 1048576.0,
+                o.enrolees + o.storeEnrolees, static_cast<double>(after - before) / o.storeEnrolees);
+  }
+  std::printf("process VmRSS (the MEF and the clients) after the phase: %.1f MiB\n", processRssMiB());
+  const double ratio = small.load.rate() > 0 ? large.load.rate() / small.load.rate() : 0;
+  std::printf("ratio large/small store = %.3f   (%.1f / %.1f conn/s): aim >= 0.8, %s\n", ratio, large.load.rate(),
+              small.load.rate(), ratio >= 0.8 ? "met" : "not met");
 }
 
 void setUpMefLogging(const Options& o, const fs::path& dir) {
@@ -350,6 +397,7 @@ int pskEnrolmentBench(const std::vector<std::string>& args) {
                   base.load.rate());
     }
     std::printf("target: ratio >= 0.5 now, >= 0.8 later (threads=1 against the one-thread baseline)\n");
+    if (o.storeEnrolees > 0) runOnALargeStore(o, mefConfig, kek, credentials, settings, totals[1]);
     if (o.keep) std::printf("kept %s\n", dir.path().c_str());
     spdlog::shutdown();
     return benchExitStatus("psk-enrolment", anyPhaseFailed, "failed connections, or a phase completed none", firstRatio,

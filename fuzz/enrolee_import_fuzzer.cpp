@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto text = fuzz::textOf(data + 1, size - 1);
   fuzz::refusedOrParsed([&] {
     auto rows = admin::parseImportRows(text, format);
-    if (rows.size() > 64) return;  // each row is one store transaction: keep inputs fast
+    if (rows.size() > 64) return;  // keep inputs fast (64 rows: one batch, one store transaction)
     auto report = admin::importEnrolees(store.store(), rows);
     admin::describeImportReport(report).dump();
   });
