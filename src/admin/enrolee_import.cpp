@@ -1,14 +1,12 @@
 #include "admin/enrolee_import.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include "admin/administration.hpp"
 #include "admin/csv_table.hpp"
 #include "admin/enrolee_document.hpp"
 #include "common/error.hpp"
 #include "common/safe_text.hpp"
-#include "common/strict_json.hpp"
 #include "crypto/encoding.hpp"
 
 namespace rspf::admin {

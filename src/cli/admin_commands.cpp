@@ -507,7 +507,7 @@ std::function<int()> addAdminCommands(CLI::App& app) {
           std::to_string(importer.imported()) + " imported, " + std::to_string(importer.rejected()) + " rejected";
       if (importer.imported() == 0) recordAdminChange(*store, "admin.enrolee.import", summary);
       if (o->json)
-        std::cout << (done == 0 ? "" : "\n") << "], \"imported\": " << importer.imported()
+        std::cout << (firstRow ? "" : "\n") << "], \"imported\": " << importer.imported()
                   << ", \"rejected\": " << importer.rejected() << "}\n";
       else
         std::cout << summary << "\n";

@@ -1,4 +1,5 @@
 // PostgresStore: Enrolees and their bootstrap identities. Kpm is sealed under kpmSealingName.
+#include "store/enrolee_row.hpp"
 #include "store/policy_json.hpp"
 #include "store/postgres/pg_values.hpp"
 #include "store/postgres/postgres_store.hpp"
@@ -65,40 +66,32 @@ Enrolee PostgresStore::readEnrolee(const pqxx::row& r, PolicyCache& policies) co
 }
 
 void PostgresStore::addEnrolee(const Enrolee& enrolee) {
-  crypto::Bytes kpmSealed;
-  if (!enrolee.kpm.empty()) kpmSealed = kek_.seal(enrolee.kpm.view(), kpmSealingName(enrolee.enroleeId));
-  const std::string policyJson = policyToJson(enrolee.policy);
-  for (const auto& identity : enrolee.bootstrapIdentities)
-    if (identity.enroleeId != enrolee.enroleeId)
-      throw Error(ErrorCode::BadRequest, "a bootstrap identity names another Enrolee");
+  const auto row = enroleeRowOf(kek_, enrolee);
   pool_.run("adding an Enrolee", [&](Session& s) {
     pqxx::work tx(s.connection());
-    insertEnrolee(tx, s, enrolee, kpmSealed, policyJson);
+    insertEnrolee(tx, s, enrolee, row);
     tx.commit();
     return 0;
   });
 }
 
 std::vector<std::string> PostgresStore::addEnrolees(const std::vector<Enrolee>& batch) {
-  std::vector<crypto::Bytes> kpmSealed(batch.size());
-  std::vector<std::string> policyJson(batch.size());
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!batch[i].kpm.empty()) kpmSealed[i] = kek_.seal(batch[i].kpm.view(), kpmSealingName(batch[i].enroleeId));
-    policyJson[i] = policyToJson(batch[i].policy);
-  }
+  const auto rows = enroleeRowsOf(kek_, batch);
   return pool_.run("adding Enrolees", [&](Session& s) {
     std::vector<std::string> refusals(batch.size());  // afresh if the pool runs this again
     pqxx::work tx(s.connection());
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      // One savepoint per Enrolee: a refusal undoes that Enrolee's rows only.
+      if (!rows[i].refusal.empty()) {
+        refusals[i] = rows[i].refusal;
+        continue;
+      }
+      // One savepoint per Enrolee: a refusal undoes that Enrolee's rows only. (Not
+      // pqxx::subtransaction: in libpqxx 6.4 its abort left the refused Enrolee's rows.)
       tx.exec0("SAVEPOINT enrolee");
       try {
-        for (const auto& identity : batch[i].bootstrapIdentities)
-          if (identity.enroleeId != batch[i].enroleeId)
-            throw Error(ErrorCode::BadRequest, "a bootstrap identity names another Enrolee");
-        insertEnrolee(tx, s, batch[i], kpmSealed[i], policyJson[i]);
+        insertEnrolee(tx, s, batch[i], rows[i]);
       } catch (const Error& e) {
-        if (e.code() != ErrorCode::Conflict && e.code() != ErrorCode::BadRequest) throw;
+        if (e.code() != ErrorCode::Conflict && e.code() != ErrorCode::BadRequest) throw;  // BadRequest: a NUL in a text
         tx.exec0("ROLLBACK TO SAVEPOINT enrolee");
         refusals[i] = e.what();
       }
@@ -110,15 +103,16 @@ std::vector<std::string> PostgresStore::addEnrolees(const std::vector<Enrolee>& 
 }
 
 void PostgresStore::insertEnrolee(pqxx::transaction_base& tx, Session& s, const Enrolee& enrolee,
-                                  const crypto::Bytes& kpmSealed, const std::string& policyJson) {
+                                  const EnroleeRow& row) {
   if (!exec(tx, s, kEnroleeIdExists, enrolee.enroleeId).empty())
     throw Error(ErrorCode::Conflict, "Enrolee '" + enrolee.enroleeId + "' already exists");
   if (!enrolee.kpmId.empty() && !exec(tx, s, kKpmIdExists, enrolee.kpmId).empty())
     throw Error(ErrorCode::Conflict, "KpmId '" + enrolee.kpmId + "' is already registered");
-  if (kpmSealed.empty())
-    exec(tx, s, kInsertEnroleeNoKpm, enrolee.enroleeId, enrolee.kpmId, enrolee.enabled, policyJson, enrolee.createdAt);
+  if (row.kpmSealed.empty())
+    exec(tx, s, kInsertEnroleeNoKpm, enrolee.enroleeId, enrolee.kpmId, enrolee.enabled, row.policyJson,
+         enrolee.createdAt);
   else
-    exec(tx, s, kInsertEnrolee, enrolee.enroleeId, enrolee.kpmId, kpmSealed, enrolee.enabled, policyJson,
+    exec(tx, s, kInsertEnrolee, enrolee.enroleeId, enrolee.kpmId, row.kpmSealed, enrolee.enabled, row.policyJson,
          enrolee.createdAt);
   for (const auto& identity : enrolee.bootstrapIdentities) insertBootstrapIdentity(tx, s, identity);
 }

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/enrolee_row.hpp"
 #include "store/key_encryption_key.hpp"
 #include "store/postgres/pg_pool.hpp"
 #include "store/store.hpp"
@@ -105,7 +106,7 @@ class PostgresStore final : public Store {
                                const BootstrapIdentity& identity);
   // The checks and rows of addEnrolee, in the caller's transaction.
   void insertEnrolee(pqxx::transaction_base& tx, postgres::Session& session, const Enrolee& enrolee,
-                     const crypto::Bytes& kpmSealed, const std::string& policyJson);
+                     const EnroleeRow& row);
   // The log's start: the checkpoint trimAudit left (verified), else seq 0. Error(Store) when altered.
   AuditCheckpoint auditStart(pqxx::transaction_base& tx, postgres::Session& session);
   // Writes `entries` after the last stored entry, in one transaction under the audit lock.

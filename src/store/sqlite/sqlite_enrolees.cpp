@@ -1,5 +1,6 @@
 // SqliteStore: Enrolees. Kpm is sealed under kpmSealingName (store/sealing.hpp).
 #include "common/error.hpp"
+#include "store/enrolee_row.hpp"
 #include "store/policy_json.hpp"
 #include "store/sealing.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -42,31 +43,27 @@ Enrolee SqliteStore::readEnrolee(const sqlite::Statement& row, PolicyCache& poli
 }
 
 void SqliteStore::addEnrolee(const Enrolee& enrolee) {
-  crypto::Bytes kpmSealed;
-  if (!enrolee.kpm.empty()) kpmSealed = kek_.seal(enrolee.kpm.view(), kpmSealingName(enrolee.enroleeId));
-  const std::string policyJson = policyToJson(enrolee.policy);
+  const auto row = enroleeRowOf(kek_, enrolee);  // sealed before the writer is taken
   std::lock_guard lock(writerMutex_);
   sqlite::WriteTransaction tx(writer_.get());
-  insertEnrolee(enrolee, kpmSealed, policyJson);
+  insertEnrolee(enrolee, row);
   tx.commit();
 }
 
 std::vector<std::string> SqliteStore::addEnrolees(const std::vector<Enrolee>& batch) {
-  // Sealed and serialised before the writer is taken.
-  std::vector<crypto::Bytes> kpmSealed(batch.size());
-  std::vector<std::string> policyJson(batch.size());
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!batch[i].kpm.empty()) kpmSealed[i] = kek_.seal(batch[i].kpm.view(), kpmSealingName(batch[i].enroleeId));
-    policyJson[i] = policyToJson(batch[i].policy);
-  }
+  const auto rows = enroleeRowsOf(kek_, batch);
   std::vector<std::string> refusals(batch.size());
   std::lock_guard lock(writerMutex_);
   sqlite::WriteTransaction tx(writer_.get());
   for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!rows[i].refusal.empty()) {
+      refusals[i] = rows[i].refusal;
+      continue;
+    }
     // One savepoint per Enrolee: a refusal undoes that Enrolee's rows only.
     writer_.statement(kSavepoint).run();
     try {
-      insertEnrolee(batch[i], kpmSealed[i], policyJson[i]);
+      insertEnrolee(batch[i], rows[i]);
     } catch (const Error& e) {
       if (e.code() != ErrorCode::Conflict && e.code() != ErrorCode::BadRequest) throw;
       writer_.statement(kRollbackToSavepoint).run();
@@ -78,7 +75,7 @@ std::vector<std::string> SqliteStore::addEnrolees(const std::vector<Enrolee>& ba
   return refusals;
 }
 
-void SqliteStore::insertEnrolee(const Enrolee& enrolee, const crypto::Bytes& kpmSealed, const std::string& policyJson) {
+void SqliteStore::insertEnrolee(const Enrolee& enrolee, const EnroleeRow& row) {
   if (writer_.statement(kEnroleeIdExists).bindText(1, enrolee.enroleeId).step())
     throw Error(ErrorCode::Conflict, "Enrolee '" + enrolee.enroleeId + "' already exists");
   if (!enrolee.kpmId.empty() && writer_.statement(kKpmIdExists).bindText(1, enrolee.kpmId).step())
@@ -86,16 +83,12 @@ void SqliteStore::insertEnrolee(const Enrolee& enrolee, const crypto::Bytes& kpm
   writer_.statement(kInsertEnrolee)
       .bindText(1, enrolee.enroleeId)
       .bindTextOrNull(2, enrolee.kpmId)
-      .bindBlobOrNull(3, kpmSealed)
+      .bindBlobOrNull(3, row.kpmSealed)
       .bindInt(4, enrolee.enabled ? 1 : 0)
-      .bindText(5, policyJson)
+      .bindText(5, row.policyJson)
       .bindInt(6, toUnix(enrolee.createdAt))
       .run();
-  for (const auto& identity : enrolee.bootstrapIdentities) {
-    if (identity.enroleeId != enrolee.enroleeId)
-      throw Error(ErrorCode::BadRequest, "a bootstrap identity names another Enrolee");
-    insertBootstrapIdentity(identity);
-  }
+  for (const auto& identity : enrolee.bootstrapIdentities) insertBootstrapIdentity(identity);
 }
 
 std::optional<Enrolee> SqliteStore::findEnroleeWhere(std::string_view sql, std::string_view value) {

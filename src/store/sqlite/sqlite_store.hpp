@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "store/enrolee_row.hpp"
 #include "store/key_encryption_key.hpp"
 #include "store/policy_json.hpp"
 #include "store/sqlite/sqlite_statement.hpp"
@@ -158,7 +159,7 @@ class SqliteStore final : public Store {
   EnrolmentKey readEnrolmentKey(const sqlite::Statement& row) const;
   void insertBootstrapIdentity(const BootstrapIdentity& identity);  // in the caller's write transaction
   // The checks and rows of addEnrolee, in the caller's write transaction.
-  void insertEnrolee(const Enrolee& enrolee, const crypto::Bytes& kpmSealed, const std::string& policyJson);
+  void insertEnrolee(const Enrolee& enrolee, const EnroleeRow& row);
   std::optional<Enrolee> findEnroleeWhere(std::string_view sql, std::string_view value);
   std::optional<EnrolmentKey> findEnrolmentKeyWhere(std::string_view sql, std::string_view value);
 

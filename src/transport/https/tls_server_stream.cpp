@@ -110,12 +110,7 @@ struct TlsServerStream::Core : std::enable_shared_from_this<Core> {
       peerClosed = true;
       return 0;
     }
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-      BIO_set_retry_read(bio);
-      return 0;
-    }
-    socketErrno = errno;
-    return 0;
+    return socketFailed(bio, BIO_FLAGS_READ);
   }
 
   int bioWrite(BIO* bio, const char* data, std::size_t size, std::size_t* put) {
@@ -126,11 +121,16 @@ struct TlsServerStream::Core : std::enable_shared_from_this<Core> {
       *put = static_cast<std::size_t>(n);
       return 1;
     }
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-      BIO_set_retry_write(bio);
-      return 0;
-    }
-    socketErrno = errno;
+    return socketFailed(bio, BIO_FLAGS_WRITE);
+  }
+
+  // After a recv or send that failed: OpenSSL retries when the socket would block (the stream
+  // then waits for it), else the error is kept for errorOf.
+  int socketFailed(BIO* bio, int direction) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+      BIO_set_flags(bio, direction | BIO_FLAGS_SHOULD_RETRY);
+    else
+      socketErrno = errno;
     return 0;
   }
 
@@ -181,10 +181,7 @@ struct TlsServerStream::Core : std::enable_shared_from_this<Core> {
         if (result == 0) return wait(std::move(op), asio::socket_base::wait_read, initiating);
         break;
     }
-    if (result > 0) {
-      if (op.kind == Kind::Write) std::vector<unsigned char>().swap(writing);
-      return complete(std::move(op), {}, n, initiating);
-    }
+    if (result > 0) return complete(std::move(op), {}, n, initiating);
     const int sslError = SSL_get_error(ssl.get(), result);
     if (sslError == SSL_ERROR_WANT_READ && preparing) return prepare(std::move(op), initiating);
     if (sslError == SSL_ERROR_WANT_READ) return wait(std::move(op), asio::socket_base::wait_read, initiating);
@@ -192,7 +189,6 @@ struct TlsServerStream::Core : std::enable_shared_from_this<Core> {
     auto ec = errorOf(sslError);
     if (sslError == SSL_ERROR_SSL || sslError == SSL_ERROR_SYSCALL) failed = true;
     ERR_clear_error();
-    if (op.kind == Kind::Write) std::vector<unsigned char>().swap(writing);
     complete(std::move(op), ec, 0, initiating);
   }
 
@@ -240,6 +236,9 @@ struct TlsServerStream::Core : std::enable_shared_from_this<Core> {
   }
 
   void complete(Op op, error_code ec, std::size_t n, bool initiating) {
+    // A write's plaintext is released however it ends (written, failed, timed out): an idle
+    // connection keeps no buffer.
+    if (op.kind == Kind::Write) std::vector<unsigned char>().swap(writing);
     if (!initiating) return std::move(op.done)(ec, n);
     asio::post(socket.get_executor(), [done = std::move(op.done), ec, n]() mutable { std::move(done)(ec, n); });
   }

@@ -60,11 +60,7 @@ class TlsServerStream {
 
   template <class Handler>
   auto async_handshake(Handler&& handler) {
-    return boost::asio::async_initiate<Handler, void(boost::beast::error_code)>(
-        [this](auto h) {
-          startHandshake([h = std::move(h)](boost::beast::error_code ec, std::size_t) mutable { std::move(h)(ec); });
-        },
-        handler);
+    return initiateWithoutSize(std::forward<Handler>(handler), &TlsServerStream::startHandshake);
   }
 
   template <class MutableBufferSequence, class Handler>
@@ -96,16 +92,22 @@ class TlsServerStream {
   // Sends close_notify and waits (within the timer) for the peer's.
   template <class Handler>
   auto async_shutdown(Handler&& handler) {
-    return boost::asio::async_initiate<Handler, void(boost::beast::error_code)>(
-        [this](auto h) {
-          startShutdown([h = std::move(h)](boost::beast::error_code ec, std::size_t) mutable { std::move(h)(ec); });
-        },
-        handler);
+    return initiateWithoutSize(std::forward<Handler>(handler), &TlsServerStream::startShutdown);
   }
 
   struct Core;
 
  private:
+  // The handshake and the shutdown complete with an error code only.
+  template <class Handler>
+  auto initiateWithoutSize(Handler&& handler, void (TlsServerStream::*start)(Completion)) {
+    return boost::asio::async_initiate<Handler, void(boost::beast::error_code)>(
+        [this, start](auto h) {
+          (this->*start)([h = std::move(h)](boost::beast::error_code ec, std::size_t) mutable { std::move(h)(ec); });
+        },
+        handler);
+  }
+
   void startHandshake(Completion done);
   void startRead(boost::asio::mutable_buffer into, Completion done);
   void startWrite(std::vector<unsigned char> data, Completion done);
