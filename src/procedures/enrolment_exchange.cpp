@@ -10,6 +10,7 @@
 #include "procedures/enrolment_token.hpp"
 #include "procedures/instructed_steps.hpp"
 #include "procedures/json_body.hpp"
+#include "procedures/session_bound.hpp"
 
 namespace rspf::procedures {
 namespace {
@@ -67,9 +68,10 @@ EnrolmentExchangeRequest EnrolmentExchangeRequest::parse(std::string_view body) 
 }
 
 nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const EnrolmentExchangeRequest& request) {
+  // Issue 10 item 2: what opened the session still holds (read without unsealing the Kpm).
+  auto enrolee = requireCurrentSession(store_, peer);
   if (!peer.grants.has(tls::Grant::EnrolmentExchange))
     throw Error(ErrorCode::Forbidden, "this session's bootstrap framework does not grant the Enrolment Exchange");
-  auto enrolee = store_.findEnroleeStatus(peer.principal);  // no need to unseal the Kpm here
   if (!enrolee) throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is not registered");
   if (!enrolee->enabled) throw Error(ErrorCode::Forbidden, "Enrolee '" + peer.principal + "' is disabled");
   const auto& policy = enrolee->policy;

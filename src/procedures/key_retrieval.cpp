@@ -8,6 +8,7 @@
 #include "crypto/encoding.hpp"
 #include "crypto/identifiers.hpp"
 #include "crypto/provisioned_keys.hpp"
+#include "procedures/session_bound.hpp"
 
 namespace rspf::procedures {
 namespace {
@@ -46,6 +47,8 @@ crypto::Usage usageOfSuidText(const std::string& text) {
 }  // namespace
 
 nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const KeyRetrievalRequest& request) {
+  // Issue 10 item 2: what opened the session still holds; its Enrolee record is the requester's.
+  auto requester = requireCurrentSession(store_, peer);
   // Step 3.b.i: the requester's ID must be the identity it authenticated with.
   if (request.requesterId.empty())
     throw Error(ErrorCode::BadRequest, "the requester's ID is required in X-M2M-Origin (or From)");
@@ -58,7 +61,6 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
     throw Error(ErrorCode::Forbidden, "requester ID '" + request.requesterId + "' is not the authenticated identity '" +
                                           peer.principal + "'");
   auto target = store_.findTarget(peer.principal);
-  auto requester = store_.findEnroleeStatus(peer.principal);  // no Kpm to unseal
   // A MAF's credentials with the MEF are "arranged on a case-by-case basis" (8.3.3.6 pre-conditions):
   // a MAF registered as an Enrolment Target and authenticated by its certificate needs no enrolment.
   const bool mafByCertificate =

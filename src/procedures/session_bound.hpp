@@ -10,7 +10,9 @@ namespace rspf::procedures {
 
 // Throws Error(Forbidden) when the peer is a registered Enrolee that is now disabled or removed,
 // Error(Unauthorized) when its session was opened with a KreId whose Enrolment Key has expired
-// (its re-key grace included). Peers that are not Enrolees (a MAF by certificate) pass.
-void requireCurrentSession(store::Store& store, const tls::AuthenticatedPeer& peer);
+// (its re-key grace included). Peers that are not Enrolees (a MAF by certificate) pass. Returns the
+// peer's Enrolee as read for the check (nullopt for a peer that is not one), so that a procedure
+// need not read it again.
+std::optional<store::EnroleeStatus> requireCurrentSession(store::Store& store, const tls::AuthenticatedPeer& peer);
 
 }  // namespace rspf::procedures

@@ -26,6 +26,17 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // --- Reads that belong together (one request's checks, e.g. MEF Key Retrieval's four): until the
+  // returned scope ends, this thread's lookups on this store see one snapshot of it. SQLite: one
+  // read transaction on one read connection, one set of WAL locks instead of one per statement.
+  // Writes are not part of it (a lookup in the scope does not see them). Scopes do not nest: an
+  // inner one is empty. Default: each lookup on its own (an empty scope).
+  class ReadScope {
+   public:
+    virtual ~ReadScope() = default;
+  };
+  virtual std::unique_ptr<ReadScope> readTogether() { return nullptr; }
+
   // --- Enrolees. add throws Error(Conflict) when the Enrolee-ID or KpmId exists.
   virtual void addEnrolee(const Enrolee& enrolee) = 0;
   // Bulk registration (rspf admin enrolee import, issue 14 item 6): each Enrolee of `batch` as
@@ -73,6 +84,9 @@ class Store {
                                        std::chrono::seconds previousKeyGrace = std::chrono::seconds(0)) = 0;
   // The current key with this RelativeKeId, else a retired one (EnrolmentKey::retired).
   virtual std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) = 0;
+  // The expiry of the key findEnrolmentKey would find, without unsealing Ke and Kre: what a
+  // session opened with that key's KreId checks on every request (issue 10 item 2).
+  virtual std::optional<TimePoint> findEnrolmentKeyExpiry(std::string_view relativeKeId) = 0;
   virtual std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) = 0;
   virtual std::optional<EnrolmentKey> findEnrolmentKeyOf(std::string_view enroleeId) = 0;
   virtual bool recordCompletedStep(std::string_view relativeKeId, std::string_view step) = 0;

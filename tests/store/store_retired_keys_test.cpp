@@ -2,6 +2,9 @@
 // its Enrolee.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "store_contract.hpp"
 
 namespace rspf::store {
@@ -30,9 +33,16 @@ TEST_P(StoreRetiredKeys, TheReplacedKeyIsServedUntilTheEndOfItsGracePeriod) {
   EXPECT_FALSE(store->findEnrolmentKey(second.relativeKeId)->retired);
   EXPECT_EQ(store->findEnrolmentKeyOf("cse-a.example.com")->relativeKeId, second.relativeKeId);
   EXPECT_FALSE(store->findEnrolmentKeyByKreId(first.kreId));  // the old Kre no longer re-authenticates
+  // A session's check reads the same expiries without unsealing anything.
+  EXPECT_EQ(store->findEnrolmentKeyExpiry(first.relativeKeId), rotatedAt + std::chrono::seconds(60));
+  std::string upper = second.relativeKeId;  // RelativeKeIds compare without case, as findEnrolmentKey's
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  EXPECT_EQ(store->findEnrolmentKeyExpiry(upper), second.expiry);
+  EXPECT_FALSE(store->findEnrolmentKeyExpiry("0000000000000000"));
 
   EXPECT_EQ(store->purgeExpiredEnrolmentKeys(rotatedAt + std::chrono::seconds(61)), 1u);
   EXPECT_FALSE(store->findEnrolmentKey(first.relativeKeId));
+  EXPECT_FALSE(store->findEnrolmentKeyExpiry(first.relativeKeId));
 }
 
 TEST_P(StoreRetiredKeys, WithoutGraceOrWithItsEnroleeRemovedNothingIsServed) {

@@ -31,6 +31,10 @@ constexpr Statement kSelectKeyOfEnrolee{"key_of_enrolee",
 constexpr Statement kSelectRetiredKey{"retired_key_by_relative_ke_id",
                                       "SELECT " RSPF_KEY_COLUMNS
                                       " FROM retired_enrolment_keys WHERE relative_ke_id = $1"};
+constexpr Statement kSelectKeyExpiry{"key_expiry_by_relative_ke_id",
+                                     "SELECT expiry FROM enrolment_keys WHERE relative_ke_id = $1"};
+constexpr Statement kSelectRetiredKeyExpiry{"retired_key_expiry_by_relative_ke_id",
+                                            "SELECT expiry FROM retired_enrolment_keys WHERE relative_ke_id = $1"};
 // The Enrolee's current key becomes a retired one, served until $2 at the latest.
 constexpr Statement kRetireKey{
     "key_retire",
@@ -137,6 +141,19 @@ std::optional<EnrolmentKey> PostgresStore::findEnrolmentKey(std::string_view rel
   auto retired = findEnrolmentKeyWhere(kSelectRetiredKey, id);
   if (retired) retired->retired = true;
   return retired;
+}
+
+std::optional<TimePoint> PostgresStore::findEnrolmentKeyExpiry(std::string_view relativeKeId) {
+  const std::string id = crypto::toLower(relativeKeId);
+  if (!storableText(id)) return std::nullopt;
+  return pool_.run("looking up an Enrolment Key's expiry", [&](Session& s) -> std::optional<TimePoint> {
+    pqxx::nontransaction tx(s.connection());
+    for (const auto* statement : {&kSelectKeyExpiry, &kSelectRetiredKeyExpiry}) {
+      auto r = exec(tx, s, *statement, id);
+      if (!r.empty()) return postgres::time(r[0][0]);
+    }
+    return std::nullopt;
+  });
 }
 
 std::optional<EnrolmentKey> PostgresStore::findEnrolmentKeyByKreId(std::string_view kreId) {

@@ -27,6 +27,9 @@ constexpr std::string_view kSelectKeyOfEnrolee = RSPF_SELECT_ENROLMENT_KEY "WHER
 constexpr std::string_view kSelectRetiredKey =
     "SELECT relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, framework, key_profile, created_at, expiry, "
     "token_id, token_aux, completed_steps FROM retired_enrolment_keys WHERE relative_ke_id = ?1";
+constexpr std::string_view kSelectKeyExpiry = "SELECT expiry FROM enrolment_keys WHERE relative_ke_id = ?1";
+constexpr std::string_view kSelectRetiredKeyExpiry =
+    "SELECT expiry FROM retired_enrolment_keys WHERE relative_ke_id = ?1";
 // The Enrolee's current key becomes a retired one, served until ?2 at the latest.
 constexpr std::string_view kRetireKey =
     "INSERT OR REPLACE INTO retired_enrolment_keys (relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, "
@@ -285,6 +288,17 @@ std::optional<EnrolmentKey> SqliteStore::findEnrolmentKey(std::string_view relat
   auto retired = findEnrolmentKeyWhere(kSelectRetiredKey, id);
   if (retired) retired->retired = true;
   return retired;
+}
+
+std::optional<TimePoint> SqliteStore::findEnrolmentKeyExpiry(std::string_view relativeKeId) {
+  const std::string id = crypto::toLower(relativeKeId);
+  auto read = reader();
+  for (auto sql : {kSelectKeyExpiry, kSelectRetiredKeyExpiry}) {
+    auto s = read->db.statement(sql);
+    s.bindText(1, id);
+    if (s.step()) return fromUnix(s.integer(0));
+  }
+  return std::nullopt;
 }
 
 std::optional<EnrolmentKey> SqliteStore::findEnrolmentKeyByKreId(std::string_view kreId) {

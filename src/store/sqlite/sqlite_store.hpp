@@ -51,6 +51,7 @@ class SqliteStore final : public Store {
   std::vector<std::string> addEnrolees(const std::vector<Enrolee>& batch) override;
   std::optional<Enrolee> findEnrolee(std::string_view enroleeId) override;
   std::optional<Enrolee> findEnroleeByKpmId(std::string_view kpmId) override;
+  std::unique_ptr<ReadScope> readTogether() override;
   std::optional<EnroleeStatus> findEnroleeStatus(std::string_view enroleeId) override;
   std::vector<Enrolee> listEnrolees() override;
   bool setEnroleeEnabled(std::string_view enroleeId, bool enabled) override;
@@ -67,6 +68,7 @@ class SqliteStore final : public Store {
   TokenRefusal commitEnrolment(EnrolmentKey key, const std::optional<TokenUse>& token, TimePoint now,
                                std::chrono::seconds previousKeyGrace = std::chrono::seconds(0)) override;
   std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) override;
+  std::optional<TimePoint> findEnrolmentKeyExpiry(std::string_view relativeKeId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyOf(std::string_view enroleeId) override;
   bool recordCompletedStep(std::string_view relativeKeId, std::string_view step) override;
@@ -153,7 +155,11 @@ class SqliteStore final : public Store {
     ReaderSlot* slot_;
   };
 
+  class SnapshotScope;
+  // A free read connection, or the one this thread's SnapshotScope holds.
   ReadLease reader();
+  // The read connection this thread's SnapshotScope on `store` holds, else null.
+  static ReaderSlot* snapshotSlotOf(const SqliteStore* store);
   void checkKeyEncryptionKey();
   Enrolee readEnrolee(const sqlite::Statement& row, PolicyCache& policies) const;
   EnrolmentKey readEnrolmentKey(const sqlite::Statement& row) const;
