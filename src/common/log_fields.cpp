@@ -1,15 +1,26 @@
 #include "common/log_fields.hpp"
 
+#include <atomic>
+
 namespace rspf {
 namespace {
 thread_local const nlohmann::json* current = nullptr;
-}
+std::atomic<bool> wanted{false};
+}  // namespace
 
-ScopedLogFields::ScopedLogFields(nlohmann::json fields) : previous_(current), fields_(std::move(fields)) {
+void setLogFieldsWanted(bool on) { wanted.store(on, std::memory_order_relaxed); }
+bool logFieldsWanted() { return wanted.load(std::memory_order_relaxed); }
+
+void ScopedLogFields::adopt(nlohmann::json fields) {
+  fields_ = std::move(fields);
+  previous_ = current;
   current = &fields_;
+  adopted_ = true;
 }
 
-ScopedLogFields::~ScopedLogFields() { current = previous_; }
+ScopedLogFields::~ScopedLogFields() {
+  if (adopted_) current = previous_;
+}
 
 const nlohmann::json* currentLogFields() { return current; }
 

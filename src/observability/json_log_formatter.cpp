@@ -25,6 +25,8 @@ std::string utcMilliseconds(spdlog::log_clock::time_point t) {
 
 }  // namespace
 
+JsonLogFormatter::JsonLogFormatter() { setLogFieldsWanted(true); }
+
 void JsonLogFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
   const auto* fields = currentLogFields();
   auto level = spdlog::level::to_string_view(msg.level);

@@ -11,6 +11,7 @@ namespace rspf::observability {
 
 class JsonLogFormatter final : public spdlog::formatter {
  public:
+  JsonLogFormatter();  // asks for the fields (setLogFieldsWanted): this format reads them
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override;
   std::unique_ptr<spdlog::formatter> clone() const override;
 };

@@ -111,11 +111,13 @@ nlohmann::json EnrolmentExchange::run(const tls::AuthenticatedPeer& peer, const 
     spdlog::info("enrolment of '{}' refused: {}", enrolee->enroleeId, store::describe(refusal));
     throw Error(ErrorCode::Forbidden, std::string(store::describe(refusal)));
   }
-  ScopedLogFields fields({{"event", "enrolled"},
+  ScopedLogFields fields([&] {
+    return nlohmann::json{{"event", "enrolled"},
                           {"enroleeId", enrolee->enroleeId},
                           {"framework", peer.framework},
                           {"keId", material.keId},
-                          {"expiry", toRfc3339(key.expiry)}});
+                          {"expiry", toRfc3339(key.expiry)}};
+  });
   spdlog::info("enrolled '{}' by {}: KeId {} expires {}", enrolee->enroleeId, peer.framework, material.keId,
                toRfc3339(key.expiry));
   auto instructions = instructionsFor(policy, request, settings_.fqdn);

@@ -14,25 +14,35 @@ struct HeldSnapshot {
 };
 thread_local HeldSnapshot held;
 
+constexpr std::string_view kBegin = "BEGIN";
+constexpr std::string_view kCommit = "COMMIT";
+
 }  // namespace
 
 class SqliteStore::SnapshotScope final : public Store::ReadScope {
  public:
   SnapshotScope(const SqliteStore& store, ReadLease lease, ReaderSlot& slot) : lease_(std::move(lease)), slot_(slot) {
     // Deferred: the read transaction starts with the first lookup and holds its snapshot to the end.
-    sqlite::execute(slot_.db.get(), "BEGIN", "starting a read transaction");
+    // Both statements are prepared once per connection (parsing them cost more than the lookups).
+    slot_.db.statement(kBegin).run();
     held = {&store, &slot_};
   }
   SnapshotScope(const SnapshotScope&) = delete;
   SnapshotScope& operator=(const SnapshotScope&) = delete;
   ~SnapshotScope() override {
     held = {};
-    if (sqlite3_exec(slot_.db.get(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK &&
-        sqlite3_exec(slot_.db.get(), "ROLLBACK", nullptr, nullptr, nullptr) != SQLITE_OK)
-      slot_.db = sqlite::Database();
+    if (!ended()) slot_.db = sqlite::Database();
   }
 
  private:
+  bool ended() noexcept {
+    try {
+      if (slot_.db.statement(kCommit).tryRun() == SQLITE_DONE) return true;
+    } catch (...) {  // the statement could not be prepared: end it the plain way
+    }
+    return sqlite3_exec(slot_.db.get(), "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+
   ReadLease lease_;
   ReaderSlot& slot_;
 };

@@ -200,7 +200,7 @@ struct CoapsServer::Impl {
     std::string remote = remoteOf(session);
     const coap_bin_const_t* presented = coap_session_get_psk_identity(session);
     std::string identity = presented ? std::string(reinterpret_cast<const char*>(presented->s), presented->length) : "";
-    ScopedLogFields fields({{"remote", remote}, {"event", "handshake_refused"}});
+    ScopedLogFields fields([&] { return nlohmann::json{{"remote", remote}, {"event", "handshake_refused"}}; });
     spdlog::info("DTLS handshake from {} refused: {}", remote, why);
     if (settings.observer) settings.observer->handshake({"none", false, "", identity, remote, why});
   }
@@ -301,12 +301,14 @@ struct CoapsServer::Impl {
 
   void logRequest(const std::string& remote, const Request& request, int status, const std::string& framework,
                   const std::string& principal, std::chrono::steady_clock::time_point received) {
-    ScopedLogFields fields({{"remote", remote},
+    ScopedLogFields fields([&] {
+      return nlohmann::json{{"remote", remote},
                             {"method", std::string(methodName(request.method))},
                             {"path", request.target.substr(0, 200)},
                             {"status", status},
                             {"framework", framework},
-                            {"principal", principal}});
+                            {"principal", principal}};
+    });
     spdlog::info("{} CoAP {} {} -> {} ({} '{}')", remote, methodName(request.method), request.target.substr(0, 200),
                  status, framework, principal);
     if (settings.observer) settings.observer->request(status, std::chrono::steady_clock::now() - received);

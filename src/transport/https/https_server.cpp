@@ -134,7 +134,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     auto outcome = tls::authenticatedPeerOf(stream_.native_handle(), ec ? ec.message() : "",
                                             {settings().anonymousClients, {}}, remote_);
     if (!outcome.peer) {
-      ScopedLogFields fields({{"remote", remote_}, {"event", "handshake_refused"}});
+      ScopedLogFields fields([&] { return nlohmann::json{{"remote", remote_}, {"event", "handshake_refused"}}; });
       spdlog::info("TLS handshake from {} refused: {}", remote_, outcome.refusal);
       if (settings().observer)
         settings().observer->handshake({"none", false, "", outcome.presentedPskIdentity, remote_, outcome.refusal});
@@ -291,12 +291,11 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     }
     try {
       std::string path = safeErrorText(request.target, 200);
-      ScopedLogFields fields({{"remote", remote_},
-                              {"method", request.method},
-                              {"path", path},
-                              {"status", response.status},
-                              {"framework", peer_.framework},
-                              {"principal", peer_.principal}});
+      ScopedLogFields fields([&] {
+        return nlohmann::json{
+            {"remote", remote_},         {"method", request.method},     {"path", path},
+            {"status", response.status}, {"framework", peer_.framework}, {"principal", peer_.principal}};
+      });
       if (refusal.empty())
         spdlog::info("{} {} {} -> {} ({} '{}')", remote_, request.method, path, response.status, peer_.framework,
                      peer_.principal);
