@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "as_enrolee/target_enrolment.hpp"
 #include "bench_log.hpp"
 #include "bench_options.hpp"
 #include "bench_temp_dir.hpp"
@@ -106,7 +107,9 @@ int firstContactBench(const std::vector<std::string>& args) {
 
     mef::MefServer mef(benchMefConfig(dir.path() / "mef.sqlite", kekFile, 2));
     mef.start();
-    target::EnrolmentTargetServer target(targetConfig(dir.path(), mef.port(), o.targetThreads));
+    auto config = targetConfig(dir.path(), mef.port(), o.targetThreads);
+    as_enrolee::TargetEnrolment ownEnrolment(config);
+    target::EnrolmentTargetServer target(config, ownEnrolment);
     target.start();
 
     // What each Enrolee presents: KeId at first contact, the derived key identifier afterwards.

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "as_enrolee/maf_certificate_renewal.hpp"
+#include "as_enrolee/target_enrolment.hpp"
 #include "bsf/bsf_server.hpp"
 #include "bsf/subscriber_store.hpp"
 #include "ca/pem.hpp"
@@ -373,7 +375,8 @@ int main(int argc, char** argv) {
       auto signals = cli::blockServerSignals();
       auto config = target::loadTargetConfig(targetConfig);
       cli::applyConfiguredLogLevel(role);
-      target::EnrolmentTargetServer server(config);
+      as_enrolee::TargetEnrolment ownEnrolment(config);
+      target::EnrolmentTargetServer server(config, ownEnrolment);
       return cli::serveUntilSignalled(server, signals, config.readyFile, config.host, role);
     }
     if (*mafCommand) {
@@ -382,7 +385,8 @@ int main(int argc, char** argv) {
       auto signals = cli::blockServerSignals();
       auto config = maf::loadMafConfig(mafConfig);
       cli::applyConfiguredLogLevel(role);
-      maf::MafServer server(config);
+      as_enrolee::MafCertificateRenewal certificateRenewal(config);
+      maf::MafServer server(config, certificateRenewal);
       return cli::serveUntilSignalled(server, signals, config.readyFile, config.host, role);
     }
     if (*enrol) {

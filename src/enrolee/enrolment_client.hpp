@@ -9,7 +9,6 @@
 #include "enrolee/certificate_enrolment_client.hpp"
 #include "enrolee/enrolee_credentials.hpp"
 #include "enrolee/gba_bootstrap.hpp"
-#include "transport/https/http_codec.hpp"
 
 namespace rspf::enrolee {
 
@@ -57,10 +56,5 @@ EnroleeCredentials enrolWithGba(EnrolOptions options, const BsfEndpoint& bsf, Si
 // Renews the certificate of options.certificateBootstrap by /simplereenroll on a session it
 // authenticates (no Enrolment Exchange): a new key pair and certificate for the same subject.
 EnroledCertificate renewCertificate(const EnrolOptions& options);
-
-// The MEF's error reply as an Error with its status and ErrorString.
-[[noreturn]] inline void throwMefError(const transport::HttpResponse& response, std::string_view what) {
-  transport::throwRefusal(response, what);
-}
 
 }  // namespace rspf::enrolee

@@ -9,6 +9,7 @@
 #include "common/text_file.hpp"
 #include "enrolee/bootstrap_credential.hpp"
 #include "enrolee/enrolment_client.hpp"
+#include "transport/https/http_codec.hpp"
 #include "transport/https/https_client.hpp"
 
 namespace rspf::enrolee {
@@ -82,7 +83,7 @@ RemoteMafEnrolment performRemoteMafEnrolment(EnroleeCredentials& c,
   first.certificate = certificate;
   first.request = {"GET", "/enrolment", {}, ""};
   auto response = requestMaf(c, first);
-  if (response.status != 200) throwMefError(response, "Remote MAF Enrolment with '" + result.mafId + "'");
+  if (response.status != 200) transport::throwRefusal(response, "Remote MAF Enrolment with '" + result.mafId + "'");
   auto body = parseStrictJsonOrDiscarded(response.body);
   if (!body.is_object() || !body.contains("usages") || !body["usages"].is_array())
     throw Error(ErrorCode::Internal, "the MAF's enrolment answer is malformed");

@@ -9,9 +9,6 @@
 #include "common/safe_text.hpp"
 #include "common/text_file.hpp"
 #include "crypto/provisioned_keys.hpp"
-#include "enrolee/bootstrap_credential.hpp"
-#include "enrolee/certificate_enrolment_client.hpp"
-#include "enrolee/enrolment_client.hpp"
 #include "lifecycle/periodic_task.hpp"
 #include "maf/enrolee_certificate_resolver.hpp"
 #include "maf/maf_key_framework.hpp"
@@ -21,6 +18,7 @@
 #include "procedures/json_body.hpp"
 #include "target/expiry_sweeper.hpp"
 #include "target/target_coaps_listener.hpp"
+#include "transport/https/http_codec.hpp"
 #include "transport/https/http_message.hpp"
 #include "transport/https/https_server.hpp"
 
@@ -55,6 +53,7 @@ std::string attributeOf(const tls::AuthenticatedPeer& peer, const char* name) {
 struct MafServer::Impl {
   observability::PrometheusMetrics metrics{{kMafKeyFramework, kMafCertificateFramework, "none"}};
   MafConfig config;
+  OwnCertificateRenewer& certificateRenewer;       // the composition root's; outlives the server
   std::optional<target::RuleStateFile> stateFile;  // before the rule that writes to it
   target::ServiceSubscribedAppRule rule;
   target::ProvisionedKeyCache cache;
@@ -82,8 +81,9 @@ struct MafServer::Impl {
   // The key fetches handshakes wait for end before the server that holds those handshakes goes.
   ~Impl() { keys.stopPreparing(); }
 
-  explicit Impl(const MafConfig& c)
+  Impl(const MafConfig& c, OwnCertificateRenewer& renewer)
       : config(c),
+        certificateRenewer(renewer),
         kmIds(c.id),
         fetcher(c.id, mefCredentials(c)),
         keys(c.mefFqdn, crypto::defaultSuid(crypto::Usage::MAF), fetcher, cache, rule),
@@ -148,7 +148,7 @@ struct MafServer::Impl {
   // Issue 10 item 6: the MEF publishes its CA's CRL at GET /crl.
   void refreshCrl() {
     auto response = fetcher.get("/crl");
-    if (response.status != 200) enrolee::throwMefError(response, "the MEF's CRL");
+    if (response.status != 200) transport::throwRefusal(response, "the MEF's CRL");
     revoked.replace(crypto::asBytes(response.body), enroleeAnchorCertificates);
     spdlog::info("MAF: CRL refreshed from the MEF");
   }
@@ -158,11 +158,7 @@ struct MafServer::Impl {
   // the MEF and with Enrolees) at once.
   lifecycle::Validity renewCertificate() {
     auto current = mefCredentials(config);
-    // On the binding of [mef] url, authenticated by the certificate being renewed (RFC 7030 4.2.2).
-    auto channel = enrolee::openMefChannel(
-        config.mefUrl, config.mefFqdn,
-        enrolee::CertificateBootstrapFiles{config.certificate, config.certificateKey, config.mefTrustAnchors});
-    auto renewed = enrolee::renewCertificate(*channel, "/.well-known/est", *current.certificate);
+    auto renewed = certificateRenewer.renew(*current.certificate);
     auto newKey = std::filesystem::path(config.certificateKey.string() + ".new");
     std::filesystem::remove(newKey);
     ca::savePrivateKeyPemFile(newKey, *renewed.privateKey);
@@ -231,7 +227,8 @@ struct MafServer::Impl {
   }
 };
 
-MafServer::MafServer(const MafConfig& config) : impl_(std::make_unique<Impl>(config)) {}
+MafServer::MafServer(const MafConfig& config, OwnCertificateRenewer& certificateRenewer)
+    : impl_(std::make_unique<Impl>(config, certificateRenewer)) {}
 
 MafServer::~MafServer() {
   stop();

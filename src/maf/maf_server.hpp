@@ -11,12 +11,15 @@
 #include <memory>
 
 #include "maf/maf_config.hpp"
+#include "maf/own_certificate_renewer.hpp"
 
 namespace rspf::maf {
 
 class MafServer {
  public:
-  explicit MafServer(const MafConfig& config);  // loads its certificate and anchors, binds
+  // Loads its certificate and anchors, binds; renews the certificate with `certificateRenewer` (which
+  // must outlive the server).
+  MafServer(const MafConfig& config, OwnCertificateRenewer& certificateRenewer);
   ~MafServer();
   std::uint16_t port() const;
   void start();

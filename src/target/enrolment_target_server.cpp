@@ -6,10 +6,8 @@
 #include "common/safe_text.hpp"
 #include "common/text_file.hpp"
 #include "crypto/encoding.hpp"
-#include "crypto/key_file.hpp"
 #include "cse_front/app_rule_sync.hpp"
 #include "cse_front/cse_front.hpp"
-#include "enrolee/enrolment_client.hpp"
 #include "lifecycle/credential_renewal.hpp"
 #include "observability/observability_server.hpp"
 #include "observability/prometheus_metrics.hpp"
@@ -20,52 +18,6 @@
 
 namespace rspf::target {
 namespace {
-
-// Bootstrap with the target's Kpm, or re-authenticate with the KreId/Kre of `current`.
-enrolee::EnrolOptions enrolOptions(const TargetConfig& c, const std::optional<enrolee::EnroleeCredentials>& current) {
-  enrolee::EnrolOptions options;
-  options.mefUrl = c.mefUrl;
-  options.mefFqdn = c.mefFqdn;
-  options.kpmId = current ? current->kreId : c.kpmId;
-  options.kpm = current ? current->kre : readHexKeyFile(c.kpmFile, "Kpm");
-  return options;
-}
-
-// The target's own enrolment: reused while valid for at least a minute, else done afresh.
-enrolee::EnroleeCredentials ownEnrolment(const TargetConfig& c) {
-  enrolee::CredentialFile file{c.credentialFile, std::nullopt};
-  if (std::filesystem::exists(c.credentialFile)) {
-    try {
-      auto existing = file.load();
-      if (existing.expiry > now() + std::chrono::minutes(1) && existing.mefFqdn == c.mefFqdn) {
-        spdlog::info("target '{}' reuses its enrolment {} (expires {})", c.id, existing.kreId,
-                     toRfc3339(existing.expiry));
-        return existing;
-      }
-    } catch (const Error& e) {
-      spdlog::warn("target '{}' enrols again: {}", c.id, e.what());
-    }
-  }
-  auto credentials = enrolee::enrol(enrolOptions(c, std::nullopt));
-  file.save(credentials);
-  spdlog::info("target '{}' enrolled with the MEF: KreId {}", c.id, credentials.kreId);
-  return credentials;
-}
-
-// Re-keys the target's own enrolment (issue 10 item 1): by re-authentication with its KreId/Kre while
-// they are valid (no bootstrap credential needed), else with its Kpm as at the first start.
-enrolee::EnroleeCredentials renewedEnrolment(const TargetConfig& c, const enrolee::EnroleeCredentials& current) {
-  if (current.expiry > now()) {
-    try {
-      return enrolee::enrol(enrolOptions(c, current));
-    } catch (const Error& e) {
-      if (e.code() != ErrorCode::Tls) throw;
-      spdlog::warn("target '{}': the MEF refused its KreId {} ({}); enrolling with its Kpm", c.id, current.kreId,
-                   e.what());
-    }
-  }
-  return enrolee::enrol(enrolOptions(c, std::nullopt));
-}
 
 transport::HttpResponse json(const nlohmann::json& body) {
   transport::HttpResponse r;
@@ -78,6 +30,7 @@ transport::HttpResponse json(const nlohmann::json& body) {
 struct EnrolmentTargetServer::Impl {
   observability::PrometheusMetrics metrics{{kTargetKeyFramework, "none"}};
   TargetConfig config;
+  OwnEnrolmentSource& ownEnrolment;        // the composition root's; outlives the server
   std::optional<RuleStateFile> stateFile;  // before the rule that writes to it
   ServiceSubscribedAppRule rule;
   ProvisionedKeyCache cache;
@@ -94,9 +47,10 @@ struct EnrolmentTargetServer::Impl {
   // The key fetches handshakes wait for end before the server that holds those handshakes goes.
   ~Impl() { framework.stopPreparing(); }
 
-  explicit Impl(const TargetConfig& c)
+  Impl(const TargetConfig& c, OwnEnrolmentSource& own)
       : config(c),
-        fetcher(c.id, ownEnrolment(c)),
+        ownEnrolment(own),
+        fetcher(c.id, own.obtain()),
         framework(c.mefFqdn, crypto::defaultSuid(c.usage), fetcher, cache, rule, c.revalidateAfter),
         server(
             serverSettings(c, &metrics), framework,
@@ -172,8 +126,7 @@ struct EnrolmentTargetServer::Impl {
   // New handshakes fetch keys with the new KreId at once; the MEF serves the replaced one for its
   // rekey_grace, so a fetch in flight still succeeds.
   lifecycle::Validity renew() {
-    auto fresh = renewedEnrolment(config, fetcher.ownEnrolment());
-    enrolee::CredentialFile{config.credentialFile, std::nullopt}.save(fresh);
+    auto fresh = ownEnrolment.renew(fetcher.ownEnrolment());
     fetcher.replace(fresh);
     spdlog::info("target '{}' re-keyed its enrolment with the MEF: KreId {} expires {}", config.id, fresh.kreId,
                  toRfc3339(fresh.expiry));
@@ -209,7 +162,8 @@ struct EnrolmentTargetServer::Impl {
   }
 };
 
-EnrolmentTargetServer::EnrolmentTargetServer(const TargetConfig& config) : impl_(std::make_unique<Impl>(config)) {}
+EnrolmentTargetServer::EnrolmentTargetServer(const TargetConfig& config, OwnEnrolmentSource& ownEnrolment)
+    : impl_(std::make_unique<Impl>(config, ownEnrolment)) {}
 
 EnrolmentTargetServer::~EnrolmentTargetServer() {
   stop();

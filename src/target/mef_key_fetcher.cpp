@@ -5,14 +5,14 @@
 #include "ca/embedded_ca.hpp"
 #include "ca/pem.hpp"
 #include "common/error.hpp"
-#include "enrolee/enrolment_client.hpp"
 #include "procedures/procedure_observer.hpp"
 #include "target/key_retrieval_answer.hpp"
+#include "transport/https/http_codec.hpp"
 #include "transport/https/https_client.hpp"
 
 namespace rspf::target {
 
-MefKeyFetcher::MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own) : targetId_(std::move(targetId)) {
+MefKeyFetcher::MefKeyFetcher(std::string targetId, OwnEnrolment own) : targetId_(std::move(targetId)) {
   replace(std::move(own));
 }
 
@@ -21,7 +21,7 @@ MefKeyFetcher::MefKeyFetcher(std::string targetId, MefCertificateCredentials cer
   replace(std::move(certificate));
 }
 
-void MefKeyFetcher::replace(enrolee::EnroleeCredentials own) {
+void MefKeyFetcher::replace(OwnEnrolment own) {
   auto next = std::make_shared<Credential>();
   next->expiry = own.expiry;
   next->own = std::move(own);
@@ -48,7 +48,7 @@ std::shared_ptr<const MefKeyFetcher::Credential> MefKeyFetcher::current() const 
 
 TimePoint MefKeyFetcher::enrolmentExpiry() const { return current()->expiry; }
 
-enrolee::EnroleeCredentials MefKeyFetcher::ownEnrolment() const {
+OwnEnrolment MefKeyFetcher::ownEnrolment() const {
   auto c = current();
   if (c->certificate) throw Error(ErrorCode::Internal, "this target authenticates to the MEF by certificate");
   return c->own;
@@ -118,7 +118,7 @@ ProvisionedKey MefKeyFetcher::fetch(const std::string& keId, int suid) const {
 ProvisionedKey MefKeyFetcher::fetchFromMef(const std::string& keId, int suid) const {
   std::string suidText = (suid < 10 ? "0" : "") + std::to_string(suid);
   auto response = get("/fetchCredentials/" + keId + "/" + suidText);
-  if (response.status != 200) enrolee::throwMefError(response, "MEF Key Retrieval");
+  if (response.status != 200) transport::throwRefusal(response, "MEF Key Retrieval");
   return parseKeyRetrievalAnswer(response.body);
 }
 

@@ -17,8 +17,8 @@
 #include <string>
 
 #include "ca/openssl_objects.hpp"
-#include "enrolee/enrolee_credentials.hpp"
 #include "target/mef_coaps_session.hpp"
+#include "target/own_enrolment.hpp"
 #include "target/provisioned_key_cache.hpp"
 #include "transport/https/http_message.hpp"
 #include "transport/https/https_connection_pool.hpp"
@@ -36,7 +36,7 @@ struct MefCertificateCredentials {
 
 class MefKeyFetcher {
  public:
-  MefKeyFetcher(std::string targetId, enrolee::EnroleeCredentials own);
+  MefKeyFetcher(std::string targetId, OwnEnrolment own);
   MefKeyFetcher(std::string targetId, MefCertificateCredentials certificate);
   virtual ~MefKeyFetcher() = default;
   // Throws Error with the MEF's reason (NotFound for an unknown or expired key, Forbidden, ...).
@@ -55,14 +55,14 @@ class MefKeyFetcher {
 
   // A renewed credential (issue 10 item 1): fetches started after this use it; one in flight
   // finishes with the credential it started with.
-  void replace(enrolee::EnroleeCredentials own);
+  void replace(OwnEnrolment own);
   void replace(MefCertificateCredentials certificate);
   // The current enrolment (KreId/Kre variant); throws Error(Internal) for the certificate variant.
-  enrolee::EnroleeCredentials ownEnrolment() const;
+  OwnEnrolment ownEnrolment() const;
 
  private:
   struct Credential {
-    enrolee::EnroleeCredentials own;  // mefUrl and mefFqdn in both variants
+    OwnEnrolment own;  // mefUrl and mefFqdn in both variants
     std::optional<MefCertificateCredentials> certificate;
     TimePoint expiry{};
     // Opened with this credential only: HTTPS sessions, or (a coaps:// MEF URL) one DTLS session.

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "as_enrolee/target_enrolment.hpp"
 #include "crypto/identifiers.hpp"
 #include "crypto/provisioned_keys.hpp"
 #include "enrolee/enrolee_credentials.hpp"
@@ -83,7 +84,7 @@ TEST(CrashSafety, AcknowledgedEnrolmentsSurviveKillNineOfTheMef) {
 
   ASSERT_GE(acknowledged.size(), static_cast<std::size_t>(kKills)) << attempts << " attempts";
   // Key Retrieval by the target, of every acknowledged KeId (replaced ones are within [mef] rekey_grace).
-  auto own = enrolee::CredentialFile{d.credentialFile(kTarget), std::nullopt}.load();
+  auto own = as_enrolee::ownEnrolmentOf(enrolee::CredentialFile{d.credentialFile(kTarget), std::nullopt}.load());
   own.mefUrl = d.mefUrl();
   target::MefKeyFetcher fetcher(kTarget, own);
   const int suid = crypto::defaultSuid(crypto::Usage::SAEF);

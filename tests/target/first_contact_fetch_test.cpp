@@ -19,8 +19,8 @@ namespace {
 constexpr const char* kMef = "mef.example.com";
 constexpr const char* kRelative = "0123456789abcdef0123456789abcdef";
 
-enrolee::EnroleeCredentials nowhere() {
-  enrolee::EnroleeCredentials c;
+OwnEnrolment nowhere() {
+  OwnEnrolment c;
   c.mefUrl = "https://127.0.0.1:1";
   c.mefFqdn = kMef;
   c.expiry = now() + std::chrono::hours(1);
