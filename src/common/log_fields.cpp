@@ -15,11 +15,10 @@ void ScopedLogFields::adopt(nlohmann::json fields) {
   fields_ = std::move(fields);
   previous_ = current;
   current = &fields_;
-  adopted_ = true;
 }
 
 ScopedLogFields::~ScopedLogFields() {
-  if (adopted_) current = previous_;
+  if (current == &fields_) current = previous_;  // adopted (scopes end innermost first)
 }
 
 const nlohmann::json* currentLogFields() { return current; }

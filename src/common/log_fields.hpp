@@ -26,7 +26,6 @@ class ScopedLogFields {
  private:
   void adopt(nlohmann::json fields);
 
-  bool adopted_ = false;
   const nlohmann::json* previous_ = nullptr;
   nlohmann::json fields_;
 };

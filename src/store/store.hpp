@@ -26,7 +26,7 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // --- Reads that belong together (one request's checks, e.g. MEF Key Retrieval's four): until the
+  // --- Reads that belong together (one request's checks, e.g. MEF Key Retrieval's): until the
   // returned scope ends, this thread's lookups on this store see one snapshot of it. SQLite: one
   // read transaction on one read connection, one set of WAL locks instead of one per statement.
   // Writes are not part of it (a lookup in the scope does not see them). Scopes do not nest: an

@@ -102,7 +102,7 @@ SqliteStore::~SqliteStore() {
 }
 
 SqliteStore::ReadLease SqliteStore::reader() {
-  if (ReaderSlot* held = snapshotSlotOf(this)) return ReadLease(std::unique_lock<std::mutex>(), *held);
+  if (heldSnapshot_.store == this) return ReadLease(std::unique_lock<std::mutex>(), *heldSnapshot_.slot);
   // A free slot if there is one, else wait for the first one tried.
   const std::size_t first = nextReader_.fetch_add(1, std::memory_order_relaxed) % kReaders;
   std::unique_lock<std::mutex> lock;

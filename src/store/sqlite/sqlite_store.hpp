@@ -156,10 +156,14 @@ class SqliteStore final : public Store {
   };
 
   class SnapshotScope;
-  // A free read connection, or the one this thread's SnapshotScope holds.
+  // The read connection this thread's SnapshotScope holds, and the store it is one of.
+  struct HeldSnapshot {
+    const SqliteStore* store = nullptr;
+    ReaderSlot* slot = nullptr;
+  };
+  static thread_local HeldSnapshot heldSnapshot_;
+  // A free read connection, or the one this thread's SnapshotScope on this store holds.
   ReadLease reader();
-  // The read connection this thread's SnapshotScope on `store` holds, else null.
-  static ReaderSlot* snapshotSlotOf(const SqliteStore* store);
   void checkKeyEncryptionKey();
   Enrolee readEnrolee(const sqlite::Statement& row, PolicyCache& policies) const;
   EnrolmentKey readEnrolmentKey(const sqlite::Statement& row) const;
