@@ -83,7 +83,7 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
   std::optional<crypto::Usage> requestedUsage;
   if (request.suid) requestedUsage = usageOfSuidText(*request.suid);
 
-  auto key = store_.findEnrolmentKey(relativeKeId);
+  auto key = store_.findRetrievableKey(relativeKeId);
   if (!key || key->expiry <= now()) throw Error(ErrorCode::NotFound, kUnknownKey);
   auto enrolee = store_.findEnroleeStatus(key->enroleeId);
   if (!enrolee || !enrolee->enabled) throw Error(ErrorCode::NotFound, kUnknownKey);

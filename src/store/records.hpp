@@ -107,6 +107,16 @@ struct EnrolmentKey {
   bool retired = false;
 };
 
+// What MEF Key Retrieval (seed 8.3.3.6) reads of an Enrolment Key: Ke, from which it derives the
+// credential a target asks for, and what that derivation and its answer need. Kre stays sealed.
+struct RetrievableKey {
+  std::string enroleeId;
+  crypto::SecretBytes ke;
+  std::string keyProfile;  // "current" | "legacy"
+  TimePoint expiry{};
+  bool retired = false;  // as EnrolmentKey::retired
+};
+
 // A CSE / AE / MAF identity allowed to perform MEF Key Retrieval (seed 8.3.3.6).
 struct EnrolmentTarget {
   std::string targetId;

@@ -87,6 +87,8 @@ class Store {
   // The expiry of the key findEnrolmentKey would find, without unsealing Ke and Kre: what a
   // session opened with that key's KreId checks on every request (issue 10 item 2).
   virtual std::optional<TimePoint> findEnrolmentKeyExpiry(std::string_view relativeKeId) = 0;
+  // Ke and what Key Retrieval needs of the key findEnrolmentKey would find, unsealing Ke only.
+  virtual std::optional<RetrievableKey> findRetrievableKey(std::string_view relativeKeId) = 0;
   virtual std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) = 0;
   virtual std::optional<EnrolmentKey> findEnrolmentKeyOf(std::string_view enroleeId) = 0;
   virtual bool recordCompletedStep(std::string_view relativeKeId, std::string_view step) = 0;

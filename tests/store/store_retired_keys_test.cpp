@@ -11,6 +11,7 @@ namespace rspf::store {
 namespace {
 
 using testing::kT0;
+using testing::sameBytes;
 using testing::sampleEnrolee;
 using testing::sampleKey;
 
@@ -43,6 +44,41 @@ TEST_P(StoreRetiredKeys, TheReplacedKeyIsServedUntilTheEndOfItsGracePeriod) {
   EXPECT_EQ(store->purgeExpiredEnrolmentKeys(rotatedAt + std::chrono::seconds(61)), 1u);
   EXPECT_FALSE(store->findEnrolmentKey(first.relativeKeId));
   EXPECT_FALSE(store->findEnrolmentKeyExpiry(first.relativeKeId));
+}
+
+TEST_P(StoreRetiredKeys, KeyRetrievalReadsTheCurrentKeysKeThenARetiredOnes) {
+  auto store = open();
+  store->addEnrolee(sampleEnrolee("cse-a.example.com", "kpm-a"));
+  auto first = sampleKey("cse-a.example.com", kT0);
+  first.keyProfile = "legacy";
+  first.expiry = kT0 + std::chrono::hours(24);
+  ASSERT_EQ(store->commitEnrolment(first, std::nullopt, kT0), TokenRefusal::None);
+  auto second = sampleKey("cse-a.example.com", kT0 + std::chrono::seconds(10));
+  const auto rotatedAt = kT0 + std::chrono::seconds(10);
+  ASSERT_EQ(store->commitEnrolment(second, std::nullopt, rotatedAt, std::chrono::seconds(60)), TokenRefusal::None);
+
+  auto current = store->findRetrievableKey(second.relativeKeId);
+  ASSERT_TRUE(current);
+  EXPECT_EQ(current->enroleeId, "cse-a.example.com");
+  EXPECT_TRUE(sameBytes(current->ke, second.ke));
+  EXPECT_EQ(current->keyProfile, second.keyProfile);
+  EXPECT_EQ(current->expiry, second.expiry);
+  EXPECT_FALSE(current->retired);
+
+  std::string upper = first.relativeKeId;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  auto retired = store->findRetrievableKey(upper);
+  ASSERT_TRUE(retired);
+  EXPECT_TRUE(sameBytes(retired->ke, first.ke));
+  EXPECT_EQ(retired->keyProfile, "legacy");
+  EXPECT_EQ(retired->expiry, rotatedAt + std::chrono::seconds(60));
+  EXPECT_TRUE(retired->retired);
+
+  EXPECT_FALSE(store->findRetrievableKey("00000000000000000000000000000000"));
+  EXPECT_FALSE(store->findRetrievableKey(std::string("bad\0id", 6)));
+  EXPECT_EQ(store->purgeExpiredEnrolmentKeys(rotatedAt + std::chrono::seconds(61)), 1u);
+  EXPECT_FALSE(store->findRetrievableKey(first.relativeKeId));
+  EXPECT_TRUE(store->findRetrievableKey(second.relativeKeId));
 }
 
 TEST_P(StoreRetiredKeys, WithoutGraceOrWithItsEnroleeRemovedNothingIsServed) {

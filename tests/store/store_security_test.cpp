@@ -77,6 +77,7 @@ TEST_P(StoreSecurity, ATamperedSealedColumnFailsToOpen) {
             "stored secret could not be decrypted (wrong key-encryption key, or the value was "
             "tampered with)");
   EXPECT_EQ(errorOf([&] { store->findEnrolmentKeyOf("a.example.com"); }).code(), ErrorCode::Store);
+  EXPECT_EQ(errorOf([&] { store->findRetrievableKey(key.relativeKeId); }).code(), ErrorCode::Store);
 }
 
 TEST_P(StoreSecurity, ASealedValueFlippedByOneBitFailsToOpen) {
@@ -108,6 +109,12 @@ TEST_P(StoreSecurity, ASealedValueCopiedToAnotherRowFailsToOpen) {
   rawExecute("UPDATE enrolment_keys SET kre_sealed = ke_sealed WHERE enrolee_id = 'a.example.com'");
   EXPECT_EQ(errorOf([&] { store->findEnrolmentKey(keyA.relativeKeId); }).code(), ErrorCode::Store);
   EXPECT_TRUE(store->findEnrolmentKey(keyB.relativeKeId));
+  // B's Ke copied into A's row: Key Retrieval's read checks the row's name too.
+  rawExecute(
+      "UPDATE enrolment_keys SET ke_sealed = (SELECT ke_sealed FROM enrolment_keys WHERE enrolee_id = "
+      "'b.example.com') WHERE enrolee_id = 'a.example.com'");
+  EXPECT_EQ(errorOf([&] { store->findRetrievableKey(keyA.relativeKeId); }).code(), ErrorCode::Store);
+  EXPECT_TRUE(store->findRetrievableKey(keyB.relativeKeId));
 }
 
 RSPF_STORE_CONTRACT(StoreSecurity);

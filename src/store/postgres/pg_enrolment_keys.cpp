@@ -35,6 +35,12 @@ constexpr Statement kSelectKeyExpiry{"key_expiry_by_relative_ke_id",
                                      "SELECT expiry FROM enrolment_keys WHERE relative_ke_id = $1"};
 constexpr Statement kSelectRetiredKeyExpiry{"retired_key_expiry_by_relative_ke_id",
                                             "SELECT expiry FROM retired_enrolment_keys WHERE relative_ke_id = $1"};
+constexpr Statement kSelectRetrievableKey{
+    "retrievable_key_by_relative_ke_id",
+    "SELECT enrolee_id, ke_sealed, key_profile, expiry FROM enrolment_keys WHERE relative_ke_id = $1"};
+constexpr Statement kSelectRetiredRetrievableKey{
+    "retired_retrievable_key_by_relative_ke_id",
+    "SELECT enrolee_id, ke_sealed, key_profile, expiry FROM retired_enrolment_keys WHERE relative_ke_id = $1"};
 // The Enrolee's current key becomes a retired one, served until $2 at the latest.
 constexpr Statement kRetireKey{
     "key_retire",
@@ -151,6 +157,26 @@ std::optional<TimePoint> PostgresStore::findEnrolmentKeyExpiry(std::string_view 
     for (const auto* statement : {&kSelectKeyExpiry, &kSelectRetiredKeyExpiry}) {
       auto r = exec(tx, s, *statement, id);
       if (!r.empty()) return postgres::time(r[0][0]);
+    }
+    return std::nullopt;
+  });
+}
+
+std::optional<RetrievableKey> PostgresStore::findRetrievableKey(std::string_view relativeKeId) {
+  const std::string id = crypto::toLower(relativeKeId);
+  if (!storableText(id)) return std::nullopt;
+  return pool_.run("looking up an Enrolment Key", [&](Session& s) -> std::optional<RetrievableKey> {
+    pqxx::nontransaction tx(s.connection());
+    for (const auto* statement : {&kSelectRetrievableKey, &kSelectRetiredRetrievableKey}) {
+      auto r = exec(tx, s, *statement, id);
+      if (r.empty()) continue;
+      RetrievableKey k;
+      k.enroleeId = postgres::text(r[0][0]);
+      k.ke = kek_.open(postgres::bytes(r[0][1]), keSealingName(id));
+      k.keyProfile = postgres::text(r[0][2]);
+      k.expiry = postgres::time(r[0][3]);
+      k.retired = statement == &kSelectRetiredRetrievableKey;
+      return k;
     }
     return std::nullopt;
   });

@@ -55,6 +55,7 @@ class PostgresStore final : public Store {
                                std::chrono::seconds previousKeyGrace = std::chrono::seconds(0)) override;
   std::optional<EnrolmentKey> findEnrolmentKey(std::string_view relativeKeId) override;
   std::optional<TimePoint> findEnrolmentKeyExpiry(std::string_view relativeKeId) override;
+  std::optional<RetrievableKey> findRetrievableKey(std::string_view relativeKeId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyByKreId(std::string_view kreId) override;
   std::optional<EnrolmentKey> findEnrolmentKeyOf(std::string_view enroleeId) override;
   bool recordCompletedStep(std::string_view relativeKeId, std::string_view step) override;

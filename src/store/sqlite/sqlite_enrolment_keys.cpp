@@ -30,6 +30,10 @@ constexpr std::string_view kSelectRetiredKey =
 constexpr std::string_view kSelectKeyExpiry = "SELECT expiry FROM enrolment_keys WHERE relative_ke_id = ?1";
 constexpr std::string_view kSelectRetiredKeyExpiry =
     "SELECT expiry FROM retired_enrolment_keys WHERE relative_ke_id = ?1";
+constexpr std::string_view kSelectRetrievableKey =
+    "SELECT enrolee_id, ke_sealed, key_profile, expiry FROM enrolment_keys WHERE relative_ke_id = ?1";
+constexpr std::string_view kSelectRetiredRetrievableKey =
+    "SELECT enrolee_id, ke_sealed, key_profile, expiry FROM retired_enrolment_keys WHERE relative_ke_id = ?1";
 // The Enrolee's current key becomes a retired one, served until ?2 at the latest.
 constexpr std::string_view kRetireKey =
     "INSERT OR REPLACE INTO retired_enrolment_keys (relative_ke_id, enrolee_id, ke_sealed, kre_id, kre_sealed, "
@@ -68,6 +72,19 @@ constexpr std::string_view kPurge = "DELETE FROM enrolment_keys WHERE expiry <= 
 
 Error unknownEnrolee(std::string_view enroleeId) {
   return Error(ErrorCode::NotFound, "Enrolee '" + std::string(enroleeId) + "' does not exist");
+}
+
+// The row `current` finds for the RelativeKeId `id`, else the one `retired` finds: `read(row,
+// isRetired)`, or nothing.
+template <class Read>
+auto currentThenRetired(sqlite::Database& db, std::string_view current, std::string_view retired, const std::string& id,
+                        Read read) -> std::optional<decltype(read(std::declval<const sqlite::Statement&>(), false))> {
+  for (auto sql : {current, retired}) {
+    auto s = db.statement(sql);
+    s.bindText(1, id);
+    if (s.step()) return read(s, sql == retired);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -293,12 +310,23 @@ std::optional<EnrolmentKey> SqliteStore::findEnrolmentKey(std::string_view relat
 std::optional<TimePoint> SqliteStore::findEnrolmentKeyExpiry(std::string_view relativeKeId) {
   const std::string id = crypto::toLower(relativeKeId);
   auto read = reader();
-  for (auto sql : {kSelectKeyExpiry, kSelectRetiredKeyExpiry}) {
-    auto s = read->db.statement(sql);
-    s.bindText(1, id);
-    if (s.step()) return fromUnix(s.integer(0));
-  }
-  return std::nullopt;
+  return currentThenRetired(read->db, kSelectKeyExpiry, kSelectRetiredKeyExpiry, id,
+                            [](const sqlite::Statement& row, bool) { return fromUnix(row.integer(0)); });
+}
+
+std::optional<RetrievableKey> SqliteStore::findRetrievableKey(std::string_view relativeKeId) {
+  const std::string id = crypto::toLower(relativeKeId);
+  auto read = reader();
+  return currentThenRetired(read->db, kSelectRetrievableKey, kSelectRetiredRetrievableKey, id,
+                            [&](const sqlite::Statement& row, bool retired) {
+                              RetrievableKey k;
+                              k.enroleeId = row.text(0);
+                              k.ke = kek_.open(row.blob(1), keSealingName(id));
+                              k.keyProfile = row.text(2);
+                              k.expiry = fromUnix(row.integer(3));
+                              k.retired = retired;
+                              return k;
+                            });
 }
 
 std::optional<EnrolmentKey> SqliteStore::findEnrolmentKeyByKreId(std::string_view kreId) {
