@@ -60,7 +60,9 @@ void PostgresStore::appendAudit(AuditEntry entry) {
   if (stopping_) throw Error(ErrorCode::Store, "store: the store is closing");
   auditQueue_.push_back(std::move(entry));
   ++auditQueued_;
-  auditReady_.notify_one();
+  // The writer waits for a first entry, then for a full batch (runAuditWriter): any other wake-up
+  // would find its wait not over, and cost two context switches per entry.
+  if (auditQueue_.size() == 1 || auditQueue_.size() >= kAuditBatch) auditReady_.notify_one();
 }
 
 void PostgresStore::flushAudit() {
