@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "common/error.hpp"
@@ -61,6 +62,11 @@ class HardenedServer : public ::testing::Test {
     if (request.target == "/block") {
       std::unique_lock lock(mutex);
       released.wait(lock, [&] { return release; });
+    }
+    if (request.target == "/thread") {  // which network thread answered
+      HttpResponse r;
+      r.body = std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+      return r;
     }
     if (request.target.rfind("/echo", 0) == 0)
       throw Error(ErrorCode::NotFound, "no resource at " + request.target.substr(0, 200));
@@ -352,6 +358,32 @@ TEST_F(HardenedServer, InlineRequestsAreAnsweredWhileEveryWorkerIsBusy) {
   EXPECT_EQ(observer.count("test/queue_full"), 0);
   unblock();
   EXPECT_EQ(statusOf(blocked.receiveResponse()), 200);
+  expectServing();
+}
+
+// Each network thread has its own io_context: a connection's requests are all answered on one
+// thread, and connections are dealt to the threads in turn.
+TEST_F(HardenedServer, EachConnectionKeepsOneNetworkThreadAndConnectionsAreSpreadOverThem) {
+  handleInline = [](const HttpRequest& r) { return r.target == "/thread"; };
+  start(false);  // two network threads
+  std::vector<std::unique_ptr<RawClient>> clients;
+  std::set<std::string> threads;
+  for (int i = 0; i < 4; ++i) {
+    clients.push_back(std::make_unique<RawClient>(server->port(), tls));
+    ASSERT_TRUE(clients.back()->handshake());
+  }
+  for (auto& client : clients) {
+    std::string first;
+    for (int round = 0; round < 3; ++round) {
+      ASSERT_TRUE(client->send(get("/thread")));
+      auto answer = client->receiveResponse();
+      ASSERT_EQ(statusOf(answer), 200) << answer;
+      if (round == 0) first = bodyOf(answer);
+      EXPECT_EQ(bodyOf(answer), first) << "round " << round;
+    }
+    threads.insert(first);
+  }
+  EXPECT_EQ(threads.size(), 2u);
   expectServing();
 }
 

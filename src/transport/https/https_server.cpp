@@ -398,11 +398,16 @@ struct HttpsServer::Impl {
   HandshakeObserver observer;
   ConnectionGate gate{settings.name, settings.limits, settings.observer};
   std::atomic<std::size_t> queued{0};
-  InFlight inFlight;  // before ioc and workers: their queued handlers hold guards into it
-  asio::io_context ioc;
+  InFlight inFlight;  // before the io_contexts and workers: their queued handlers hold guards into it
+  // One io_context per network thread, each connection on one of them: a connection's completions
+  // never cross threads (on one shared io_context, its threads hand completions to each other).
+  std::vector<std::unique_ptr<asio::io_context>> contexts = makeContexts(settings.threads);
+  // Each thread runs until stop(), though its io_context may have no connection for a while.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keepRunning = guardsOf(contexts);
+  std::size_t nextContext = 0;  // round robin, on the acceptor's thread only
   asio::ssl::context ctx{asio::ssl::context::tls_server};
-  tcp::acceptor acceptor{ioc};
-  asio::steady_timer acceptTimer{ioc};
+  tcp::acceptor acceptor{*contexts.front()};
+  asio::steady_timer acceptTimer{*contexts.front()};
   // After the io_context: work abandoned in the pool holds sessions, released before their io_context.
   asio::thread_pool workers{static_cast<std::size_t>(std::max(1, settings.workers))};
   Listener listener{settings, resolver, handler, observer, workers, gate, queued, inFlight};
@@ -420,8 +425,33 @@ struct HttpsServer::Impl {
     return s;
   }
 
+  static std::vector<std::unique_ptr<asio::io_context>> makeContexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> made;
+    for (int i = 0; i < std::max(1, threads); ++i) made.push_back(std::make_unique<asio::io_context>(1));
+    return made;
+  }
+
+  static std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guardsOf(
+      const std::vector<std::unique_ptr<asio::io_context>>& contexts) {
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+    for (const auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
+    return guards;
+  }
+
+  asio::io_context& nextConnectionContext() {
+    asio::io_context& chosen = *contexts[nextContext];
+    nextContext = (nextContext + 1) % contexts.size();
+    return chosen;
+  }
+
+  bool contextsStopped() const { return contexts.front()->stopped(); }
+
+  void stopContexts() {
+    for (auto& c : contexts) c->stop();
+  }
+
   void accept() {
-    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(asio::make_strand(nextConnectionContext()), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
       if (ec) return backOff(ec);  // EMFILE, ENFILE, ENOBUFS: retrying at once would spin
       acceptBackoff = kMinAcceptBackoff;
@@ -481,7 +511,7 @@ struct HttpsServer::Impl {
 
   // A network thread: a handler's exception ends neither the thread nor the process (the
   // session it escaped from is released, closing its connection).
-  void runNetworkThread() {
+  void runNetworkThread(asio::io_context& ioc) {
     for (;;) {
       try {
         ioc.run();
@@ -517,7 +547,7 @@ std::uint16_t HttpsServer::port() const { return impl_->acceptor.local_endpoint(
 
 bool HttpsServer::listening() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->running && !impl_->ioc.stopped();
+  return impl_->running && !impl_->contextsStopped();
 }
 
 void HttpsServer::start() {
@@ -525,18 +555,17 @@ void HttpsServer::start() {
   if (impl_->running) return;
   impl_->running = true;
   impl_->accept();
-  int n = std::max(1, impl_->settings.threads);
-  for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->runNetworkThread(); });
+  for (auto& ioc : impl_->contexts) impl_->threads.emplace_back([this, &ioc] { impl_->runNetworkThread(*ioc); });
 }
 
 void HttpsServer::stop() {
-  asio::post(impl_->ioc, [this] {
+  asio::post(*impl_->contexts.front(), [this] {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
     impl_->acceptTimer.cancel();
   });
   impl_->inFlight.draining = true;
-  if (int pending = impl_->inFlight.requests; pending > 0 && !impl_->ioc.stopped()) {
+  if (int pending = impl_->inFlight.requests; pending > 0 && !impl_->contextsStopped()) {
     spdlog::info("draining {} request(s) in flight (at most {} ms)", pending, impl_->settings.drainTimeout.count());
     auto deadline = std::chrono::steady_clock::now() + impl_->settings.drainTimeout;
     while (impl_->inFlight.requests > 0 && std::chrono::steady_clock::now() < deadline)
@@ -550,7 +579,7 @@ void HttpsServer::stop() {
     while (impl_->gate.open() > 0 && std::chrono::steady_clock::now() < closing)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  impl_->ioc.stop();
+  impl_->stopContexts();
   impl_->workers.stop();
 }
 
