@@ -4,8 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/safe_text.hpp"
-#include "common/text_file.hpp"
-#include "crypto/encoding.hpp"
+#include "crypto/provisioned_keys.hpp"
 #include "cse_front/app_rule_sync.hpp"
 #include "cse_front/cse_front.hpp"
 #include "lifecycle/credential_renewal.hpp"

@@ -6,7 +6,7 @@
 //            state (a SQLite file keeping the ServiceSubscribedAppRule record across restarts),
 //            upstream and the other forwarding keys (cse_front/front_settings.hpp)
 //   [mef]    url, fqdn, kpm_id, kpm_file (64 hex digits, mode 0600), credentials (its own
-//            credential file; its sealing key beside it, see enrolee/enrolee_credentials.hpp)
+//            credential file; its sealing key beside it, kept by as_enrolee/target_enrolment.hpp)
 //   [observability] listen, ready_file (observability/observability_settings.hpp)
 #include <chrono>
 #include <filesystem>
