@@ -4,15 +4,33 @@ namespace rspf::procedures {
 
 void InstructedSteps::record(const std::string& relativeKeId, TimePoint expiry, bool certificateEnrolment) {
   std::lock_guard lock(mutex_);
-  auto t = now();
-  std::erase_if(entries_, [t](const auto& e) { return e.second.expiry <= t; });
-  entries_[relativeKeId] = {expiry, certificateEnrolment};
+  dropExpired(now());
+  if (!certificateEnrolment) {
+    expiryOf_.erase(relativeKeId);
+    return;
+  }
+  expiryOf_[relativeKeId] = expiry;
+  byExpiry_.emplace(expiry, relativeKeId);
 }
 
 bool InstructedSteps::instructedCertificateEnrolment(const std::string& relativeKeId) const {
   std::lock_guard lock(mutex_);
-  auto it = entries_.find(relativeKeId);
-  return it != entries_.end() && it->second.certificateEnrolment && it->second.expiry > now();
+  auto it = expiryOf_.find(relativeKeId);
+  return it != expiryOf_.end() && it->second > now();
+}
+
+std::size_t InstructedSteps::held() const {
+  std::lock_guard lock(mutex_);
+  return expiryOf_.size();
+}
+
+void InstructedSteps::dropExpired(TimePoint t) {
+  while (!byExpiry_.empty() && byExpiry_.begin()->first <= t) {
+    auto held = expiryOf_.find(byExpiry_.begin()->second);
+    // Recorded again since, with a later expiry: that later index entry drops it.
+    if (held != expiryOf_.end() && held->second <= t) expiryOf_.erase(held);
+    byExpiry_.erase(byExpiry_.begin());
+  }
 }
 
 }  // namespace rspf::procedures
