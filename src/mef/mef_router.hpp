@@ -42,15 +42,16 @@ class MefRouter {
   // Every route this router serves, whichever binding carries it.
   static std::vector<MefRoute> routes();
 
-  // MEF Key Retrieval (GET /fetchCredentials/...): a few store reads, nothing written but the audit
-  // entry of a refusal, which the embedded store queues without waiting (a binding may answer it on
-  // its network thread).
+  // MEF Key Retrieval (GET /fetchCredentials/...): a few store reads, nothing written but its audit
+  // entry, which the embedded store queues without waiting (a binding may answer it on its network
+  // thread).
   static bool isKeyRetrieval(transport::Method method, std::string_view target) {
     return method == transport::Method::Get && target.rfind("/fetchCredentials/", 0) == 0;
   }
 
-  // Throws rspf::Error for refusals; the binding maps them to the wire. Every change and every
-  // refusal is recorded in the audit log (reads that succeed are not).
+  // Throws rspf::Error for refusals; the binding maps them to the wire. Every change, every
+  // refusal and every Key Retrieval (it discloses a credential) is recorded in the audit log; other
+  // reads that succeed are not.
   transport::Response handle(const tls::AuthenticatedPeer& peer, const transport::Request& request);
 
   struct Call {
