@@ -7,6 +7,7 @@
 #include "procedures/certificate_revocation.hpp"
 #include "procedures/session_bound.hpp"
 #include "transport/path_template.hpp"
+#include "transport/secret_response.hpp"
 
 namespace rspf::mef {
 namespace {
@@ -187,10 +188,13 @@ transport::Response MefRouter::keyRetrieval(Call& call) {
   retrieval.keyIdentifier = call.capture("keyId");
   if (call.captures.count("suid")) retrieval.suid = call.capture("suid");
   retrieval.requesterId = call.request.originator;
-  return ok(observed(observer_, procedures::Procedure::KeyRetrieval, [&] {
-    auto reads = store_.readTogether();  // the session's and the key's checks see one store
-    return keyRetrieval_.run(call.peer, retrieval);
-  }));
+  return transport::secretJsonResponse(
+      observed(observer_, procedures::Procedure::KeyRetrieval,
+               [&] {
+                 auto reads = store_.readTogether();  // the session's and the key's checks see one store
+                 return keyRetrieval_.run(call.peer, retrieval);
+               }),
+      "Credential");
 }
 
 // RFC 9148 4.1: the EST-coaps resources and their Content-Formats, in link format (RFC 6690).

@@ -130,10 +130,10 @@ nlohmann::json MefKeyRetrieval::run(const tls::AuthenticatedPeer& peer, const Ke
   spdlog::info("key retrieval: '{}' fetched {} for Enrolee '{}' ({})", target->targetId, credentialId,
                enrolee->enroleeId, crypto::usageName(usage));
   nlohmann::json answer = {{"Status", true},
-                           {"Credential", crypto::toBase64(credential.view())},
                            {"CredentialId", credentialId},
                            {"EnroleeID", enrolee->enroleeId},
                            {"Lifetime", toRfc3339(key->expiry)}};
+  answer["Credential"] = crypto::toBase64(credential.view());  // moved in: the one copy, wiped by the router
   // 8.3.3.4: "The MEF can also provide limits on what communication security type ... may be
   // facilitated by the MAF for this Enrolee" (project choice: the member "Usages").
   if (usage == crypto::Usage::MAF) {

@@ -50,6 +50,9 @@ struct Response {
   std::string body;  // binary for EST formats: the codec applies its binding's transfer encoding
   // Pending (a certificate request held, RFC 7030 4.2.3 / RFC 9148 4.6): ask again after this long.
   std::chrono::seconds retryAfter{0};
+  // The body carries a secret (MEF Key Retrieval's credential): the binding wipes its copies of
+  // it once it is written.
+  bool secret = false;
 };
 
 Response jsonResponse(std::string body);

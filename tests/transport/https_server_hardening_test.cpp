@@ -63,6 +63,12 @@ class HardenedServer : public ::testing::Test {
       std::unique_lock lock(mutex);
       released.wait(lock, [&] { return release; });
     }
+    if (request.target == "/secret") {  // wiped after it is written, not before
+      HttpResponse r;
+      r.body = R"({"Credential":"q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="})";
+      r.secret = true;
+      return r;
+    }
     if (request.target == "/thread") {  // which network thread answered
       HttpResponse r;
       r.body = std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
@@ -358,6 +364,20 @@ TEST_F(HardenedServer, InlineRequestsAreAnsweredWhileEveryWorkerIsBusy) {
   EXPECT_EQ(observer.count("test/queue_full"), 0);
   unblock();
   EXPECT_EQ(statusOf(blocked.receiveResponse()), 200);
+  expectServing();
+}
+
+TEST_F(HardenedServer, ASecretAnswerArrivesWholeOnAWorkerOrInline) {
+  handleInline = [](const HttpRequest& r) { return r.target == "/secret" && r.header("X-Inline"); };
+  start(false);
+  RawClient client(server->port(), tls);
+  ASSERT_TRUE(client.handshake());
+  for (const char* extra : {"", "X-Inline: 1\r\n"}) {
+    ASSERT_TRUE(client.send(std::string("GET /secret HTTP/1.1\r\nHost: server.test\r\n") + extra + "\r\n"));
+    auto answer = client.receiveResponse();
+    EXPECT_EQ(statusOf(answer), 200) << answer;
+    EXPECT_EQ(bodyOf(answer), R"({"Credential":"q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="})");
+  }
   expectServing();
 }
 

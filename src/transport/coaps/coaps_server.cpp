@@ -1,6 +1,7 @@
 #include "transport/coaps/coaps_server.hpp"
 
 #include <coap3/coap.h>
+#include <openssl/crypto.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
@@ -54,7 +55,13 @@ std::string remoteOf(const coap_session_t* session) {
   return std::string(reinterpret_cast<const char*>(text), n);
 }
 
-void releaseBody(coap_session_t*, void* body) { delete static_cast<std::string*>(body); }
+// Wiped first: it may hold a secret (Response::secret). libcoap's own copies of a small body (in
+// the PDU it sends and retransmits) are beyond reach.
+void releaseBody(coap_session_t*, void* body) {
+  auto* held = static_cast<std::string*>(body);
+  OPENSSL_cleanse(held->data(), held->size());
+  delete held;
+}
 
 // Sets the code and the body (Block2 when it needs more than one block), with its Content-Format and,
 // when given, Max-Age.

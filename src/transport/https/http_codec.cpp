@@ -134,6 +134,7 @@ HttpResponse toHttp(Response response) {
   } else {
     r.body = std::move(response.body);
   }
+  r.secret = response.secret;
   return r;
 }
 

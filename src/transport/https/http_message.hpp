@@ -25,6 +25,7 @@ struct HttpResponse {
   std::string contentType = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  bool secret = false;  // as Response::secret: wiped once written
 
   std::optional<std::string> header(std::string_view name) const;
 };

@@ -25,6 +25,7 @@
 #include "common/log_fields.hpp"
 #include "common/safe_text.hpp"
 #include "crypto/identifiers.hpp"
+#include "crypto/secret_bytes.hpp"
 #include "tls/certificate_profile.hpp"
 #include "tls/handshake_peer.hpp"
 #include "tls/openssl_handles.hpp"
@@ -344,7 +345,9 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       res->set(http::field::content_type, response.contentType);
       for (const auto& [k, v] : response.headers) res->set(k, v);
       res->body() = std::move(response.body);
-    } catch (...) {  // a header Beast refuses (too large): the handler's answer cannot be sent
+    } catch (...) {
+      crypto::wipe(response.body.data(),
+                   response.body.size());  // a header Beast refuses (too large): the handler's answer cannot be sent
       listener_.gate.refuse(Refusal::HandlerFailed, "response to " + remote_ + ": " + describeCurrentException());
       auto fallback = errorResponse(500, "internal error");
       res = std::make_shared<http::response<http::string_body>>(http::status::internal_server_error, 11);
@@ -356,8 +359,10 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     res->prepare_payload();
     expiresAfter(settings().limits.idleTimeout);
     http::async_write(stream_, *res,
-                      [self = this->shared_from_this(), res, keepAlive, drainAfter, guard = std::move(guard)](
-                          beast::error_code ec, std::size_t) mutable {
+                      [self = this->shared_from_this(), res, keepAlive, drainAfter, guard = std::move(guard),
+                       secret = response.secret](beast::error_code ec, std::size_t) mutable {
+                        // Written or not, the secret's last copy here goes (the stream wipes its own).
+                        if (secret) crypto::wipe(res->body().data(), res->body().size());
                         guard.reset();
                         if (ec) {
                           spdlog::debug("the answer to {} was not written: {}", self->remote_, ec.message());

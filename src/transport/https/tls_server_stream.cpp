@@ -1,6 +1,7 @@
 #include "transport/https/tls_server_stream.hpp"
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <sys/socket.h>
 
@@ -236,9 +237,12 @@ struct TlsServerStream::Core : std::enable_shared_from_this<Core> {
   }
 
   void complete(Op op, error_code ec, std::size_t n, bool initiating) {
-    // A write's plaintext is released however it ends (written, failed, timed out): an idle
-    // connection keeps no buffer.
-    if (op.kind == Kind::Write) std::vector<unsigned char>().swap(writing);
+    // A write's plaintext is wiped and released however it ends (written, failed, timed out): it may
+    // hold a secret (Response::secret), and an idle connection keeps no buffer.
+    if (op.kind == Kind::Write) {
+      OPENSSL_cleanse(writing.data(), writing.size());
+      std::vector<unsigned char>().swap(writing);
+    }
     if (!initiating) return std::move(op.done)(ec, n);
     asio::post(socket.get_executor(), [done = std::move(op.done), ec, n]() mutable { std::move(done)(ec, n); });
   }

@@ -1,0 +1,19 @@
+#pragma once
+// A JSON answer that carries a secret (MEF Key Retrieval's credential, seed 8.3.3.6): its body is
+// built so that the secret is copied once, into a buffer sized for it, which the binding wipes once
+// written (Response::secret).
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "transport/message.hpp"
+
+namespace rspf::transport {
+
+// `answer`'s string member `member`, base64 text, is taken out of the tree and written as the
+// body's first member (where the tree's sorted keys put it: the body is the bytes dump() gives), the
+// rest after it. Throws Error(Internal) when the member is missing, not a string or not base64
+// (wiped first).
+Response secretJsonResponse(nlohmann::json answer, const std::string& member);
+
+}  // namespace rspf::transport
