@@ -11,9 +11,9 @@
 namespace rspf::transport {
 
 // `answer`'s string member `member`, base64 text, is taken out of the tree and written as the
-// body's first member (where the tree's sorted keys put it: the body is the bytes dump() gives), the
-// rest after it. Throws Error(Internal) when the member is missing, not a string or not base64
-// (wiped first).
+// body's first member, the rest after it: the bytes dump() gives when `member` sorts first among
+// the keys, as "Credential" does in a Key Retrieval answer. Throws Error(Internal) when the member
+// is missing, not a string or not base64 (wiped first).
 Response secretJsonResponse(nlohmann::json answer, const std::string& member);
 
 }  // namespace rspf::transport

@@ -82,6 +82,24 @@ std::optional<TokenState> readTokenState(const pqxx::result& r) {
                     postgres::optionalTime(r[0][3]), r[0][5].as<bool>(),      r[0][4].as<bool>()};
 }
 
+// The row `current` finds for the RelativeKeId `id`, else the one `retired` finds: `read(row,
+// isRetired)`, or nothing (as SqliteStore's lookups of the same name).
+template <class Read>
+auto currentThenRetired(postgres::ConnectionPool& pool, std::string_view doing, const Statement& current,
+                        const Statement& retired, const std::string& id, Read read)
+    -> std::optional<decltype(read(std::declval<const pqxx::row&>(), false))> {
+  using Found = std::optional<decltype(read(std::declval<const pqxx::row&>(), false))>;
+  if (!storableText(id)) return std::nullopt;
+  return pool.run(doing, [&](Session& s) -> Found {
+    pqxx::nontransaction tx(s.connection());
+    for (const auto* statement : {&current, &retired}) {
+      auto r = exec(tx, s, *statement, id);
+      if (!r.empty()) return read(r[0], statement == &retired);
+    }
+    return std::nullopt;
+  });
+}
+
 }  // namespace
 
 EnrolmentKey PostgresStore::readEnrolmentKey(const pqxx::row& r) const {
@@ -150,36 +168,23 @@ std::optional<EnrolmentKey> PostgresStore::findEnrolmentKey(std::string_view rel
 }
 
 std::optional<TimePoint> PostgresStore::findEnrolmentKeyExpiry(std::string_view relativeKeId) {
-  const std::string id = crypto::toLower(relativeKeId);
-  if (!storableText(id)) return std::nullopt;
-  return pool_.run("looking up an Enrolment Key's expiry", [&](Session& s) -> std::optional<TimePoint> {
-    pqxx::nontransaction tx(s.connection());
-    for (const auto* statement : {&kSelectKeyExpiry, &kSelectRetiredKeyExpiry}) {
-      auto r = exec(tx, s, *statement, id);
-      if (!r.empty()) return postgres::time(r[0][0]);
-    }
-    return std::nullopt;
-  });
+  return currentThenRetired(pool_, "looking up an Enrolment Key's expiry", kSelectKeyExpiry, kSelectRetiredKeyExpiry,
+                            crypto::toLower(relativeKeId),
+                            [](const pqxx::row& row, bool) { return postgres::time(row[0]); });
 }
 
 std::optional<RetrievableKey> PostgresStore::findRetrievableKey(std::string_view relativeKeId) {
   const std::string id = crypto::toLower(relativeKeId);
-  if (!storableText(id)) return std::nullopt;
-  return pool_.run("looking up an Enrolment Key", [&](Session& s) -> std::optional<RetrievableKey> {
-    pqxx::nontransaction tx(s.connection());
-    for (const auto* statement : {&kSelectRetrievableKey, &kSelectRetiredRetrievableKey}) {
-      auto r = exec(tx, s, *statement, id);
-      if (r.empty()) continue;
-      RetrievableKey k;
-      k.enroleeId = postgres::text(r[0][0]);
-      k.ke = kek_.open(postgres::bytes(r[0][1]), keSealingName(id));
-      k.keyProfile = postgres::text(r[0][2]);
-      k.expiry = postgres::time(r[0][3]);
-      k.retired = statement == &kSelectRetiredRetrievableKey;
-      return k;
-    }
-    return std::nullopt;
-  });
+  return currentThenRetired(pool_, "looking up an Enrolment Key", kSelectRetrievableKey, kSelectRetiredRetrievableKey,
+                            id, [&](const pqxx::row& row, bool retired) {
+                              RetrievableKey k;
+                              k.enroleeId = postgres::text(row[0]);
+                              k.ke = kek_.open(postgres::bytes(row[1]), keSealingName(id));
+                              k.keyProfile = postgres::text(row[2]);
+                              k.expiry = postgres::time(row[3]);
+                              k.retired = retired;
+                              return k;
+                            });
 }
 
 std::optional<EnrolmentKey> PostgresStore::findEnrolmentKeyByKreId(std::string_view kreId) {

@@ -1,7 +1,6 @@
 #include "transport/coaps/coaps_server.hpp"
 
 #include <coap3/coap.h>
-#include <openssl/crypto.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
@@ -24,6 +23,7 @@
 #include "common/error.hpp"
 #include "common/log_fields.hpp"
 #include "common/safe_text.hpp"
+#include "crypto/secret_bytes.hpp"
 #include "tls/dtls_profile.hpp"
 #include "tls/handshake_peer.hpp"
 #include "tls/psk_profile.hpp"
@@ -59,7 +59,7 @@ std::string remoteOf(const coap_session_t* session) {
 // the PDU it sends and retransmits) are beyond reach.
 void releaseBody(coap_session_t*, void* body) {
   auto* held = static_cast<std::string*>(body);
-  OPENSSL_cleanse(held->data(), held->size());
+  crypto::wipe(held->data(), held->size());
   delete held;
 }
 

@@ -345,9 +345,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       res->set(http::field::content_type, response.contentType);
       for (const auto& [k, v] : response.headers) res->set(k, v);
       res->body() = std::move(response.body);
-    } catch (...) {
-      crypto::wipe(response.body.data(),
-                   response.body.size());  // a header Beast refuses (too large): the handler's answer cannot be sent
+    } catch (...) {  // a header Beast refuses (too large): the handler's answer cannot be sent
+      crypto::wipe(response.body.data(), response.body.size());
       listener_.gate.refuse(Refusal::HandlerFailed, "response to " + remote_ + ": " + describeCurrentException());
       auto fallback = errorResponse(500, "internal error");
       res = std::make_shared<http::response<http::string_body>>(http::status::internal_server_error, 11);

@@ -1,7 +1,6 @@
 #include "transport/https/tls_server_stream.hpp"
 
 #include <openssl/bio.h>
-#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <sys/socket.h>
 
@@ -14,6 +13,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "crypto/secret_bytes.hpp"
 #include "tls/openssl_handles.hpp"
 #include "tls/psk_identity_scanner.hpp"
 
@@ -240,7 +240,7 @@ struct TlsServerStream::Core : std::enable_shared_from_this<Core> {
     // A write's plaintext is wiped and released however it ends (written, failed, timed out): it may
     // hold a secret (Response::secret), and an idle connection keeps no buffer.
     if (op.kind == Kind::Write) {
-      OPENSSL_cleanse(writing.data(), writing.size());
+      crypto::wipe(writing.data(), writing.size());
       std::vector<unsigned char>().swap(writing);
     }
     if (!initiating) return std::move(op.done)(ec, n);
