@@ -6,11 +6,13 @@
 
 #include <filesystem>
 
+#include "observability/text_log_pattern.hpp"
+
 namespace rspf::bench {
 
 inline void logToFile(const std::filesystem::path& file, spdlog::level::level_enum level = spdlog::level::info) {
   spdlog::set_default_logger(spdlog::basic_logger_mt("rspf-bench", file.string(), true));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l [%P] %v");
+  spdlog::set_pattern(observability::textLogPattern(), spdlog::pattern_time_type::utc);  // the roles' own
   spdlog::set_level(level);
 }
 

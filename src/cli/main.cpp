@@ -35,6 +35,7 @@
 #include "maf/maf_server.hpp"
 #include "mef/mef_server.hpp"
 #include "observability/json_log_formatter.hpp"
+#include "observability/text_log_pattern.hpp"
 #include "target/enrolment_target_server.hpp"
 
 namespace {
@@ -47,7 +48,7 @@ void setUpLogging(const std::string& level, const std::string& format) {
   if (observability::parseLogFormat(format) == observability::LogFormat::Json)
     spdlog::set_formatter(std::make_unique<observability::JsonLogFormatter>());
   else
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ [%P] %v", spdlog::pattern_time_type::utc);
+    spdlog::set_pattern(observability::textLogPattern(), spdlog::pattern_time_type::utc);
   spdlog::set_level(spdlog::level::from_str(level));
 }
 
