@@ -43,7 +43,7 @@ void SqliteStore::appendAudit(AuditEntry entry) {
   ++auditQueued_;
   // The writer waits for a first entry, then for a full batch (runWriter): any other wake-up would
   // find its wait not over, and cost two context switches per entry.
-  if (auditQueue_.size() == 1 || auditQueue_.size() >= kMaxBatch) queueReady_.notify_one();
+  if (auditQueue_.size() == 1 || auditQueue_.size() >= kMaxAuditBatch) queueReady_.notify_one();
 }
 
 void SqliteStore::flushAudit() {

@@ -165,7 +165,7 @@ void SqliteStore::runWriter() {
       // comes just before its exchange), unless someone waits for them or the store closes.
       if (queue_.empty())
         queueReady_.wait_for(lock, kAuditCommitDelay, [this] {
-          return stopping_ || !queue_.empty() || auditFlushWanted_ || auditQueue_.size() >= kMaxBatch;
+          return stopping_ || !queue_.empty() || auditFlushWanted_ || auditQueue_.size() >= kMaxAuditBatch;
         });
       auditFlushWanted_ = false;
       const std::size_t n = std::min(queue_.size(), kMaxBatch);

@@ -284,5 +284,32 @@ TEST(PolicyCache, GivesWhatParsingGivesAndForgetsBeyondItsCapacity) {
   EXPECT_THROW(cache.parse("{not json"), Error);  // a malformed text is not remembered
 }
 
+// Audit entries alone (Key Retrieval's, one per fetch) commit about once per kAuditCommitDelay
+// however fast they come, not once per kMaxBatch: each commit is an fdatasync and a page-cache reset
+// for every reader. Entries arrive every 100 us for 300 ms (~3,000, ~47 commits at 64 per commit).
+TEST_F(SqliteStoreGroupCommit, AuditEntriesAloneCommitAboutOncePerDelayAtAHighRate) {
+  auto store = openSqlite();
+  const std::uint64_t batchesBefore = store->commitBatches();
+  const auto start = std::chrono::steady_clock::now();
+  auto next = start;
+  std::size_t appended = 0;
+  while (std::chrono::steady_clock::now() - start < 300ms) {
+    store->appendAudit(
+        AuditEntry{0, kT0, "psk:t.example.com", "key_retrieval", "k" + std::to_string(appended), "success", ""});
+    ++appended;
+    next += 100us;
+    std::this_thread::sleep_until(next);
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  store->flushAudit();
+  const std::uint64_t batches = store->commitBatches() - batchesBefore;
+  const auto windows = static_cast<std::uint64_t>(elapsed / SqliteStore::kAuditCommitDelay);
+  EXPECT_LE(batches, windows + 2) << appended << " entries in " << windows << " windows";
+  EXPECT_GE(batches, 1u);
+  auto tail = store->tailAudit(appended + 1);
+  ASSERT_EQ(tail.size(), appended);
+  EXPECT_EQ(tail.back().subject, "k" + std::to_string(appended - 1));
+}
+
 }  // namespace
 }  // namespace rspf::store
