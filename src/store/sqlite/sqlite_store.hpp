@@ -40,10 +40,12 @@ class SqliteStore final : public Store {
   // How long queued audit entries alone may wait for an enrolment to share its commit, and how many
   // end that wait sooner. Each commit costs an fdatasync and resets every reader's page cache (WAL: a
   // reader that sees a new commit re-reads its pages), so at a high rate of audited requests (Key
-  // Retrieval: one entry per fetch) the audit commits at most about once per delay: 512 entries take
-  // over 20 ms at 20,000 fetches/s. An enrolment still commits at once, taking the queued entries.
+  // Retrieval: one entry per fetch) fewer, larger commits save work; but a commit's HMAC chain holds a
+  // core meanwhile, and on two cores 512 entries per commit pushed Key Retrieval's p99 at half load
+  // past 2 ms in 2 runs of 7, 128 in none of 4 (docs/performance.md). An enrolment still commits at once,
+  // taking the queued entries with it.
   static constexpr std::chrono::milliseconds kAuditCommitDelay{20};
-  static constexpr std::size_t kMaxAuditBatch = 512;
+  static constexpr std::size_t kMaxAuditBatch = 128;
 
   // Creates the database (mode 0600) if needed, migrates it and checks the KEK against it.
   SqliteStore(const std::filesystem::path& path, KeyEncryptionKey kek);

@@ -284,9 +284,9 @@ TEST(PolicyCache, GivesWhatParsingGivesAndForgetsBeyondItsCapacity) {
   EXPECT_THROW(cache.parse("{not json"), Error);  // a malformed text is not remembered
 }
 
-// Audit entries alone (Key Retrieval's, one per fetch) commit about once per kAuditCommitDelay
-// however fast they come, not once per kMaxBatch: each commit is an fdatasync and a page-cache reset
-// for every reader. Entries arrive every 100 us for 300 ms (~3,000, ~47 commits at 64 per commit).
+// Audit entries alone (Key Retrieval's, one per fetch) that come faster than one per commit but
+// fewer than kMaxAuditBatch per kAuditCommitDelay commit about once per delay: each commit is an
+// fdatasync and a page-cache reset for every reader. Half a batch per delay, for 300 ms.
 TEST_F(SqliteStoreGroupCommit, AuditEntriesAloneCommitAboutOncePerDelayAtAHighRate) {
   auto store = openSqlite();
   const std::uint64_t batchesBefore = store->commitBatches();
@@ -297,7 +297,7 @@ TEST_F(SqliteStoreGroupCommit, AuditEntriesAloneCommitAboutOncePerDelayAtAHighRa
     store->appendAudit(
         AuditEntry{0, kT0, "psk:t.example.com", "key_retrieval", "k" + std::to_string(appended), "success", ""});
     ++appended;
-    next += 100us;
+    next += std::chrono::microseconds(SqliteStore::kAuditCommitDelay) / (SqliteStore::kMaxAuditBatch / 2);
     std::this_thread::sleep_until(next);
   }
   const auto elapsed = std::chrono::steady_clock::now() - start;
