@@ -23,6 +23,7 @@ TEST(TextLogPattern, ALineCarriesTimeLevelProcessIdAndMessage) {
   logger.set_pattern(textLogPattern(), spdlog::pattern_time_type::utc);
   logger.info("hello {}", 42);
   const auto line = out.str();
+  ASSERT_GT(line.size(), 10u) << line;
   EXPECT_NE(line.find(" info [" + std::to_string(::getpid()) + "] hello 42"), std::string::npos) << line;
   EXPECT_EQ(line[4], '-');
   EXPECT_EQ(line[10], 'T');

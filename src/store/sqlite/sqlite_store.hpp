@@ -38,12 +38,10 @@ class SqliteStore final : public Store {
   static constexpr std::size_t kMaxBatch = 64;  // enrolments per transaction
   static constexpr std::size_t kReaders = 4;    // read connections, opened on first use
   // How long queued audit entries alone may wait for an enrolment to share its commit, and how many
-  // end that wait sooner. Each commit costs an fdatasync and resets every reader's page cache (WAL: a
-  // reader that sees a new commit re-reads its pages), so at a high rate of audited requests (Key
-  // Retrieval: one entry per fetch) fewer, larger commits save work; but a commit's HMAC chain holds a
-  // core meanwhile, and on two cores 512 entries per commit pushed Key Retrieval's p99 at half load
-  // past 2 ms in 2 runs of 7, 128 in none of 4 (docs/performance.md). An enrolment still commits at once,
-  // taking the queued entries with it.
+  // end that wait sooner. Each commit costs an fdatasync and resets every reader's page cache (WAL), so
+  // audited requests at a high rate (Key Retrieval: one entry per fetch) want few commits; a larger
+  // batch holds a core longer for its HMAC chain and lengthens the requests' tail (docs/performance.md,
+  // "MEF Key Retrieval"). An enrolment still commits at once, taking the queued entries with it.
   static constexpr std::chrono::milliseconds kAuditCommitDelay{20};
   static constexpr std::size_t kMaxAuditBatch = 128;
 
