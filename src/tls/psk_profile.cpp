@@ -83,8 +83,27 @@ unsigned int serverPskCallback(SSL* ssl, const char* identity, unsigned char* ps
 struct DtlsRestriction {
   std::string serverName;
   std::string cipherList;
+  std::vector<std::uint32_t> cipherIds;  // what cipherList names, in its order
   std::function<void(SSL*)> prepareConnection;
 };
+
+std::vector<std::uint32_t> cipherIdsOf(const STACK_OF(SSL_CIPHER) * ciphers) {
+  std::vector<std::uint32_t> ids;
+  for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); ++i)
+    ids.push_back(SSL_CIPHER_get_id(sk_SSL_CIPHER_value(ciphers, i)));
+  return ids;
+}
+
+// Whether `ssl` offers exactly the restriction's suites already (it took the context's list, which
+// restrictDtlsServer set). SSL_set_cipher_list parses and sorts every suite OpenSSL knows (~140 k
+// instructions with OpenSSL 3.0): it runs only for a connection the library gave a list of its own.
+bool offersOnly(SSL* ssl, const DtlsRestriction& r) {
+  const STACK_OF(SSL_CIPHER)* ciphers = SSL_get_ciphers(ssl);
+  if (ciphers == nullptr || static_cast<std::size_t>(sk_SSL_CIPHER_num(ciphers)) != r.cipherIds.size()) return false;
+  for (std::size_t i = 0; i < r.cipherIds.size(); ++i)
+    if (SSL_CIPHER_get_id(sk_SSL_CIPHER_value(ciphers, static_cast<int>(i))) != r.cipherIds[i]) return false;
+  return true;
+}
 void freeDtlsRestriction(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<DtlsRestriction*>(p); }
 int dtlsRestrictionIndex() {
   static int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, freeDtlsRestriction);
@@ -115,8 +134,8 @@ int dtlsClientHelloCallback(SSL* ssl, int* alert, void*) {
       return SSL_CLIENT_HELLO_ERROR;
     }
   }
-  if (SSL_set_cipher_list(ssl, r->cipherList.c_str()) != 1 || SSL_set_min_proto_version(ssl, DTLS1_2_VERSION) != 1 ||
-      SSL_set_max_proto_version(ssl, DTLS1_2_VERSION) != 1) {
+  if ((!offersOnly(ssl, *r) && SSL_set_cipher_list(ssl, r->cipherList.c_str()) != 1) ||
+      SSL_set_min_proto_version(ssl, DTLS1_2_VERSION) != 1 || SSL_set_max_proto_version(ssl, DTLS1_2_VERSION) != 1) {
     *alert = SSL_AD_INTERNAL_ERROR;
     return SSL_CLIENT_HELLO_ERROR;
   }
@@ -208,9 +227,14 @@ std::optional<crypto::SecretBytes> resolvePskInHandshake(SSL* ssl, PskIdentityRe
 
 void restrictDtlsServer(SSL_CTX* ctx, std::string serverName, std::string cipherList,
                         std::function<void(SSL* ssl)> prepareConnection) {
+  // The context's own list, so that a connection made from it after this needs no list of its own.
+  if (SSL_CTX_set_cipher_list(ctx, cipherList.c_str()) != 1)
+    throw Error(ErrorCode::Tls, "invalid DTLS cipher list '" + cipherList + "': " + drainOpenSslErrors());
+  auto ids = cipherIdsOf(SSL_CTX_get_ciphers(ctx));
   delete static_cast<DtlsRestriction*>(SSL_CTX_get_ex_data(ctx, dtlsRestrictionIndex()));
-  SSL_CTX_set_ex_data(ctx, dtlsRestrictionIndex(),
-                      new DtlsRestriction{std::move(serverName), std::move(cipherList), std::move(prepareConnection)});
+  SSL_CTX_set_ex_data(
+      ctx, dtlsRestrictionIndex(),
+      new DtlsRestriction{std::move(serverName), std::move(cipherList), std::move(ids), std::move(prepareConnection)});
   SSL_CTX_set_client_hello_cb(ctx, dtlsClientHelloCallback, nullptr);
   SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
