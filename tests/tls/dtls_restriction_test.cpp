@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "tls/dtls_profile.hpp"
+#include "tls/openssl_handles.hpp"
 
 namespace rspf::tls {
 namespace {
@@ -40,14 +41,8 @@ unsigned int clientPsk(SSL*, const char*, char* identity, unsigned int maxIdenti
   return sizeof(kKey);
 }
 
-struct CtxFree {
-  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
-};
-struct SslFree {
-  void operator()(SSL* s) const { SSL_free(s); }
-};
-using Ctx = std::unique_ptr<SSL_CTX, CtxFree>;
-using Ssl = std::unique_ptr<SSL, SslFree>;
+using Ctx = SslCtxPtr;
+using Ssl = SslPtr;
 
 // A non-blocking UDP socket on 127.0.0.1, closed with the object.
 class UdpSocket {
@@ -115,25 +110,19 @@ class DtlsRestriction : public ::testing::Test {
     SSL_set_bio(c.get(), cb, cb);
     SSL_set_accept_state(s.get());
     SSL_set_connect_state(c.get());
+    // Both sides step in turn until both are done; a side that fails ends the handshake.
+    bool failed = false;
+    auto step = [&failed](SSL* ssl, bool& done) {
+      if (done || failed) return;
+      const int r = SSL_do_handshake(ssl);
+      done = r == 1;
+      failed = !done && !wantsMore(ssl, r);
+    };
     bool clientDone = false;
     bool serverDone = false;
-    for (int round = 0; round < 500 && !(clientDone && serverDone); ++round) {
-      if (!clientDone) {
-        const int r = SSL_do_handshake(c.get());
-        if (r == 1) {
-          clientDone = true;
-        } else if (!wantsMore(c.get(), r)) {
-          return "";
-        }
-      }
-      if (!serverDone) {
-        const int r = SSL_do_handshake(s.get());
-        if (r == 1) {
-          serverDone = true;
-        } else if (!wantsMore(s.get(), r)) {
-          return "";
-        }
-      }
+    for (int round = 0; round < 500 && !(clientDone && serverDone) && !failed; ++round) {
+      step(c.get(), clientDone);
+      step(s.get(), serverDone);
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     if (!(clientDone && serverDone)) return "";
