@@ -1,8 +1,8 @@
 #include "transport/coaps/coaps_server.hpp"
 
 #include <coap3/coap.h>
-#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -10,6 +10,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <future>
@@ -150,6 +151,11 @@ struct CoapsServer::Impl {
   void wake() const {
     const std::uint64_t one = 1;
     [[maybe_unused]] auto written = ::write(wakeup, &one, sizeof one);  // a full counter still wakes
+  }
+
+  void drainWakeup() const {
+    std::uint64_t count = 0;
+    [[maybe_unused]] auto read = ::read(wakeup, &count, sizeof count);
   }
 
   static Impl* of(const coap_session_t* session) {
@@ -435,8 +441,8 @@ struct CoapsServer::Impl {
     return result.get();
   }
 
-  // Network thread, after each round of libcoap's I/O.
-  void runExports(bool closing) {
+  // Network thread, after each round of libcoap's I/O. True when it ran a call.
+  bool runExports(bool closing) {
     std::vector<std::shared_ptr<ExportCall>> calls;
     {
       std::lock_guard lock(exportMutex);
@@ -453,6 +459,7 @@ struct CoapsServer::Impl {
         call->result.set_exception(std::current_exception());
       }
     }
+    return !calls.empty();
   }
 
   // True when an answer was triggered: libcoap sends it in its next round.
@@ -475,26 +482,23 @@ struct CoapsServer::Impl {
       while (!stopping) coap_io_process(context, 100);
       return;
     }
-    // libcoap's epoll descriptor and the workers' eventfd, so that a worker's answer goes out at once
-    // (libcoap 4.3.1 has no wake-up of its own; without epoll, short rounds instead).
+    // The workers' eventfd sits in libcoap's own epoll set, edge-triggered, with a null pointer:
+    // libcoap 4.3.1 skips such an event (its timerfd's way, coap_io_do_epoll) and returns from its
+    // wait, so a worker's answer goes out at once and each round is one coap_io_process. The
+    // triggered answers go out at the start of the next one (coap_io_prepare_epoll sends ready
+    // asyncs before it waits). A libcoap without epoll gets short rounds instead.
     const int coapFd = coap_context_get_coap_fd(context);
+    epoll_event wakeupEvent{};
+    wakeupEvent.events = EPOLLIN | EPOLLET;
+    wakeupEvent.data.ptr = nullptr;
+    const bool woken = coapFd >= 0 && ::epoll_ctl(coapFd, EPOLL_CTL_ADD, wakeup, &wakeupEvent) == 0;
+    if (!woken)
+      spdlog::warn("CoAPS: no wake-up in libcoap's wait ({}): answers go out in rounds of 1 ms",
+                   coapFd < 0 ? "libcoap without epoll" : std::strerror(errno));
     while (!stopping) {
-      if (coapFd >= 0) {
-        coap_tick_t now;
-        coap_ticks(&now);
-        const unsigned next = coap_io_prepare_epoll(context, now);
-        pollfd fds[2] = {{coapFd, POLLIN, 0}, {wakeup, POLLIN, 0}};
-        ::poll(fds, 2, next == 0 || next > 100 ? 100 : static_cast<int>(next));
-        if (fds[1].revents & POLLIN) {
-          std::uint64_t count = 0;
-          [[maybe_unused]] auto read = ::read(wakeup, &count, sizeof count);
-        }
-        coap_io_process(context, COAP_IO_NO_WAIT);
-      } else {
-        coap_io_process(context, inHand > 0 ? 1 : 100);
-      }
-      runExports(false);
-      if (sendDone()) coap_io_process(context, COAP_IO_NO_WAIT);  // the triggered answers, now
+      coap_io_process(context, woken || inHand == 0 ? 100 : 1);
+      const bool exported = runExports(false);
+      if ((sendDone() || exported) && woken) drainWakeup();  // keeps the counter small; each write is an edge
     }
     runExports(true);
   }
@@ -571,7 +575,10 @@ void CoapsServer::start() {
   impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 
-void CoapsServer::stop() { impl_->stopping = true; }
+void CoapsServer::stop() {
+  impl_->stopping = true;
+  if (impl_->wakeup >= 0) impl_->wake();  // out of libcoap's wait now, not at its next timeout
+}
 
 void CoapsServer::wait() {
   std::thread thread;
