@@ -35,12 +35,13 @@ std::vector<std::uint16_t> dtlsCertificateSuites();
 std::optional<crypto::SecretBytes> resolvePskInHandshake(SSL* ssl, PskIdentityResolver& resolver,
                                                          std::string_view identity);
 
-// Installs on `ctx` a ClientHello callback that, for every connection and before the suite is
-// chosen, limits the offer to `cipherList`, the protocol to DTLS 1.2 and refuses an SNI other than
-// `serverName` (when both are set), then runs `prepareConnection` (when set) on the connection: what
-// the context holds but an SSL object the library made before it was configured would miss (the
-// certificate frameworks: tls::prepareCertificateConnection). Replaces any ClientHello callback the
-// library had installed.
+// Sets `cipherList` on `ctx` (Error(Tls) when OpenSSL refuses it) and installs a ClientHello
+// callback that, for every connection and before the suite is chosen, limits the offer to
+// `cipherList` (setting it again only on a connection that has a list of its own), the protocol to
+// DTLS 1.2 and refuses an SNI other than `serverName` (when both are set), then runs
+// `prepareConnection` (when set) on the connection: what the context holds but an SSL object the
+// library made before it was configured would miss (the certificate frameworks:
+// tls::prepareCertificateConnection). Replaces any ClientHello callback the library had installed.
 void restrictDtlsServer(SSL_CTX* ctx, std::string serverName, std::string cipherList,
                         std::function<void(SSL* ssl)> prepareConnection = nullptr);
 
