@@ -104,6 +104,7 @@ bool offersOnly(SSL* ssl, const DtlsRestriction& r) {
     if (SSL_CIPHER_get_id(sk_SSL_CIPHER_value(ciphers, static_cast<int>(i))) != r.cipherIds[i]) return false;
   return true;
 }
+
 void freeDtlsRestriction(void*, void* p, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<DtlsRestriction*>(p); }
 int dtlsRestrictionIndex() {
   static int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, freeDtlsRestriction);

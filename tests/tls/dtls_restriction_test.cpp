@@ -41,9 +41,6 @@ unsigned int clientPsk(SSL*, const char*, char* identity, unsigned int maxIdenti
   return sizeof(kKey);
 }
 
-using Ctx = SslCtxPtr;
-using Ssl = SslPtr;
-
 // A non-blocking UDP socket on 127.0.0.1, closed with the object.
 class UdpSocket {
  public:
@@ -82,8 +79,8 @@ bool wantsMore(SSL* ssl, int result) {
 class DtlsRestriction : public ::testing::Test {
  protected:
   // A DTLS 1.2 server context with the PSK callback, restricted (or not) to the profile's suites.
-  static Ctx serverContext(bool restricted) {
-    Ctx ctx(SSL_CTX_new(DTLS_server_method()));
+  static SslCtxPtr serverContext(bool restricted) {
+    SslCtxPtr ctx(SSL_CTX_new(DTLS_server_method()));
     SSL_CTX_set_psk_server_callback(ctx.get(), serverPsk);
     if (restricted) restrictDtlsServer(ctx.get(), "", kDtlsPskCipherList);
     return ctx;
@@ -96,11 +93,11 @@ class DtlsRestriction : public ::testing::Test {
     ERR_clear_error();
     UdpSocket serverSocket;
     UdpSocket clientSocket;
-    Ctx clientCtx(SSL_CTX_new(DTLS_client_method()));
+    SslCtxPtr clientCtx(SSL_CTX_new(DTLS_client_method()));
     SSL_CTX_set_psk_client_callback(clientCtx.get(), clientPsk);
     EXPECT_EQ(SSL_CTX_set_cipher_list(clientCtx.get(), offered), 1) << offered;
-    Ssl s(SSL_new(server));
-    Ssl c(SSL_new(clientCtx.get()));
+    SslPtr s(SSL_new(server));
+    SslPtr c(SSL_new(clientCtx.get()));
     if (ownList != nullptr) {
       EXPECT_EQ(SSL_set_cipher_list(s.get(), ownList), 1);
     }

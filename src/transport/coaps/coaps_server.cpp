@@ -148,14 +148,11 @@ struct CoapsServer::Impl {
     if (wakeup >= 0) ::close(wakeup);
   }
 
+  // Never read: each write is an edge in libcoap's epoll set (EPOLLET, see run()), and the counter
+  // would take 2^64 writes to fill.
   void wake() const {
     const std::uint64_t one = 1;
-    [[maybe_unused]] auto written = ::write(wakeup, &one, sizeof one);  // a full counter still wakes
-  }
-
-  void drainWakeup() const {
-    std::uint64_t count = 0;
-    [[maybe_unused]] auto read = ::read(wakeup, &count, sizeof count);
+    [[maybe_unused]] auto written = ::write(wakeup, &one, sizeof one);
   }
 
   static Impl* of(const coap_session_t* session) {
@@ -441,8 +438,8 @@ struct CoapsServer::Impl {
     return result.get();
   }
 
-  // Network thread, after each round of libcoap's I/O. True when it ran a call.
-  bool runExports(bool closing) {
+  // Network thread, after each round of libcoap's I/O.
+  void runExports(bool closing) {
     std::vector<std::shared_ptr<ExportCall>> calls;
     {
       std::lock_guard lock(exportMutex);
@@ -459,7 +456,6 @@ struct CoapsServer::Impl {
         call->result.set_exception(std::current_exception());
       }
     }
-    return !calls.empty();
   }
 
   // True when an answer was triggered: libcoap sends it in its next round.
@@ -497,8 +493,8 @@ struct CoapsServer::Impl {
                    coapFd < 0 ? "libcoap without epoll" : std::strerror(errno));
     while (!stopping) {
       coap_io_process(context, woken || inHand == 0 ? 100 : 1);
-      const bool exported = runExports(false);
-      if ((sendDone() || exported) && woken) drainWakeup();  // keeps the counter small; each write is an edge
+      runExports(false);
+      sendDone();
     }
     runExports(true);
   }
