@@ -115,6 +115,15 @@ std::vector<MefRoute> MefRouter::routes() {
   return out;
 }
 
+bool MefRouter::callsExporter(transport::Method method, std::string_view target) {
+  if (method != transport::Method::Post) return false;
+  try {
+    return transport::matchPathTemplate("/enrolment/exchange", transport::pathSegments(target)).has_value();
+  } catch (const Error&) {
+    return false;  // a malformed path: handle() refuses it
+  }
+}
+
 transport::Response MefRouter::handle(const tls::AuthenticatedPeer& peer, const transport::Request& request) {
   auto segments = transport::pathSegments(request.target);
   const Entry* wrongMethod = nullptr;

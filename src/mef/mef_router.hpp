@@ -49,6 +49,10 @@ class MefRouter {
     return method == transport::Method::Get && target.rfind("/fetchCredentials/", 0) == 0;
   }
 
+  // The Enrolment Exchange (POST /enrolment/exchange) derives its keys from the session's RFC 5705
+  // export (crypto::kExporterLabel, kExporterLength): a binding may make that export ahead.
+  static bool callsExporter(transport::Method method, std::string_view target);
+
   // Throws rspf::Error for refusals; the binding maps them to the wire. Every change, every
   // refusal and every Key Retrieval (it discloses a credential) is recorded in the audit log; other
   // reads that succeed are not.

@@ -5,6 +5,7 @@
 #include "admin_api/admin_api_server.hpp"
 #include "common/error.hpp"
 #include "common/text_file.hpp"
+#include "crypto/enrolment_key.hpp"
 #include "mef/approval_webhook.hpp"
 #include "mef/mef_certificate.hpp"
 #include "mef/mef_frameworks.hpp"
@@ -64,6 +65,10 @@ struct MefServer::Impl {
       s.maxBodyBytes = c.maxBodyBytes;
       s.workers = c.workers;  // the exchange's durable commit must not hold the DTLS handshakes
       s.maxQueuedRequests = c.limits.maxQueuedRequests;
+      s.exportAhead = [](const transport::Request& r) -> std::optional<transport::KeyingMaterialExport> {
+        if (!MefRouter::callsExporter(r.method, r.target)) return std::nullopt;
+        return transport::KeyingMaterialExport{std::string(crypto::kExporterLabel), crypto::kExporterLength};
+      };
       s.observer = &handshakeAudit;
       if (certificate && frameworks->authenticatesCertificates()) {  // the certificate framework over DTLS
         s.certificate = certificate->credentials();

@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -169,6 +171,76 @@ TEST(CoapsServerWorkers, AWorkersAnswerGoesOutAtOnceNotAtLibcoapsNextTimeout) {
   EXPECT_LT(elapsed, std::chrono::milliseconds(600)) << kRequests << " requests, each answered by a worker";
   server.stop();
   server.wait();
+}
+
+// The export a request's handler will call for (settings.exportAhead) is made as the request is handed
+// to a worker, so it no longer needs the network thread: it is still the session's once that thread
+// has stopped, while an export not named ahead still waits for that thread, and is refused.
+TEST(CoapsServerWorkers, AnExportNamedAheadIsTheSessionsAndNeedsNoNetworkThread) {
+  OneDevice resolver;
+  auto settings = loopbackSettings();
+  settings.workers = 2;
+  settings.exportAhead = [](const Request& r) -> std::optional<KeyingMaterialExport> {
+    if (r.target != "/ahead") return std::nullopt;
+    return KeyingMaterialExport{"EXPORTER-ahead", 32};
+  };
+  std::atomic<int> inHand{0};
+  std::atomic<bool> release{false};
+  std::mutex mutex;
+  std::map<std::string, std::string> exported;  // "target label" -> hex, or "refused"
+  CoapsServer server(std::move(settings), resolver, [&](const tls::AuthenticatedPeer& peer, const Request& request) {
+    ++inHand;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (const char* label : {"EXPORTER-ahead", "EXPORTER-other"}) {
+      std::string outcome;
+      try {
+        outcome = crypto::toHex(peer.exportKeyingMaterial(label, 32).view());
+      } catch (const Error& e) {
+        outcome = "refused";
+      }
+      std::lock_guard lock(mutex);
+      exported[request.target + " " + label] = outcome;
+    }
+    return jsonResponse("{}");
+  });
+  server.start();
+  auto shortClient = [&] {
+    return CoapsClient({"127.0.0.1", server.port()}, tls::PskClientSettings{kServerName, false},
+                       tls::PskClientCredentials{"device", crypto::SecretBytes(*crypto::fromHex(kKeyHex))},
+                       std::chrono::milliseconds(500));
+  };
+  auto ahead = shortClient();
+  auto plain = shortClient();
+  const std::string aheadExport = crypto::toHex(ahead.exportKeyingMaterial("EXPORTER-ahead", 32).view());
+  const std::string plainExport = crypto::toHex(plain.exportKeyingMaterial("EXPORTER-ahead", 32).view());
+  ASSERT_NE(aheadExport, plainExport);
+  auto sendIgnoringTheOutcome = [](CoapsClient& client, const char* target) {
+    try {
+      client.send(get(target), "a request");
+    } catch (const Error&) {  // unanswered: the server stops before its worker is done
+    }
+  };
+  std::thread first([&] { sendIgnoringTheOutcome(ahead, "/ahead"); });
+  std::thread second([&] { sendIgnoringTheOutcome(plain, "/plain"); });
+  for (int i = 0; i < 400 && inHand < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(inHand, 2) << "both requests are in a worker's hand";
+  server.stop();
+  server.wait();  // the network thread has ended
+  release = true;
+  for (int i = 0; i < 400; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (exported.size() == 4) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  first.join();
+  second.join();
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(exported["/ahead EXPORTER-ahead"], aheadExport);
+  EXPECT_EQ(exported["/ahead EXPORTER-other"], "refused") << "only the named label is made ahead";
+  EXPECT_EQ(exported["/plain EXPORTER-ahead"], "refused") << "a request not named ahead waits for the network thread";
+  EXPECT_EQ(exported["/plain EXPORTER-other"], "refused");
 }
 
 TEST(CoapsRequestBudget, RefillsAtItsRateUpToItsBurstAndNamesTheWait) {

@@ -393,6 +393,7 @@ struct CoapsServer::Impl {
   bool defer(coap_session_t* session, const coap_pdu_t* pdu, const tls::AuthenticatedPeer& authenticated,
              const Request& request, std::chrono::steady_clock::time_point received) {
     if (inHand >= settings.maxQueuedRequests) return false;
+    auto exporter = exporterFor(session, request);  // before the async: an export that throws is answered now
     coap_async_t* async = coap_register_async(session, pdu, 0);  // 0: until triggered
     if (async == nullptr) return false;
     auto owned = std::make_unique<Deferred>();
@@ -406,9 +407,7 @@ struct CoapsServer::Impl {
     coap_async_set_app_data(async, d);
     ++inHand;
     tls::AuthenticatedPeer peer = authenticated;
-    peer.exportKeyingMaterial = [this, session](std::string_view label, std::size_t length) {
-      return exportOnNetworkThread(session, label, length);
-    };
+    peer.exportKeyingMaterial = std::move(exporter);
     boost::asio::post(*workers, [this, async, d, peer = std::move(peer), request, remote = remoteOf(session)] {
       Answer a = answerOf(peer, request, remote);
       {
@@ -419,6 +418,25 @@ struct CoapsServer::Impl {
       wake();
     });
     return true;
+  }
+
+  // A worker's exporter for this request: the export named ahead (settings.exportAhead) is made now, on
+  // the network thread; any other waits for that thread (exportOnNetworkThread).
+  std::function<crypto::SecretBytes(std::string_view, std::size_t)> exporterFor(coap_session_t* session,
+                                                                                const Request& request) {
+    std::optional<KeyingMaterialExport> named;
+    if (settings.exportAhead) named = settings.exportAhead(request);
+    std::shared_ptr<const crypto::SecretBytes> ahead;
+    if (named) {
+      SSL* ssl = sslOf(session);
+      if (ssl == nullptr) throw Error(ErrorCode::Tls, "no DTLS session to export keying material from");
+      ahead = std::make_shared<const crypto::SecretBytes>(tls::exportKeyingMaterial(ssl, named->label, named->length));
+    }
+    return [this, session, named = std::move(named), ahead = std::move(ahead)](std::string_view label,
+                                                                               std::size_t length) {
+      if (ahead && label == named->label && length == named->length) return crypto::SecretBytes(*ahead);
+      return exportOnNetworkThread(session, label, length);
+    };
   }
 
   crypto::SecretBytes exportOnNetworkThread(coap_session_t* session, std::string_view label, std::size_t length) {

@@ -21,6 +21,12 @@
 
 namespace rspf::transport {
 
+// An RFC 5705 export a handler calls for: its label and length.
+struct KeyingMaterialExport {
+  std::string label;
+  std::size_t length = 0;
+};
+
 struct CoapsServerSettings {
   std::string host = "127.0.0.1";
   std::uint16_t port = 5684;  // 0: any free port (see CoapsServer::port)
@@ -38,6 +44,10 @@ struct CoapsServerSettings {
   // handlers run on the network thread (cheap ones: a target's).
   int workers = 0;
   std::size_t maxQueuedRequests = 256;
+  // With workers: the export a request's handler will call for, if any (the MEF's Enrolment Exchange).
+  // It is made on the network thread, where libcoap's SSL object lives, as the request is handed to a
+  // worker, so the worker does not wait for that thread; any other export a handler calls does.
+  std::function<std::optional<KeyingMaterialExport>(const Request& request)> exportAhead;
   // Each authenticated session's request budget (coaps/request_budget.hpp): `requestBurst` requests at
   // once, refilled at `requestsPerSecond`; past it 5.03 with Max-Age, and the handler does not run.
   double requestsPerSecond = 200;
