@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -130,15 +131,14 @@ struct CoapsServer::Impl {
   std::mutex exportMutex;
   std::vector<std::shared_ptr<ExportCall>> exports;
   bool exportsClosed = false;
-  int wakeup = -1;  // eventfd: a worker's answer or export call is waiting for the network thread
+  int wakeup = -1;  // eventfd: a worker's answer or export call, or stop(), is waiting for the network thread
 
   Impl(CoapsServerSettings s, tls::PskIdentityResolver& r, CoapsRequestHandler h)
       : settings(std::move(s)), resolver(r), handler(std::move(h)) {
-    if (settings.workers > 0) {
-      wakeup = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-      if (wakeup < 0) throw Error(ErrorCode::Config, "cannot create the CoAPS listener's wake-up eventfd");
+    wakeup = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wakeup < 0) throw Error(ErrorCode::Config, "cannot create the CoAPS listener's wake-up eventfd");
+    if (settings.workers > 0)
       workers = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(settings.workers));
-    }
   }
 
   ~Impl() {
@@ -476,7 +476,7 @@ struct CoapsServer::Impl {
     }
   }
 
-  // True when an answer was triggered: libcoap sends it in its next round.
+  // True when an answer was triggered: libcoap sends it when its I/O is next prepared.
   bool sendDone() {
     std::vector<coap_async_t*> answered;
     {
@@ -492,29 +492,54 @@ struct CoapsServer::Impl {
   }
 
   void run() {
-    if (!workers) {
-      while (!stopping) coap_io_process(context, 100);
-      return;
-    }
-    // The workers' eventfd sits in libcoap's own epoll set, edge-triggered, with a null pointer:
-    // libcoap 4.3.1 skips such an event (its timerfd's way, coap_io_do_epoll) and returns from its
-    // wait, so a worker's answer goes out at once and each round is one coap_io_process. The
-    // triggered answers go out at the start of the next one (coap_io_prepare_epoll sends ready
-    // asyncs before it waits). A libcoap without epoll gets short rounds instead.
     const int coapFd = coap_context_get_coap_fd(context);
     epoll_event wakeupEvent{};
-    wakeupEvent.events = EPOLLIN | EPOLLET;
-    wakeupEvent.data.ptr = nullptr;
-    const bool woken = coapFd >= 0 && ::epoll_ctl(coapFd, EPOLL_CTL_ADD, wakeup, &wakeupEvent) == 0;
-    if (!woken)
-      spdlog::warn("CoAPS: no wake-up in libcoap's wait ({}): answers go out in rounds of 1 ms",
-                   coapFd < 0 ? "libcoap without epoll" : std::strerror(errno));
-    while (!stopping) {
-      coap_io_process(context, woken || inHand == 0 ? 100 : 1);
+    wakeupEvent.events = EPOLLIN | EPOLLET;  // never read: each write is an edge (see wake())
+    wakeupEvent.data.ptr = &wakeup;          // ours: taken out before libcoap sees the events
+    if (coapFd < 0)
+      spdlog::warn("CoAPS: libcoap without epoll: a worker's answer waits for the next round (1 ms)");
+    else if (::epoll_ctl(coapFd, EPOLL_CTL_ADD, wakeup, &wakeupEvent) != 0)
+      spdlog::warn("CoAPS: no wake-up in libcoap's wait ({}): a worker's answer waits for the next round (1 ms)",
+                   std::strerror(errno));
+    else
+      runEpollRounds(coapFd);
+    while (!stopping) {  // libcoap's own rounds: without epoll, or once epoll_wait has failed
+      coap_io_process(context, inHand == 0 ? 100 : 1);
       runExports(false);
       sendDone();
     }
     runExports(true);
+  }
+
+  // libcoap's epoll rounds, run here rather than by coap_io_process, which prepares libcoap's I/O (a
+  // walk of its sessions, its ready asyncs sent, a timerfd_settime) both before its wait and after it:
+  // coap_io_do_epoll ends with that preparation, and its timerfd (in the same epoll set) ends the wait
+  // when a retransmission, a DTLS timeout or an idle session is due, so the one before is redundant.
+  // The wake-up eventfd (the workers' answers and export calls, stop()) sits in the same set: a
+  // wake-up alone does not reach libcoap (which would read its timerfd for nothing), and triggered
+  // answers go out at once, not in the next round. Returns when stopping, or when epoll_wait fails.
+  void runEpollRounds(int coapFd) {
+    coap_tick_t now = 0;
+    coap_ticks(&now);
+    coap_io_prepare_epoll(context, now);
+    std::array<epoll_event, 32> events{};
+    while (!stopping) {
+      const int n = ::epoll_wait(coapFd, events.data(), static_cast<int>(events.size()), 1000);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        spdlog::error("CoAPS: epoll_wait failed ({}): libcoap's own rounds take over", std::strerror(errno));
+        return;
+      }
+      std::size_t forLibcoap = 0;
+      for (int i = 0; i < n; ++i)
+        if (events[i].data.ptr != &wakeup) events[forLibcoap++] = events[i];
+      if (forLibcoap > 0 || n == 0) coap_io_do_epoll(context, events.data(), forLibcoap);
+      runExports(false);
+      if (sendDone()) {
+        coap_ticks(&now);
+        coap_io_prepare_epoll(context, now);  // sends the answers just triggered
+      }
+    }
   }
 
   void open() {
