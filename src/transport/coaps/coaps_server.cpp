@@ -518,6 +518,8 @@ struct CoapsServer::Impl {
   // The wake-up eventfd (the workers' answers and export calls, stop()) sits in the same set: a
   // wake-up alone does not reach libcoap (which would read its timerfd for nothing), and triggered
   // answers go out at once, not in the next round. Returns when stopping, or when epoll_wait fails.
+  // Both calls are declared in coap3/net.h (4.3.1) but documented there as internal: an upgrade of
+  // libcoap must check them (tests/transport/coaps_retransmission_test holds its timers).
   void runEpollRounds(int coapFd) {
     coap_tick_t now = 0;
     coap_ticks(&now);
