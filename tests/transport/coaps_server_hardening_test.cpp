@@ -34,9 +34,9 @@ CoapsServerSettings loopbackSettings() {
   return settings;
 }
 
-CoapsClient deviceClient(std::uint16_t port) {
+CoapsClient deviceClient(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
   return CoapsClient({"127.0.0.1", port}, tls::PskClientSettings{kServerName, false},
-                     tls::PskClientCredentials{"device", crypto::SecretBytes(*crypto::fromHex(kKeyHex))});
+                     tls::PskClientCredentials{"device", crypto::SecretBytes(*crypto::fromHex(kKeyHex))}, timeout);
 }
 
 Request get(std::string target) {
@@ -195,7 +195,7 @@ TEST(CoapsServerWorkers, AnExportNamedAheadIsTheSessionsAndNeedsNoNetworkThread)
       std::string outcome;
       try {
         outcome = crypto::toHex(peer.exportKeyingMaterial(label, 32).view());
-      } catch (const Error& e) {
+      } catch (const Error&) {
         outcome = "refused";
       }
       std::lock_guard lock(mutex);
@@ -204,13 +204,8 @@ TEST(CoapsServerWorkers, AnExportNamedAheadIsTheSessionsAndNeedsNoNetworkThread)
     return jsonResponse("{}");
   });
   server.start();
-  auto shortClient = [&] {
-    return CoapsClient({"127.0.0.1", server.port()}, tls::PskClientSettings{kServerName, false},
-                       tls::PskClientCredentials{"device", crypto::SecretBytes(*crypto::fromHex(kKeyHex))},
-                       std::chrono::milliseconds(500));
-  };
-  auto ahead = shortClient();
-  auto plain = shortClient();
+  auto ahead = deviceClient(server.port(), std::chrono::milliseconds(500));
+  auto plain = deviceClient(server.port(), std::chrono::milliseconds(500));
   const std::string aheadExport = crypto::toHex(ahead.exportKeyingMaterial("EXPORTER-ahead", 32).view());
   const std::string plainExport = crypto::toHex(plain.exportKeyingMaterial("EXPORTER-ahead", 32).view());
   ASSERT_NE(aheadExport, plainExport);

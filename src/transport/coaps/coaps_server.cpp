@@ -145,7 +145,7 @@ struct CoapsServer::Impl {
     if (workers) workers->join();
     for (Deferred* d : deferred) delete d;
     if (context != nullptr) coap_free_context(context);
-    if (wakeup >= 0) ::close(wakeup);
+    ::close(wakeup);
   }
 
   // Never read: each write is an edge in libcoap's epoll set (EPOLLET, see run()), and the counter
@@ -373,7 +373,7 @@ struct CoapsServer::Impl {
         a.body = coap::errorBody("Block1 transfer incomplete: block at offset " + std::to_string(*offset) +
                                  " without the blocks before it");
       } else if (workers) {
-        if (defer(session, pdu, *state->peer, request, received)) return;  // answered later
+        if (defer(session, pdu, *state->peer, request, remote, received)) return;  // answered later
         a = refusal(Error(ErrorCode::Unavailable, "the server is busy: retry later"));
       } else {
         a = answerOf(*state->peer, request, remote);
@@ -391,7 +391,7 @@ struct CoapsServer::Impl {
   // Hands the request to a worker; false when too many are in hand or libcoap cannot defer it. No code
   // is set on this call's response, so libcoap acknowledges a CON with an empty ACK.
   bool defer(coap_session_t* session, const coap_pdu_t* pdu, const tls::AuthenticatedPeer& authenticated,
-             const Request& request, std::chrono::steady_clock::time_point received) {
+             const Request& request, const std::string& remote, std::chrono::steady_clock::time_point received) {
     if (inHand >= settings.maxQueuedRequests) return false;
     auto exporter = exporterFor(session, request);  // before the async: an export that throws is answered now
     coap_async_t* async = coap_register_async(session, pdu, 0);  // 0: until triggered
@@ -408,7 +408,7 @@ struct CoapsServer::Impl {
     ++inHand;
     tls::AuthenticatedPeer peer = authenticated;
     peer.exportKeyingMaterial = std::move(exporter);
-    boost::asio::post(*workers, [this, async, d, peer = std::move(peer), request, remote = remoteOf(session)] {
+    boost::asio::post(*workers, [this, async, d, peer = std::move(peer), request, remote] {
       Answer a = answerOf(peer, request, remote);
       {
         std::lock_guard lock(doneMutex);
@@ -424,17 +424,20 @@ struct CoapsServer::Impl {
   // the network thread; any other waits for that thread (exportOnNetworkThread).
   std::function<crypto::SecretBytes(std::string_view, std::size_t)> exporterFor(coap_session_t* session,
                                                                                 const Request& request) {
-    std::optional<KeyingMaterialExport> named;
-    if (settings.exportAhead) named = settings.exportAhead(request);
-    std::shared_ptr<const crypto::SecretBytes> ahead;
-    if (named) {
-      SSL* ssl = sslOf(session);
-      if (ssl == nullptr) throw Error(ErrorCode::Tls, "no DTLS session to export keying material from");
-      ahead = std::make_shared<const crypto::SecretBytes>(tls::exportKeyingMaterial(ssl, named->label, named->length));
-    }
-    return [this, session, named = std::move(named), ahead = std::move(ahead)](std::string_view label,
-                                                                               std::size_t length) {
-      if (ahead && label == named->label && length == named->length) return crypto::SecretBytes(*ahead);
+    struct Ahead {
+      KeyingMaterialExport named;
+      crypto::SecretBytes material;
+    };
+    std::shared_ptr<const Ahead> ahead;
+    if (settings.exportAhead)
+      if (auto named = settings.exportAhead(request)) {
+        SSL* ssl = sslOf(session);
+        if (ssl == nullptr) throw Error(ErrorCode::Tls, "no DTLS session to export keying material from");
+        auto material = tls::exportKeyingMaterial(ssl, named->label, named->length);
+        ahead = std::make_shared<const Ahead>(Ahead{std::move(*named), std::move(material)});
+      }
+    return [this, session, ahead = std::move(ahead)](std::string_view label, std::size_t length) {
+      if (ahead && label == ahead->named.label && length == ahead->named.length) return ahead->material;
       return exportOnNetworkThread(session, label, length);
     };
   }
@@ -492,18 +495,8 @@ struct CoapsServer::Impl {
   }
 
   void run() {
-    const int coapFd = coap_context_get_coap_fd(context);
-    epoll_event wakeupEvent{};
-    wakeupEvent.events = EPOLLIN | EPOLLET;  // never read: each write is an edge (see wake())
-    wakeupEvent.data.ptr = &wakeup;          // ours: taken out before libcoap sees the events
-    if (coapFd < 0)
-      spdlog::warn("CoAPS: libcoap without epoll: a worker's answer waits for the next round (1 ms)");
-    else if (::epoll_ctl(coapFd, EPOLL_CTL_ADD, wakeup, &wakeupEvent) != 0)
-      spdlog::warn("CoAPS: no wake-up in libcoap's wait ({}): a worker's answer waits for the next round (1 ms)",
-                   std::strerror(errno));
-    else
-      runEpollRounds(coapFd);
-    while (!stopping) {  // libcoap's own rounds: without epoll, or once epoll_wait has failed
+    runEpollRounds();    // returns at once without epoll, or when epoll_wait fails
+    while (!stopping) {  // libcoap's own rounds
       coap_io_process(context, inHand == 0 ? 100 : 1);
       runExports(false);
       sendDone();
@@ -517,10 +510,23 @@ struct CoapsServer::Impl {
   // when a retransmission, a DTLS timeout or an idle session is due, so the one before is redundant.
   // The wake-up eventfd (the workers' answers and export calls, stop()) sits in the same set: a
   // wake-up alone does not reach libcoap (which would read its timerfd for nothing), and triggered
-  // answers go out at once, not in the next round. Returns when stopping, or when epoll_wait fails.
+  // answers go out at once, not in the next round. Returns when stopping, or when epoll is not there.
   // Both calls are declared in coap3/net.h (4.3.1) but documented there as internal: an upgrade of
   // libcoap must check them (tests/transport/coaps_retransmission_test holds its timers).
-  void runEpollRounds(int coapFd) {
+  void runEpollRounds() {
+    const int coapFd = coap_context_get_coap_fd(context);
+    epoll_event wakeupEvent{};
+    wakeupEvent.events = EPOLLIN | EPOLLET;  // never read: each write is an edge (see wake())
+    wakeupEvent.data.ptr = &wakeup;          // ours: taken out before libcoap sees the events
+    if (coapFd < 0) {
+      spdlog::warn("CoAPS: libcoap without epoll: a worker's answer waits for the next round (1 ms)");
+      return;
+    }
+    if (::epoll_ctl(coapFd, EPOLL_CTL_ADD, wakeup, &wakeupEvent) != 0) {
+      spdlog::warn("CoAPS: no wake-up in libcoap's wait ({}): a worker's answer waits for the next round (1 ms)",
+                   std::strerror(errno));
+      return;
+    }
     coap_tick_t now = 0;
     coap_ticks(&now);
     coap_io_prepare_epoll(context, now);
@@ -535,7 +541,7 @@ struct CoapsServer::Impl {
       std::size_t forLibcoap = 0;
       for (int i = 0; i < n; ++i)
         if (events[i].data.ptr != &wakeup) events[forLibcoap++] = events[i];
-      if (forLibcoap > 0 || n == 0) coap_io_do_epoll(context, events.data(), forLibcoap);
+      if (forLibcoap > 0 || n == 0) coap_io_do_epoll(context, events.data(), forLibcoap);  // n == 0: 1 s idle
       runExports(false);
       if (sendDone()) {
         coap_ticks(&now);
@@ -618,7 +624,7 @@ void CoapsServer::start() {
 
 void CoapsServer::stop() {
   impl_->stopping = true;
-  if (impl_->wakeup >= 0) impl_->wake();  // out of libcoap's wait now, not at its next timeout
+  impl_->wake();  // out of libcoap's wait now, not at its next timeout
 }
 
 void CoapsServer::wait() {
